@@ -1,0 +1,40 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint install install-dev browser
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Stepwise needs Python >= 3.11") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: set up, migrate, load demo data into an empty database, start web + worker.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddemo --quiet-if-loaded
+	$(BIN)/python manage.py serve
+
+browser: install-dev
+	@scripts/ensure-browser
+
+## make test: set up the test dependencies and a browser, then run the whole suite.
+test: install-dev browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy stepwise

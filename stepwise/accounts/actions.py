@@ -1,0 +1,64 @@
+"""Writes to accounts: invited users, magic links, signing out everywhere."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from stepwise.accounts.models import MagicLink, User, hash_token, new_token
+
+
+def create_invited_user(
+    *, email: str, name: str, time_zone: str, password: str | None, email_verified: bool
+) -> User:
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, password=password, name=name, time_zone=time_zone)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
+    return user
+
+
+def issue_magic_link(user: User) -> str:
+    token = new_token()
+    MagicLink.objects.create(
+        user=user, token_hash=hash_token(token), expires_at=timezone.now() + MagicLink.lifetime()
+    )
+    return token
+
+
+def peek_magic_link(token: str) -> MagicLink | None:
+    return MagicLink.objects.usable().select_related("user").filter(token_hash=hash_token(token)).first()
+
+
+def consume_magic_link(token: str) -> User | None:
+    """The user for a usable link, marking it used; None if unknown, used or expired."""
+    with transaction.atomic():
+        link = peek_magic_link(token)
+        if link is None or not link.user.is_active:
+            return None
+        claimed = MagicLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now())
+        if claimed != 1:
+            return None
+        # Following the link proves the person reads this mailbox.
+        EmailAddress.objects.filter(user=link.user, email__iexact=link.user.email).update(verified=True)
+    return link.user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Invalidate every session of this user at once (their auth hash changes)."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+
+
+def update_account_settings(user: User, *, name: str, time_zone: str) -> None:
+    user.name = name
+    user.time_zone = time_zone
+    user.save(update_fields=["name", "time_zone"])
+
+
+def set_active(user: User, active: bool) -> None:
+    """Disabling an account ends its sessions: Django refuses inactive users on every request."""
+    User.objects.filter(pk=user.pk).update(
+        is_active=active, session_generation=F("session_generation") + 1
+    )

@@ -1,0 +1,106 @@
+"""Account forms: therapist sign-up, accepting an invitation, settings, magic-link request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.forms import SignupForm
+from django import forms
+from django.contrib.auth import password_validation
+from django.http import HttpRequest
+
+from stepwise.accounts.models import User
+from stepwise.lib.forms import TimeZoneField
+
+
+class TherapistSignupForm(SignupForm):
+    """allauth's sign-up plus a name, a time zone and the practice to create."""
+
+    name = forms.CharField(label="Your name", max_length=100)
+    practice_name = forms.CharField(
+        label="Practice name",
+        max_length=120,
+        required=False,
+        help_text="Leave empty to use your own name. You can invite colleagues later.",
+    )
+    time_zone = TimeZoneField(label="Your time zone", initial="UTC")
+
+    field_order = ["name", "email", "password1", "practice_name", "time_zone"]
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        from stepwise.clinic.actions import create_solo_practice
+
+        user.name = self.cleaned_data["name"]
+        user.time_zone = self.cleaned_data["time_zone"]
+        user.save(update_fields=["name", "time_zone"])
+        create_solo_practice(user, self.cleaned_data["practice_name"])
+
+
+class AcceptInvitationForm(forms.Form):
+    """What a client, caregiver or invited therapist types to create their account."""
+
+    SIGN_IN_CHOICES = [
+        ("link", "Email me a sign-in link each time (no password to remember)"),
+        ("password", "Use a password"),
+    ]
+
+    name = forms.CharField(label="Your name", max_length=100)
+    email = forms.EmailField(label="Email address", max_length=254)
+    sign_in = forms.ChoiceField(
+        label="How do you want to sign in?", choices=SIGN_IN_CHOICES, widget=forms.RadioSelect
+    )
+    password = forms.CharField(
+        label="Password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. Not needed if you chose sign-in links.",
+    )
+    time_zone = TimeZoneField(label="Your time zone")
+
+    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        if staff:
+            # Therapists always use a password (and, later, a second factor).
+            del self.fields["sign_in"]
+            self.fields["password"].required = True
+            self.fields["password"].help_text = "At least 10 characters."
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this email already exists. Sign in first, then open the "
+                "invitation link again.",
+                code="duplicate_email",
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        wants_password = self.staff or cleaned.get("sign_in") == "password"
+        password = cleaned.get("password") or ""
+        if wants_password:
+            if not password:
+                self.add_error("password", "Choose a password, or pick sign-in links instead.")
+            else:
+                probe = User(email=cleaned.get("email", ""), name=cleaned.get("name", ""))
+                try:
+                    password_validation.validate_password(password, probe)
+                except forms.ValidationError as exc:
+                    self.add_error("password", exc)
+        return cleaned
+
+
+class AccountSettingsForm(forms.ModelForm[User]):
+    time_zone = TimeZoneField(label="Time zone")
+
+    class Meta:
+        model = User
+        fields = ["name", "time_zone"]
+        labels = {"name": "Your name"}
+
+
+class MagicLinkRequestForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254)

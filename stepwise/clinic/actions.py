@@ -1,0 +1,221 @@
+"""Every write to practices, clients, caregivers and invitations goes through these functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from stepwise.accounts.models import User, hash_token, new_token
+from stepwise.clinic.models import (
+    CaregiverLink,
+    Client,
+    Invitation,
+    InvitationKind,
+    Membership,
+    Practice,
+    Role,
+)
+
+
+class ActionError(Exception):
+    """A request that cannot be carried out; the message is shown to the person."""
+
+
+def create_solo_practice(user: User, name: str = "") -> Practice:
+    """A therapist who signs up gets a practice of their own, with them as its admin."""
+    with transaction.atomic():
+        practice = Practice.objects.create(name=name or f"{user.display_name}'s practice")
+        Membership.objects.create(practice=practice, user=user, role=Role.ADMIN)
+    return practice
+
+
+def add_client(
+    therapist: User,
+    *,
+    display_name: str,
+    time_zone: str,
+    email: str = "",
+    mobile: str = "",
+    is_minor: bool = False,
+) -> Client:
+    membership = Membership.objects.get(user=therapist)
+    with transaction.atomic():
+        client = Client.objects.create(
+            practice=membership.practice,
+            display_name=display_name,
+            email=email.lower(),
+            mobile=mobile,
+            time_zone=time_zone,
+            is_minor=is_minor,
+            created_by=therapist,
+        )
+        client.therapists.add(therapist)
+    return client
+
+
+def update_client(
+    client: Client,
+    *,
+    display_name: str,
+    time_zone: str,
+    email: str,
+    mobile: str,
+    is_minor: bool,
+    therapists: list[User] | None = None,
+) -> Client:
+    with transaction.atomic():
+        client.display_name = display_name
+        client.time_zone = time_zone
+        client.email = email.lower()
+        client.mobile = mobile
+        client.is_minor = is_minor
+        client.save()
+        if therapists is not None:
+            if not therapists:
+                raise ActionError("A client needs at least one therapist on their care team.")
+            members = Membership.objects.filter(user__in=therapists, practice=client.practice)
+            if members.count() != len(set(therapists)):
+                raise ActionError("Only therapists of this practice can join the care team.")
+            client.therapists.set(therapists)
+    return client
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    token: str
+
+    @property
+    def path(self) -> str:
+        return f"/invite/{self.token}/"
+
+    @property
+    def url(self) -> str:
+        return f"{settings.SITE_URL}{self.path}"
+
+
+def _issue(**fields: object) -> IssuedInvitation:
+    token = new_token()
+    invitation = Invitation.objects.create(
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + timezone.timedelta(days=settings.INVITATION_DAYS),
+        **fields,
+    )
+    return IssuedInvitation(invitation, token)
+
+
+def invite_client(client: Client, by: User) -> IssuedInvitation:
+    if client.user_id is not None:
+        raise ActionError(f"{client.display_name} already has an account.")
+    if client.invitations.filter(kind=InvitationKind.CLIENT).open().exists():
+        raise ActionError(
+            f"{client.display_name} already has an open invitation. Revoke it first to make a new one."
+        )
+    return _issue(
+        kind=InvitationKind.CLIENT,
+        practice=client.practice,
+        client=client,
+        email=client.email,
+        created_by=by,
+    )
+
+
+def invite_caregiver(client: Client, by: User, *, email: str, relationship: str) -> IssuedInvitation:
+    email = email.lower()
+    if CaregiverLink.objects.filter(client=client, caregiver__email=email).exists():
+        raise ActionError(f"{email} is already linked to {client.display_name}.")
+    if client.invitations.filter(kind=InvitationKind.CAREGIVER, email=email).open().exists():
+        raise ActionError(f"{email} already has an open invitation for {client.display_name}.")
+    return _issue(
+        kind=InvitationKind.CAREGIVER,
+        practice=client.practice,
+        client=client,
+        email=email,
+        relationship=relationship,
+        created_by=by,
+    )
+
+
+def invite_therapist(practice: Practice, by: User, *, email: str, role: str) -> IssuedInvitation:
+    email = email.lower()
+    if Membership.objects.filter(user__email=email).exists():
+        raise ActionError(f"{email} already belongs to a practice.")
+    if practice.invitations.filter(kind=InvitationKind.THERAPIST, email=email).open().exists():
+        raise ActionError(f"{email} already has an open invitation to this practice.")
+    return _issue(
+        kind=InvitationKind.THERAPIST, practice=practice, email=email, role=role, created_by=by
+    )
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    if invitation.status != "open":
+        raise ActionError(f"This invitation is already {invitation.status}.")
+    Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def find_open_invitation(token: str) -> tuple[Invitation | None, str]:
+    """The invitation for a token and its status ("open", "expired", ...), or (None, "unknown")."""
+    invitation = (
+        Invitation.objects.select_related("practice", "client").filter(token_hash=hash_token(token)).first()
+    )
+    if invitation is None:
+        return None, "unknown"
+    return invitation, invitation.status
+
+
+def accept_invitation(invitation: Invitation, user: User) -> None:
+    """Attach ``user`` to what the invitation offers. Single use, even under a race."""
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).update(accepted_at=timezone.now(), accepted_by=user)
+        if claimed != 1:
+            raise ActionError("This invitation has already been used, revoked or has expired.")
+        if invitation.kind == InvitationKind.THERAPIST:
+            if Membership.objects.filter(user=user).exists():
+                raise ActionError("This account already belongs to a practice.")
+            Membership.objects.create(
+                practice=invitation.practice, user=user, role=invitation.role or Role.THERAPIST
+            )
+        elif invitation.kind == InvitationKind.CLIENT:
+            assert invitation.client is not None
+            updated = Client.objects.filter(pk=invitation.client.pk, user__isnull=True).update(user=user)
+            if updated != 1:
+                raise ActionError("This client already has an account.")
+        else:
+            assert invitation.client is not None
+            CaregiverLink.objects.get_or_create(
+                caregiver=user,
+                client=invitation.client,
+                defaults={"relationship": invitation.relationship},
+            )
+
+
+def set_member_role(membership: Membership, role: str) -> None:
+    if role not in Role.values:
+        raise ActionError("Choose admin or therapist.")
+    with transaction.atomic():
+        admins = Membership.objects.select_for_update().filter(
+            practice=membership.practice, role=Role.ADMIN
+        )
+        if membership.role == Role.ADMIN and role != Role.ADMIN and len(list(admins)) <= 1:
+            raise ActionError("A practice needs at least one admin. Make someone else admin first.")
+        membership.role = role
+        membership.save(update_fields=["role"])
+
+
+def unlink_caregiver(link: CaregiverLink) -> None:
+    link.delete()
+
+
+def set_discharged(client: Client, *, discharged: bool) -> None:
+    client.discharged_at = timezone.now() if discharged else None
+    client.save(update_fields=["discharged_at"])

@@ -1,0 +1,86 @@
+"""Forms for clients, invitations and practice members. They parse; actions write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from stepwise.accounts.models import User
+from stepwise.clinic.models import Client, Role
+from stepwise.lib.forms import MobileField, TimeZoneField
+
+
+class ClientForm(forms.Form):
+    display_name = forms.CharField(
+        label="Name shown in Stepwise",
+        max_length=80,
+        help_text="A first name or a pseudonym is fine. At most 80 characters.",
+    )
+    email = forms.EmailField(label="Email (optional)", required=False, max_length=254)
+    mobile = MobileField(label="Mobile number (optional)", required=False)
+    time_zone = TimeZoneField(label="Client's time zone")
+    is_minor = forms.BooleanField(
+        label="Under 18 (a parent or carer may be linked)", required=False
+    )
+
+    def __init__(self, *args: Any, practice_id: int, client: Client | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.practice_id = practice_id
+        self.client = client
+        self.fields["display_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].lower()
+        if not email:
+            return ""
+        others = Client.objects.filter(practice_id=self.practice_id, email__iexact=email)
+        if self.client is not None:
+            others = others.exclude(pk=self.client.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                "Another client in this practice already uses this email address.",
+                code="duplicate_client_email",
+            )
+        return email
+
+
+class CareTeamField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        return f"{obj.display_name} ({obj.email})"
+
+
+class ClientEditForm(ClientForm):
+    therapists = CareTeamField(
+        label="Care team",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Therapists of your practice who can see this client.",
+        error_messages={"required": "Keep at least one therapist on the care team."},
+    )
+
+    def __init__(self, *args: Any, practice_id: int, client: Client | None = None, **kwargs: Any):
+        super().__init__(*args, practice_id=practice_id, client=client, **kwargs)
+        self.fields["therapists"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            membership__practice_id=practice_id
+        ).order_by("name", "email")
+
+
+class CaregiverInviteForm(forms.Form):
+    email = forms.EmailField(label="Parent or carer's email", max_length=254)
+    relationship = forms.CharField(
+        label="Relationship (optional)",
+        max_length=40,
+        required=False,
+        help_text="For example mother, father, grandparent, foster carer.",
+    )
+
+
+class TherapistInviteForm(forms.Form):
+    email = forms.EmailField(label="Colleague's email", max_length=254)
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.THERAPIST)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)

@@ -1,0 +1,161 @@
+"""Practices, their members, clients, caregivers and invitations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Practice(models.Model):
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Practice admin"
+    THERAPIST = "therapist", "Therapist"
+
+
+class Membership(models.Model):
+    """A therapist's place in a practice. A user works in one practice."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.THERAPIST)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.practice})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def active(self) -> ClientQuerySet:
+        return self.filter(discharged_at__isnull=True)
+
+
+class Client(models.Model):
+    """A person in therapy. Belongs to one practice; seen only by their care team."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
+    display_name = models.CharField(max_length=80)
+    email = models.EmailField(blank=True, max_length=254)
+    mobile = models.CharField(max_length=16, blank=True)
+    time_zone = models.CharField(max_length=64)
+    is_minor = models.BooleanField("under 18", default=False)
+    therapists = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="caseload")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="client_profile",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    discharged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        indexes = [models.Index(fields=["practice", "display_name"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class CaregiverLink(models.Model):
+    """A parent or guardian who may act for a client and see what the therapist shares."""
+
+    caregiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caregiver_links"
+    )
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="caregiver_links")
+    relationship = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["caregiver", "client"], name="unique_caregiver_link")
+        ]
+
+
+class InvitationKind(models.TextChoices):
+    THERAPIST = "therapist", "Therapist"
+    CLIENT = "client", "Client"
+    CAREGIVER = "caregiver", "Caregiver"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A single-use, expiring, revocable link that lets someone join a practice.
+
+    Only the SHA-256 of the token is stored: the link can be shown once, when it is made.
+    """
+
+    kind = models.CharField(max_length=16, choices=InvitationKind.choices)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="invitations")
+    client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(blank=True, max_length=254)
+    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    relationship = models.CharField(max_length=40, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="therapist") | Q(client__isnull=False),
+                name="client_and_caregiver_invitations_name_a_client",
+            )
+        ]
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"

@@ -1,0 +1,85 @@
+"""The practice's members: list, invite colleagues, set roles (admins only change things)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from stepwise.accounts.models import User
+from stepwise.clinic import actions
+from stepwise.clinic.forms import MemberRoleForm, TherapistInviteForm
+from stepwise.clinic.models import Membership, Practice
+from stepwise.lib.decorators import practice_admin_required, therapist_required
+from stepwise.lib.emails import send_templated_email
+from stepwise.lib.roles import roles_for
+
+
+def _practice(request: HttpRequest) -> Practice:
+    practice_id = roles_for(request).practice_id
+    return Practice.objects.get(pk=practice_id)
+
+
+def _members_page(request: HttpRequest, invite_form: TherapistInviteForm, status: int = 200) -> HttpResponse:
+    practice = _practice(request)
+    members = Membership.objects.filter(practice=practice).select_related("user").order_by("user__name")
+    open_invitations = practice.invitations.open().filter(kind="therapist")
+    return render(
+        request,
+        "clinic/members.html",
+        {
+            "practice": practice,
+            "members": members,
+            "invite_form": invite_form,
+            "open_invitations": open_invitations,
+            "is_admin": roles_for(request).admin,
+            "role_choices": MemberRoleForm.base_fields["role"].choices,  # type: ignore[attr-defined]
+        },
+        status=status,
+    )
+
+
+@require_GET
+@therapist_required
+def members(request: HttpRequest) -> HttpResponse:
+    return _members_page(request, TherapistInviteForm())
+
+
+@require_POST
+@practice_admin_required
+def member_invite(request: HttpRequest) -> HttpResponse:
+    form = TherapistInviteForm(request.POST)
+    user = request.user
+    assert isinstance(user, User)
+    if form.is_valid():
+        try:
+            issued = actions.invite_therapist(_practice(request), user, **form.cleaned_data)
+        except actions.ActionError as exc:
+            form.add_error("email", str(exc))
+        else:
+            send_templated_email("staff_invitation", issued.invitation.email, {"path": issued.path})
+            messages.success(request, f"Invitation sent to {issued.invitation.email}.")
+            return redirect("clinic:members")
+    return _members_page(request, form, status=400)
+
+
+@require_POST
+@practice_admin_required
+def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = Membership.objects.filter(
+        pk=membership_id, practice_id=roles_for(request).practice_id
+    ).first()
+    if membership is None:
+        raise Http404("No such member.")
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose admin or therapist.")
+    else:
+        try:
+            actions.set_member_role(membership, form.cleaned_data["role"])
+        except actions.ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{membership.user.display_name} is now {membership.get_role_display()}.")
+    return redirect("clinic:members")

@@ -1,0 +1,19 @@
+"""Emails are rendered from a subject / text / HTML template triplet and carry no clinical content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def send_templated_email(template: str, to: str, context: dict[str, Any]) -> None:
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"emails/{template}/subject.txt", context).strip()
+    text = render_to_string(f"emails/{template}/body.txt", context)
+    html = render_to_string(f"emails/{template}/body.html", context)
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[to])
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -1,0 +1,295 @@
+"""Stepwise settings: one module, every value from the environment, parsed strictly.
+
+``STEPWISE_MODE=production`` refuses to start without a real secret key and allowed hosts and
+turns on every transport-security setting; the default development mode runs on SQLite under
+``./data/`` with a console email backend so a newcomer needs nothing else.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+
+from stepwise.lib.env import Env, SettingError
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = Env()
+
+
+def _fail(message: str) -> None:
+    raise SettingError(message)
+
+
+try:
+    MODE = env.choice("STEPWISE_MODE", ("development", "production"), "development")
+    PRODUCTION = MODE == "production"
+    DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+    if PRODUCTION and DEBUG:
+        _fail("DEBUG must be false when STEPWISE_MODE=production.")
+
+    DATA_DIR = env.path("STEPWISE_DATA_DIR", BASE_DIR / "data")
+
+    _secret = env.str("SECRET_KEY")
+    if PRODUCTION:
+        if len(_secret) < 50 or len(set(_secret)) < 5 or _secret.startswith("django-insecure"):
+            _fail("SECRET_KEY must be set to a random value of at least 50 characters in production.")
+        SECRET_KEY = _secret
+    else:
+        # Development: a per-checkout random key kept in the data folder, never a literal.
+        if not _secret:
+            key_file = DATA_DIR / "dev-secret-key"
+            if not key_file.exists():
+                import secrets
+
+                DATA_DIR.mkdir(parents=True, exist_ok=True)
+                key_file.write_text(secrets.token_urlsafe(64))
+                key_file.chmod(0o600)
+            _secret = key_file.read_text().strip()
+        SECRET_KEY = _secret
+
+    ALLOWED_HOSTS = env.list(
+        "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    )
+    if PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
+        _fail("ALLOWED_HOSTS must list this server's host names in production (no '*').")
+    CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
+    SITE_URL = env.str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+    if PRODUCTION and not SITE_URL.startswith("https://"):
+        _fail("SITE_URL must be the https:// address of this server in production.")
+
+    _default_db = f"sqlite:///{DATA_DIR / 'stepwise.sqlite3'}"
+    _db_url = env.str("DATABASE_URL", _default_db)
+    try:
+        _db: dict[str, Any] = dict(dj_database_url.parse(_db_url, conn_max_age=60))
+    except Exception as exc:  # dj_database_url raises several kinds for a bad URL
+        raise SettingError(f"DATABASE_URL is not a database URL Stepwise understands: {exc}") from None
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        _db["CONN_MAX_AGE"] = 0
+        _db["OPTIONS"] = {
+            # WAL lets readers and one writer work together; IMMEDIATE avoids upgrade deadlocks.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+        }
+    elif _db["ENGINE"] == "django.db.backends.postgresql":
+        _db.setdefault("OPTIONS", {})
+        _db["CONN_HEALTH_CHECKS"] = True
+    else:
+        _fail("DATABASE_URL must point to SQLite (sqlite:///...) or PostgreSQL (postgres://...).")
+    DATABASES = {"default": _db}
+
+    EMAIL_BACKEND_NAME = env.choice("EMAIL_BACKEND", ("console", "smtp"), "smtp" if PRODUCTION else "console")
+    EMAIL_BACKEND = (
+        "django.core.mail.backends.smtp.EmailBackend"
+        if EMAIL_BACKEND_NAME == "smtp"
+        else "django.core.mail.backends.console.EmailBackend"
+    )
+    EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        _fail("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
+    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 10, minimum=1)
+    DEFAULT_FROM_EMAIL = env.email("DEFAULT_FROM_EMAIL", "Stepwise <no-reply@stepwise.invalid>")
+    SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+    INVITATION_DAYS = env.int("STEPWISE_INVITATION_DAYS", 7, minimum=1, maximum=60)
+    MAGIC_LINK_MINUTES = env.int("STEPWISE_MAGIC_LINK_MINUTES", 15, minimum=1, maximum=1440)
+    ADMIN_URL_PATH = env.str("STEPWISE_ADMIN_PATH", "admin").strip("/")
+    LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
+except SettingError as exc:
+    sys.stderr.write(f"Stepwise cannot start: {exc}\n")
+    raise
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "stepwise.accounts",
+    "stepwise.audit",
+    "stepwise.clinic",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "stepwise.lib.middleware.PrivateDataHeadersMiddleware",
+]
+
+ROOT_URLCONF = "stepwise.urls"
+WSGI_APPLICATION = "stepwise.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "stepwise" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "stepwise.lib.context.navigation",
+            ],
+            "builtins": ["template_partials.templatetags.partials"],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# The cache is shared by every process (web and workers): login throttling must see all attempts.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "stepwise_cache",
+    }
+}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "landing"
+
+# django-allauth: email is the login; therapists verify their address before signing in.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Stepwise: "
+ACCOUNT_ADAPTER = "stepwise.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "stepwise.accounts.forms.TherapistSignupForm"}
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "magic_link": "20/m/ip,3/10m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "stepwise" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = DATA_DIR / "media"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Content Security Policy: no inline script or style without the per-response nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

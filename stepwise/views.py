@@ -1,0 +1,42 @@
+"""Public pages and the role-based home redirect."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from stepwise.lib.roles import roles_for
+
+
+@login_not_required
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "landing.html")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 otherwise. Says nothing about any client."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    roles = roles_for(request)
+    if roles.therapist:
+        return redirect("clinic:caseload")
+    if roles.client or roles.caregiver:
+        return redirect("clinic:client_home")
+    return render(request, "no_role.html")
