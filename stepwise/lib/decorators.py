@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from stepwise.audit.log import record_access
 from stepwise.lib.roles import roles_for
 
 View = Callable[..., HttpResponse]
@@ -17,7 +18,7 @@ def therapist_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not roles_for(request).therapist:
-            raise Http404("Not found.")
+            _deny(request, view, kwargs)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -27,7 +28,14 @@ def practice_admin_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not roles_for(request).admin:
-            raise Http404("Not found.")
+            _deny(request, view, kwargs)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _deny(request: HttpRequest, view: View, kwargs: dict[str, Any]) -> None:
+    """Refuse with 404, and write the attempt to the access log."""
+    client_id = kwargs.get("client_id")
+    record_access(request, f"denied.{view.__name__}", client_id, allowed=False)
+    raise Http404("Not found.")

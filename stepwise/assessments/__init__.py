@@ -1,0 +1,1 @@
+"""Standardised assessments: instrument definitions, pure scoring and the `score` command."""

@@ -1,0 +1,185 @@
+"""Load exercise definitions: the shipped library files, and documents a practice imports.
+
+Pure functions (no ORM); the lead's actions turn their results into database rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from stepwise.library.schema import SCHEMA_VERSION, STEP_TYPES, ExerciseDefinition
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+IMPORT_MAX_BYTES = 512 * 1024
+
+
+class ShippedContentError(Exception):
+    """A file in the shipped library does not validate: a bug to fix before release."""
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _parse_json(text: str) -> Any:
+    """json.loads, refusing duplicate keys (the later one would silently win) and NaN/Infinity."""
+    return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
+
+
+def _ordinal_step(data: Any, index: int) -> str:
+    """'step 3 ("situation")' for index 2, using the id from the raw document when there is one."""
+    step_id = None
+    if isinstance(data, dict) and isinstance(data.get("steps"), list):
+        steps = data["steps"]
+        if 0 <= index < len(steps) and isinstance(steps[index], dict):
+            step_id = steps[index].get("id")
+    label = f"step {index + 1}"
+    return f'{label} ("{step_id}")' if isinstance(step_id, str) else label
+
+
+_STEP_TAGS = frozenset(STEP_TYPES)
+_FIELD_TAGS = frozenset({"text", "number", "suds", "scale", "choice"})
+_MEDIA_TAGS = frozenset({"link", "upload"})
+_TAG_NAMES = {"type": "step type", "kind": "kind"}
+
+
+def _location(loc: Sequence[int | str], data: Any) -> str:
+    """Turn pydantic's location tuple into words: `step 3 ("fears") > fields > 2 > max`."""
+    parts: list[str] = []
+    index = 0
+    items = list(loc)
+    while index < len(items):
+        item = items[index]
+        following = items[index + 1] if index + 1 < len(items) else None
+        if item == "steps" and isinstance(following, int):
+            parts.append(_ordinal_step(data, following))
+            index += 2
+            # pydantic inserts the union tag after a discriminated item; it adds nothing here
+            if index < len(items) and items[index] in _STEP_TAGS:
+                index += 1
+            continue
+        if isinstance(item, int):
+            parts.append(f"item {item + 1}")
+        elif item in _FIELD_TAGS | _MEDIA_TAGS and parts and parts[-1].startswith("item"):
+            pass  # the union tag of a list field or media source
+        else:
+            parts.append(str(item))
+        index += 1
+    return " > ".join(parts)
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    message = str(error["msg"])
+    loc = error["loc"]
+    if kind == "extra_forbidden":
+        return f"unknown setting {loc[-1]!r} (check the spelling)"
+    if kind == "missing":
+        return f"missing required setting {loc[-1]!r}"
+    if kind in ("union_tag_invalid", "union_tag_not_found") and error.get("ctx"):
+        ctx = error["ctx"]
+        if "tag" in ctx:
+            what = _TAG_NAMES.get(str(ctx["discriminator"]).strip("'"), "kind")
+            return f"unknown {what} {ctx['tag']!r}; expected one of {ctx['expected_tags']}"
+        return f"missing setting {ctx['discriminator']}"
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return message
+
+
+def format_problems(exc: ValidationError, data: Any) -> list[str]:
+    """One readable line per problem, e.g. `step 3 ("ladder") > max_rows: ...`."""
+    problems = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        # a missing or extra key is named in the message, so point at the object that holds it
+        where_loc = loc[:-1] if error["type"] in ("missing", "extra_forbidden") else loc
+        where = _location(where_loc, data)
+        message = _message(error)
+        problems.append(f"{where}: {message}" if where else message[:1].upper() + message[1:])
+    return problems
+
+
+def validate_import(raw_json_text: str | bytes) -> tuple[ExerciseDefinition | None, list[str]]:
+    """Check a definition a practice wants to import; (definition, []) or (None, problems)."""
+    if isinstance(raw_json_text, bytes):
+        if len(raw_json_text) > IMPORT_MAX_BYTES:
+            return None, [f"The file is too large: at most {IMPORT_MAX_BYTES // 1024} KB."]
+        try:
+            raw_json_text = raw_json_text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, ["The file is not UTF-8 text. Save it as UTF-8 JSON and try again."]
+    if len(raw_json_text.encode("utf-8")) > IMPORT_MAX_BYTES:
+        return None, [f"The file is too large: at most {IMPORT_MAX_BYTES // 1024} KB."]
+    try:
+        data = _parse_json(raw_json_text)
+    except _DuplicateKeyError as exc:
+        return None, [f"The key {exc.args[0]!r} appears twice in the same object."]
+    except json.JSONDecodeError as exc:
+        return None, [
+            f"This is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ]
+    except (ValueError, RecursionError) as exc:
+        return None, [f"This is not valid JSON: {exc}."]
+    if not isinstance(data, dict):
+        return None, ["The file must contain one exercise definition: a JSON object { ... }."]
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        return None, [
+            f"This definition uses schema version {version!r}; this installation reads "
+            f"version {SCHEMA_VERSION}."
+        ]
+    try:
+        definition = ExerciseDefinition.model_validate(data)
+    except ValidationError as exc:
+        return None, format_problems(exc, data)
+    return definition, []
+
+
+def load_definition_file(path: Path) -> ExerciseDefinition:
+    definition, problems = validate_import(path.read_bytes())
+    if definition is None:
+        raise ShippedContentError(f"{path.name}: " + "; ".join(problems))
+    if path.stem != definition.slug:
+        raise ShippedContentError(
+            f"{path.name}: the file name must be the slug ({definition.slug})"
+        )
+    return definition
+
+
+@cache
+def _shipped() -> tuple[ExerciseDefinition, ...]:
+    definitions = []
+    failures = []
+    for path in sorted(CONTENT_DIR.glob("*.json")):
+        try:
+            definitions.append(load_definition_file(path))
+        except ShippedContentError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise ShippedContentError("\n".join(failures))
+    return tuple(definitions)
+
+
+def shipped_definitions() -> list[ExerciseDefinition]:
+    """Every definition in `content/`, sorted by slug; raises if any file is broken."""
+    return list(_shipped())

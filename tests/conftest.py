@@ -1,0 +1,117 @@
+"""Personas shared by every test: one practice with a care team, a colleague, another practice.
+
+alice   therapist in Riverside, on Carl's, Dana's and Mia's care team
+ada     practice admin of Riverside, on no care team
+bob     therapist in Riverside (colleague without access)
+olga    therapist and admin of another practice, with her own client Oscar
+carl    client (signed up), dana another client of alice's
+gina    caregiver (parent) linked to Mia, a minor client of alice's
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client as HttpClient
+
+from stepwise.accounts.models import User
+from stepwise.clinic import actions
+from stepwise.clinic.models import CaregiverLink, Client, Membership, Practice, Role
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email: str, name: str, time_zone: str = "Europe/London") -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, name=name, time_zone=time_zone)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    return user
+
+
+@dataclass
+class World:
+    practice: Practice
+    other_practice: Practice
+    alice: User
+    ada: User
+    bob: User
+    olga: User
+    carl: User
+    dana: User
+    gina: User
+    carl_client: Client
+    dana_client: Client
+    mia_client: Client
+    oscar_client: Client
+
+    def persona(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    alice = make_user("alice@example.com", "Alice Therapist")
+    ada = make_user("ada@example.com", "Ada Admin")
+    bob = make_user("bob@example.com", "Bob Colleague")
+    olga = make_user("olga@example.org", "Olga Elsewhere", "America/New_York")
+    practice = actions.create_solo_practice(ada, "Riverside")
+    Membership.objects.create(practice=practice, user=alice, role=Role.THERAPIST)
+    Membership.objects.create(practice=practice, user=bob, role=Role.THERAPIST)
+    other_practice = actions.create_solo_practice(olga, "Elsewhere")
+
+    carl_client = actions.add_client(alice, display_name="Carl", time_zone="Europe/London")
+    dana_client = actions.add_client(alice, display_name="Dana", time_zone="Europe/Paris")
+    mia_client = actions.add_client(alice, display_name="Mia", time_zone="Europe/London", is_minor=True)
+    oscar_client = actions.add_client(olga, display_name="Oscar", time_zone="America/New_York")
+    carl = make_user("carl@example.net", "Carl")
+    dana = make_user("dana@example.net", "Dana")
+    gina = make_user("gina@example.net", "Gina Parent")
+    Client.objects.filter(pk=carl_client.pk).update(user=carl)
+    Client.objects.filter(pk=dana_client.pk).update(user=dana)
+    CaregiverLink.objects.create(caregiver=gina, client=mia_client, relationship="mother")
+    carl_client.refresh_from_db()
+    dana_client.refresh_from_db()
+    return World(
+        practice=practice,
+        other_practice=other_practice,
+        alice=alice,
+        ada=ada,
+        bob=bob,
+        olga=olga,
+        carl=carl,
+        dana=dana,
+        gina=gina,
+        carl_client=carl_client,
+        dana_client=dana_client,
+        mia_client=mia_client,
+        oscar_client=oscar_client,
+    )
+
+
+@pytest.fixture
+def login_as(client: HttpClient) -> Callable[[User | None], HttpClient]:
+    """Sign a persona in on the test client (None stays anonymous)."""
+
+    def _login(user: User | None) -> HttpClient:
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def alice_client(world: World, login_as: Callable[[User | None], HttpClient]) -> HttpClient:
+    return login_as(world.alice)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    """Argon2 is deliberately slow; tests that check hashing switch it back on."""
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]

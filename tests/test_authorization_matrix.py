@@ -1,0 +1,223 @@
+"""Every URL pattern, for every persona, against an expected table (SECURITY.md item 1).
+
+A route that is not in the table fails the test: adding a page means deciding who may see it.
+Out-of-scope objects answer 404 so their existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from stepwise.accounts.models import User
+from stepwise.audit.models import AccessLog
+from stepwise.clinic import actions
+from stepwise.clinic.models import CaregiverLink, Client, Invitation, Membership
+from tests.conftest import World
+
+PERSONAS = ["anonymous", "alice", "ada", "bob", "olga", "carl", "dana", "gina"]
+THERAPISTS = {"alice", "ada", "bob", "olga"}
+LOGIN = "login"  # redirect to the sign-in page
+
+
+def walk(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or "<unnamed>"
+            yield f"{namespace}:{name}" if namespace else name
+
+
+def everyone(status: int | str) -> dict[str, int | str]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def signed_in(status: int | str, **overrides: int | str) -> dict[str, int | str]:
+    table: dict[str, int | str] = {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], status)}
+    table.update(overrides)
+    return table
+
+
+def therapists_only(status: int | str, **overrides: int | str) -> dict[str, int | str]:
+    table = signed_in(404)
+    table.update(dict.fromkeys(THERAPISTS, status))
+    table.update(overrides)
+    return table
+
+
+def care_team_only(status: int | str) -> dict[str, int | str]:
+    """Only alice (on the care team) may; every other signed-in persona gets 404."""
+    return signed_in(404, alice=status)
+
+
+@dataclass
+class Route:
+    expect: dict[str, int | str]
+    method: str = "get"
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+    audited_denial: bool = False
+    notes: str = field(default="")
+
+
+def _fresh_mia_invitation(w: World) -> actions.IssuedInvitation:
+    Invitation.objects.filter(client=w.mia_client).update(revoked_at=timezone.now())
+    return actions.invite_client(w.mia_client, w.alice)
+
+
+def _open_invitation_token(w: World) -> dict[str, Any]:
+    return {"token": _fresh_mia_invitation(w).token}
+
+
+def _mia_invitation(w: World) -> dict[str, Any]:
+    return {"invitation_id": _fresh_mia_invitation(w).invitation.pk}
+
+
+def _gina_link(w: World) -> dict[str, Any]:
+    return {
+        "client_id": w.mia_client.pk,
+        "link_id": CaregiverLink.objects.get(caregiver=w.gina).pk,
+    }
+
+
+CARL = lambda w: {"client_id": w.carl_client.pk}  # noqa: E731
+MIA = lambda w: {"client_id": w.mia_client.pk}  # noqa: E731
+
+ROUTES: dict[str, Route] = {
+    "landing": Route(everyone(200)),
+    "healthz": Route(everyone(200)),
+    "home": Route(signed_in(302, gina=302)),
+    "invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),
+    "accounts:settings": Route(signed_in(200)),
+    "accounts:sign_out_everywhere": Route(signed_in(302), method="post"),
+    "accounts:magic_link_request": Route(everyone(200)),
+    "accounts:magic_link_confirm": Route(everyone(410), kwargs=lambda w: {"token": "unknown"}),
+    "clinic:caseload": Route(therapists_only(200)),
+    "clinic:client_new": Route(therapists_only(200)),
+    "clinic:client_detail": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "clinic:client_edit": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "clinic:client_discharge": Route(
+        care_team_only(302), method="post", kwargs=CARL, audited_denial=True
+    ),
+    "clinic:client_invite": Route(care_team_only(200), method="post", kwargs=MIA),
+    "clinic:caregiver_invite": Route(care_team_only(200), kwargs=MIA),
+    "clinic:caregiver_unlink": Route(care_team_only(302), method="post", kwargs=_gina_link),
+    "clinic:invitation_list": Route(therapists_only(200)),
+    "clinic:invitation_revoke": Route(care_team_only(302), method="post", kwargs=_mia_invitation),
+    "clinic:members": Route(therapists_only(200)),
+    "clinic:member_invite": Route(
+        signed_in(404, ada=302, olga=302),
+        method="post",
+        data=lambda w: {"email": "new.colleague@example.com", "role": "therapist"},
+    ),
+    "clinic:member_role": Route(
+        signed_in(404, ada=302),
+        method="post",
+        kwargs=lambda w: {"membership_id": Membership.objects.get(user=w.alice).pk},
+        data=lambda w: {"role": "admin"},
+    ),
+    "clinic:client_home": Route(signed_in(404, carl=200, dana=200, gina=200)),
+}
+
+# allauth's own pages: reviewed as a set. They show only the signed-in person's account data.
+ALLAUTH_ROUTES = {
+    "account_login", "account_logout", "account_inactive", "account_signup",
+    "account_reauthenticate", "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code", "account_email", "account_email_verification_sent",
+    "account_change_password", "account_set_password", "account_reset_password",
+    "account_confirm_login_code", "account_confirm_email", "account_reset_password_from_key_done",
+    "account_reset_password_from_key", "account_reset_password_done", "mfa_index",
+    "mfa_authenticate", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp",
+    "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
+}  # fmt: skip
+
+
+def all_route_names() -> list[str]:
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_route_is_in_the_expected_table() -> None:
+    unlisted = [
+        name
+        for name in all_route_names()
+        if name not in ROUTES and name not in ALLAUTH_ROUTES and not name.startswith("admin:")
+    ]
+    assert unlisted == [], f"Routes missing from the authorization table: {unlisted}"
+
+
+def test_table_lists_no_route_that_does_not_exist() -> None:
+    names = set(all_route_names())
+    assert set(ROUTES) - names == set()
+    assert ALLAUTH_ROUTES - names == set()
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_route_answers_each_persona_as_expected(
+    name: str, world: World, client: HttpClient
+) -> None:
+    route = ROUTES[name]
+    failures = []
+    for persona in PERSONAS:
+        # Each persona meets the route in the same state: objects are made per request.
+        kwargs = route.kwargs(world)
+        url = reverse(name, kwargs=kwargs)
+        client.logout()
+        user: User | None = world.persona(persona)
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        denials_before = AccessLog.objects.filter(outcome="denied").count()
+        response = getattr(client, route.method)(url, route.data(world))
+        expected = route.expect[persona]
+        if expected == LOGIN:
+            ok = response.status_code == 302 and "/accounts/login/" in response["Location"]
+        else:
+            ok = response.status_code == expected
+        if not ok:
+            failures.append(f"{persona}: expected {expected}, got {response.status_code}")
+        if route.audited_denial and expected == 404:
+            if AccessLog.objects.filter(outcome="denied").count() != denials_before + 1:
+                failures.append(f"{persona}: the 404 was not audit-logged")
+        if name == "accounts:sign_out_everywhere" and user is not None:
+            user.refresh_from_db()
+        # Undo what an allowed POST changed, so the next persona sees the same world.
+        if name == "clinic:caregiver_unlink" and not CaregiverLink.objects.filter(caregiver=world.gina).exists():
+            CaregiverLink.objects.create(caregiver=world.gina, client=world.mia_client)
+        if name == "clinic:client_discharge":
+            Client.objects.filter(pk=world.carl_client.pk).update(discharged_at=None)
+        if name == "clinic:member_role":
+            Membership.objects.filter(user=world.alice).update(role="therapist")
+        if name == "clinic:member_invite":
+            Invitation.objects.filter(email="new.colleague@example.com").update(
+                revoked_at=timezone.now()
+            )
+        if name == "clinic:client_invite":
+            Invitation.objects.filter(client=world.mia_client).update(revoked_at=timezone.now())
+    assert failures == [], f"{name}: " + "; ".join(failures)
+
+
+@pytest.mark.parametrize("name", sorted(ALLAUTH_ROUTES))
+def test_allauth_pages_never_fail_for_anonymous_visitors(name: str, db: None, client: HttpClient) -> None:
+    kwargs: dict[str, str] = {}
+    if name == "account_confirm_email":
+        kwargs = {"key": "not-a-key"}
+    elif name == "account_reset_password_from_key":
+        kwargs = {"uidb36": "1", "key": "not-a-key"}
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code < 500
+
+
+def test_django_admin_turns_away_people_who_are_not_staff(world: World, client: HttpClient) -> None:
+    client.force_login(world.ada, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,104 @@
+"""Settings come from the environment; a bad value stops the start with the variable's name."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stepwise.lib.env import Env, SettingError
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "k" * 20 + "Q7x!z" * 8
+
+
+def run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        "PATH": os.environ["PATH"],
+        "STEPWISE_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "stepwise.settings",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_parses_booleans_strictly() -> None:
+    assert Env({"X": "yes"}).bool("X", default=False) is True
+    assert Env({"X": "0"}).bool("X", default=True) is False
+    with pytest.raises(SettingError, match="X must be true or false"):
+        Env({"X": "maybe"}).bool("X", default=False)
+
+
+def test_it_names_the_variable_for_a_bad_number() -> None:
+    with pytest.raises(SettingError, match="EMAIL_PORT must be a whole number"):
+        Env({"EMAIL_PORT": "twenty-five"}).int("EMAIL_PORT", 25)
+    with pytest.raises(SettingError, match="EMAIL_PORT must be at least 1 and at most 65535"):
+        Env({"EMAIL_PORT": "70000"}).int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+
+
+def test_it_refuses_an_empty_entry_in_a_list() -> None:
+    with pytest.raises(SettingError, match="ALLOWED_HOSTS"):
+        Env({"ALLOWED_HOSTS": "a.example,,b.example"}).list("ALLOWED_HOSTS")
+
+
+def test_it_refuses_an_unknown_choice() -> None:
+    with pytest.raises(SettingError, match="STEPWISE_MODE must be one of development, production"):
+        Env({"STEPWISE_MODE": "prod"}).choice("STEPWISE_MODE", ("development", "production"), "x")
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    result = run_settings(tmp_path, STEPWISE_MODE="production", ALLOWED_HOSTS="stepwise.example")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts(tmp_path: Path) -> None:
+    result = run_settings(tmp_path, STEPWISE_MODE="production", SECRET_KEY=GOOD_KEY)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_a_bad_database_url_fails_with_its_name(tmp_path: Path) -> None:
+    result = run_settings(tmp_path, DATABASE_URL="mysql://nobody@localhost/x")
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_checks(tmp_path: Path) -> None:
+    result = run_settings(
+        tmp_path,
+        STEPWISE_MODE="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="stepwise.example",
+        SITE_URL="https://stepwise.example",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_development_keeps_a_random_secret_key_in_the_data_folder(tmp_path: Path) -> None:
+    result = run_settings(tmp_path)
+    key = (tmp_path / "dev-secret-key").read_text()
+    assert len(key) >= 50
+    assert "django-insecure" not in key
+    assert result.returncode in (0, 1)  # development fails some --deploy checks by design
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: None) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+    assert connection.settings_dict["OPTIONS"]["timeout"] >= 1
