@@ -313,10 +313,10 @@ def _read_plan(d: InstrumentDefinition) -> tuple[ScoringPlan | None, list[str]]:
     if d.scoring.rounding and (found := _DECIMALS.search(d.scoring.rounding)):
         decimals = int(found.group(1))
     subscales = _read_subscales(d, aggregate, problems)
+    # Ranges and bands can only be checked once the scoring rules themselves make sense.
+    rules_understood = not problems
     critical_rules = _read_critical_rules(d, problems)
     higher_is_better = _read_direction(d, problems)
-    if problems:
-        return None, problems
 
     plan = ScoringPlan(
         aggregate=aggregate,
@@ -328,7 +328,8 @@ def _read_plan(d: InstrumentDefinition) -> tuple[ScoringPlan | None, list[str]]:
         critical_rules=critical_rules,
         higher_is_better=higher_is_better,
     )
-    problems += _range_problems(d, plan)
+    if rules_understood:
+        problems += _range_problems(d, plan)
     return (None if problems else plan), problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -99,9 +100,11 @@ class IssuedInvitation:
 
 def _issue(**fields: object) -> IssuedInvitation:
     token = new_token()
+    now = timezone.now()
     invitation = Invitation.objects.create(
         token_hash=hash_token(token),
-        expires_at=timezone.now() + timezone.timedelta(days=settings.INVITATION_DAYS),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_DAYS),
         **fields,
     )
     return IssuedInvitation(invitation, token)

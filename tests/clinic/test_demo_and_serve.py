@@ -1,0 +1,101 @@
+"""The demo data command and the run command that starts web server and worker together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from stepwise.accounts.models import User
+from stepwise.clinic.demo import DEMO_LOGINS, DEMO_PASSWORD
+from stepwise.clinic.models import CaregiverLink, Client, Membership, Practice
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_loaddemo_makes_one_practice_two_therapists_four_clients_and_a_parent(db: None) -> None:
+    out = StringIO()
+    call_command("loaddemo", stdout=out)
+    assert Practice.objects.count() == 1
+    assert Membership.objects.count() == 2
+    assert Client.objects.count() == 4
+    assert Client.objects.filter(is_minor=True, caregiver_links__isnull=False).count() == 1
+    assert CaregiverLink.objects.count() == 1
+    for login in DEMO_LOGINS:
+        assert login.email in out.getvalue()
+        assert User.objects.get(email=login.email).check_password(DEMO_PASSWORD)
+
+
+def test_loaddemo_leaves_a_database_with_data_alone(db: None) -> None:
+    call_command("loaddemo", stdout=StringIO())
+    Client.objects.filter(display_name="Jordan").update(display_name="Jordan (edited)")
+    out = StringIO()
+    call_command("loaddemo", stdout=out)
+    assert "already has data" in out.getvalue()
+    assert Client.objects.filter(display_name="Jordan (edited)").exists()
+    assert Practice.objects.count() == 1
+
+
+def test_the_readme_lists_the_demo_logins() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert DEMO_PASSWORD in readme
+    for login in DEMO_LOGINS:
+        assert login.email in readme
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path: Path) -> None:
+    env = {**os.environ, "STEPWISE_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    env.pop("DATABASE_URL")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert len(children) == 2  # runserver and db_worker
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, output
+    assert "Stopped the web server and the worker." in output
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
