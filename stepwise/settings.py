@@ -27,16 +27,18 @@ def _fail(message: str) -> None:
 try:
     MODE = env.choice("STEPWISE_MODE", ("development", "production"), "development")
     PRODUCTION = MODE == "production"
-    DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+    DEBUG = env.boolean("DEBUG", default=not PRODUCTION)
     if PRODUCTION and DEBUG:
         _fail("DEBUG must be false when STEPWISE_MODE=production.")
 
     DATA_DIR = env.path("STEPWISE_DATA_DIR", BASE_DIR / "data")
 
-    _secret = env.str("SECRET_KEY")
+    _secret = env.string("SECRET_KEY")
     if PRODUCTION:
         if len(_secret) < 50 or len(set(_secret)) < 5 or _secret.startswith("django-insecure"):
-            _fail("SECRET_KEY must be set to a random value of at least 50 characters in production.")
+            _fail(
+                "SECRET_KEY must be set to a random value of at least 50 characters in production."
+            )
         SECRET_KEY = _secret
     else:
         # Development: a per-checkout random key kept in the data folder, never a literal.
@@ -51,22 +53,24 @@ try:
             _secret = key_file.read_text().strip()
         SECRET_KEY = _secret
 
-    ALLOWED_HOSTS = env.list(
+    ALLOWED_HOSTS = env.csv_list(
         "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
     )
     if PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
         _fail("ALLOWED_HOSTS must list this server's host names in production (no '*').")
-    CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
-    SITE_URL = env.str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+    CSRF_TRUSTED_ORIGINS = env.csv_list("CSRF_TRUSTED_ORIGINS")
+    SITE_URL = env.string("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
     if PRODUCTION and not SITE_URL.startswith("https://"):
         _fail("SITE_URL must be the https:// address of this server in production.")
 
     _default_db = f"sqlite:///{DATA_DIR / 'stepwise.sqlite3'}"
-    _db_url = env.str("DATABASE_URL", _default_db)
+    _db_url = env.string("DATABASE_URL", _default_db)
     try:
         _db: dict[str, Any] = dict(dj_database_url.parse(_db_url, conn_max_age=60))
     except Exception as exc:  # dj_database_url raises several kinds for a bad URL
-        raise SettingError(f"DATABASE_URL is not a database URL Stepwise understands: {exc}") from None
+        raise SettingError(
+            f"DATABASE_URL is not a database URL Stepwise understands: {exc}"
+        ) from None
     if _db["ENGINE"] == "django.db.backends.sqlite3":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         _db["CONN_MAX_AGE"] = 0
@@ -76,7 +80,7 @@ try:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
             "transaction_mode": "IMMEDIATE",
-            "timeout": env.int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+            "timeout": env.integer("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
         }
     elif _db["ENGINE"] == "django.db.backends.postgresql":
         _db.setdefault("OPTIONS", {})
@@ -85,27 +89,29 @@ try:
         _fail("DATABASE_URL must point to SQLite (sqlite:///...) or PostgreSQL (postgres://...).")
     DATABASES = {"default": _db}
 
-    EMAIL_BACKEND_NAME = env.choice("EMAIL_BACKEND", ("console", "smtp"), "smtp" if PRODUCTION else "console")
+    EMAIL_BACKEND_NAME = env.choice(
+        "EMAIL_BACKEND", ("console", "smtp"), "smtp" if PRODUCTION else "console"
+    )
     EMAIL_BACKEND = (
         "django.core.mail.backends.smtp.EmailBackend"
         if EMAIL_BACKEND_NAME == "smtp"
         else "django.core.mail.backends.console.EmailBackend"
     )
-    EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
-    EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1, maximum=65535)
-    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+    EMAIL_HOST = env.string("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env.string("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.boolean("EMAIL_USE_SSL", default=False)
     if EMAIL_USE_TLS and EMAIL_USE_SSL:
         _fail("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
-    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 10, minimum=1)
+    EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10, minimum=1)
     DEFAULT_FROM_EMAIL = env.email("DEFAULT_FROM_EMAIL", "Stepwise <no-reply@stepwise.invalid>")
     SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-    INVITATION_DAYS = env.int("STEPWISE_INVITATION_DAYS", 7, minimum=1, maximum=60)
-    MAGIC_LINK_MINUTES = env.int("STEPWISE_MAGIC_LINK_MINUTES", 15, minimum=1, maximum=1440)
-    ADMIN_URL_PATH = env.str("STEPWISE_ADMIN_PATH", "admin").strip("/")
+    INVITATION_DAYS = env.integer("STEPWISE_INVITATION_DAYS", 7, minimum=1, maximum=60)
+    MAGIC_LINK_MINUTES = env.integer("STEPWISE_MAGIC_LINK_MINUTES", 15, minimum=1, maximum=1440)
+    ADMIN_URL_PATH = env.string("STEPWISE_ADMIN_PATH", "admin").strip("/")
     LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
 except SettingError as exc:
     sys.stderr.write(f"Stepwise cannot start: {exc}\n")
@@ -180,7 +186,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -275,7 +284,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

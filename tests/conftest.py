@@ -63,7 +63,9 @@ def world(db: None) -> World:
 
     carl_client = actions.add_client(alice, display_name="Carl", time_zone="Europe/London")
     dana_client = actions.add_client(alice, display_name="Dana", time_zone="Europe/Paris")
-    mia_client = actions.add_client(alice, display_name="Mia", time_zone="Europe/London", is_minor=True)
+    mia_client = actions.add_client(
+        alice, display_name="Mia", time_zone="Europe/London", is_minor=True
+    )
     oscar_client = actions.add_client(olga, display_name="Oscar", time_zone="America/New_York")
     carl = make_user("carl@example.net", "Carl")
     dana = make_user("dana@example.net", "Dana")

@@ -33,22 +33,22 @@ def run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]
 
 
 def test_it_parses_booleans_strictly() -> None:
-    assert Env({"X": "yes"}).bool("X", default=False) is True
-    assert Env({"X": "0"}).bool("X", default=True) is False
+    assert Env({"X": "yes"}).boolean("X", default=False) is True
+    assert Env({"X": "0"}).boolean("X", default=True) is False
     with pytest.raises(SettingError, match="X must be true or false"):
-        Env({"X": "maybe"}).bool("X", default=False)
+        Env({"X": "maybe"}).boolean("X", default=False)
 
 
 def test_it_names_the_variable_for_a_bad_number() -> None:
     with pytest.raises(SettingError, match="EMAIL_PORT must be a whole number"):
-        Env({"EMAIL_PORT": "twenty-five"}).int("EMAIL_PORT", 25)
+        Env({"EMAIL_PORT": "twenty-five"}).integer("EMAIL_PORT", 25)
     with pytest.raises(SettingError, match="EMAIL_PORT must be at least 1 and at most 65535"):
-        Env({"EMAIL_PORT": "70000"}).int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+        Env({"EMAIL_PORT": "70000"}).integer("EMAIL_PORT", 25, minimum=1, maximum=65535)
 
 
 def test_it_refuses_an_empty_entry_in_a_list() -> None:
     with pytest.raises(SettingError, match="ALLOWED_HOSTS"):
-        Env({"ALLOWED_HOSTS": "a.example,,b.example"}).list("ALLOWED_HOSTS")
+        Env({"ALLOWED_HOSTS": "a.example,,b.example"}).csv_list("ALLOWED_HOSTS")
 
 
 def test_it_refuses_an_unknown_choice() -> None:

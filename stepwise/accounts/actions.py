@@ -14,8 +14,12 @@ def create_invited_user(
     *, email: str, name: str, time_zone: str, password: str | None, email_verified: bool
 ) -> User:
     with transaction.atomic():
-        user = User.objects.create_user(email=email, password=password, name=name, time_zone=time_zone)
-        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
+        user = User.objects.create_user(
+            email=email, password=password, name=name, time_zone=time_zone
+        )
+        EmailAddress.objects.create(
+            user=user, email=user.email, primary=True, verified=email_verified
+        )
     return user
 
 
@@ -28,7 +32,12 @@ def issue_magic_link(user: User) -> str:
 
 
 def peek_magic_link(token: str) -> MagicLink | None:
-    return MagicLink.objects.usable().select_related("user").filter(token_hash=hash_token(token)).first()
+    return (
+        MagicLink.objects.usable()
+        .select_related("user")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
 
 
 def consume_magic_link(token: str) -> User | None:
@@ -37,11 +46,15 @@ def consume_magic_link(token: str) -> User | None:
         link = peek_magic_link(token)
         if link is None or not link.user.is_active:
             return None
-        claimed = MagicLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now())
+        claimed = MagicLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
         if claimed != 1:
             return None
         # Following the link proves the person reads this mailbox.
-        EmailAddress.objects.filter(user=link.user, email__iexact=link.user.email).update(verified=True)
+        EmailAddress.objects.filter(user=link.user, email__iexact=link.user.email).update(
+            verified=True
+        )
     return link.user
 
 

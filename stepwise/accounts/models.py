@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]
@@ -90,6 +90,9 @@ class MagicLink(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     objects = MagicLinkQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Sign-in link for user {self.user_id}"
 
     @classmethod
     def lifetime(cls) -> timedelta:

@@ -53,7 +53,9 @@ def magic_link_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         if not ratelimit.consume(request, action="magic_link", key=email):
-            form.add_error(None, "Too many sign-in links were asked for. Please wait a few minutes.")
+            form.add_error(
+                None, "Too many sign-in links were asked for. Please wait a few minutes."
+            )
         else:
             user = User.objects.filter(email__iexact=email, is_active=True).first()
             # Staff sign in with a password (and a second factor): links are for clients and carers.
@@ -79,5 +81,3 @@ def magic_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if actions.peek_magic_link(token) is None:
         return render(request, "accounts/magic_link_invalid.html", status=410)
     return render(request, "accounts/magic_link_confirm.html")
-
-

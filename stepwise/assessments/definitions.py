@@ -7,9 +7,11 @@ states in words are read once, here, into a `ScoringPlan` that the pure scorer f
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import operator
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -69,6 +71,15 @@ def _item_ref(value: object) -> int | str:
     return _whole(value)
 
 
+def _slug(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value):
+        raise ValueError(
+            "should be up to 40 lower-case letters, digits and underscores, starting with a "
+            f"letter, not {value!r}"
+        )
+    return value
+
+
 def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"should be true or false, not {value!r}")
@@ -79,6 +90,7 @@ Whole = Annotated[int, PlainValidator(_whole)]
 Number = Annotated[int | float, PlainValidator(_number)]
 ItemRef = Annotated[int | str, PlainValidator(_item_ref)]
 Flag = Annotated[bool, PlainValidator(_flag)]
+Slug = Annotated[str, PlainValidator(_slug)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -187,28 +199,30 @@ class SubscalePlan:
     cutoff: int | float | None
 
 
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
 @dataclass(frozen=True)
 class CriticalRule:
     """One alert rule, such as PHQ-9 item 9 `score >= 1`, read from its text."""
 
     target: int | str
     subject: Literal["score", "answer"]
-    operator: str
+    comparison: str
     threshold: int | float | str
 
     def fires(self, value: int | float | str) -> bool:
         if isinstance(self.threshold, str) or isinstance(value, str):
             same = str(value).strip().casefold() == str(self.threshold).casefold()
-            return same if self.operator == "==" else self.operator == "!=" and not same
-        comparisons = {
-            ">=": value >= self.threshold,
-            ">": value > self.threshold,
-            "<=": value <= self.threshold,
-            "<": value < self.threshold,
-            "==": value == self.threshold,
-            "!=": value != self.threshold,
-        }
-        return comparisons[self.operator]
+            return same if self.comparison == "==" else self.comparison == "!=" and not same
+        return _COMPARISONS[self.comparison](value, self.threshold)
 
 
 @dataclass(frozen=True)
@@ -247,7 +261,7 @@ KNOWN_DIRECTIONS: dict[str, bool] = {
 
 
 class InstrumentDefinition(_Model):
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+    id: Slug
     name: Text
     abbreviation: Text
     items: tuple[Item, ...] = Field(min_length=1)
@@ -285,7 +299,8 @@ class InstrumentDefinition(_Model):
 
 # --- Reading the rules -------------------------------------------------------------------------
 
-_MULTIPLIER = re.compile(r"(?:^|[\s)])[x×*]\s*(\d+)\b")
+# "x 4" (or a multiplication sign, or "* 4") after a word or bracket: WHO-5's "raw x 4".
+_MULTIPLIER = re.compile(r"(?:^|[\s)])[x\u00d7*]\s*(\d+)\b")
 _NO_TOTAL = re.compile(r"\bno\b[^.;]*\btotal\b", re.IGNORECASE)
 _MEAN = re.compile(r"\bmean\b", re.IGNORECASE)
 _SUM = re.compile(r"\bsum\b", re.IGNORECASE)
@@ -450,7 +465,9 @@ def _read_subscales(
         method = sub.method.strip().lower()
         found = _MULTIPLIER.search(method)
         if not _SUM.search(method):
-            problems.append(f"{where}: method {sub.method!r} is not understood; use 'sum' or 'sum x N'")
+            problems.append(
+                f"{where}: method {sub.method!r} is not understood; use 'sum' or 'sum x N'"
+            )
         plans[sid] = SubscalePlan(
             items=tuple(sub.items),
             multiplier=int(found.group(1)) if found else 1,
@@ -463,7 +480,9 @@ def _read_subscales(
         if item.subscale is None:
             continue
         if item.subscale not in plans:
-            problems.append(f"item {item.number} belongs to subscale {item.subscale!r}, not defined")
+            problems.append(
+                f"item {item.number} belongs to subscale {item.subscale!r}, not defined"
+            )
         elif item.number not in plans[item.subscale].items:
             problems.append(
                 f"item {item.number} says it belongs to subscale {item.subscale!r}, "
@@ -479,7 +498,9 @@ def _read_subscales(
             problems.append("an instrument without a total score needs subscales")
         unscored = sorted(set(range(1, count + 1)) - {n for p in plans.values() for n in p.items})
         if unscored:
-            problems.append(f"items {_numbers(unscored)} belong to no subscale and are never scored")
+            problems.append(
+                f"items {_numbers(unscored)} belong to no subscale and are never scored"
+            )
     return plans
 
 
@@ -499,8 +520,8 @@ def _read_critical_rules(d: InstrumentDefinition, problems: list[str]) -> tuple[
         if not found:
             problems.append(f"{where}: rule {critical.rule!r} is not understood; use 'score >= N'")
             continue
-        subject, operator, raw_threshold = found.groups()
-        operator = "==" if operator == "=" else operator
+        subject, comparison, raw_threshold = found.groups()
+        comparison = "==" if comparison == "=" else comparison
         threshold: int | float | str
         if _NUMERIC.fullmatch(raw_threshold):
             threshold = float(raw_threshold) if "." in raw_threshold else int(raw_threshold)
@@ -509,8 +530,10 @@ def _read_critical_rules(d: InstrumentDefinition, problems: list[str]) -> tuple[
         if isinstance(target, int) and (subject != "score" or isinstance(threshold, str)):
             problems.append(f"{where}: rule {critical.rule!r} must compare the score with a number")
             continue
-        if isinstance(threshold, str) and operator not in ("==", "!="):
-            problems.append(f"{where}: rule {critical.rule!r} can only test an answer with == or !=")
+        if isinstance(threshold, str) and comparison not in ("==", "!="):
+            problems.append(
+                f"{where}: rule {critical.rule!r} can only test an answer with == or !="
+            )
             continue
         if isinstance(target, str) and isinstance(threshold, str):
             labels = {
@@ -520,7 +543,9 @@ def _read_critical_rules(d: InstrumentDefinition, problems: list[str]) -> tuple[
             if labels and threshold.casefold() not in labels:
                 problems.append(f"{where}: {threshold!r} is not one of its options")
                 continue
-        rules.append(CriticalRule(target, "score" if subject == "score" else "answer", operator, threshold))
+        rules.append(
+            CriticalRule(target, "score" if subject == "score" else "answer", comparison, threshold)
+        )
     return tuple(rules)
 
 
@@ -541,9 +566,7 @@ def _read_direction(d: InstrumentDefinition, problems: list[str]) -> bool | None
         return None
     direction = stated.pop() if stated else None
     if d.reliable_change is not None and direction is None:
-        problems.append(
-            "reliable_change needs a direction: add \"higher_is_better\": true or false"
-        )
+        problems.append('reliable_change needs a direction: add "higher_is_better": true or false')
     return direction
 
 
@@ -576,7 +599,9 @@ def possible_scores(definition: InstrumentDefinition) -> frozenset[Fraction]:
     return _possible_totals(definition.plan)
 
 
-def possible_subscale_scores(definition: InstrumentDefinition, subscale: str) -> frozenset[Fraction]:
+def possible_subscale_scores(
+    definition: InstrumentDefinition, subscale: str
+) -> frozenset[Fraction]:
     """Every score a valid set of answers can produce on one subscale."""
     return _possible_subscale(definition.plan, subscale)
 
@@ -614,7 +639,10 @@ def _range_problems(d: InstrumentDefinition, plan: ScoringPlan) -> list[str]:
                 f" but the items give {format_number(low)}-{format_number(high)}"
             )
         if plan.multiplier != 1 and d.scoring.raw_min is not None and d.scoring.raw_max is not None:
-            raw = (exact(d.scoring.raw_min) * plan.multiplier, exact(d.scoring.raw_max) * plan.multiplier)
+            raw = (
+                exact(d.scoring.raw_min) * plan.multiplier,
+                exact(d.scoring.raw_max) * plan.multiplier,
+            )
             if raw != (low, high):
                 problems.append("scoring.raw_min/raw_max do not match the multiplier in the method")
         if d.bands and d.bands_by_sex:
@@ -622,20 +650,25 @@ def _range_problems(d: InstrumentDefinition, plan: ScoringPlan) -> list[str]:
         problems += _band_problems("bands", d.bands or (), totals)
         for sex, bands in (d.bands_by_sex or {}).items():
             if not sex or sex != sex.lower():
-                problems.append(f"bands_by_sex key {sex!r} should be a lower-case word like 'female'")
+                problems.append(
+                    f"bands_by_sex key {sex!r} should be a lower-case word like 'female'"
+                )
             problems += _band_problems(f"bands_by_sex.{sex}", bands, totals)
     elif d.bands or d.bands_by_sex:
         problems.append("bands need a total score; put subscale bands under scoring.subscales")
     for sid, sub in d.scoring.subscales.items():
         scores = _possible_subscale(plan, sid)
         low, high = min(scores), max(scores)
-        if sub.min is not None and sub.max is not None:
-            if (exact(sub.min), exact(sub.max)) != (low, high):
-                problems.append(
-                    f"subscale {sid!r} min/max say {format_number(sub.min)}-"
-                    f"{format_number(sub.max)} but its items give {format_number(low)}-"
-                    f"{format_number(high)}"
-                )
+        if (
+            sub.min is not None
+            and sub.max is not None
+            and (exact(sub.min), exact(sub.max)) != (low, high)
+        ):
+            problems.append(
+                f"subscale {sid!r} min/max say {format_number(sub.min)}-"
+                f"{format_number(sub.max)} but its items give {format_number(low)}-"
+                f"{format_number(high)}"
+            )
         if sub.cutoff is not None and not low <= exact(sub.cutoff) <= high:
             problems.append(f"subscale {sid!r} cutoff {format_number(sub.cutoff)} is out of range")
         problems += _band_problems(f"subscale {sid!r} bands", sub.bands, scores)
@@ -653,7 +686,7 @@ def _band_problems(where: str, bands: Sequence[Band], scores: frozenset[Fraction
     for band in bands:
         if exact(band.min) > exact(band.max):
             problems.append(f"{where}: band {band.describe()} ends before it starts")
-    for lower, upper in zip(bands, bands[1:], strict=False):
+    for lower, upper in itertools.pairwise(bands):
         if exact(upper.min) <= exact(lower.max):
             problems.append(
                 f"{where}: {lower.describe()} and {upper.describe()} overlap or are out of order"

@@ -106,8 +106,8 @@ def score(
             rule.target
             for rule in plan.critical_rules
             if isinstance(rule.target, int)
-            and (value := item_scores[rule.target - 1]) is not None
-            and rule.fires(value)
+            and (item := item_scores[rule.target - 1]) is not None
+            and rule.fires(item)
         }
     )
     return ScoreResult(
@@ -147,7 +147,11 @@ def supplementary_alerts(definition: InstrumentDefinition, answers: Mapping[str,
     fired: list[str] = []
     for rule in definition.plan.critical_rules:
         value = answers.get(rule.target) if isinstance(rule.target, str) else None
-        if isinstance(value, int | float | str) and not isinstance(value, bool) and rule.fires(value):
+        if (
+            isinstance(value, int | float | str)
+            and not isinstance(value, bool)
+            and rule.fires(value)
+        ):
             fired.append(str(rule.target))
     return fired
 
@@ -173,11 +177,12 @@ def classify_change(
     if improvement >= threshold:
         verdict = RELIABLE_IMPROVEMENT
         caseness = rc.caseness_threshold
-        if caseness is not None:
-            if _is_case(first, caseness, higher_is_better) and not _is_case(
-                last, caseness, higher_is_better
-            ):
-                verdict = RECOVERED
+        if (
+            caseness is not None
+            and _is_case(first, caseness, higher_is_better)
+            and not _is_case(last, caseness, higher_is_better)
+        ):
+            verdict = RECOVERED
     elif -improvement >= threshold:
         verdict = RELIABLE_DETERIORATION
     else:
@@ -272,9 +277,7 @@ def _comparable_total(
 ) -> int | float:
     if isinstance(value, ScoreResult):
         if value.instrument != definition.id:
-            raise ScoringError(
-                f"{definition.id}: cannot compare with a {value.instrument} score"
-            )
+            raise ScoringError(f"{definition.id}: cannot compare with a {value.instrument} score")
         total = value.total
     else:
         total = value

@@ -115,7 +115,8 @@ def invite_client(client: Client, by: User) -> IssuedInvitation:
         raise ActionError(f"{client.display_name} already has an account.")
     if client.invitations.filter(kind=InvitationKind.CLIENT).open().exists():
         raise ActionError(
-            f"{client.display_name} already has an open invitation. Revoke it first to make a new one."
+            f"{client.display_name} already has an open invitation. "
+            "Revoke it first to make a new one."
         )
     return _issue(
         kind=InvitationKind.CLIENT,
@@ -126,7 +127,9 @@ def invite_client(client: Client, by: User) -> IssuedInvitation:
     )
 
 
-def invite_caregiver(client: Client, by: User, *, email: str, relationship: str) -> IssuedInvitation:
+def invite_caregiver(
+    client: Client, by: User, *, email: str, relationship: str
+) -> IssuedInvitation:
     email = email.lower()
     if CaregiverLink.objects.filter(client=client, caregiver__email=email).exists():
         raise ActionError(f"{email} is already linked to {client.display_name}.")
@@ -164,7 +167,9 @@ def revoke_invitation(invitation: Invitation) -> None:
 def find_open_invitation(token: str) -> tuple[Invitation | None, str]:
     """The invitation for a token and its status ("open", "expired", ...), or (None, "unknown")."""
     invitation = (
-        Invitation.objects.select_related("practice", "client").filter(token_hash=hash_token(token)).first()
+        Invitation.objects.select_related("practice", "client")
+        .filter(token_hash=hash_token(token))
+        .first()
     )
     if invitation is None:
         return None, "unknown"
@@ -190,7 +195,9 @@ def accept_invitation(invitation: Invitation, user: User) -> None:
             )
         elif invitation.kind == InvitationKind.CLIENT:
             assert invitation.client is not None
-            updated = Client.objects.filter(pk=invitation.client.pk, user__isnull=True).update(user=user)
+            updated = Client.objects.filter(pk=invitation.client.pk, user__isnull=True).update(
+                user=user
+            )
             if updated != 1:
                 raise ActionError("This client already has an account.")
         else:

@@ -29,7 +29,9 @@ DEMO_LOGINS = [
 
 
 def _user(email: str, name: str, time_zone: str) -> User:
-    user = User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name, time_zone=time_zone)
+    user = User.objects.create_user(
+        email=email, password=DEMO_PASSWORD, name=name, time_zone=time_zone
+    )
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     return user
 
@@ -45,7 +47,9 @@ def load_demo() -> Practice:
     practice = actions.create_solo_practice(alex, "Riverside Family Therapy")
     Membership.objects.create(practice=practice, user=sam, role=Role.THERAPIST)
 
-    jordan = actions.add_client(alex, display_name="Jordan", time_zone="Europe/London", email="jordan@demo.stepwise.test")
+    jordan = actions.add_client(
+        alex, display_name="Jordan", time_zone="Europe/London", email="jordan@demo.stepwise.test"
+    )
     Client.objects.filter(pk=jordan.pk).update(
         user=_user("jordan@demo.stepwise.test", "Jordan", "Europe/London")
     )

@@ -47,7 +47,7 @@ class ClientForm(forms.Form):
 
 
 class CareTeamField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj.display_name} ({obj.email})"
 
 

@@ -26,7 +26,9 @@ from stepwise.lib.roles import roles_for
 from stepwise.lib.tz import time_zone_names
 
 
-def _created_page(request: HttpRequest, issued: actions.IssuedInvitation, emailed: bool) -> HttpResponse:
+def _created_page(
+    request: HttpRequest, issued: actions.IssuedInvitation, emailed: bool
+) -> HttpResponse:
     """The one time the link can be shown: the token itself is never stored."""
     qr = segno.make(issued.url, error="m").svg_data_uri(scale=5, border=2)
     return render(
@@ -72,7 +74,7 @@ def caregiver_invite(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 def _invitations_for(request: HttpRequest) -> Q:
-    """Invitations this therapist may see: their clients', and the practice's staff ones if admin."""
+    """Invitations this therapist may see: their clients', and staff ones if an admin."""
     roles = roles_for(request)
     scope = Q(client__in=caseload_for(request.user))
     if roles.admin:
@@ -113,9 +115,18 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 
 INVALID_MESSAGES = {
-    "unknown": ("We don't recognise this link", "Check that you copied the whole link, or ask for a new one."),
-    "expired": ("This invitation has expired", "Ask your therapist or practice for a new invitation."),
-    "revoked": ("This invitation was withdrawn", "Ask your therapist or practice for a new invitation."),
+    "unknown": (
+        "We don't recognise this link",
+        "Check that you copied the whole link, or ask for a new one.",
+    ),
+    "expired": (
+        "This invitation has expired",
+        "Ask your therapist or practice for a new invitation.",
+    ),
+    "revoked": (
+        "This invitation was withdrawn",
+        "Ask your therapist or practice for a new invitation.",
+    ),
     "accepted": ("This invitation has already been used", "If it was you, sign in instead."),
 }
 
@@ -176,7 +187,9 @@ def _accept_signed_in(request: HttpRequest, invitation: Invitation) -> HttpRespo
     user = request.user
     assert isinstance(user, User)
     roles = roles_for(request)
-    can_link = invitation.kind == InvitationKind.CAREGIVER and not roles.therapist and not roles.client
+    can_link = (
+        invitation.kind == InvitationKind.CAREGIVER and not roles.therapist and not roles.client
+    )
     if request.method == "POST" and can_link:
         try:
             actions.accept_invitation(invitation, user)

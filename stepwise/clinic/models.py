@@ -95,6 +95,9 @@ class CaregiverLink(models.Model):
             models.UniqueConstraint(fields=["caregiver", "client"], name="unique_caregiver_link")
         ]
 
+    def __str__(self) -> str:
+        return f"Caregiver {self.caregiver_id} of client {self.client_id}"
+
 
 class InvitationKind(models.TextChoices):
     THERAPIST = "therapist", "Therapist"
@@ -149,6 +152,9 @@ class Invitation(models.Model):
                 name="client_and_caregiver_invitations_name_a_client",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} invitation ({self.status})"
 
     @property
     def status(self) -> str:

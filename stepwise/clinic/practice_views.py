@@ -18,12 +18,17 @@ from stepwise.lib.roles import roles_for
 
 def _practice(request: HttpRequest) -> Practice:
     practice_id = roles_for(request).practice_id
+    assert practice_id is not None  # the views using this require a membership
     return Practice.objects.get(pk=practice_id)
 
 
-def _members_page(request: HttpRequest, invite_form: TherapistInviteForm, status: int = 200) -> HttpResponse:
+def _members_page(
+    request: HttpRequest, invite_form: TherapistInviteForm, status: int = 200
+) -> HttpResponse:
     practice = _practice(request)
-    members = Membership.objects.filter(practice=practice).select_related("user").order_by("user__name")
+    members = (
+        Membership.objects.filter(practice=practice).select_related("user").order_by("user__name")
+    )
     open_invitations = practice.invitations.open().filter(kind="therapist")
     return render(
         request,
@@ -68,7 +73,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
 @practice_admin_required
 def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = Membership.objects.filter(
-        pk=membership_id, practice_id=roles_for(request).practice_id
+        pk=membership_id, practice=_practice(request)
     ).first()
     if membership is None:
         raise Http404("No such member.")
@@ -81,5 +86,7 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
         except actions.ActionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"{membership.user.display_name} is now {membership.get_role_display()}.")
+            messages.success(
+                request, f"{membership.user.display_name} is now {membership.get_role_display()}."
+            )
     return redirect("clinic:members")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 import zoneinfo
 
+from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from stepwise.clinic.access import (
 from stepwise.clinic.forms import ClientEditForm, ClientForm
 from stepwise.clinic.models import CaregiverLink, Invitation, InvitationKind
 from stepwise.lib.decorators import therapist_required
+from stepwise.lib.htmx import is_htmx
 from stepwise.lib.roles import roles_for
 from stepwise.lib.tz import time_zone_names
 
@@ -60,7 +61,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "status": status,
         "filters": CASELOAD_FILTERS,
     }
-    template = "clinic/caseload.html#caseload-table" if request.htmx else "clinic/caseload.html"
+    template = "clinic/caseload.html#caseload-table" if is_htmx(request) else "clinic/caseload.html"
     return render(request, template, context)
 
 
@@ -82,7 +83,9 @@ def client_new(request: HttpRequest) -> HttpResponse:
         )
         return redirect("clinic:client_detail", client_id=client.pk)
     return render(
-        request, "clinic/client_form.html", {"form": form, "time_zones": time_zone_names(), "client": None}
+        request,
+        "clinic/client_form.html",
+        {"form": form, "time_zones": time_zone_names(), "client": None},
     )
 
 
@@ -184,4 +187,3 @@ def client_home(request: HttpRequest) -> HttpResponse:
         "clinic/client_home.html",
         {"profile": profile, "children": children, "today": local_today, "due_today": []},
     )
-

@@ -1,4 +1,4 @@
-"""View decorators for roles. A person without the role gets 404: the page does not exist for them."""
+"""View decorators for roles. Without the role a page answers 404: it does not exist for you."""
 
 from __future__ import annotations
 

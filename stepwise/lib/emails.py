@@ -1,4 +1,4 @@
-"""Emails are rendered from a subject / text / HTML template triplet and carry no clinical content."""
+"""Emails: rendered from subject / text / HTML templates; never any clinical content."""
 
 from __future__ import annotations
 

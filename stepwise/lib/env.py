@@ -28,11 +28,11 @@ class Env:
             return None
         return value.strip()
 
-    def str(self, name: str, default: str = "") -> str:
+    def string(self, name: str, default: str = "") -> str:
         value = self.raw(name)
         return default if value is None else value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def boolean(self, name: str, default: bool) -> bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -43,7 +43,9 @@ class Env:
             return False
         raise SettingError(f"{name} must be true or false (got {value!r}).")
 
-    def int(self, name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    def integer(
+        self, name: str, default: int, *, minimum: int = 0, maximum: int | None = None
+    ) -> int:
         value = self.raw(name)
         if value is None:
             return default
@@ -64,7 +66,7 @@ class Env:
             raise SettingError(f"{name} must be one of {', '.join(choices)} (got {value!r}).")
         return value
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def csv_list(self, name: str, default: list[str] | None = None) -> list[str]:
         value = self.raw(name)
         if value is None:
             return list(default or [])
@@ -74,7 +76,7 @@ class Env:
         return items
 
     def email(self, name: str, default: str) -> str:
-        value = self.str(name, default)
+        value = self.string(name, default)
         if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", value.split("<")[-1].rstrip(">").strip()):
             raise SettingError(f"{name} must be an email address (got {value!r}).")
         return value

@@ -17,7 +17,9 @@ class TimeZoneField(forms.CharField):
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("help_text", "For example Europe/London or America/New_York.")
         super().__init__(**kwargs)
-        self.widget.attrs.update({"list": "time-zones", "autocomplete": "off", "data-detect-tz": ""})
+        self.widget.attrs.update(
+            {"list": "time-zones", "autocomplete": "off", "data-detect-tz": ""}
+        )
 
     def clean(self, value: Any) -> str:
         cleaned: str = super().clean(value)

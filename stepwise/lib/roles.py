@@ -1,4 +1,4 @@
-"""What the signed-in person is here: therapist, admin, client, caregiver (computed once per request)."""
+"""What the signed-in person is here: therapist, admin, client, caregiver (once per request)."""
 
 from __future__ import annotations
 

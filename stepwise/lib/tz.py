@@ -10,7 +10,7 @@ from functools import cache
 def time_zone_names() -> tuple[str, ...]:
     """Every IANA zone this system knows, sorted, without the legacy aliases."""
     names = zoneinfo.available_timezones()
-    return tuple(sorted(n for n in names if "/" in n and not n.startswith(("Etc/", "SystemV/"))) + ["UTC"])
+    return (*sorted(n for n in names if "/" in n and not n.startswith(("Etc/", "SystemV/"))), "UTC")
 
 
 def is_time_zone(name: str) -> bool:

@@ -59,7 +59,9 @@ def test_account_settings_change_name_and_time_zone(world: World, alice_client: 
 def test_account_settings_refuse_an_unknown_time_zone_and_keep_the_name(
     world: World, alice_client: HttpClient
 ) -> None:
-    response = alice_client.post("/accounts/settings/", {"name": "Alice T.", "time_zone": "Nowhere/Land"})
+    response = alice_client.post(
+        "/accounts/settings/", {"name": "Alice T.", "time_zone": "Nowhere/Land"}
+    )
     html = response.content.decode()
     assert "is not a time zone we know" in html
     assert 'value="Alice T."' in html

@@ -22,7 +22,9 @@ SIGNUP = {
 }
 
 
-def test_signup_creates_a_solo_practice_with_the_therapist_as_admin(db: None, client: HttpClient) -> None:
+def test_signup_creates_a_solo_practice_with_the_therapist_as_admin(
+    db: None, client: HttpClient
+) -> None:
     response = client.post("/accounts/signup/", SIGNUP)
     assert response.status_code == 302
     user = User.objects.get(email="tess@example.com")

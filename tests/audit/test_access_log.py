@@ -1,4 +1,4 @@
-"""The access log is append-only: the application has no update or delete path, nor has the database."""
+"""The access log is append-only: no update or delete path in the application or the database."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ def _a_record(world: World, alice_client: HttpClient) -> AccessLog:
     return AccessLog.objects.get(client_id=world.carl_client.pk)
 
 
-def test_a_saved_record_cannot_be_changed_through_the_model(world: World, alice_client: HttpClient) -> None:
+def test_a_saved_record_cannot_be_changed_through_the_model(
+    world: World, alice_client: HttpClient
+) -> None:
     record = _a_record(world, alice_client)
     record.outcome = "denied"
     with pytest.raises(AppendOnlyError):
@@ -24,7 +26,9 @@ def test_a_saved_record_cannot_be_changed_through_the_model(world: World, alice_
         record.delete()
 
 
-def test_the_queryset_refuses_bulk_update_and_delete(world: World, alice_client: HttpClient) -> None:
+def test_the_queryset_refuses_bulk_update_and_delete(
+    world: World, alice_client: HttpClient
+) -> None:
     _a_record(world, alice_client)
     with pytest.raises(AppendOnlyError):
         AccessLog.objects.update(outcome="denied")
@@ -32,7 +36,11 @@ def test_the_queryset_refuses_bulk_update_and_delete(world: World, alice_client:
         AccessLog.objects.all().delete()
 
 
-def test_the_database_refuses_raw_updates_and_deletes(world: World, alice_client: HttpClient) -> None:
+def test_the_database_refuses_raw_updates_and_deletes(
+    world: World, alice_client: HttpClient
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's; SQLite relies on the model guards")
     _a_record(world, alice_client)
     for sql in ("UPDATE audit_accesslog SET outcome = 'denied'", "DELETE FROM audit_accesslog"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

@@ -67,10 +67,15 @@ def test_bad_client_input_gets_a_specific_message_and_keeps_what_was_typed(
     assert not Client.objects.filter(display_name="Robin").exists()
 
 
-def test_two_clients_in_a_practice_cannot_share_an_email(world: World, alice_client: HttpClient) -> None:
+def test_two_clients_in_a_practice_cannot_share_an_email(
+    world: World, alice_client: HttpClient
+) -> None:
     Client.objects.filter(pk=world.dana_client.pk).update(email="robin@example.net")
     response = alice_client.post("/clients/new/", NEW_CLIENT)
-    assert "Another client in this practice already uses this email address." in response.content.decode()
+    assert (
+        "Another client in this practice already uses this email address."
+        in response.content.decode()
+    )
 
 
 def test_extra_post_fields_change_nothing(world: World, alice_client: HttpClient) -> None:
@@ -85,7 +90,9 @@ def test_extra_post_fields_change_nothing(world: World, alice_client: HttpClient
     assert world.alice.is_staff is False
 
 
-def test_editing_a_client_can_share_them_with_a_colleague(world: World, alice_client: HttpClient) -> None:
+def test_editing_a_client_can_share_them_with_a_colleague(
+    world: World, alice_client: HttpClient
+) -> None:
     response = alice_client.post(
         f"/clients/{world.carl_client.pk}/edit/",
         {
@@ -132,9 +139,7 @@ def test_discharging_keeps_the_record_and_hides_it_from_the_active_list(
     assert f"/clients/{world.carl_client.pk}/" in discharged
 
 
-def test_the_caseload_shows_only_the_therapists_own_clients(
-    world: World, login_as: object
-) -> None:
+def test_the_caseload_shows_only_the_therapists_own_clients(world: World, login_as: object) -> None:
     html = login_as(world.bob).get("/clients/").content.decode()  # type: ignore[operator]
     assert "Carl" not in html
     assert "No clients here yet" in html

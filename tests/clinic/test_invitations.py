@@ -45,7 +45,9 @@ def test_an_invitation_is_shown_once_as_a_link_and_a_qr_code(
 
 
 def test_a_client_accepts_and_lands_on_their_home(world: World, alice_client: HttpClient) -> None:
-    path = _invite_path(alice_client.post(f"/clients/{world.mia_client.pk}/invite/").content.decode())
+    path = _invite_path(
+        alice_client.post(f"/clients/{world.mia_client.pk}/invite/").content.decode()
+    )
     visitor = HttpClient()
     assert visitor.get(path).status_code == 200
     response = visitor.post(path, ACCEPT)
@@ -60,7 +62,9 @@ def test_a_client_accepts_and_lands_on_their_home(world: World, alice_client: Ht
 def test_a_client_may_choose_a_password_instead_of_links(world: World) -> None:
     issued = actions.invite_client(world.mia_client, world.alice)
     visitor = HttpClient()
-    visitor.post(issued.path, {**ACCEPT, "sign_in": "password", "password": "a very good passphrase"})
+    visitor.post(
+        issued.path, {**ACCEPT, "sign_in": "password", "password": "a very good passphrase"}
+    )
     assert User.objects.get(email="mia@example.net").check_password("a very good passphrase")
 
 
@@ -103,7 +107,9 @@ def test_an_unknown_link_is_not_found(db: None, client: HttpClient) -> None:
     assert client.get("/invite/not-a-real-token/").status_code == 404
 
 
-def test_inviting_a_client_twice_asks_to_revoke_the_first(world: World, alice_client: HttpClient) -> None:
+def test_inviting_a_client_twice_asks_to_revoke_the_first(
+    world: World, alice_client: HttpClient
+) -> None:
     alice_client.post(f"/clients/{world.mia_client.pk}/invite/")
     response = alice_client.post(f"/clients/{world.mia_client.pk}/invite/", follow=True)
     assert "already has an open invitation" in response.content.decode()
@@ -136,7 +142,9 @@ def test_the_invitation_can_be_emailed_without_clinical_content(
         assert word not in message.subject + message.body
 
 
-def test_a_parent_is_invited_and_linked_to_the_child(world: World, alice_client: HttpClient) -> None:
+def test_a_parent_is_invited_and_linked_to_the_child(
+    world: World, alice_client: HttpClient
+) -> None:
     response = alice_client.post(
         f"/clients/{world.mia_client.pk}/caregivers/invite/",
         {"email": "Dad@Example.net", "relationship": "father"},
@@ -151,17 +159,25 @@ def test_a_parent_is_invited_and_linked_to_the_child(world: World, alice_client:
 
 
 def test_a_signed_in_parent_links_a_second_child(world: World, login_as: object) -> None:
-    issued = actions.invite_caregiver(world.carl_client, world.alice, email="gina@example.net", relationship="")
+    issued = actions.invite_caregiver(
+        world.carl_client, world.alice, email="gina@example.net", relationship=""
+    )
     browser = login_as(world.gina)  # type: ignore[operator]
     assert "Link to my account" in browser.get(issued.path).content.decode()
     browser.post(issued.path)
-    assert set(CaregiverLink.objects.filter(caregiver=world.gina).values_list("client__display_name", flat=True)) == {
+    assert set(
+        CaregiverLink.objects.filter(caregiver=world.gina).values_list(
+            "client__display_name", flat=True
+        )
+    ) == {
         "Mia",
         "Carl",
     }
 
 
-def test_a_signed_in_therapist_cannot_accept_a_client_invitation(world: World, alice_client: HttpClient) -> None:
+def test_a_signed_in_therapist_cannot_accept_a_client_invitation(
+    world: World, alice_client: HttpClient
+) -> None:
     issued = actions.invite_client(world.mia_client, world.alice)
     html = alice_client.get(issued.path).content.decode()
     assert "Sign out, then open the link again" in html
@@ -181,7 +197,9 @@ def test_unlinking_a_parent_takes_effect_on_their_next_request(
     assert parent.get("/me/").status_code == 404
 
 
-def test_an_admin_invites_a_therapist_who_joins_the_practice(world: World, login_as: object) -> None:
+def test_an_admin_invites_a_therapist_who_joins_the_practice(
+    world: World, login_as: object
+) -> None:
     admin = login_as(world.ada)  # type: ignore[operator]
     admin.post("/practice/invite/", {"email": "newbie@example.com", "role": "therapist"})
     path = re.search(r"/invite/[\w-]+/", mail.outbox[0].body)
@@ -191,21 +209,30 @@ def test_an_admin_invites_a_therapist_who_joins_the_practice(world: World, login
     assert "How do you want to sign in?" not in html  # staff always use a password
     newcomer.post(
         path.group(0),
-        {"name": "Newbie", "email": "ignored@example.com", "password": "a long staff passphrase", "time_zone": "UTC"},
+        {
+            "name": "Newbie",
+            "email": "ignored@example.com",
+            "password": "a long staff passphrase",
+            "time_zone": "UTC",
+        },
     )
     membership = Membership.objects.get(user__email="newbie@example.com")
     assert (membership.practice, membership.role) == (world.practice, "therapist")
     assert newcomer.get("/home/")["Location"] == "/clients/"
 
 
-def test_inviting_someone_who_already_works_somewhere_is_refused(world: World, login_as: object) -> None:
+def test_inviting_someone_who_already_works_somewhere_is_refused(
+    world: World, login_as: object
+) -> None:
     admin = login_as(world.ada)  # type: ignore[operator]
     response = admin.post("/practice/invite/", {"email": "olga@example.org", "role": "therapist"})
     assert response.status_code == 400
     assert "already belongs to a practice" in response.content.decode()
 
 
-def test_an_admin_changes_roles_but_never_removes_the_last_admin(world: World, login_as: object) -> None:
+def test_an_admin_changes_roles_but_never_removes_the_last_admin(
+    world: World, login_as: object
+) -> None:
     admin = login_as(world.ada)  # type: ignore[operator]
     alice_membership = Membership.objects.get(user=world.alice)
     admin.post(f"/practice/members/{alice_membership.pk}/role/", {"role": "admin"})

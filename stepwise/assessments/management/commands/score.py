@@ -63,8 +63,8 @@ def main(
         definition = _find_instrument(definitions, request.instrument)
         expect_answer_count(definition, len(request.answers))
         answers = [
-            _parse_answer(definition.id, number, token)
-            for number, token in enumerate(request.answers, 1)
+            _parse_answer(definition.id, number, arg)
+            for number, arg in enumerate(request.answers, 1)
         ]
         result = score(definition, answers, sex=request.sex)
     except (UsageError, ScoringError) as exc:
@@ -77,33 +77,33 @@ def _parse_argv(argv: Sequence[str]) -> _Request:
     # answers, and prints several lines of usage on error where one line is promised.
     request = _Request()
     positional: list[str] = []
-    tokens = list(argv)
+    args = list(argv)
     only_positional = False
-    while tokens:
-        token = tokens.pop(0)
-        if only_positional or token == MISSING or _WHOLE_NUMBER.fullmatch(token):
-            positional.append(token)
+    while args:
+        arg = args.pop(0)
+        if only_positional or arg == MISSING or _WHOLE_NUMBER.fullmatch(arg):
+            positional.append(arg)
             continue
-        if token == "--":
+        if arg == "--":
             only_positional = True
             continue
-        name, has_value, value = token.partition("=")
+        name, has_value, value = arg.partition("=")
         if name in ("-h", "--help"):
             request.help = True
         elif name == "--sex" or name in _DJANGO_VALUED:
             if not has_value:
-                if not tokens:
+                if not args:
                     raise UsageError(f"{name} needs a value")
-                value = tokens.pop(0)
+                value = args.pop(0)
             if name == "--sex":
                 request.sex = _parse_sex(value)
         elif name in _DJANGO_FLAGS or (name.startswith("-v") and name[2:].isdigit()):
             continue
-        elif token.startswith("--"):
+        elif arg.startswith("--"):
             raise UsageError(f"unknown option {name} ({USAGE})")
         else:
             # "-x" or "2.5": an answer that is not a whole number; reported against its item.
-            positional.append(token)
+            positional.append(arg)
     if positional:
         request.instrument, request.answers = positional[0], positional[1:]
     return request
@@ -127,15 +127,15 @@ def _find_instrument(
     return definitions[instrument]
 
 
-def _parse_answer(instrument: str, number: int, token: str) -> int | None:
-    if token == MISSING:
+def _parse_answer(instrument: str, number: int, arg: str) -> int | None:
+    if arg == MISSING:
         return None
-    if not _WHOLE_NUMBER.fullmatch(token):
+    if not _WHOLE_NUMBER.fullmatch(arg):
         raise UsageError(
-            f"{instrument} item {number}: {token!r} is not a whole number "
+            f"{instrument} item {number}: {arg!r} is not a whole number "
             f"(use {MISSING} for a missing answer)"
         )
-    return int(token)
+    return int(arg)
 
 
 class Command(BaseCommand):

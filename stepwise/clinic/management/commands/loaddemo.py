@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Load demo data (one practice, two therapists, four clients) into an empty database."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--quiet-if-loaded", action="store_true", help="No message when skipped.")
+        parser.add_argument(
+            "--quiet-if-loaded", action="store_true", help="No message when skipped."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not database_is_empty():

@@ -27,7 +27,9 @@ class Command(BaseCommand):
             "worker": [python, "manage.py", "db_worker", "--no-reload"],
         }
         processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
-        self.stdout.write(f"\nStepwise is running at http://{options['addr']}/ (web server and worker).")
+        self.stdout.write(
+            f"\nStepwise is running at http://{options['addr']}/ (web server and worker)."
+        )
         self.stdout.write(demo_logins_text())
         self.stdout.write("Press Ctrl-C to stop both.\n")
 

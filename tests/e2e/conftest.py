@@ -1,0 +1,200 @@
+"""Browser-test harness: Playwright driving a real Chromium against the live server.
+
+Every page a test visits is checked by axe-core (serious or critical violations fail the test),
+and any CSP violation or console error fails it too, so each new browser test inherits the bar.
+Emails go over real SMTP to a local sink. A browser that cannot start fails the run: these tests
+never skip silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+VENDOR = Path(__file__).parent / "vendor"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+PAGE_CHECKS = """
+(() => {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.stepwiseProblem('CSP violation on ' + location.pathname + ': ' +
+      e.violatedDirective + ' blocked ' + e.blockedURI);
+  });
+  window.addEventListener('load', () => {
+    if (window.top !== window) { return; }
+    axe.run(document, { resultTypes: ['violations'] }).then((result) => {
+      const serious = result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' at ' +
+          v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
+      window.stepwiseAxe(location.pathname, serious);
+    });
+  });
+})();
+"""
+
+
+def chromium_executable() -> str | None:
+    """Debian's Chromium when present (or STEPWISE_CHROMIUM); None means Playwright's own build."""
+    chosen = os.environ.get("STEPWISE_CHROMIUM")
+    if chosen:
+        return chosen
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+
+
+def pytest_report_header() -> str:
+    executable = chromium_executable()
+    where = executable or "Playwright's own build (playwright install chromium)"
+    return f"browser tests: Chromium at {where}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(
+                executable_path=chromium_executable(), args=CHROMIUM_ARGS, headless=True
+            )
+        except Exception as exc:
+            pytest.fail(
+                f"Chromium could not start ({exc}). "
+                "Run scripts/ensure-browser or set STEPWISE_CHROMIUM.",
+                pytrace=False,
+            )
+        yield launched
+        launched.close()
+
+
+@dataclass
+class PageChecks:
+    """What the pages reported: axe violations and CSP/console problems, by page."""
+
+    checked: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def attach_checks(context: Any) -> PageChecks:
+    """Run axe-core on every page the context loads; collect CSP violations and console errors."""
+    checks = PageChecks()
+
+    def report_axe(source: Any, path: str, violations: list[str]) -> None:
+        checks.checked.append(path)
+        checks.problems.extend(f"axe on {path}: {v}" for v in violations)
+
+    def report_problem(source: Any, text: str) -> None:
+        checks.problems.append(text)
+
+    context.expose_binding("stepwiseAxe", report_axe)
+    context.expose_binding("stepwiseProblem", report_problem)
+    context.add_init_script(script=(VENDOR / "axe.min.js").read_text())
+    context.add_init_script(script=PAGE_CHECKS)
+
+    def watch(page: Any) -> None:
+        def on_console(msg: Any) -> None:
+            if msg.type == "error":
+                where = msg.location.get("url")
+                checks.problems.append(f"console error on {page.url}: {msg.text} ({where})")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: checks.problems.append(f"page error: {exc}"))
+
+    context.on("page", watch)
+    return checks
+
+
+def settle(context: Any) -> None:
+    """Give the last page of a context time to finish its axe run."""
+    for page in context.pages:
+        try:
+            page.wait_for_load_state("load", timeout=5_000)
+            page.wait_for_timeout(400)
+        except Exception:  # noqa: S110 - a closed page has nothing left to check
+            pass
+
+
+@pytest.fixture
+def new_context(browser: Any, live_server: Any) -> Iterator[Any]:
+    """Make browser contexts (one per person) whose every page is checked."""
+    contexts: list[tuple[Any, PageChecks]] = []
+
+    def make(**options: Any) -> Any:
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(15_000)
+        contexts.append((context, attach_checks(context)))
+        return context
+
+    yield make
+
+    failures: list[str] = []
+    for context, checks in contexts:
+        settle(context)
+        failures.extend(checks.problems)
+        if not checks.checked:
+            failures.append("axe-core checked no page: the harness is not running")
+        context.close()
+    assert failures == [], "\n".join(failures)
+
+
+@dataclass
+class SmtpSink:
+    host: str
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def text_of(self, message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("plain",))
+        assert part is not None
+        return str(part.get_content())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback; the app sends to it over a real SMTP conversation."""
+    sink = SmtpSink("127.0.0.1", _free_port())
+    controller = Controller(sink, hostname=sink.host, port=sink.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = sink.host
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    try:
+        yield sink
+    finally:
+        controller.stop()
