@@ -93,12 +93,24 @@ def test_development_keeps_a_random_secret_key_in_the_data_folder(tmp_path: Path
     assert result.returncode in (0, 1)  # development fails some --deploy checks by design
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: None) -> None:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA foreign_keys")
-        assert cursor.fetchone()[0] == 1
-    assert connection.settings_dict["OPTIONS"]["timeout"] >= 1
+def test_the_default_sqlite_database_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])\n"
+        "    c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])\n"
+    )
+    env = {"PATH": os.environ["PATH"], "STEPWISE_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    journal_mode, busy_timeout = result.stdout.split()[-2:]
+    assert journal_mode == "wal"
+    assert int(busy_timeout) >= 1000
+    assert (tmp_path / "stepwise.sqlite3").exists()
