@@ -52,6 +52,10 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     alice = make_user("alice@example.com", "Alice Therapist")
     ada = make_user("ada@example.com", "Ada Admin")
     bob = make_user("bob@example.com", "Bob Colleague")

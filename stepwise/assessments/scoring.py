@@ -82,12 +82,12 @@ def score(
     band: str | None = None
     if plan.aggregate == "sum":
         total = sum(answered) * plan.multiplier
-        band = _band_label(definition, bands, exact(total))
+        band = _band_label(definition, bands, exact(total)) if bands else None
     elif plan.aggregate == "mean":
         mean = Fraction(sum(answered), len(answered))
         total = _round_half_up(mean, plan.decimals)
-        # Band on the unrounded mean, as BRS asks: 4.305 must not be rounded into another band.
-        band = _band_label(definition, bands, mean)
+        # Band on the unrounded mean, as BRS's file says; rounding is for the reported figure.
+        band = _band_label(definition, bands, mean) if bands else None
 
     subscales: dict[str, int | float] = {}
     subscale_bands: dict[str, str] = {}
@@ -97,7 +97,7 @@ def score(
         value = sum(item_scores[n - 1] or 0 for n in sub.items) * sub.multiplier
         subscales[sid] = value
         if sub.bands:
-            subscale_bands[sid] = _band_label(definition, sub.bands, exact(value)) or ""
+            subscale_bands[sid] = _band_label(definition, sub.bands, exact(value))
         if sub.cutoff is not None:
             subscale_positive[sid] = value >= sub.cutoff
 
@@ -126,13 +126,15 @@ def score(
 
 def report(result: ScoreResult) -> dict[str, Any]:
     """The result in the form the `score` command prints and vectors.json records."""
-    reported: dict[str, Any] = {"instrument": result.instrument, "total": result.total}
-    # An instrument without a total (DASS-21) has no overall band; vectors.json omits the key.
-    if result.total is not None:
-        reported["band"] = result.band
-    reported["subscales"] = dict(result.subscales)
-    reported["critical_items"] = list(result.critical_items)
-    return reported
+    # Every key is always present, so callers can rely on the shape: an instrument without a
+    # total (DASS-21) reports "total": null and "band": null, its bands being per subscale.
+    return {
+        "instrument": result.instrument,
+        "total": result.total,
+        "band": result.band,
+        "subscales": dict(result.subscales),
+        "critical_items": list(result.critical_items),
+    }
 
 
 def expect_answer_count(definition: InstrumentDefinition, count: int) -> None:
@@ -252,11 +254,7 @@ def _total_bands(definition: InstrumentDefinition, sex: str | None) -> tuple[Ban
     return definition.bands_by_sex[key]
 
 
-def _band_label(
-    definition: InstrumentDefinition, bands: Sequence[Band], value: Fraction
-) -> str | None:
-    if not bands:
-        return None
+def _band_label(definition: InstrumentDefinition, bands: Sequence[Band], value: Fraction) -> str:
     band = find_band(bands, value)
     if band is None:
         # Checked definitions cover every reachable score, so this means a broken definition.

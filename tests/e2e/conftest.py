@@ -115,8 +115,10 @@ def attach_checks(context: Any) -> PageChecks:
 
     def watch(page: Any) -> None:
         def on_console(msg: Any) -> None:
-            if msg.type == "error":
-                where = msg.location.get("url")
+            where = msg.location.get("url")
+            # A page's own 4xx status is the test's to judge; failed sub-resources are problems.
+            own_status = msg.text.startswith("Failed to load resource") and where == page.url
+            if msg.type == "error" and not own_status:
                 checks.problems.append(f"console error on {page.url}: {msg.text} ({where})")
 
         page.on("console", on_console)

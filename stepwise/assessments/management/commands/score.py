@@ -102,7 +102,8 @@ def _parse_argv(argv: Sequence[str]) -> _Request:
         elif arg.startswith("--"):
             raise UsageError(f"unknown option {name} ({USAGE})")
         else:
-            # "-x" or "2.5": an answer that is not a whole number; reported against its item.
+            # The instrument id, or an answer such as "-x" or "2.5" that is reported as not a
+            # whole number against its item once the instrument is known.
             positional.append(arg)
     if positional:
         request.instrument, request.answers = positional[0], positional[1:]
