@@ -59,8 +59,10 @@ from stepwise.library.schema import (
 
 FORM_PREFIX = "step-"
 _NUMERIC_TEXT_MAX = 32  # longer "numbers" are garbage; refuse before converting
-_INTEGER = re.compile(r"[+-]?\d{1,15}(?:\.0*)?")
-_DECIMAL = re.compile(r"[+-]?(?:\d{1,15}(?:\.\d{0,15})?|\.\d{1,15})")
+# ASCII digits only: `\d` and str.isdigit() also match characters int() cannot read, such as "²".
+_INTEGER = re.compile(r"[+-]?[0-9]{1,15}(?:\.0*)?")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,15})?|\.[0-9]{1,15})")
+_ROW_INDEX = re.compile(r"[0-9]{1,4}")
 # C0 control characters other than tab and newline cannot be stored or shown sensibly.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -568,7 +570,7 @@ def _parse_rows(step: ListStep, form: Any, keys: list[str]) -> list[dict[str, st
         if not key.startswith(prefix):
             continue
         row, _, field_id = key[len(prefix) :].partition("-")
-        if row.isdigit() and len(row) <= 4 and field_id in field_ids:
+        if _ROW_INDEX.fullmatch(row) and field_id in field_ids:
             indexes.add(int(row))
     # One row beyond the limit is enough for validation to say there are too many.
     kept = sorted(indexes)[: step.max_rows + 1]
