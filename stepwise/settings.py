@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "stepwise.accounts",
     "stepwise.audit",
     "stepwise.clinic",
+    "stepwise.ops",
     "stepwise.assessments",
 ]
 

@@ -1,0 +1,129 @@
+"""Backup and restore round trip (SECURITY.md item 22), run as an operator would: as commands."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSPHRASE = "correct horse battery staple for backups"
+
+
+def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=check,
+    )
+
+
+def _postgres_url(name: str) -> str:
+    base = settings.DATABASES["default"]
+    user, host = base["USER"] or "postgres", base["HOST"] or "localhost"
+    return f"postgres://{user}@{host}:{base['PORT'] or 5432}/{name}"
+
+
+@pytest.fixture
+def two_databases(tmp_path: Path) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    """A source and an empty target database of the engine the suite runs on."""
+    base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    source = {**base_env, "STEPWISE_DATA_DIR": str(tmp_path / "source")}
+    target = {**base_env, "STEPWISE_DATA_DIR": str(tmp_path / "target")}
+    names: list[str] = []
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        import psycopg
+
+        base = settings.DATABASES["default"]
+        names = [f"stepwise_bk_{uuid.uuid4().hex[:8]}_{side}" for side in ("a", "b")]
+        admin = psycopg.connect(
+            host=base["HOST"] or "localhost",
+            port=base["PORT"] or 5432,
+            user=base["USER"] or "postgres",
+            dbname="postgres",
+            autocommit=True,
+        )
+        for name in names:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        source["DATABASE_URL"] = _postgres_url(names[0])
+        target["DATABASE_URL"] = _postgres_url(names[1])
+    try:
+        yield source, target
+    finally:
+        if names:
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.close()
+
+
+def test_a_backup_restores_into_an_empty_database_with_every_row_checked(
+    two_databases: tuple[dict[str, str], dict[str, str]], tmp_path: Path
+) -> None:
+    source, target = two_databases
+    manage(source, "migrate", "--noinput", "-v0")
+    manage(source, "loaddemo")
+    media = Path(source["STEPWISE_DATA_DIR"]) / "media" / "recordings"
+    media.mkdir(parents=True)
+    (media / "calm.ogg").write_bytes(b"OggS-not-really-audio")
+    archive = tmp_path / "backup.tar.gz.enc"
+    result = manage(
+        {**source, "BACKUP_PASSPHRASE": PASSPHRASE},
+        "backup",
+        "--output",
+        str(archive),
+        "--passphrase-env",
+        "BACKUP_PASSPHRASE",
+    )
+    assert "(encrypted)" in result.stdout
+    assert b"alex.morgan" not in archive.read_bytes()  # encrypted at rest
+
+    restored = manage(
+        {**target, "BACKUP_PASSPHRASE": PASSPHRASE},
+        "restore",
+        str(archive),
+        "--passphrase-env",
+        "BACKUP_PASSPHRASE",
+    )
+    assert "all match" in restored.stdout
+    copied = Path(target["STEPWISE_DATA_DIR"]) / "media" / "recordings" / "calm.ogg"
+    assert copied.read_bytes() == b"OggS-not-really-audio"
+    count = (
+        "from stepwise.clinic.models import Client; from stepwise.accounts.models import User;"
+        "print(Client.objects.count(), User.objects.count())"
+    )
+    assert manage(target, "shell", "-c", count).stdout.split()[-2:] == ["4", "4"]
+    # A second restore is refused: the database is no longer empty.
+    again = manage(
+        {**target, "BACKUP_PASSPHRASE": PASSPHRASE},
+        "restore",
+        str(archive),
+        "--passphrase-env",
+        "BACKUP_PASSPHRASE",
+        check=False,
+    )
+    assert again.returncode != 0
+    assert "not empty" in again.stderr
+
+
+def test_a_wrong_passphrase_is_refused_clearly(
+    two_databases: tuple[dict[str, str], dict[str, str]], tmp_path: Path
+) -> None:
+    source, target = two_databases
+    manage(source, "migrate", "--noinput", "-v0")
+    archive = tmp_path / "b.enc"
+    manage({**source, "P": PASSPHRASE}, "backup", "--output", str(archive), "--passphrase-env", "P")
+    result = manage(
+        {**target, "P": "wrong"}, "restore", str(archive), "--passphrase-env", "P", check=False
+    )
+    assert result.returncode != 0
+    assert "passphrase is wrong" in result.stderr
