@@ -110,6 +110,8 @@ try:
     SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
     INVITATION_DAYS = env.integer("STEPWISE_INVITATION_DAYS", 7, minimum=1, maximum=60)
+    STEPWISE_IDLE_MINUTES = env.integer("STEPWISE_IDLE_MINUTES", 30, minimum=5, maximum=720)
+    STEPWISE_SESSION_HOURS = env.integer("STEPWISE_SESSION_HOURS", 12, minimum=1, maximum=24 * 30)
     MAGIC_LINK_MINUTES = env.integer("STEPWISE_MAGIC_LINK_MINUTES", 15, minimum=1, maximum=1440)
     ADMIN_URL_PATH = env.string("STEPWISE_ADMIN_PATH", "admin").strip("/")
     LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
@@ -149,6 +151,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "stepwise.accounts.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -205,7 +208,7 @@ CACHES = {
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_AGE = STEPWISE_SESSION_HOURS * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -100,6 +100,7 @@ ROUTES: dict[str, Route] = {
     "invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),
     "accounts:settings": Route(signed_in(200)),
     "accounts:sign_out_everywhere": Route(signed_in(302), method="post"),
+    "accounts:keepalive": Route(signed_in(204), method="post"),
     "accounts:magic_link_request": Route(everyone(200)),
     "accounts:magic_link_confirm": Route(everyone(410), kwargs=lambda w: {"token": "unknown"}),
     "clinic:caseload": Route(therapists_only(200)),
@@ -219,6 +220,12 @@ def test_allauth_pages_never_fail_for_anonymous_visitors(
         kwargs = {"uidb36": "1", "key": "not-a-key"}
     response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code < 500
+
+
+def test_the_admin_login_goes_through_the_throttled_sign_in(db: None, client: HttpClient) -> None:
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_django_admin_turns_away_people_who_are_not_staff(world: World, client: HttpClient) -> None:

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("settings/", views.account_settings, name="settings"),
     path("settings/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("keepalive/", views.keepalive, name="keepalive"),
     path("link/", views.magic_link_request, name="magic_link_request"),
     path("link/<str:token>/", views.magic_link_confirm, name="magic_link_confirm"),
 ]

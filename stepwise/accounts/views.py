@@ -36,6 +36,12 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in": the request itself counts as activity (see session_timeout)."""
+    return HttpResponse(status=204)
+
+
+@require_POST
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)

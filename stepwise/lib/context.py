@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from stepwise.accounts.session_timeout import idle_limit_seconds
 from stepwise.lib.roles import roles_for
 
 
@@ -13,4 +14,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"roles": None}
-    return {"roles": roles_for(request)}
+    return {"roles": roles_for(request), "idle_seconds": idle_limit_seconds()}
