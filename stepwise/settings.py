@@ -109,6 +109,22 @@ try:
     DEFAULT_FROM_EMAIL = env.email("DEFAULT_FROM_EMAIL", "Stepwise <no-reply@stepwise.invalid>")
     SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+    # Reminders: SMS through a Twilio-compatible HTTP API (or the console in development).
+    SMS_BACKEND = env.choice("SMS_BACKEND", ("console", "http"), "console")
+    SMS_API_URL = env.string("SMS_API_URL", "https://api.twilio.com")
+    SMS_ACCOUNT_SID = env.string("SMS_ACCOUNT_SID")
+    SMS_AUTH_TOKEN = env.string("SMS_AUTH_TOKEN")
+    SMS_FROM = env.string("SMS_FROM")
+    if SMS_BACKEND == "http" and not (SMS_ACCOUNT_SID and SMS_AUTH_TOKEN and SMS_FROM):
+        _fail("SMS_BACKEND=http needs SMS_ACCOUNT_SID, SMS_AUTH_TOKEN and SMS_FROM.")
+    SMS_TIMEOUT = env.integer("SMS_TIMEOUT", 10, minimum=1, maximum=120)
+    # Web push: keys made by `manage.py vapid_keys`.
+    VAPID_PRIVATE_KEY = env.string("VAPID_PRIVATE_KEY")
+    VAPID_PUBLIC_KEY = env.string("VAPID_PUBLIC_KEY")
+    VAPID_SUBJECT = env.string("VAPID_SUBJECT", "mailto:admin@stepwise.invalid")
+    if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
+        _fail("VAPID_SUBJECT must start with mailto: or https://.")
+
     INVITATION_DAYS = env.integer("STEPWISE_INVITATION_DAYS", 7, minimum=1, maximum=60)
     STEPWISE_IDLE_MINUTES = env.integer("STEPWISE_IDLE_MINUTES", 30, minimum=5, maximum=720)
     STEPWISE_SESSION_HOURS = env.integer("STEPWISE_SESSION_HOURS", 12, minimum=1, maximum=24 * 30)
@@ -139,6 +155,7 @@ INSTALLED_APPS = [
     "stepwise.audit",
     "stepwise.clinic",
     "stepwise.ops",
+    "stepwise.reminders",
     "stepwise.assessments",
 ]
 

@@ -21,6 +21,8 @@ from stepwise.accounts.models import User
 from stepwise.clinic import actions
 from stepwise.clinic.models import CaregiverLink, Client, Membership, Practice, Role
 
+pytest_plugins = ["tests.fakes.smtp"]
+
 PASSWORD = "correct horse battery staple"
 
 

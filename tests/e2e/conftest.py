@@ -2,8 +2,8 @@
 
 Every page a test visits is checked by axe-core (serious or critical violations fail the test),
 and any CSP violation or console error fails it too, so each new browser test inherits the bar.
-Emails go over real SMTP to a local sink. A browser that cannot start fails the run: these tests
-never skip silently.
+Emails go over real SMTP to a local sink (`tests/fakes/smtp.py`). A browser that cannot start
+fails the run: these tests never skip silently.
 """
 
 from __future__ import annotations
@@ -11,16 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -159,44 +155,3 @@ def new_context(browser: Any, live_server: Any) -> Iterator[Any]:
             failures.append("axe-core checked no page: the harness is not running")
         context.close()
     assert failures == [], "\n".join(failures)
-
-
-@dataclass
-class SmtpSink:
-    host: str
-    port: int
-    messages: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def text_of(self, message: EmailMessage) -> str:
-        part = message.get_body(preferencelist=("plain",))
-        assert part is not None
-        return str(part.get_content())
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
-    """A real SMTP server on loopback; the app sends to it over a real SMTP conversation."""
-    sink = SmtpSink("127.0.0.1", _free_port())
-    controller = Controller(sink, hostname=sink.host, port=sink.port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = sink.host
-    settings.EMAIL_PORT = sink.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    try:
-        yield sink
-    finally:
-        controller.stop()

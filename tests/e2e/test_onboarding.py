@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import SmtpSink
+from tests.fakes.smtp import SmtpSink
 
 pytestmark = pytest.mark.browser
 
