@@ -14,7 +14,7 @@ import urllib.parse
 import urllib.request
 from base64 import b64encode
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -75,10 +75,8 @@ class EmailChannel:
         try:
             yield self
         finally:
-            try:
+            with suppress(OSError):  # the server went away; nothing left to close
                 self._connection.close()
-            except OSError:  # the server went away; nothing left to close
-                pass
             self._connection = None
 
     def send(self, message: Outgoing) -> str:
