@@ -131,6 +131,8 @@ try:
     MAGIC_LINK_MINUTES = env.integer("STEPWISE_MAGIC_LINK_MINUTES", 15, minimum=1, maximum=1440)
     ADMIN_URL_PATH = env.string("STEPWISE_ADMIN_PATH", "admin").strip("/")
     LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
+    # Largest audio or video file a therapist may upload to the library, in megabytes.
+    STEPWISE_MAX_UPLOAD_MB = env.integer("STEPWISE_MAX_UPLOAD_MB", 200, minimum=1, maximum=10_000)
 except SettingError as exc:
     sys.stderr.write(f"Stepwise cannot start: {exc}\n")
     raise
@@ -157,6 +159,8 @@ INSTALLED_APPS = [
     "stepwise.ops",
     "stepwise.reminders",
     "stepwise.assessments",
+    "stepwise.library",
+    "stepwise.homework",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +178,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "stepwise.lib.middleware.PrivateDataHeadersMiddleware",
+    "stepwise.assessments.lock.InSessionLockMiddleware",
 ]
 
 ROOT_URLCONF = "stepwise.urls"

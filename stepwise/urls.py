@@ -17,5 +17,7 @@ urlpatterns = [
     path("accounts/", include("stepwise.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("stepwise.clinic.urls")),
+    path("", include("stepwise.assessments.urls")),
+    path("", include("stepwise.library.urls")),
     path(f"{settings.ADMIN_URL_PATH}/", admin.site.urls),
 ]

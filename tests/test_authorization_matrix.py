@@ -11,14 +11,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from stepwise.accounts.models import User
+from stepwise.assessments.actions import submit_assessment
+from stepwise.assessments.models import InstrumentVersion
 from stepwise.audit.models import AccessLog
 from stepwise.clinic import actions
 from stepwise.clinic.models import CaregiverLink, Client, Invitation, Membership
+from stepwise.homework.actions import submit_exercise
+from stepwise.homework.models import Submission
+from stepwise.library import actions as library_actions
+from stepwise.library.models import ExerciseDefinition, ExerciseVersion, MediaFile
 from tests.conftest import World
 
 PERSONAS = ["anonymous", "alice", "ada", "bob", "olga", "carl", "dana", "gina"]
@@ -90,8 +97,61 @@ def _gina_link(w: World) -> dict[str, Any]:
     }
 
 
+def _carl_alert(w: World) -> dict[str, Any]:
+    """A fresh, unacknowledged alert on Carl's record (PHQ-9 item 9 answered)."""
+    instrument = InstrumentVersion.objects.filter(key="phq9", practice__isnull=True).latest(
+        "version"
+    )
+    submission = submit_assessment(
+        client=w.carl_client, instrument=instrument, answers=[0, 0, 0, 0, 0, 0, 0, 0, 1]
+    )
+    assert submission.alert is not None
+    return {"client_id": w.carl_client.pk, "alert_id": submission.alert.pk}
+
+
 CARL = lambda w: {"client_id": w.carl_client.pk}  # noqa: E731
 MIA = lambda w: {"client_id": w.mia_client.pk}  # noqa: E731
+
+
+def _shipped_version(w: World, slug: str = "balloon-breathing") -> ExerciseVersion:
+    found = ExerciseVersion.objects.filter(
+        definition__practice__isnull=True, definition__slug=slug
+    ).first()
+    if found is None:  # a flushed database: load the shipped library again
+        library_actions.load_shipped_library()
+        return _shipped_version(w, slug)
+    return found
+
+
+def _alice_draft(w: World) -> dict[str, Any]:
+    draft = ExerciseDefinition.objects.filter(owner=w.alice).first()
+    draft = draft or library_actions.create_exercise(w.alice, title="Mine", category="cognitive")
+    return {"definition_id": draft.pk}
+
+
+def _carl_practice(w: World) -> dict[str, Any]:
+    submission = Submission.objects.filter(client=w.carl_client).first()
+    submission = submission or submit_exercise(
+        client=w.carl_client,
+        version=_shipped_version(w),
+        data={"worry_before": 4, "breathe": 8, "worry_after": 1},
+        mode="in_session",
+        submitted_by=w.alice,
+    )
+    return {"client_id": w.carl_client.pk, "submission_id": submission.pk}
+
+
+def _riverside_media(w: World) -> dict[str, Any]:
+    media = MediaFile.objects.filter(practice=w.practice).first()
+    if media is None:
+        upload = SimpleUploadedFile("relax.ogg", b"OggS\x00\x02" + b"\x00" * 64)
+        media = library_actions.upload_media(w.alice, title="Relaxation", upload=upload)
+    return {"media_id": media.pk}
+
+
+SHIPPED_VERSION = lambda w: {"version_id": _shipped_version(w).pk}  # noqa: E731
+SHIPPED_DEFINITION = lambda w: {"definition_id": _shipped_version(w).definition_id}  # noqa: E731
+CARL_EXERCISE = lambda w: {"client_id": w.carl_client.pk, "version_id": _shipped_version(w).pk}  # noqa: E731
 
 ROUTES: dict[str, Route] = {
     "landing": Route(everyone(200)),
@@ -128,6 +188,63 @@ ROUTES: dict[str, Route] = {
         data=lambda w: {"role": "admin"},
     ),
     "clinic:client_home": Route(signed_in(404, carl=200, dana=200, gina=200)),
+    "assessments:client_assessments": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "assessments:start_in_session": Route(
+        care_team_only(302),
+        method="post",
+        kwargs=CARL,
+        data=lambda w: {"instrument": "phq9"},
+        audited_denial=True,
+    ),
+    "assessments:results": Route(
+        care_team_only(200),
+        kwargs=lambda w: {"client_id": w.carl_client.pk, "instrument": "phq9"},
+        audited_denial=True,
+    ),
+    "assessments:alert_acknowledge": Route(
+        care_team_only(302),
+        method="post",
+        kwargs=_carl_alert,
+        data=lambda w: {"note": "Called the client."},
+        audited_denial=True,
+    ),
+    # Without an in-session questionnaire running, therapists are sent home; others get 404.
+    "assessments:in_session": Route(therapists_only(302)),
+    "assessments:in_session_done": Route(therapists_only(302)),
+    "assessments:in_session_end": Route(therapists_only(302), method="post"),
+    "assessments:instrument_list": Route(therapists_only(200)),
+    "assessments:instrument_import": Route(signed_in(404, ada=200, olga=200)),
+    "assessments:instrument_enable": Route(
+        signed_in(404, ada=302, olga=302),
+        method="post",
+        kwargs=lambda w: {"key": "k10"},
+        data=lambda w: {"confirm_licence": "1"},
+    ),
+    "assessments:instrument_disable": Route(
+        signed_in(404, ada=302, olga=302), method="post", kwargs=lambda w: {"key": "k10"}
+    ),
+    "assessments:assessment_settings": Route(signed_in(404, ada=200, olga=200)),
+    "library:index": Route(therapists_only(200)),
+    "library:new": Route(therapists_only(200)),
+    "library:import": Route(therapists_only(200)),
+    "library:media": Route(therapists_only(200)),
+    # Files go to the people of the practice: therapists, clients and carers; not Olga's.
+    "library:media_file": Route(signed_in(200, olga=404), kwargs=_riverside_media),
+    "library:detail": Route(therapists_only(200), kwargs=SHIPPED_DEFINITION),
+    "library:preview": Route(therapists_only(200), kwargs=SHIPPED_VERSION),
+    "library:export": Route(therapists_only(200), kwargs=SHIPPED_VERSION),
+    "library:copy": Route(therapists_only(302), method="post", kwargs=SHIPPED_VERSION),
+    "library:builder": Route(signed_in(404, alice=200), kwargs=_alice_draft),
+    "library:builder_preview": Route(signed_in(404, alice=200), method="post", kwargs=_alice_draft),
+    "library:practise_pick": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "library:practise_together": Route(
+        care_team_only(200), kwargs=CARL_EXERCISE, audited_denial=True
+    ),
+    "library:submission": Route(care_team_only(200), kwargs=_carl_practice, audited_denial=True),
+    # Only the client themself (or a linked carer, for their child) practises at home.
+    "library:home_exercise": Route(
+        signed_in(404, carl=200), kwargs=CARL_EXERCISE, audited_denial=True
+    ),
 }
 
 # allauth's own pages: reviewed as a set. They show only the signed-in person's account data.

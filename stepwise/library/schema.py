@@ -128,7 +128,13 @@ class MediaUpload(_Strict):
     kind: Literal["upload"] = "upload"
     file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$")]
     content_type: Literal[
-        "audio/mpeg", "audio/mp4", "audio/ogg", "audio/webm", "video/mp4", "video/webm"
+        "audio/mpeg",
+        "audio/mp4",
+        "audio/ogg",
+        "audio/wav",
+        "audio/webm",
+        "video/mp4",
+        "video/webm",
     ]
 
     @field_validator("file")

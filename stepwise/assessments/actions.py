@@ -1,0 +1,338 @@
+"""Every write about assessments: submissions, alerts, rescoring, a practice's instrument choices.
+
+The web views, the commands and the tests all come through here. Answers are validated by the
+pure scorer before anything is stored, so a tampered form stores nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from stepwise.accounts.models import User
+from stepwise.assessments import catalog
+from stepwise.assessments.definitions import InstrumentDefinition, Option, validate_instrument
+from stepwise.assessments.models import (
+    CATEGORIES,
+    RESPONDENTS,
+    Alert,
+    AssessmentResponse,
+    InstrumentSource,
+    InstrumentVersion,
+    Mode,
+    PracticeAssessmentSettings,
+    PracticeInstrument,
+    Respondent,
+    ScoreRevision,
+)
+from stepwise.assessments.scoring import ScoreResult, ScoringError, score, supplementary_alerts
+from stepwise.assessments.tasks import notify_care_team
+from stepwise.clinic.models import Client, Practice
+
+MAX_IMPORT_BYTES = 512 * 1024
+
+
+class AssessmentError(Exception):
+    """A request that cannot be carried out; `problems` are shown to the person, one per line."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Submission:
+    response: AssessmentResponse
+    alert: Alert | None
+
+
+def _stored_total(result: ScoreResult) -> Decimal | None:
+    return None if result.total is None else Decimal(str(result.total))
+
+
+def _readable(error: ScoringError, definition: InstrumentDefinition) -> str:
+    # The scorer names the instrument by id ("phq9: ..."); people know it by its abbreviation.
+    text = str(error)
+    for prefix in (f"{definition.id}: ", f"{definition.id} "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return f"{definition.abbreviation} cannot be scored: {text}."
+
+
+def clean_supplementary(
+    definition: InstrumentDefinition, given: Mapping[str, Any]
+) -> dict[str, int | str]:
+    """Keep answers to the instrument's extra questions that are among their options.
+
+    Unknown keys are dropped; a value that is not one of a question's options is refused.
+    """
+    cleaned: dict[str, int | str] = {}
+    for extra in definition.additional_unscored_items:
+        if extra.id not in given or given[extra.id] in (None, ""):
+            continue
+        value = given[extra.id]
+        allowed: list[int | str] = [
+            option.value if isinstance(option, Option) else option for option in extra.options
+        ]
+        if value not in allowed:
+            raise AssessmentError(
+                f"“{extra.text}”: {value!r} is not one of the answers offered; nothing was saved."
+            )
+        cleaned[extra.id] = value
+    return cleaned
+
+
+def submit_assessment(
+    *,
+    client: Client,
+    instrument: InstrumentVersion,
+    answers: Sequence[int | None],
+    supplementary: Mapping[str, Any] | None = None,
+    sex: str | None = None,
+    mode: str = Mode.IN_SESSION,
+    respondent: str = Respondent.CLIENT,
+    administered_by: User | None = None,
+) -> Submission:
+    """Score and store one completed questionnaire; raise an alert if a critical rule fires.
+
+    Nothing is stored unless the scorer accepts every answer. The alert and the task that emails
+    the care team are written in the same transaction as the response.
+    """
+    if instrument.practice_id not in (None, client.practice_id):
+        raise AssessmentError("This questionnaire is not available to this client's practice.")
+    if mode not in Mode.values or respondent not in Respondent.values:
+        raise AssessmentError("Unknown mode or respondent.")
+    definition = catalog.definition_of(instrument)
+    extras = clean_supplementary(definition, supplementary or {})
+    try:
+        result = score(definition, list(answers), sex=sex if definition.needs_sex else None)
+    except ScoringError as exc:
+        raise AssessmentError(_readable(exc, definition)) from None
+    fired = supplementary_alerts(definition, extras)
+    with transaction.atomic():
+        response = AssessmentResponse.objects.create(
+            client=client,
+            instrument=instrument,
+            answers=list(answers),
+            supplementary=extras,
+            sex=(sex or "") if definition.needs_sex else "",
+            total=_stored_total(result),
+            band=result.band or "",
+            subscales=dict(result.subscales),
+            subscale_bands=dict(result.subscale_bands),
+            critical_items=list(result.critical_items),
+            supplementary_alerts=fired,
+            administered_by=administered_by,
+            mode=mode,
+            respondent=respondent,
+        )
+        alert = None
+        if result.critical_items or fired:
+            alert = Alert.objects.create(
+                client=client, response=response, items=[*result.critical_items, *fired]
+            )
+            notify_care_team.enqueue(alert.pk)
+    return Submission(response, alert)
+
+
+def acknowledge_alert(alert: Alert, by: User, note: str) -> Alert:
+    """Mark an alert as seen and acted on. Once only: a second acknowledgement is refused."""
+    note = note.strip()
+    if not note:
+        raise AssessmentError("Write a short note about what you did before acknowledging.")
+    now = timezone.now()
+    updated = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=by, note=note[:2000]
+    )
+    if updated != 1:
+        raise AssessmentError("This alert has already been acknowledged.")
+    alert.refresh_from_db()
+    return alert
+
+
+# --- Rescoring ----------------------------------------------------------------------------------
+
+
+def newest_version_like(instrument: InstrumentVersion) -> InstrumentVersion:
+    """The newest version of the same instrument (same key, same owner)."""
+    newest = (
+        InstrumentVersion.objects.filter(key=instrument.key, practice=instrument.practice_id)
+        .order_by("-version")
+        .first()
+    )
+    return newest or instrument
+
+
+def rescore_response(
+    response: AssessmentResponse, *, use_newest_version: bool = True, reason: str = "rescore"
+) -> ScoreRevision | None:
+    """Score a stored response again; append a `ScoreRevision` only if the result differs.
+
+    Returns None when the current score already matches (so running it twice adds nothing).
+    Raises AssessmentError when the answers do not fit the chosen version.
+    """
+    target = newest_version_like(response.instrument) if use_newest_version else response.instrument
+    definition = catalog.definition_of(target)
+    try:
+        result = score(definition, list(response.answers), sex=response.sex or None)
+    except ScoringError as exc:
+        raise AssessmentError(_readable(exc, definition)) from None
+    fired = supplementary_alerts(definition, response.supplementary or {})
+    fresh = {
+        "total": _stored_total(result),
+        "band": result.band or "",
+        "subscales": dict(result.subscales),
+        "subscale_bands": dict(result.subscale_bands),
+        "critical_items": list(result.critical_items),
+        "supplementary_alerts": fired,
+    }
+    latest = response.revisions.order_by("-id").first()
+    current: Any = latest or response
+    same = all(_same(getattr(current, field), value) for field, value in fresh.items())
+    if same and current.instrument_id == target.pk:
+        return None
+    before = {*current.critical_items, *current.supplementary_alerts}
+    newly_fired = [item for item in [*result.critical_items, *fired] if item not in before]
+    with transaction.atomic():
+        revision = ScoreRevision.objects.create(
+            response=response, instrument=target, reason=reason, **fresh
+        )
+        if newly_fired:
+            # A corrected rule that now fires on an old answer still deserves a look.
+            alert = Alert.objects.create(
+                client_id=response.client_id, response=response, items=newly_fired
+            )
+            notify_care_team.enqueue(alert.pk)
+    return revision
+
+
+def _same(stored: Any, fresh: Any) -> bool:
+    if isinstance(stored, Decimal) or isinstance(fresh, Decimal):
+        return stored is not None and fresh is not None and Decimal(stored) == Decimal(fresh)
+    # JSON round trips turn subscale keys and numbers into plain forms; compare those forms.
+    return bool(json.loads(json.dumps(stored)) == json.loads(json.dumps(fresh)))
+
+
+# --- A practice's instruments and settings ------------------------------------------------------
+
+
+def set_instrument_enabled(
+    practice: Practice, key: str, *, enabled: bool, by: User, licence_confirmed: bool = False
+) -> PracticeInstrument:
+    """Switch an instrument on or off for a practice; licence-restricted ones need confirming."""
+    available = catalog.find_available(practice.pk, key)
+    if available is None:
+        raise AssessmentError("There is no such instrument.")
+    now = timezone.now()
+    confirmation: dict[str, Any] = {}
+    if enabled and available.needs_licence_confirmation:
+        if not licence_confirmed:
+            raise AssessmentError(
+                f"Tick the box to confirm that your practice may use "
+                f"{available.version.abbreviation} under its licence."
+            )
+        confirmation = {"licence_confirmed_by": by, "licence_confirmed_at": now}
+    setting, _ = PracticeInstrument.objects.update_or_create(
+        practice=practice,
+        key=key,
+        defaults={"enabled": enabled, "changed_by": by, "changed_at": now, **confirmation},
+    )
+    return setting
+
+
+def import_problems(raw: bytes, taken_ids: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
+    """The parsed definition and every problem found with an uploaded instrument file."""
+    if len(raw) > MAX_IMPORT_BYTES:
+        return {}, [f"The file is larger than {MAX_IMPORT_BYTES // 1024} KB."]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return {}, ["The file is not UTF-8 text; save it as a .json file in UTF-8."]
+    problems = validate_instrument(text, taken_ids=taken_ids)
+    if problems:
+        return {}, problems
+    data: dict[str, Any] = json.loads(text)
+    if data.get("category") not in CATEGORIES:
+        problems.append(f"category must be one of: {', '.join(CATEGORIES)}")
+    if data.get("respondent") not in RESPONDENTS:
+        problems.append(f"respondent must be one of: {', '.join(RESPONDENTS)}")
+    for field in ("license", "population", "instructions"):
+        if not isinstance(data.get(field), str) or not data[field].strip():
+            problems.append(f"{field} must be given as text")
+    return data, problems
+
+
+def import_instrument(
+    practice: Practice, by: User, raw: bytes, *, licence_confirmed: bool
+) -> InstrumentVersion:
+    """Add a practice's own instrument (or a new version of one it imported before)."""
+    if not licence_confirmed:
+        raise AssessmentError("Tick the box to confirm that your practice holds a licence for it.")
+    shipped = set(
+        InstrumentVersion.objects.filter(practice__isnull=True).values_list("key", flat=True)
+    )
+    data, problems = import_problems(raw, sorted(shipped))
+    if problems:
+        raise AssessmentError("The file was not imported. Please fix these problems:", problems)
+    digest = catalog.content_hash(data)
+    with transaction.atomic():
+        latest = (
+            InstrumentVersion.objects.select_for_update()
+            .filter(practice=practice, key=data["id"])
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None and latest.content_hash == digest:
+            raise AssessmentError(
+                f"This file is the same as version {latest.version} of {latest.abbreviation}, "
+                "imported before; nothing changed."
+            )
+        version = InstrumentVersion.objects.create(
+            key=data["id"],
+            version=1 if latest is None else latest.version + 1,
+            definition=data,
+            content_hash=digest,
+            source=InstrumentSource.IMPORTED,
+            practice=practice,
+            imported_by=by,
+            **catalog.listing_fields(data),
+        )
+        now = timezone.now()
+        PracticeInstrument.objects.update_or_create(
+            practice=practice,
+            key=version.key,
+            defaults={
+                "enabled": True,
+                "changed_by": by,
+                "changed_at": now,
+                "licence_confirmed_by": by,
+                "licence_confirmed_at": now,
+            },
+        )
+    return version
+
+
+def update_assessment_settings(
+    practice: Practice, by: User, *, crisis_message: str, email_alerts: bool
+) -> PracticeAssessmentSettings:
+    message = crisis_message.strip()
+    if not message:
+        raise AssessmentError("The crisis message cannot be empty.")
+    settings, _ = PracticeAssessmentSettings.objects.update_or_create(
+        practice=practice,
+        defaults={
+            "crisis_message": message[:2000],
+            "email_alerts": email_alerts,
+            "updated_by": by,
+            "updated_at": timezone.now(),
+        },
+    )
+    return settings

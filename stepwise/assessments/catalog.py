@@ -1,0 +1,204 @@
+"""Which instruments exist, in which version, and which a practice has switched on.
+
+The shipped files are copied into the database as `InstrumentVersion` rows by
+`sync_shipped_instruments`, which a data migration, `post_migrate` and `manage.py
+load_instruments` all call: it adds a version only when a file's content changed, so running it
+again does nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from stepwise.assessments.definitions import (
+    INSTRUMENTS_DIR,
+    InstrumentDefinition,
+    load_instrument,
+)
+from stepwise.assessments.models import (
+    CATEGORIES,
+    InstrumentSource,
+    InstrumentVersion,
+    PracticeAssessmentSettings,
+    PracticeInstrument,
+)
+
+
+def content_hash(data: Mapping[str, Any]) -> str:
+    """The SHA-256 of a definition's canonical JSON: equal content, equal hash."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def listing_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns copied out of a definition so that lists need not parse it."""
+    return {
+        "name": str(data["name"])[:200],
+        "abbreviation": str(data["abbreviation"])[:40],
+        "category": str(data.get("category", ""))[:40],
+        "respondent": str(data.get("respondent", "self"))[:20],
+        "enabled_by_default": bool(data.get("enabled_by_default", False)),
+    }
+
+
+def shipped_files() -> list[dict[str, Any]]:
+    """The raw JSON of every shipped instrument file, checked, in file-name order."""
+    found: list[dict[str, Any]] = []
+    for path in sorted(INSTRUMENTS_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        load_instrument(data)  # refuses a broken file before it reaches the database
+        found.append(data)
+    return found
+
+
+def sync_shipped_instruments(
+    model: type[models.Model] | None = None, using: str = "default"
+) -> list[str]:
+    """Add a version for each shipped file that is new or changed; return "key vN" for each.
+
+    `model` lets a migration pass its historical model; the application passes nothing.
+    """
+    versions: Any = model or InstrumentVersion
+    added: list[str] = []
+    for data in shipped_files():
+        digest = content_hash(data)
+        latest = (
+            versions.objects.using(using)
+            .filter(key=data["id"], practice__isnull=True)
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None and latest.content_hash == digest:
+            continue
+        number = 1 if latest is None else latest.version + 1
+        versions.objects.using(using).create(
+            key=data["id"],
+            version=number,
+            definition=data,
+            content_hash=digest,
+            source=InstrumentSource.SHIPPED,
+            **listing_fields(data),
+        )
+        added.append(f"{data['id']} v{number}")
+    return added
+
+
+_PARSED: dict[str, InstrumentDefinition] = {}
+
+
+def definition_of(version: InstrumentVersion) -> InstrumentDefinition:
+    """The checked definition of a stored version (parsed once per process and content)."""
+    parsed = _PARSED.get(version.content_hash)
+    if parsed is None:
+        parsed = load_instrument(version.definition)
+        _PARSED[version.content_hash] = parsed
+    return parsed
+
+
+_ATTRIBUTION_LINE = re.compile(r"attribution line:\s*'([^']+)'", re.IGNORECASE)
+
+
+def attribution(version: InstrumentVersion) -> str:
+    """The line the licence asks to keep beside the questionnaire, or else the licence note."""
+    data = version.definition
+    explicit = data.get("attribution")
+    if isinstance(explicit, str) and explicit.strip():
+        return explicit.strip()
+    found = _ATTRIBUTION_LINE.search(version.licence)
+    return found.group(1) if found else version.licence
+
+
+@dataclass(frozen=True)
+class Availability:
+    """The newest version of one instrument as one practice sees it."""
+
+    version: InstrumentVersion
+    enabled: bool
+    setting: PracticeInstrument | None
+
+    @property
+    def key(self) -> str:
+        return self.version.key
+
+    @property
+    def needs_licence_confirmation(self) -> bool:
+        """Instruments shipped switched off are enabled only after an admin confirms the licence."""
+        return self.version.source == InstrumentSource.SHIPPED and not (
+            self.version.enabled_by_default
+        )
+
+    @property
+    def licence_confirmed(self) -> bool:
+        return self.setting is not None and self.setting.licence_confirmed_at is not None
+
+
+def _category_order(version: InstrumentVersion) -> tuple[int, str]:
+    try:
+        position = CATEGORIES.index(version.category)
+    except ValueError:
+        position = len(CATEGORIES)
+    return position, version.abbreviation.casefold()
+
+
+def catalogue(practice_id: int) -> list[Availability]:
+    """Every instrument the practice can see, newest version each, by category (two queries).
+
+    A practice's own import wins over a shipped instrument that later arrives with the same id.
+    """
+    rows = InstrumentVersion.objects.filter(
+        Q(practice__isnull=True) | Q(practice_id=practice_id)
+    ).order_by("key", "-version")
+    newest: dict[str, InstrumentVersion] = {}
+    for row in rows:
+        current = newest.get(row.key)
+        if current is None or (current.practice_id is None and row.practice_id is not None):
+            newest[row.key] = row
+    settings = {
+        s.key: s
+        for s in PracticeInstrument.objects.filter(practice_id=practice_id).select_related(
+            "licence_confirmed_by"
+        )
+    }
+    found = [
+        Availability(version, _is_enabled(version, settings.get(key)), settings.get(key))
+        for key, version in newest.items()
+    ]
+    return sorted(found, key=lambda a: _category_order(a.version))
+
+
+def _is_enabled(version: InstrumentVersion, setting: PracticeInstrument | None) -> bool:
+    if setting is not None:
+        return setting.enabled
+    return version.source == InstrumentSource.IMPORTED or version.enabled_by_default
+
+
+def find_available(practice_id: int, key: str) -> Availability | None:
+    for available in catalogue(practice_id):
+        if available.key == key:
+            return available
+    return None
+
+
+def enabled_instruments(practice_id: int) -> list[Availability]:
+    return [a for a in catalogue(practice_id) if a.enabled]
+
+
+def group_by_category(available: Iterable[Availability]) -> list[tuple[str, list[Availability]]]:
+    groups: dict[str, list[Availability]] = {}
+    for item in available:
+        groups.setdefault(item.version.category or "other", []).append(item)
+    return list(groups.items())
+
+
+def assessment_settings(practice_id: int) -> PracticeAssessmentSettings:
+    """The practice's settings, or the defaults (unsaved) when it has not changed any."""
+    found = PracticeAssessmentSettings.objects.filter(practice_id=practice_id).first()
+    return found or PracticeAssessmentSettings(practice_id=practice_id)

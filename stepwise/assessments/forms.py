@@ -1,0 +1,194 @@
+"""Forms for answering a questionnaire, starting one in session, and a practice's settings.
+
+They parse and check what the browser sent; the scorer and the actions decide what is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from stepwise.assessments.catalog import Availability
+from stepwise.assessments.definitions import InstrumentDefinition, Option
+
+SEXES = (("female", "Female"), ("male", "Male"))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question on the form: a fieldset with a legend and radio buttons."""
+
+    field: forms.BoundField
+    number: int | None
+    text: str
+    required: bool
+    kind: str  # "sex", "item" or "extra"
+
+    @property
+    def name(self) -> str:
+        return self.field.html_name
+
+
+def _as_int(value: str) -> int:
+    return int(value)
+
+
+class AssessmentForm(forms.Form):
+    """One radio group per item, then the instrument's unscored extra questions."""
+
+    def __init__(self, definition: InstrumentDefinition, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        self.items_required = definition.plan.missing.kind == "require_all"
+        self._steps: list[tuple[str, int | None, str, str]] = []
+        if definition.needs_sex:
+            self.fields["sex"] = forms.ChoiceField(
+                label="Your sex (it decides which scoring cut-offs apply)",
+                choices=SEXES,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Please answer the question about sex: the cut-offs depend on it.",
+                    "invalid_choice": "Choose female or male.",
+                },
+            )
+            self._steps.append(("sex", None, str(self.fields["sex"].label), "sex"))
+        for item in definition.items:
+            name = f"item_{item.number}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=item.text,
+                choices=[(str(o.value), o.label) for o in definition.options_for(item)],
+                coerce=_as_int,
+                empty_value=None,
+                required=self.items_required,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Please answer question {item.number}.",
+                    "invalid_choice": (
+                        f"Question {item.number}: “%(value)s” is not one of the answers offered."
+                    ),
+                },
+            )
+            self._steps.append((name, item.number, item.text, "item"))
+        for extra in definition.additional_unscored_items:
+            name = f"extra_{extra.id}"
+            numeric = all(isinstance(o, Option) for o in extra.options)
+            choices = [
+                (str(o.value), o.label) if isinstance(o, Option) else (o, o) for o in extra.options
+            ]
+            self.fields[name] = forms.TypedChoiceField(
+                label=extra.text,
+                choices=choices,
+                coerce=_as_int if numeric else str,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": (
+                        f"“{extra.text}”: “%(value)s” is not one of the answers offered."
+                    )
+                },
+            )
+            self._steps.append((name, None, extra.text, "extra"))
+
+    @property
+    def steps(self) -> list[Step]:
+        return [
+            Step(self[name], number, text, bool(self.fields[name].required), kind)
+            for name, number, text, kind in self._steps
+        ]
+
+    def answers(self) -> list[int | None]:
+        return [self.cleaned_data.get(f"item_{item.number}") for item in self.definition.items]
+
+    def supplementary(self) -> dict[str, int | str]:
+        found: dict[str, int | str] = {}
+        for extra in self.definition.additional_unscored_items:
+            value = self.cleaned_data.get(f"extra_{extra.id}")
+            if value is not None:
+                found[extra.id] = value
+        return found
+
+    def sex(self) -> str | None:
+        value = self.cleaned_data.get("sex")
+        return str(value) if value else None
+
+
+class StartInSessionForm(forms.Form):
+    instrument = forms.ChoiceField(
+        label="Questionnaire",
+        error_messages={
+            "required": "Choose a questionnaire to start.",
+            "invalid_choice": "That questionnaire is not switched on for your practice.",
+        },
+    )
+
+    def __init__(self, *args: Any, available: Sequence[Availability], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [  # type: ignore[attr-defined]
+            (a.key, f"{a.version.abbreviation} — {a.version.name}") for a in available
+        ]
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        max_length=4096,
+        # "new-password" keeps browsers from filling in the therapist's saved password for
+        # whoever is holding the device.
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter your password to leave in-session mode."},
+    )
+
+
+class AcknowledgeAlertForm(forms.Form):
+    note = forms.CharField(
+        label="What did you do?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: called the client, completed a risk assessment. At most 2,000 "
+        "characters.",
+        error_messages={
+            "required": "Write a short note about what you did before acknowledging.",
+            "max_length": "Keep the note to 2,000 characters or fewer (it has %(show_value)d).",
+        },
+    )
+
+
+class EnableInstrumentForm(forms.Form):
+    confirm_licence = forms.BooleanField(required=False)
+
+
+class ImportInstrumentForm(forms.Form):
+    file = forms.FileField(
+        label="Instrument file (JSON)",
+        help_text="In the same format as the instruments Stepwise ships. At most 512 KB.",
+        error_messages={"required": "Choose the instrument file to import."},
+    )
+    confirm_licence = forms.BooleanField(
+        label="Our practice holds a licence (or permission) to use this instrument.",
+        error_messages={"required": "Tick the box to confirm that your practice holds a licence."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".json,application/json"
+
+
+class AssessmentSettingsForm(forms.Form):
+    crisis_message = forms.CharField(
+        label="Crisis message",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Shown to a client (or parent) straight after they give an answer that needs "
+        "attention. Name the emergency number and crisis lines that serve your clients.",
+        error_messages={"required": "The crisis message cannot be empty."},
+    )
+    email_alerts = forms.BooleanField(
+        label="Email the care team when an answer needs attention (the email names no client "
+        "and no answer)",
+        required=False,
+    )

@@ -1,0 +1,271 @@
+"""Instruments as versioned data, a practice's choices about them, responses, scores and alerts.
+
+Published definitions and submitted responses are never changed in place (SECURITY.md 16): a new
+definition is a new `InstrumentVersion`, and a recomputed score is a new `ScoreRevision` row next
+to the response, which keeps the score it was given at submission.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from stepwise.clinic.models import Client, Practice
+
+CATEGORIES = (
+    "depression",
+    "anxiety",
+    "trauma",
+    "well-being and stress",
+    "child and family",
+    "substance use",
+)
+RESPONDENTS = {"self": "The client", "caregiver": "A parent or caregiver"}
+
+
+class ImmutableError(Exception):
+    """A published definition, a submitted response or a stored score cannot be changed."""
+
+
+class ImmutableQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise ImmutableError(f"{self.model.__name__} rows are never changed in place.")
+
+    def delete(self) -> NoReturn:
+        raise ImmutableError(f"{self.model.__name__} rows are never deleted by the application.")
+
+
+class ImmutableModel(models.Model):
+    """Rows are written once: saving an existing row or deleting one raises `ImmutableError`."""
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError(f"{type(self).__name__} rows are never changed in place.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableError(f"{type(self).__name__} rows are never deleted by the application.")
+
+
+class InstrumentSource(models.TextChoices):
+    SHIPPED = "shipped", "Shipped with Stepwise"
+    IMPORTED = "imported", "Imported by the practice"
+
+
+class InstrumentVersion(ImmutableModel):
+    """One published version of an instrument definition (the file's JSON, kept whole).
+
+    Shipped instruments belong to no practice; an imported one belongs to the practice that
+    imported it and is visible to nobody else. `key` is the file's `id` (``phq9``).
+    """
+
+    key = models.CharField(max_length=40)
+    version = models.PositiveIntegerField()
+    definition = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    source = models.CharField(max_length=10, choices=InstrumentSource.choices)
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Copied out of the definition so lists need not load and parse it.
+    name = models.CharField(max_length=200)
+    abbreviation = models.CharField(max_length=40)
+    category = models.CharField(max_length=40)
+    respondent = models.CharField(max_length=20)
+    enabled_by_default = models.BooleanField()
+
+    class Meta:
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "version"],
+                condition=Q(practice__isnull=True),
+                name="unique_shipped_instrument_version",
+            ),
+            models.UniqueConstraint(
+                fields=["practice", "key", "version"],
+                condition=Q(practice__isnull=False),
+                name="unique_imported_instrument_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="shipped", practice__isnull=True)
+                | Q(source="imported", practice__isnull=False),
+                name="imported_instruments_belong_to_a_practice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.abbreviation} v{self.version}"
+
+    @property
+    def licence(self) -> str:
+        return str(self.definition.get("license", ""))
+
+    @property
+    def population(self) -> str:
+        return str(self.definition.get("population", ""))
+
+    @property
+    def respondent_label(self) -> str:
+        return RESPONDENTS.get(self.respondent, self.respondent)
+
+    @property
+    def is_caregiver_report(self) -> bool:
+        return self.respondent == "caregiver"
+
+
+class PracticeInstrument(models.Model):
+    """A practice's choice to switch an instrument on or off, and who confirmed its licence."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    enabled = models.BooleanField()
+    licence_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    licence_confirmed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "key"], name="unique_practice_instrument")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {'on' if self.enabled else 'off'} in practice {self.practice_id}"
+
+
+DEFAULT_CRISIS_MESSAGE = (
+    "If you are in danger right now, or you might act on thoughts of harming yourself, please "
+    "get help straight away: call your local emergency number (such as 911, 999 or 112) or go to "
+    "the nearest emergency department. You can also contact a crisis line at any time of day, "
+    "for example 988 in the United States, or Samaritans on 116 123 in the UK and Ireland. "
+    "Please tell your therapist how you are feeling too."
+)
+
+
+class PracticeAssessmentSettings(models.Model):
+    """Per-practice settings for assessments: the crisis message and alert emails."""
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="+")
+    crisis_message = models.TextField(max_length=2000, default=DEFAULT_CRISIS_MESSAGE)
+    email_alerts = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Assessment settings of practice {self.practice_id}"
+
+
+class Mode(models.TextChoices):
+    HOME = "home", "At home"
+    IN_SESSION = "in_session", "In session"
+
+
+class Respondent(models.TextChoices):
+    CLIENT = "client", "Client"
+    CAREGIVER = "caregiver", "Parent or caregiver"
+
+
+class AssessmentResponse(ImmutableModel):
+    """A completed questionnaire with the score it was given at submission. Written once."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="assessment_responses"
+    )
+    instrument = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="responses"
+    )
+    # Option values in item order, null where an item was left blank (where the rules allow it).
+    answers = models.JSONField()
+    # Unscored extra questions (PHQ-9's difficulty question), by their id.
+    supplementary = models.JSONField(default=dict, blank=True)
+    # Only where the bands depend on it (AUDIT-C).
+    sex = models.CharField(max_length=10, blank=True)
+    total = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    band = models.CharField(max_length=200, blank=True)
+    subscales = models.JSONField(default=dict, blank=True)
+    subscale_bands = models.JSONField(default=dict, blank=True)
+    critical_items = models.JSONField(default=list, blank=True)
+    supplementary_alerts = models.JSONField(default=list, blank=True)
+    administered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    mode = models.CharField(max_length=12, choices=Mode.choices)
+    respondent = models.CharField(max_length=12, choices=Respondent.choices)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        indexes = [models.Index(fields=["client", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} ({self.instrument})"
+
+
+class ScoreRevision(ImmutableModel):
+    """A score recomputed later (`rescore_responses`), stored beside the original, never over it.
+
+    The newest revision of a response is its current score; the response keeps the first one.
+    """
+
+    response = models.ForeignKey(
+        AssessmentResponse, on_delete=models.PROTECT, related_name="revisions"
+    )
+    instrument = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="+")
+    total = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    band = models.CharField(max_length=200, blank=True)
+    subscales = models.JSONField(default=dict, blank=True)
+    subscale_bands = models.JSONField(default=dict, blank=True)
+    critical_items = models.JSONField(default=list, blank=True)
+    supplementary_alerts = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=200)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["response_id", "id"]
+
+    def __str__(self) -> str:
+        return f"Revision {self.pk} of response {self.response_id}"
+
+
+class Alert(models.Model):
+    """A critical answer waiting for the care team: acknowledged once, with a note."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assessment_alerts")
+    response = models.ForeignKey(
+        AssessmentResponse, on_delete=models.PROTECT, related_name="alerts"
+    )
+    # Item numbers and supplementary question ids whose rule fired.
+    items = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"Alert {self.pk} for client {self.client_id}"

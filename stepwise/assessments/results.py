@@ -1,0 +1,344 @@
+"""Measurement-based care: a client's scores over time, change from baseline, and summaries.
+
+The first response to an instrument is the baseline; each later one is classified against it
+with `classify_change` (Jacobson-Truax), using the newest version of the instrument's definition.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from stepwise.assessments import charts
+from stepwise.assessments.catalog import Availability, definition_of
+from stepwise.assessments.charts import subscale_label
+from stepwise.assessments.definitions import InstrumentDefinition, format_number
+from stepwise.assessments.models import Alert, AssessmentResponse, Respondent, ScoreRevision
+from stepwise.assessments.scoring import (
+    NO_RELIABLE_CHANGE,
+    RECOVERED,
+    RELIABLE_DETERIORATION,
+    RELIABLE_IMPROVEMENT,
+    ChangeResult,
+    ScoringError,
+    classify_change,
+)
+from stepwise.clinic.models import Client
+
+VERDICT_LABELS = {
+    RELIABLE_IMPROVEMENT: "Reliable improvement",
+    NO_RELIABLE_CHANGE: "No reliable change",
+    RELIABLE_DETERIORATION: "Reliable deterioration",
+    RECOVERED: "Recovered (reliable improvement, now below the clinical cut-off)",
+}
+
+
+def number(value: Decimal | int | float | None) -> int | float | None:
+    """A stored total as the scorer reports it: 14 rather than 14.00, 4.33 as a float."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Score:
+    """The current score of a response: its newest revision, or the one given at submission."""
+
+    total: int | float | None
+    band: str
+    subscales: dict[str, Any]
+    subscale_bands: dict[str, str]
+    critical_items: list[Any]
+    version: int
+    revised: bool
+
+
+def current_score(response: AssessmentResponse) -> Score:
+    # `revisions` is prefetched by `responses_for`; newest id wins.
+    revisions = sorted(response.revisions.all(), key=lambda r: r.pk)
+    source: Any = revisions[-1] if revisions else response
+    return Score(
+        total=number(source.total),
+        band=source.band,
+        subscales=dict(source.subscales or {}),
+        subscale_bands=dict(source.subscale_bands or {}),
+        critical_items=list(source.critical_items or []) + list(source.supplementary_alerts or []),
+        version=source.instrument.version,
+        revised=bool(revisions),
+    )
+
+
+def responses_for(client: Client) -> QuerySet[AssessmentResponse]:
+    """A client's responses, oldest first, with what the tables need (two queries in all)."""
+    return (
+        AssessmentResponse.objects.filter(client=client)
+        .select_related("instrument", "administered_by")
+        .defer("instrument__definition")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=ScoreRevision.objects.select_related("instrument").defer(
+                    "instrument__definition"
+                ),
+            )
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class SubscaleCell:
+    label: str
+    value: str
+    band: str
+
+
+@dataclass(frozen=True)
+class Row:
+    response: AssessmentResponse
+    when: datetime
+    score: Score
+    is_baseline: bool
+    change: ChangeResult | None
+    subscales: list[SubscaleCell]
+
+    @property
+    def total_label(self) -> str:
+        return "—" if self.score.total is None else format_number(self.score.total)
+
+    @property
+    def change_label(self) -> str:
+        if self.is_baseline:
+            return "Baseline"
+        if self.change is None:
+            return "—"
+        value = self.change.change
+        shown = format_number(abs(value))
+        return "0" if value == 0 else f"{'+' if value > 0 else '-'}{shown}"
+
+    @property
+    def flags(self) -> list[str]:
+        return [
+            f"question {item}" if isinstance(item, int) else subscale_label(str(item)).lower()
+            for item in self.score.critical_items
+        ]
+
+    @property
+    def how_label(self) -> str:
+        response = self.response
+        text = response.get_mode_display()
+        if response.administered_by is not None:
+            text += f" with {response.administered_by.display_name}"
+        if response.respondent == Respondent.CAREGIVER:
+            text += ", answered by a parent or carer"
+        if self.score.revised:
+            text += f" (rescored with version {self.score.version})"
+        return text
+
+    @property
+    def verdict_label(self) -> str:
+        if self.is_baseline or self.change is None:
+            return "—"
+        if self.change.verdict is None:
+            return "Not available (no published value)"
+        label = VERDICT_LABELS.get(self.change.verdict, self.change.verdict)
+        if self.change.clinically_meaningful:
+            label += "; clinically meaningful"
+        return label
+
+
+@dataclass
+class Results:
+    availability: Availability
+    definition: InstrumentDefinition
+    rows: list[Row] = field(default_factory=list)
+    charts: list[charts.Chart] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Row | None:
+        return self.rows[-1] if self.rows else None
+
+    @property
+    def baseline(self) -> Row | None:
+        return self.rows[0] if self.rows else None
+
+    @property
+    def has_total(self) -> bool:
+        return self.definition.plan.aggregate != "none"
+
+    @property
+    def subscale_labels(self) -> list[str]:
+        return [subscale_label(s) for s in self.definition.plan.subscales]
+
+    @property
+    def reliable_change_note(self) -> str:
+        rc = self.definition.reliable_change
+        if rc is None:
+            return (
+                f"{self.definition.abbreviation} has no published reliable-change value, so "
+                "change is shown without a verdict."
+            )
+        unit = rc.unit or "points"
+        note = f"Reliable change: {format_number(rc.value)} {unit} or more from baseline."
+        if rc.caseness_threshold is not None:
+            note += (
+                f" Clinical cut-off: {format_number(rc.caseness_threshold)} (“recovered” means a "
+                "reliable improvement that also crosses it)."
+            )
+        if rc.mcid is not None:
+            note += f" Clinically meaningful change: {format_number(rc.mcid)} {unit}."
+        return note
+
+
+def _cells(definition: InstrumentDefinition, score: Score) -> list[SubscaleCell]:
+    return [
+        SubscaleCell(
+            subscale_label(sid),
+            format_number(score.subscales[sid]) if sid in score.subscales else "—",
+            score.subscale_bands.get(sid, ""),
+        )
+        for sid in definition.plan.subscales
+    ]
+
+
+def _change(definition: InstrumentDefinition, baseline: Score, score: Score) -> ChangeResult | None:
+    if baseline.total is None or score.total is None:
+        return None
+    try:
+        return classify_change(definition, baseline.total, score.total)
+    except ScoringError:
+        return None
+
+
+def build_results(
+    availability: Availability,
+    definition: InstrumentDefinition,
+    responses: Sequence[AssessmentResponse],
+    time_zone: str,
+) -> Results:
+    zone = zoneinfo.ZoneInfo(time_zone)
+    results = Results(availability, definition)
+    baseline: Score | None = None
+    for response in responses:
+        score = current_score(response)
+        is_baseline = baseline is None
+        if baseline is None:
+            baseline = score
+        cells = _cells(definition, score)
+        results.rows.append(
+            Row(
+                response=response,
+                when=timezone.localtime(response.submitted_at, zone),
+                score=score,
+                is_baseline=is_baseline,
+                change=None if is_baseline else _change(definition, baseline, score),
+                subscales=cells,
+            )
+        )
+    results.charts = charts.charts_for(definition, results.rows, latest_sex=_latest_sex(responses))
+    return results
+
+
+def _latest_sex(responses: Sequence[AssessmentResponse]) -> str | None:
+    for response in reversed(responses):
+        if response.sex:
+            return response.sex
+    return None
+
+
+@dataclass(frozen=True)
+class InstrumentSummary:
+    availability: Availability
+    count: int
+    latest: Row
+    baseline: Row
+
+    @property
+    def key(self) -> str:
+        return self.availability.key
+
+
+def summarise(
+    client: Client, catalogue: Iterable[Availability], time_zone: str
+) -> list[InstrumentSummary]:
+    """For each instrument the client has answered: how often, the latest score, the verdict."""
+    by_owner: dict[tuple[str, int | None], list[AssessmentResponse]] = {}
+    for response in responses_for(client):
+        owner = (response.instrument.key, response.instrument.practice_id)
+        by_owner.setdefault(owner, []).append(response)
+    summaries: list[InstrumentSummary] = []
+    for available in catalogue:
+        found = by_owner.get((available.key, available.version.practice_id))
+        if not found:
+            continue
+        definition = definition_of(available.version)
+        zone = zoneinfo.ZoneInfo(time_zone)
+        first, last = current_score(found[0]), current_score(found[-1])
+        rows = [
+            Row(found[0], timezone.localtime(found[0].submitted_at, zone), first, True, None, []),
+            Row(
+                found[-1],
+                timezone.localtime(found[-1].submitted_at, zone),
+                last,
+                len(found) == 1,
+                None if len(found) == 1 else _change(definition, first, last),
+                _cells(definition, last),
+            ),
+        ]
+        summaries.append(InstrumentSummary(available, len(found), rows[1], rows[0]))
+    return summaries
+
+
+def open_alerts(clients: QuerySet[Client] | None = None) -> QuerySet[Alert]:
+    """Alerts nobody has acknowledged yet, newest first, ready to list (one query)."""
+    alerts = Alert.objects.filter(acknowledged_at__isnull=True)
+    if clients is not None:
+        alerts = alerts.filter(client__in=clients)
+    return alerts.select_related("client", "response__instrument").order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class AlertView:
+    alert: Alert
+    reasons: list[str]
+    when: datetime
+
+
+def describe_alerts(alerts: Iterable[Alert], time_zone: str) -> list[AlertView]:
+    """Each alert with a plain description of what fired, for the therapist's eyes only."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    return [
+        AlertView(
+            alert,
+            [_reason(alert.response, item) for item in alert.items],
+            timezone.localtime(alert.created_at, zone),
+        )
+        for alert in alerts
+    ]
+
+
+def _reason(response: AssessmentResponse, item: Any) -> str:
+    """“PHQ-9 question 9 (Thoughts that you would ...): Several days”."""
+    version = response.instrument
+    definition: dict[str, Any] = version.definition
+    found: dict[str, Any]
+    if isinstance(item, int):
+        found = next((i for i in definition.get("items", []) if i.get("number") == item), {})
+        options = found.get("options") or definition.get("options") or []
+        answers = response.answers or []
+        value = answers[item - 1] if 0 < item <= len(answers) else None
+        answer = next((o.get("label") for o in options if o.get("value") == value), value)
+        return f"{version.abbreviation} question {item} ({found.get('text', '')}): {answer}"
+    extras = definition.get("additional_unscored_items", [])
+    found = next((e for e in extras if e.get("id") == item), {})
+    answer = (response.supplementary or {}).get(item, "")
+    return f"{version.abbreviation}: {found.get('text', item)} {answer}".strip()

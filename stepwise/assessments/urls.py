@@ -1,0 +1,44 @@
+from django.urls import path
+
+from stepwise.assessments.views import practice, records, session
+
+app_name = "assessments"
+
+urlpatterns = [
+    path(
+        "clients/<int:client_id>/assessments/",
+        records.client_assessments,
+        name="client_assessments",
+    ),
+    path(
+        "clients/<int:client_id>/in-session/",
+        session.start_in_session,
+        name="start_in_session",
+    ),
+    path(
+        "clients/<int:client_id>/assessments/<slug:instrument>/",
+        records.results,
+        name="results",
+    ),
+    path(
+        "clients/<int:client_id>/alerts/<int:alert_id>/acknowledge/",
+        records.alert_acknowledge,
+        name="alert_acknowledge",
+    ),
+    path("in-session/", session.in_session, name="in_session"),
+    path("in-session/done/", session.in_session_done, name="in_session_done"),
+    path("in-session/end/", session.in_session_end, name="in_session_end"),
+    path("practice/instruments/", practice.instrument_list, name="instrument_list"),
+    path("practice/instruments/import/", practice.instrument_import, name="instrument_import"),
+    path(
+        "practice/instruments/<slug:key>/enable/",
+        practice.instrument_enable,
+        name="instrument_enable",
+    ),
+    path(
+        "practice/instruments/<slug:key>/disable/",
+        practice.instrument_disable,
+        name="instrument_disable",
+    ),
+    path("practice/assessments/", practice.assessment_settings, name="assessment_settings"),
+]

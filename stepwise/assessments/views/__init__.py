@@ -1,0 +1,1 @@
+"""Assessment pages, split by area: in-session completion, client records, practice settings."""

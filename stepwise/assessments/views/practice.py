@@ -1,0 +1,140 @@
+"""A practice's instruments (which are on, licence confirmations, imports) and its crisis message.
+
+Every therapist may see which instruments are available; only practice admins change anything.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from stepwise.accounts.models import User
+from stepwise.assessments import actions, catalog
+from stepwise.assessments.forms import (
+    AssessmentSettingsForm,
+    EnableInstrumentForm,
+    ImportInstrumentForm,
+)
+from stepwise.assessments.models import DEFAULT_CRISIS_MESSAGE
+from stepwise.clinic.models import Practice
+from stepwise.lib.decorators import practice_admin_required, therapist_required
+from stepwise.lib.roles import roles_for
+
+
+def _practice(request: HttpRequest) -> Practice:
+    practice_id = roles_for(request).practice_id
+    assert practice_id is not None  # every view here requires a membership
+    return Practice.objects.get(pk=practice_id)
+
+
+def _admin(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@require_GET
+@therapist_required
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    practice = _practice(request)
+    return render(
+        request,
+        "assessments/instruments.html",
+        {
+            "practice": practice,
+            "groups": catalog.group_by_category(catalog.catalogue(practice.pk)),
+            "is_admin": roles_for(request).admin,
+        },
+    )
+
+
+def _switch(request: HttpRequest, key: str, *, enabled: bool) -> HttpResponse:
+    practice = _practice(request)
+    available = catalog.find_available(practice.pk, key)
+    if available is None:
+        raise Http404("No such instrument.")
+    form = EnableInstrumentForm(request.POST)
+    confirmed = form.is_valid() and bool(form.cleaned_data["confirm_licence"])
+    try:
+        actions.set_instrument_enabled(
+            practice, key, enabled=enabled, by=_admin(request), licence_confirmed=confirmed
+        )
+    except actions.AssessmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        state = "on" if enabled else "off"
+        messages.success(
+            request, f"{available.version.abbreviation} is now {state} for your practice."
+        )
+    return redirect("assessments:instrument_list")
+
+
+@require_POST
+@practice_admin_required
+def instrument_enable(request: HttpRequest, key: str) -> HttpResponse:
+    return _switch(request, key, enabled=True)
+
+
+@require_POST
+@practice_admin_required
+def instrument_disable(request: HttpRequest, key: str) -> HttpResponse:
+    return _switch(request, key, enabled=False)
+
+
+@require_http_methods(["GET", "POST"])
+@practice_admin_required
+def instrument_import(request: HttpRequest) -> HttpResponse:
+    form = ImportInstrumentForm(request.POST or None, request.FILES or None)
+    error, problems = "", []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        raw = upload.read(actions.MAX_IMPORT_BYTES + 1)
+        try:
+            version = actions.import_instrument(
+                _practice(request), _admin(request), raw, licence_confirmed=True
+            )
+        except actions.AssessmentError as exc:
+            error, problems = exc.message, exc.problems
+        else:
+            messages.success(
+                request,
+                f"{version.abbreviation} version {version.version} is imported and switched on "
+                "for your practice.",
+            )
+            return redirect("assessments:instrument_list")
+    return render(
+        request,
+        "assessments/instrument_import.html",
+        {"form": form, "error": error, "problems": problems},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@practice_admin_required
+def assessment_settings(request: HttpRequest) -> HttpResponse:
+    practice = _practice(request)
+    current = catalog.assessment_settings(practice.pk)
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and "reset" in data:
+        data["crisis_message"] = DEFAULT_CRISIS_MESSAGE
+    form = AssessmentSettingsForm(
+        data,
+        initial={"crisis_message": current.crisis_message, "email_alerts": current.email_alerts},
+    )
+    if data is not None and form.is_valid():
+        try:
+            actions.update_assessment_settings(practice, _admin(request), **form.cleaned_data)
+        except actions.AssessmentError as exc:
+            form.add_error("crisis_message", exc.message)
+        else:
+            messages.success(request, "Assessment settings saved.")
+            return redirect("assessments:assessment_settings")
+    return render(
+        request,
+        "assessments/settings.html",
+        {"form": form, "practice": practice, "default_message": DEFAULT_CRISIS_MESSAGE},
+        status=400 if data is not None else 200,
+    )

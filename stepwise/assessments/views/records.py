@@ -1,0 +1,119 @@
+"""A client's assessments for the care team: the overview, results over time, and alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from stepwise.accounts.models import User
+from stepwise.assessments import actions, catalog
+from stepwise.assessments.forms import AcknowledgeAlertForm, StartInSessionForm
+from stepwise.assessments.models import Alert
+from stepwise.assessments.results import (
+    build_results,
+    describe_alerts,
+    open_alerts,
+    responses_for,
+    summarise,
+)
+from stepwise.assessments.views.session import CLEAR_DRAFT_KEY
+from stepwise.audit.log import record_access
+from stepwise.clinic.access import get_client_for_therapist
+from stepwise.clinic.models import Client
+from stepwise.lib.decorators import therapist_required
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def client_section(client: Client, user: User) -> dict[str, Any]:
+    """What the Assessments section of a client's page shows (a few queries, whatever the
+    number of responses). The caller has checked access and written the access record."""
+    available = catalog.catalogue(client.practice_id)
+    enabled = [a for a in available if a.enabled]
+    return {
+        "client": client,
+        "summaries": summarise(client, available, user.time_zone),
+        "start_form": StartInSessionForm(available=enabled),
+        "can_start": client.discharged_at is None and bool(enabled),
+    }
+
+
+@require_GET
+@therapist_required
+def client_assessments(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_therapist(request, client_id, "assessment.overview")
+    user = _user(request)
+    context = client_section(client, user)
+    context["alerts"] = describe_alerts(open_alerts().filter(client=client), user.time_zone)
+    context["clear_draft"] = request.session.pop(CLEAR_DRAFT_KEY, "")
+    return render(request, "assessments/client_assessments.html", context)
+
+
+@require_GET
+@therapist_required
+def results(request: HttpRequest, client_id: int, instrument: str) -> HttpResponse:
+    client = get_client_for_therapist(request, client_id, "assessment.results")
+    available = catalog.find_available(client.practice_id, instrument)
+    if available is None:
+        raise Http404("No such instrument.")
+    responses = list(
+        responses_for(client).filter(
+            instrument__key=available.key, instrument__practice=available.version.practice_id
+        )
+    )
+    user = _user(request)
+    data = build_results(
+        available, catalog.definition_of(available.version), responses, user.time_zone
+    )
+    return render(
+        request,
+        "assessments/results.html",
+        {
+            "client": client,
+            "results": data,
+            "version": available.version,
+            "clear_draft": request.session.pop(CLEAR_DRAFT_KEY, ""),
+        },
+    )
+
+
+@require_POST
+@therapist_required
+def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> HttpResponse:
+    client = get_client_for_therapist(request, client_id, "alert.acknowledge")
+    alert = (
+        Alert.objects.filter(client=client, pk=alert_id)
+        .select_related("client", "response__instrument")
+        .first()
+    )
+    if alert is None:
+        record_access(request, "alert.acknowledge", client.pk, allowed=False)
+        raise Http404("No such alert.")
+    user = _user(request)
+    form = AcknowledgeAlertForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.acknowledge_alert(alert, user, form.cleaned_data["note"])
+        except actions.AssessmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Alert acknowledged. Your note is kept with it.")
+        return redirect("clinic:client_detail", client_id=client.pk)
+    return render(
+        request,
+        "assessments/alert_acknowledge.html",
+        {
+            "client": client,
+            "item": describe_alerts([alert], user.time_zone)[0],
+            "form": form,
+        },
+        status=400,
+    )

@@ -1,0 +1,57 @@
+"""Every write of responses goes through here: the web form, the API and the tests share it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from stepwise.accounts.models import User
+from stepwise.clinic.models import Client
+from stepwise.homework.models import MetricValue, Mode, Submission
+from stepwise.library.models import ExerciseVersion
+from stepwise.library.responses import extract_metrics, validate_response
+
+
+def submit_exercise(
+    *,
+    client: Client,
+    version: ExerciseVersion,
+    data: Mapping[str, Any],
+    mode: Mode | str,
+    submitted_by: User | None,
+    submitted_at: datetime | None = None,
+) -> Submission:
+    """Validate `data` (an answer dict, e.g. from `parse_form`) and store it with its metrics.
+
+    Raises `ResponseErrors` when the answers do not fit the version; nothing is stored then.
+    The submission and its metric rows are written in one transaction.
+    """
+    definition = version.parsed
+    validated = validate_response(definition, data)
+    metrics = extract_metrics(definition, validated)
+    when = submitted_at or timezone.now()
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            client=client,
+            exercise_version=version,
+            answers=validated.answers,
+            mode=Mode(mode),
+            submitted_by=submitted_by,
+            submitted_at=when,
+        )
+        MetricValue.objects.bulk_create(
+            MetricValue(
+                submission=submission,
+                client=client,
+                definition_id=version.definition_id,
+                name=name,
+                value=value,
+                recorded_at=when,
+            )
+            for name, value in metrics.items()
+        )
+    return submission

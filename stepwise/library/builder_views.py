@@ -1,0 +1,201 @@
+"""The builder: start an exercise, edit its draft (htmx adds, removes and moves steps), preview it
+live, publish versions; import from and copy into the therapist's own exercises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stepwise.accounts.models import User
+from stepwise.lib.decorators import therapist_required
+from stepwise.lib.htmx import is_htmx
+from stepwise.lib.roles import roles_for
+from stepwise.library import actions, builder
+from stepwise.library.access import get_own_definition, get_version
+from stepwise.library.forms import ImportForm, NewExerciseForm
+from stepwise.library.models import (
+    AUDIENCE_LABELS,
+    CATEGORY_LABELS,
+    ExerciseDefinition,
+    MediaFile,
+    Visibility,
+)
+from stepwise.library.rendering import build_exercise, media_urls_for
+
+STEP_OPS = ("add", "remove", "up", "down")
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def new(request: HttpRequest) -> HttpResponse:
+    form = NewExerciseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        definition = actions.create_exercise(_user(request), **form.cleaned_data)
+        return redirect("library:builder", definition_id=definition.pk)
+    return render(request, "library/new.html", {"form": form})
+
+
+def _working_document(definition: ExerciseDefinition) -> dict[str, Any]:
+    """The draft, or (before the first edit after publishing) the current version."""
+    if isinstance(definition.draft, dict):
+        return dict(definition.draft)
+    if definition.current_version is not None:
+        return dict(definition.current_version.document)
+    return actions.blank_document(definition.title, definition.category, definition.slug)
+
+
+def _practice_media(request: HttpRequest) -> list[MediaFile]:
+    return list(MediaFile.objects.filter(practice_id=roles_for(request).practice_id or 0))
+
+
+def _focus_after(op: str, index: int | None, count: int) -> str:
+    """Where keyboard focus lands after a step was added, removed or moved."""
+    if index is None:
+        return "steps-heading"
+    action = op.partition(":")[0]
+    if action == "add":
+        return f"f-s{index}-id"
+    if action in ("up", "down") and count > 1:
+        if action == "up":
+            return f"s{index}-up" if index > 0 else f"s{index}-down"
+        return f"s{index}-down" if index < count - 1 else f"s{index}-up"
+    return f"s{index}-heading"
+
+
+def _preview(definition: ExerciseDefinition, document: dict[str, Any]) -> dict[str, Any]:
+    parsed, problems = actions.check_document(definition, document)
+    exercise = (
+        build_exercise(parsed, media_urls=media_urls_for(parsed)) if parsed is not None else None
+    )
+    return {"preview": exercise, "problems": problems}
+
+
+def _builder_context(
+    request: HttpRequest,
+    definition: ExerciseDefinition,
+    document: dict[str, Any],
+    media: list[MediaFile],
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "definition": definition,
+        "meta": builder.meta_values(document),
+        "editors": builder.editors(document),
+        "step_labels": builder.STEP_LABELS,
+        "categories": CATEGORY_LABELS,
+        "audiences": AUDIENCE_LABELS,
+        "visibilities": [
+            (Visibility.PRIVATE, Visibility.PRIVATE.label),
+            (Visibility.PRACTICE, Visibility.PRACTICE.label),
+        ],
+        "media": media,
+        "text_sizes": [("short", "Short (one line)"), ("long", "Long (a paragraph or more)")],
+        "timer_modes": [("countdown", "Countdown"), ("stopwatch", "Stopwatch")],
+        "media_kinds": [("video", "Video"), ("audio", "Audio")],
+        "form_problems": [],
+        "focus": "",
+        "status": "",
+        **_preview(definition, document),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def edit(request: HttpRequest, definition_id: int) -> HttpResponse:
+    definition = get_own_definition(request, definition_id)
+    media = _practice_media(request)
+    document = _working_document(definition)
+    if request.method == "GET":
+        return render(
+            request, "library/builder.html", _builder_context(request, definition, document, media)
+        )
+    media_types = {m.reference: m.content_type for m in media}
+    document, form_problems = builder.read_document(request.POST, document, media_types)
+    op = request.POST.get("op", "save")
+    focus, status = "", ""
+    if op.partition(":")[0] in STEP_OPS:
+        index, status = builder.apply_op(document, op, request.POST.get("new_type", ""))
+        focus = _focus_after(op, index, len(document["steps"]))
+    actions.save_draft(definition, document, visibility=request.POST.get("visibility"))
+    if op == "publish" and not form_problems:
+        try:
+            version = actions.publish(definition, _user(request))
+        except actions.ActionError as exc:
+            form_problems = exc.problems or [exc.message]
+        else:
+            messages.success(request, f"Version {version.number} is published.")
+            return redirect("library:detail", definition_id=definition.pk)
+    elif op == "save" and not form_problems:
+        messages.success(request, "Draft saved.")
+        return redirect("library:builder", definition_id=definition.pk)
+    context = _builder_context(
+        request,
+        definition,
+        document,
+        media,
+        form_problems=form_problems,
+        focus=focus,
+        status=status,
+        publish_failed=op == "publish",
+    )
+    if is_htmx(request) and op != "publish":
+        return render(request, "library/builder.html#steps", context)
+    return render(request, "library/builder.html", context)
+
+
+@require_POST
+@therapist_required
+def builder_preview(request: HttpRequest, definition_id: int) -> HttpResponse:
+    """The live preview of the builder form as it stands (nothing is saved)."""
+    definition = get_own_definition(request, definition_id)
+    media = _practice_media(request)
+    media_types = {m.reference: m.content_type for m in media}
+    document, form_problems = builder.read_document(
+        request.POST, _working_document(definition), media_types
+    )
+    context = {"definition": definition, **_preview(definition, document)}
+    context["problems"] = form_problems + context["problems"]
+    return render(request, "library/builder.html#preview", context)
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def import_exercise(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                definition = actions.import_definition(_user(request), form.cleaned_data["file"])
+            except actions.ActionError as exc:
+                problems = exc.problems or [exc.message]
+            else:
+                messages.success(
+                    request, f"“{definition.title}” is imported as your own, private exercise."
+                )
+                return redirect("library:detail", definition_id=definition.pk)
+        status = 400
+    return render(
+        request, "library/import.html", {"form": form, "problems": problems}, status=status
+    )
+
+
+@require_POST
+@therapist_required
+def copy(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = get_version(request, version_id)
+    definition = actions.copy_exercise(version, _user(request))
+    messages.success(request, "This is your own copy. Change it, then publish it.")
+    return redirect("library:builder", definition_id=definition.pk)

@@ -1,0 +1,21 @@
+"""`manage.py load_library`: load or update the shipped exercises; safe to run any time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from stepwise.library.actions import load_shipped_library
+
+
+class Command(BaseCommand):
+    help = "Load the shipped exercise library: new files and changed files become new versions."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = load_shipped_library()
+        for slug in report.created:
+            self.stdout.write(f"new      {slug}")
+        for slug in report.updated:
+            self.stdout.write(f"updated  {slug}")
+        self.stdout.write(self.style.SUCCESS(report.summary()))

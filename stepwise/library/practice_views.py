@@ -1,0 +1,159 @@
+"""Running an exercise for a client: together in session, at home, and reading the result.
+
+These views store answers through `stepwise.homework.actions.submit_exercise`; they live here
+because they are the library's renderer at work, until the homework app takes over its own pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from stepwise.accounts.models import User
+from stepwise.audit.log import record_access
+from stepwise.clinic.access import get_client_for_therapist
+from stepwise.clinic.models import Client
+from stepwise.homework.actions import submit_exercise
+from stepwise.homework.models import Mode, Submission
+from stepwise.lib.decorators import therapist_required
+from stepwise.lib.htmx import is_htmx
+from stepwise.library.access import (
+    definitions_for,
+    get_client_for_self_or_caregiver,
+    get_version,
+    get_version_for_client,
+)
+from stepwise.library.answers import answer_views, metric_rows
+from stepwise.library.models import CATEGORY_LABELS, ExerciseVersion
+from stepwise.library.runner import run_exercise
+
+
+def _signed_in_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@require_GET
+@therapist_required
+def practise_pick(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Choose an exercise to do together with the client now."""
+    client = get_client_for_therapist(request, client_id, "practice.pick")
+    query = request.GET.get("q", "").strip()[:80]
+    exercises = definitions_for(request).published()
+    if query:
+        exercises = exercises.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+    exercises = exercises.order_by("category", "title", "id")
+    context = {
+        "client": client,
+        "query": query,
+        "exercises": exercises,
+        "category_labels": CATEGORY_LABELS,
+    }
+    template = (
+        "library/practise_pick.html#choices" if is_htmx(request) else "library/practise_pick.html"
+    )
+    return render(request, template, context)
+
+
+def _store(
+    request: HttpRequest, client: Client, version: ExerciseVersion, mode: Mode, data: dict[str, Any]
+) -> Submission:
+    return submit_exercise(
+        client=client,
+        version=version,
+        data=data,
+        mode=mode,
+        submitted_by=_signed_in_user(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def practise_together(request: HttpRequest, client_id: int, version_id: int) -> HttpResponse:
+    """Therapist and client complete an exercise in session; saved to the client's record."""
+    client = get_client_for_therapist(request, client_id, "practice.in_session")
+    version = get_version(request, version_id)
+
+    def on_submit(data: dict[str, Any]) -> HttpResponse:
+        submission = _store(request, client, version, Mode.IN_SESSION, data)
+        messages.success(request, f"Saved to {client.display_name}'s record.")
+        return redirect("library:submission", client_id=client.pk, submission_id=submission.pk)
+
+    return run_exercise(
+        request,
+        version.parsed,
+        template="library/practise.html",
+        context={
+            "client": client,
+            "version": version,
+            "document": version.parsed,
+            "together": True,
+            "cancel_url": reverse("clinic:client_detail", kwargs={"client_id": client.pk}),
+        },
+        on_submit=on_submit,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def home_exercise(request: HttpRequest, client_id: int, version_id: int) -> HttpResponse:
+    """A client (or their parent or carer) completes an exercise at home."""
+    client = get_client_for_self_or_caregiver(request, client_id, "practice.home")
+    version = get_version_for_client(client, version_id)
+
+    def on_submit(data: dict[str, Any]) -> HttpResponse:
+        _store(request, client, version, Mode.HOME, data)
+        messages.success(request, "Well done. Your answers are saved for your therapist.")
+        return redirect("clinic:client_home")
+
+    return run_exercise(
+        request,
+        version.parsed,
+        template="library/practise.html",
+        context={
+            "client": client,
+            "version": version,
+            "document": version.parsed,
+            "together": False,
+            "for_someone_else": client.user_id != request.user.pk,
+            "cancel_url": reverse("clinic:client_home"),
+        },
+        on_submit=on_submit,
+    )
+
+
+@require_GET
+@therapist_required
+def submission_detail(request: HttpRequest, client_id: int, submission_id: int) -> HttpResponse:
+    """A submission as the therapist reads it, against the version it answered."""
+    client = get_client_for_therapist(request, client_id, "submission.detail")
+    submission = (
+        Submission.objects.filter(client=client, pk=submission_id)
+        .select_related("exercise_version__definition", "submitted_by")
+        .first()
+    )
+    if submission is None:
+        record_access(request, "submission.detail", client.pk, allowed=False)
+        raise Http404("No such submission.")
+    version = submission.exercise_version
+    document = version.parsed
+    values = {m.name: m.value for m in submission.metric_values.all()}
+    return render(
+        request,
+        "library/submission_detail.html",
+        {
+            "client": client,
+            "submission": submission,
+            "version": version,
+            "document": document,
+            "is_latest": version.definition.current_version_id == version.pk,
+            "answers": answer_views(document, submission.answers),
+            "metrics": metric_rows(document, values),
+        },
+    )

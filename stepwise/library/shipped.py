@@ -1,0 +1,90 @@
+"""Keep the database in step with the shipped files in `content/`: safe to run any number of times.
+
+A new file makes a definition and its version 1; a changed file makes a new version; an unchanged
+file makes nothing. Works with the real models (`manage.py load_library`) and with a migration's
+historical models (the data migration), so it touches only fields and default managers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from stepwise.library.loader import shipped_definitions
+from stepwise.library.schema import ExerciseDefinition as Document
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    """SHA-256 of a document without its version number (which the database assigns)."""
+    body = {key: value for key, value in document.items() if key != "version"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def catalogue_fields(document: Document) -> dict[str, Any]:
+    """The definition-row copies of a document's listing fields."""
+    return {
+        "title": document.title,
+        "summary": document.summary,
+        "category": document.category.value,
+        "audiences": "," + ",".join(a.value for a in document.audience) + ",",
+        "estimated_minutes": document.estimated_minutes,
+    }
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} new, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged shipped exercises."
+        )
+
+
+def sync_shipped(definition_model: Any, version_model: Any) -> SyncReport:
+    """Load or update every shipped definition; returns what changed."""
+    report = SyncReport()
+    now = timezone.now()
+    with transaction.atomic():
+        for document in shipped_definitions():
+            raw = document.model_dump(mode="json")
+            digest = content_hash(raw)
+            row = definition_model.objects.filter(practice__isnull=True, slug=document.slug).first()
+            if row is None:
+                row = definition_model.objects.create(
+                    slug=document.slug,
+                    visibility="shipped",
+                    created_at=now,
+                    updated_at=now,
+                    **catalogue_fields(document),
+                )
+            latest = version_model.objects.filter(definition=row).order_by("-number").first()
+            if latest is not None and latest.content_hash == digest:
+                report.unchanged.append(document.slug)
+                continue
+            # The file's own number when its author bumped it; otherwise the next one.
+            number = max(document.version, latest.number + 1 if latest else 1)
+            raw["version"] = number
+            version = version_model.objects.create(
+                definition=row,
+                number=number,
+                document=raw,
+                content_hash=digest,
+                published_at=now,
+            )
+            for name, value in catalogue_fields(document).items():
+                setattr(row, name, value)
+            row.current_version = version
+            row.updated_at = now
+            row.save()
+            (report.updated if latest else report.created).append(document.slug)
+    return report

@@ -1,0 +1,50 @@
+"""Template helpers of the library: durations, and a client's recent practice on their page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from stepwise.clinic.models import Client
+from stepwise.library.answers import format_seconds
+from stepwise.library.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def duration(seconds: Any) -> str:
+    """300 -> "5:00"."""
+    try:
+        return format_seconds(int(seconds))
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.inclusion_tag("library/_recent_practice.html", takes_context=True)
+def recent_practice(context: dict[str, Any], client: Client, limit: int = 5) -> dict[str, Any]:
+    """The client's latest submissions, for the "Practise together" section of their page."""
+    from stepwise.homework.models import Submission
+
+    submissions = (
+        Submission.objects.filter(client=client)
+        .select_related("exercise_version__definition")
+        .order_by("-submitted_at", "-id")[:limit]
+    )
+    return {"client": client, "submissions": submissions, "request": context.get("request")}
+
+
+@register.filter
+def markdown(text: str | None) -> str:
+    """Safe markdown (see `stepwise.library.markdown`): headings start at h3."""
+    return render_markdown(text, heading_offset=1)
+
+
+@register.filter
+def get(mapping: Any, key: str) -> Any:
+    """`{{ values|get:"prompt" }}`: a dict value by a key held in a variable."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

@@ -1,0 +1,298 @@
+// Questionnaires: one question per screen on narrow screens, a draft kept on this device, and the
+// draft removed once the answers are saved. Without this file the form is one ordinary page.
+(function () {
+  "use strict";
+
+  var PREFIX = "stepwise-draft:";
+  var MAX_AGE_MS = 24 * 60 * 60 * 1000;
+  var NARROW = "(max-width: 40rem)";
+
+  function storage() {
+    try {
+      var store = window.localStorage;
+      store.getItem(PREFIX);
+      return store;
+    } catch (e) {
+      return null; // private mode or storage switched off: the form still works
+    }
+  }
+
+  function readDraft(store, key) {
+    try {
+      var draft = JSON.parse(store.getItem(key) || "null");
+      return draft && typeof draft.values === "object" ? draft : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // Drafts hold answers: never keep them longer than a day, whoever uses the device next.
+  function purgeOldDrafts(store) {
+    var now = Date.now();
+    var stale = [];
+    for (var i = 0; i < store.length; i += 1) {
+      var key = store.key(i);
+      if (key && key.indexOf(PREFIX) === 0) {
+        var draft = readDraft(store, key);
+        if (!draft || !draft.savedAt || now - draft.savedAt > MAX_AGE_MS) {
+          stale.push(key);
+        }
+      }
+    }
+    stale.forEach(function (key) {
+      store.removeItem(key);
+    });
+  }
+
+  function clearRequestedDrafts(store) {
+    document.querySelectorAll("[data-clear-draft]").forEach(function (element) {
+      var id = element.getAttribute("data-clear-draft");
+      if (id) {
+        store.removeItem(PREFIX + id);
+      }
+    });
+  }
+
+  function checkedValues(form) {
+    var values = {};
+    form.querySelectorAll("input[type=radio]:checked").forEach(function (input) {
+      values[input.name] = input.value;
+    });
+    return values;
+  }
+
+  function restore(form, draft) {
+    Object.keys(draft.values).forEach(function (name) {
+      var group = form.querySelectorAll("input[type=radio]");
+      var already = false;
+      var match = null;
+      group.forEach(function (input) {
+        if (input.name !== name) {
+          return;
+        }
+        if (input.checked) {
+          already = true;
+        }
+        if (input.value === String(draft.values[name])) {
+          match = input;
+        }
+      });
+      if (!already && match) {
+        match.checked = true;
+      }
+    });
+  }
+
+  function Stepper(form) {
+    this.form = form;
+    this.steps = Array.prototype.slice.call(form.querySelectorAll("[data-step]"));
+    this.progress = form.querySelector("[data-step-progress]");
+    this.back = form.querySelector("[data-step-back]");
+    this.next = form.querySelector("[data-step-next]");
+    this.submit = form.querySelector("[data-step-submit]");
+    this.media = window.matchMedia(NARROW);
+    this.current = this.startIndex();
+  }
+
+  Stepper.prototype.answered = function (step) {
+    return step.querySelector("input:checked") !== null;
+  };
+
+  Stepper.prototype.required = function (step) {
+    return step.getAttribute("data-required") === "true";
+  };
+
+  Stepper.prototype.startIndex = function () {
+    var self = this;
+    var withError = this.steps.findIndex(function (step) {
+      return step.classList.contains("has-error");
+    });
+    if (withError >= 0) {
+      return withError;
+    }
+    var unanswered = this.steps.findIndex(function (step) {
+      return !self.answered(step);
+    });
+    return unanswered >= 0 ? unanswered : Math.max(this.steps.length - 1, 0);
+  };
+
+  Stepper.prototype.stepped = function () {
+    return this.media.matches && this.steps.length > 1;
+  };
+
+  Stepper.prototype.hideMissing = function (step) {
+    var message = step.querySelector("[data-missing]");
+    if (message) {
+      message.hidden = true;
+    }
+  };
+
+  Stepper.prototype.showMissing = function (step) {
+    var message = step.querySelector("[data-missing]");
+    if (message) {
+      message.hidden = false;
+      var described = step.getAttribute("aria-describedby") || "";
+      if (described.indexOf(message.id) < 0) {
+        step.setAttribute("aria-describedby", (described + " " + message.id).trim());
+      }
+    }
+    var first = step.querySelector("input");
+    if (first) {
+      first.focus();
+    }
+  };
+
+  Stepper.prototype.focusStep = function (step) {
+    var target = step.querySelector("input:checked") || step.querySelector("input");
+    if (target) {
+      target.focus();
+    }
+  };
+
+  Stepper.prototype.show = function (index, moveFocus) {
+    var count = this.steps.length;
+    this.current = Math.min(Math.max(index, 0), count - 1);
+    var current = this.current;
+    this.steps.forEach(function (step, i) {
+      step.hidden = i !== current;
+    });
+    var last = current === count - 1;
+    this.back.hidden = current === 0;
+    this.next.hidden = last;
+    this.submit.hidden = !last;
+    this.progress.hidden = false;
+    this.progress.textContent = "Question " + (current + 1) + " of " + count;
+    if (moveFocus) {
+      this.focusStep(this.steps[current]);
+    }
+  };
+
+  Stepper.prototype.layout = function () {
+    if (this.stepped()) {
+      this.form.classList.add("is-stepped");
+      this.show(this.current, false);
+      return;
+    }
+    this.form.classList.remove("is-stepped");
+    this.steps.forEach(function (step) {
+      step.hidden = false;
+    });
+    this.back.hidden = true;
+    this.next.hidden = true;
+    this.submit.hidden = false;
+    this.progress.hidden = true;
+  };
+
+  Stepper.prototype.goNext = function () {
+    var step = this.steps[this.current];
+    if (this.required(step) && !this.answered(step)) {
+      this.showMissing(step);
+      return;
+    }
+    this.show(this.current + 1, true);
+  };
+
+  Stepper.prototype.firstMissing = function () {
+    var self = this;
+    return this.steps.findIndex(function (step) {
+      return self.required(step) && !self.answered(step);
+    });
+  };
+
+  Stepper.prototype.wire = function () {
+    var self = this;
+    // Hidden questions cannot show the browser's own messages, so the checks happen here.
+    this.form.setAttribute("novalidate", "");
+    this.next.addEventListener("click", function () {
+      self.goNext();
+    });
+    this.back.addEventListener("click", function () {
+      self.show(self.current - 1, true);
+    });
+    this.form.addEventListener("change", function (event) {
+      var step = event.target.closest("[data-step]");
+      if (step) {
+        self.hideMissing(step);
+      }
+    });
+    this.form.addEventListener("submit", function (event) {
+      if (self.stepped() && self.current < self.steps.length - 1) {
+        event.preventDefault(); // Enter on an early question moves on instead of submitting
+        self.goNext();
+        return;
+      }
+      var missing = self.firstMissing();
+      if (missing >= 0) {
+        event.preventDefault();
+        if (self.stepped()) {
+          self.show(missing, false);
+        }
+        self.showMissing(self.steps[missing]);
+      }
+    });
+    var relayout = function () {
+      self.layout();
+    };
+    if (this.media.addEventListener) {
+      this.media.addEventListener("change", relayout);
+    } else if (this.media.addListener) {
+      this.media.addListener(relayout);
+    }
+    this.layout();
+  };
+
+  function enhance(form, store) {
+    var draftId = form.getAttribute("data-draft-id");
+    var key = draftId ? PREFIX + draftId : null;
+    if (store && key) {
+      var draft = readDraft(store, key);
+      if (draft) {
+        restore(form, draft);
+      }
+      form.addEventListener("change", function () {
+        try {
+          store.setItem(key, JSON.stringify({ savedAt: Date.now(), values: checkedValues(form) }));
+        } catch (e) {
+          // storage full or refused: answers still go to the server on submit
+        }
+      });
+    }
+    keepAliveWhileAnswering(form);
+    new Stepper(form).wire();
+  }
+
+  // Answering is activity: tell the server now and then, so a long questionnaire filled in
+  // without page loads does not reach the idle sign-out.
+  function keepAliveWhileAnswering(form) {
+    var url = form.getAttribute("data-keepalive-url");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    var last = Date.now();
+    if (!url || !token || !window.fetch) {
+      return;
+    }
+    form.addEventListener("change", function () {
+      if (Date.now() - last < 60 * 1000) {
+        return;
+      }
+      last = Date.now();
+      window.fetch(url, {
+        method: "POST",
+        headers: { "X-CSRFToken": token.value },
+        credentials: "same-origin",
+      }).catch(function () {
+        // offline: the draft keeps the answers; nothing else to do
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var store = storage();
+    if (store) {
+      purgeOldDrafts(store);
+      clearRequestedDrafts(store);
+    }
+    document.querySelectorAll("form.assessment-form").forEach(function (form) {
+      enhance(form, store);
+    });
+  });
+})();

@@ -1,0 +1,186 @@
+// Timers (countdown or stopwatch) that record the seconds practised, and the breathing pacer.
+// The pacer's circle grows and shrinks with the breath; with reduced motion it stays still and
+// the words carry the rhythm. A polite live region says each phase for screen-reader users.
+(function () {
+  "use strict";
+
+  function clock(seconds) {
+    seconds = Math.max(0, Math.round(seconds));
+    var minutes = Math.floor(seconds / 60);
+    var rest = seconds % 60;
+    return minutes + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function say(region, text) {
+    if (region) {
+      region.textContent = text;
+    }
+  }
+
+  function wireTimer(box) {
+    if (box.dataset.timerReady) {
+      return;
+    }
+    box.dataset.timerReady = "1";
+    var ui = box.querySelector("[data-timer-ui]");
+    var display = box.querySelector("[data-timer-display]");
+    var start = box.querySelector("[data-timer-start]");
+    var reset = box.querySelector("[data-timer-reset]");
+    var status = box.querySelector("[data-timer-status]");
+    var input = box.querySelector("[data-timer-seconds]");
+    var countdown = box.getAttribute("data-mode") === "countdown";
+    var limit = parseInt(box.getAttribute("data-limit"), 10) || 3600;
+    var elapsed = (parseInt(input.value, 10) || 0) * 1000;
+    var startedAt = null;
+    var ticker = null;
+    ui.hidden = false;
+
+    function seconds() {
+      var total = elapsed + (startedAt === null ? 0 : Date.now() - startedAt);
+      return Math.min(limit, Math.floor(total / 1000));
+    }
+    function show() {
+      var done = seconds();
+      display.textContent = clock(countdown ? limit - done : done);
+      if (startedAt !== null || done > 0) {
+        input.value = String(done);
+      }
+    }
+    function stop(message) {
+      if (startedAt !== null) {
+        elapsed += Date.now() - startedAt;
+        startedAt = null;
+      }
+      window.clearInterval(ticker);
+      ticker = null;
+      start.firstChild.textContent = seconds() > 0 && seconds() < limit ? "Carry on" : "Start";
+      show();
+      say(status, message);
+    }
+    start.addEventListener("click", function () {
+      if (startedAt !== null) {
+        stop("Timer paused at " + clock(seconds()) + ".");
+        return;
+      }
+      if (seconds() >= limit) {
+        elapsed = 0;
+      }
+      startedAt = Date.now();
+      start.firstChild.textContent = "Pause";
+      say(status, "Timer started.");
+      ticker = window.setInterval(function () {
+        show();
+        if (seconds() >= limit) {
+          stop(countdown ? "Time is up. Well done." : "The stopwatch has reached its limit.");
+        }
+      }, 250);
+      show();
+    });
+    reset.addEventListener("click", function () {
+      stop("Timer reset.");
+      elapsed = 0;
+      input.value = "";
+      show();
+    });
+    show();
+  }
+
+  function wirePacer(box) {
+    if (box.dataset.pacerReady) {
+      return;
+    }
+    box.dataset.pacerReady = "1";
+    var ui = box.querySelector("[data-pacer-ui]");
+    var circle = box.querySelector("[data-pacer-circle]");
+    var count = box.querySelector("[data-pacer-count]");
+    var cue = box.querySelector("[data-pacer-cue]");
+    var start = box.querySelector("[data-pacer-start]");
+    var stopButton = box.querySelector("[data-pacer-stop]");
+    var input = box.querySelector("[data-pacer-breaths]");
+    var cycles = parseInt(box.getAttribute("data-cycles"), 10) || 1;
+    var phases = [
+      ["Breathe in", parseInt(box.getAttribute("data-inhale"), 10) || 0, "in"],
+      ["Hold", parseInt(box.getAttribute("data-hold-in"), 10) || 0, "hold"],
+      ["Breathe out", parseInt(box.getAttribute("data-exhale"), 10) || 0, "out"],
+      ["Hold", parseInt(box.getAttribute("data-hold-out"), 10) || 0, "hold"],
+    ].filter(function (phase) {
+      return phase[1] > 0;
+    });
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var timers = [];
+    var done = 0;
+    ui.hidden = false;
+    if (still) {
+      box.classList.add("pacer-still");
+    }
+
+    function clear() {
+      timers.forEach(window.clearTimeout);
+      timers = [];
+    }
+    function later(fn, ms) {
+      timers.push(window.setTimeout(fn, ms));
+    }
+    function finish(message) {
+      clear();
+      circle.classList.remove("is-full");
+      count.textContent = "";
+      cue.textContent = message;
+      start.hidden = false;
+      stopButton.hidden = true;
+      start.focus();
+    }
+    function runPhase(cycle, index) {
+      if (index >= phases.length) {
+        done = cycle + 1;
+        input.value = String(done);
+        if (done >= cycles) {
+          finish("Well done. You finished " + done + " breath" + (done === 1 ? "" : "s") + ".");
+        } else {
+          runPhase(cycle + 1, 0);
+        }
+        return;
+      }
+      var phase = phases[index];
+      cue.textContent = phase[0] + " (breath " + (cycle + 1) + " of " + cycles + ")";
+      if (!still && phase[2] !== "hold") {
+        circle.style.transitionDuration = phase[1] + "s";
+        circle.classList.toggle("is-full", phase[2] === "in");
+      }
+      for (var second = 0; second < phase[1]; second += 1) {
+        (function (left) {
+          later(function () {
+            count.textContent = String(left);
+          }, second * 1000);
+        })(phase[1] - second);
+      }
+      later(function () {
+        runPhase(cycle, index + 1);
+      }, phase[1] * 1000);
+    }
+    start.addEventListener("click", function () {
+      clear();
+      done = 0;
+      input.value = "0";
+      start.hidden = true;
+      stopButton.hidden = false;
+      stopButton.focus();
+      runPhase(0, 0);
+    });
+    stopButton.addEventListener("click", function () {
+      finish("Stopped after " + done + " breath" + (done === 1 ? "" : "s") + ".");
+    });
+  }
+
+  function init(root) {
+    root.querySelectorAll("[data-timer]").forEach(wireTimer);
+    root.querySelectorAll("[data-breathing]").forEach(wirePacer);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    init(event.target);
+  });
+})();

@@ -1,0 +1,70 @@
+"""Helpers for the assessment app's tests: stored instrument versions and quick submissions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+
+from stepwise.assessments import actions
+from stepwise.assessments.models import AssessmentResponse, InstrumentVersion
+from stepwise.clinic.models import Client
+
+PHQ9_MODERATE = [2, 2, 2, 2, 2, 2, 1, 1, 0]  # total 14, "Moderate", item 9 not endorsed
+PHQ9_CRITICAL = [1, 1, 1, 1, 1, 1, 1, 1, 2]  # total 10, item 9 = 2
+
+
+def shipped(key: str) -> InstrumentVersion:
+    """The newest shipped version of an instrument, as the migration loaded it."""
+    version = (
+        InstrumentVersion.objects.filter(key=key, practice__isnull=True)
+        .order_by("-version")
+        .first()
+    )
+    assert version is not None, f"{key} was not loaded by the migration"
+    return version
+
+
+def submit(
+    client: Client, key: str, answers: Sequence[int | None], **kwargs: Any
+) -> actions.Submission:
+    return actions.submit_assessment(
+        client=client, instrument=shipped(key), answers=list(answers), **kwargs
+    )
+
+
+def phq9_answers_for(total: int, item9: int = 0) -> list[int]:
+    """PHQ-9 answers with the given total (item 9 fixed), filled from item 1 upwards."""
+    answers = [0] * 8 + [item9]
+    remaining = total - item9
+    for index in range(8):
+        step = min(3, remaining)
+        answers[index] = step
+        remaining -= step
+    assert remaining == 0, "total out of reach"
+    return answers
+
+
+def form_data(answers: Sequence[int | None], **extra: str) -> dict[str, str]:
+    data = {f"item_{n}": str(a) for n, a in enumerate(answers, 1) if a is not None}
+    data.update(extra)
+    return data
+
+
+def start(browser: HttpClient, client: Client, key: str = "phq9") -> None:
+    response = browser.post(f"/clients/{client.pk}/in-session/", {"instrument": key})
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == "/in-session/"
+
+
+def response_count() -> int:
+    return AssessmentResponse.objects.count()
+
+
+@pytest.fixture
+def immediate_tasks(settings: Any) -> Iterator[None]:
+    """Run background tasks (the care-team email) at once, inside the request."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return
