@@ -298,7 +298,7 @@ def import_instrument(
         version = InstrumentVersion.objects.create(
             key=data["id"],
             version=1 if latest is None else latest.version + 1,
-            definition=data,
+            definition_text=raw.decode("utf-8"),
             content_hash=digest,
             source=InstrumentSource.IMPORTED,
             practice=practice,

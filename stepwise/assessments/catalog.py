@@ -49,13 +49,14 @@ def listing_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def shipped_files() -> list[dict[str, Any]]:
-    """The raw JSON of every shipped instrument file, checked, in file-name order."""
-    found: list[dict[str, Any]] = []
+def shipped_files() -> list[tuple[str, dict[str, Any]]]:
+    """The text and parsed JSON of every shipped instrument file, checked, by file name."""
+    found: list[tuple[str, dict[str, Any]]] = []
     for path in sorted(INSTRUMENTS_DIR.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
         load_instrument(data)  # refuses a broken file before it reaches the database
-        found.append(data)
+        found.append((text, data))
     return found
 
 
@@ -68,7 +69,7 @@ def sync_shipped_instruments(
     """
     versions: Any = model or InstrumentVersion
     added: list[str] = []
-    for data in shipped_files():
+    for text, data in shipped_files():
         digest = content_hash(data)
         latest = (
             versions.objects.using(using)
@@ -82,7 +83,7 @@ def sync_shipped_instruments(
         versions.objects.using(using).create(
             key=data["id"],
             version=number,
-            definition=data,
+            definition_text=text,
             content_hash=digest,
             source=InstrumentSource.SHIPPED,
             **listing_fields(data),
@@ -98,7 +99,7 @@ def definition_of(version: InstrumentVersion) -> InstrumentDefinition:
     """The checked definition of a stored version (parsed once per process and content)."""
     parsed = _PARSED.get(version.content_hash)
     if parsed is None:
-        parsed = load_instrument(version.definition)
+        parsed = load_instrument(json.loads(version.definition_text))
         _PARSED[version.content_hash] = parsed
     return parsed
 

@@ -7,6 +7,8 @@ to the response, which keeps the score it was given at submission.
 
 from __future__ import annotations
 
+import json
+from functools import cached_property
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -62,7 +64,7 @@ class InstrumentSource(models.TextChoices):
 
 
 class InstrumentVersion(ImmutableModel):
-    """One published version of an instrument definition (the file's JSON, kept whole).
+    """One published version of an instrument definition (the file's JSON text, kept whole).
 
     Shipped instruments belong to no practice; an imported one belongs to the practice that
     imported it and is visible to nobody else. `key` is the file's `id` (``phq9``).
@@ -70,7 +72,9 @@ class InstrumentVersion(ImmutableModel):
 
     key = models.CharField(max_length=40)
     version = models.PositiveIntegerField()
-    definition = models.JSONField()
+    # The text as published, not a JSON column: PostgreSQL's jsonb would reorder the keys, and
+    # the order of subscales and bands is part of how the instrument is shown.
+    definition_text = models.TextField()
     content_hash = models.CharField(max_length=64)
     source = models.CharField(max_length=10, choices=InstrumentSource.choices)
     practice = models.ForeignKey(
@@ -109,6 +113,12 @@ class InstrumentVersion(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.abbreviation} v{self.version}"
+
+    @cached_property
+    def definition(self) -> dict[str, Any]:
+        """The definition as a mapping, in the order the file gives it."""
+        data: dict[str, Any] = json.loads(self.definition_text)
+        return data
 
     @property
     def licence(self) -> str:

@@ -82,12 +82,12 @@ def responses_for(client: Client) -> QuerySet[AssessmentResponse]:
     return (
         AssessmentResponse.objects.filter(client=client)
         .select_related("instrument", "administered_by")
-        .defer("instrument__definition")
+        .defer("instrument__definition_text")
         .prefetch_related(
             Prefetch(
                 "revisions",
                 queryset=ScoreRevision.objects.select_related("instrument").defer(
-                    "instrument__definition"
+                    "instrument__definition_text"
                 ),
             )
         )
@@ -329,16 +329,15 @@ def describe_alerts(alerts: Iterable[Alert], time_zone: str) -> list[AlertView]:
 def _reason(response: AssessmentResponse, item: Any) -> str:
     """“PHQ-9 question 9 (Thoughts that you would ...): Several days”."""
     version = response.instrument
-    definition: dict[str, Any] = version.definition
-    found: dict[str, Any]
-    if isinstance(item, int):
-        found = next((i for i in definition.get("items", []) if i.get("number") == item), {})
-        options = found.get("options") or definition.get("options") or []
+    definition = definition_of(version)
+    if isinstance(item, int) and 0 < item <= len(definition.items):
+        entry = definition.items[item - 1]
         answers = response.answers or []
-        value = answers[item - 1] if 0 < item <= len(answers) else None
-        answer = next((o.get("label") for o in options if o.get("value") == value), value)
-        return f"{version.abbreviation} question {item} ({found.get('text', '')}): {answer}"
-    extras = definition.get("additional_unscored_items", [])
-    found = next((e for e in extras if e.get("id") == item), {})
-    answer = (response.supplementary or {}).get(item, "")
-    return f"{version.abbreviation}: {found.get('text', item)} {answer}".strip()
+        value = answers[item - 1] if item <= len(answers) else None
+        options = definition.options_for(entry)
+        label = next((o.label for o in options if o.value == value), value)
+        return f"{version.abbreviation} question {item} ({entry.text}): {label}"
+    extra = next((e for e in definition.additional_unscored_items if e.id == item), None)
+    answer = (response.supplementary or {}).get(str(item), "")
+    text = extra.text if extra is not None else str(item)
+    return f"{version.abbreviation}: {text} {answer}".strip()

@@ -72,9 +72,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
 @require_POST
 @practice_admin_required
 def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = Membership.objects.filter(
-        pk=membership_id, practice=_practice(request)
-    ).first()
+    membership = Membership.objects.filter(pk=membership_id, practice=_practice(request)).first()
     if membership is None:
         raise Http404("No such member.")
     form = MemberRoleForm(request.POST)

@@ -319,3 +319,10 @@ def test_each_page_of_the_session_writes_an_access_record(
         "assessment.in_session_done",
         "assessment.in_session_end",
     ]
+
+
+def test_answering_can_keep_the_session_alive_while_locked(
+    world: World, alice_client: HttpClient
+) -> None:
+    start(alice_client, world.carl_client)
+    assert alice_client.post("/accounts/keepalive/").status_code == 204

@@ -191,7 +191,7 @@ def _new_phq9_version(label: str) -> InstrumentVersion:
     return InstrumentVersion.objects.create(
         key="phq9",
         version=2,
-        definition=data,
+        definition_text=json.dumps(data),
         content_hash=catalog.content_hash(data),
         source=InstrumentSource.SHIPPED,
         **catalog.listing_fields(data),

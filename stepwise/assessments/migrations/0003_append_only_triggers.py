@@ -13,7 +13,7 @@ TABLES = (
 FUNCTION = """
 CREATE OR REPLACE FUNCTION assessments_written_once() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '% rows are written once and never changed', TG_TABLE_NAME;
+    RAISE EXCEPTION 'published instruments, responses and scores are written once';
 END;
 $$ LANGUAGE plpgsql;
 """
