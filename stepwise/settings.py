@@ -125,6 +125,29 @@ try:
     if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
         _fail("VAPID_SUBJECT must start with mailto: or https://.")
 
+    # Keys that encrypt secrets stored in the database (TOTP seeds): Fernet keys, newest first.
+    STEPWISE_FIELD_KEYS = env.csv_list("STEPWISE_FIELD_KEYS")
+    if not STEPWISE_FIELD_KEYS:
+        if PRODUCTION:
+            _fail(
+                "STEPWISE_FIELD_KEYS must hold at least one Fernet key in production "
+                "(make one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())')."
+            )
+        import base64
+        import hashlib
+
+        _derived = hashlib.sha256(f"stepwise-field-key:{SECRET_KEY}".encode()).digest()
+        STEPWISE_FIELD_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
+    else:
+        from cryptography.fernet import Fernet
+
+        for _key in STEPWISE_FIELD_KEYS:
+            try:
+                Fernet(_key.encode())
+            except ValueError:
+                _fail("STEPWISE_FIELD_KEYS holds a value that is not a Fernet key.")
+
     INVITATION_DAYS = env.integer("STEPWISE_INVITATION_DAYS", 7, minimum=1, maximum=60)
     STEPWISE_IDLE_MINUTES = env.integer("STEPWISE_IDLE_MINUTES", 30, minimum=5, maximum=720)
     STEPWISE_SESSION_HOURS = env.integer("STEPWISE_SESSION_HOURS", 12, minimum=1, maximum=24 * 30)
@@ -173,6 +196,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "stepwise.accounts.session_timeout.SessionTimeoutMiddleware",
+    "stepwise.accounts.mfa.RequireStaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -264,7 +288,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "magic_link": "20/m/ip,3/10m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "stepwise.accounts.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "Stepwise"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in development only
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

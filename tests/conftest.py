@@ -10,11 +10,13 @@ gina    caregiver (parent) linked to Mia, a minor client of alice's
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.test import Client as HttpClient
 
 from stepwise.accounts.models import User
@@ -24,6 +26,38 @@ from stepwise.clinic.models import CaregiverLink, Client, Membership, Practice, 
 pytest_plugins = ["tests.fakes.smtp"]
 
 PASSWORD = "correct horse battery staple"
+
+
+def enrol_totp(user: User) -> str:
+    """Give a staff member an authenticator app, as the set-up page would; returns its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows right now for `secret`."""
+    counter = int(time.time()) // 30
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def current_totp_code(email: str) -> str:
+    """The code the authenticator app of this staff member shows now (secret read back)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    return totp_code(decrypt(authenticator.data["secret"]))
+
+
+def password_login(browser: HttpClient, email: str, secret: str | None = None) -> HttpClient:
+    """Sign in through the real form; staff then give their authenticator code."""
+    response = browser.post("/accounts/login/", {"login": email, "password": PASSWORD})
+    if secret is not None:
+        assert response["Location"].startswith("/accounts/2fa/authenticate/"), response
+        response = browser.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert response.status_code == 302, response
+    return browser
 
 
 def make_user(email: str, name: str, time_zone: str = "Europe/London") -> User:
@@ -47,6 +81,7 @@ class World:
     dana_client: Client
     mia_client: Client
     oscar_client: Client
+    totp_secrets: dict[str, str] = field(default_factory=dict)  # staff email -> secret
 
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -81,6 +116,7 @@ def build_world() -> World:
     CaregiverLink.objects.create(caregiver=gina, client=mia_client, relationship="mother")
     carl_client.refresh_from_db()
     dana_client.refresh_from_db()
+    secrets = {staff.email: enrol_totp(staff) for staff in (alice, ada, bob, olga)}
     return World(
         practice=practice,
         other_practice=other_practice,
@@ -95,6 +131,7 @@ def build_world() -> World:
         dana_client=dana_client,
         mia_client=mia_client,
         oscar_client=oscar_client,
+        totp_secrets=secrets,
     )
 
 

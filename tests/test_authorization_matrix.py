@@ -109,6 +109,12 @@ def _carl_alert(w: World) -> dict[str, Any]:
     return {"client_id": w.carl_client.pk, "alert_id": submission.alert.pk}
 
 
+def _carl_phq9_results(w: World) -> dict[str, Any]:
+    """Carl's PHQ-9 results page, named by the shipped version's id."""
+    phq9 = InstrumentVersion.objects.filter(key="phq9", practice__isnull=True).latest("version")
+    return {"client_id": w.carl_client.pk, "instrument_id": phq9.pk}
+
+
 CARL = lambda w: {"client_id": w.carl_client.pk}  # noqa: E731
 MIA = lambda w: {"client_id": w.mia_client.pk}  # noqa: E731
 
@@ -198,7 +204,7 @@ ROUTES: dict[str, Route] = {
     ),
     "assessments:results": Route(
         care_team_only(200),
-        kwargs=lambda w: {"client_id": w.carl_client.pk, "instrument": "phq9"},
+        kwargs=_carl_phq9_results,
         audited_denial=True,
     ),
     "assessments:alert_acknowledge": Route(
@@ -257,6 +263,8 @@ ALLAUTH_ROUTES = {
     "account_reset_password_from_key", "account_reset_password_done", "mfa_index",
     "mfa_authenticate", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp",
     "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
+    "mfa_list_webauthn", "mfa_add_webauthn", "mfa_reauthenticate_webauthn", "mfa_remove_webauthn",
+    "mfa_edit_webauthn",
 }  # fmt: skip
 
 
@@ -335,6 +343,8 @@ def test_allauth_pages_never_fail_for_anonymous_visitors(
         kwargs = {"key": "not-a-key"}
     elif name == "account_reset_password_from_key":
         kwargs = {"uidb36": "1", "key": "not-a-key"}
+    elif name in ("mfa_remove_webauthn", "mfa_edit_webauthn"):
+        kwargs = {"pk": "1"}
     response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code < 500
 

@@ -13,6 +13,7 @@ from stepwise.lib.env import Env, SettingError
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 20 + "Q7x!z" * 8
+FIELD_KEY = "J8jXoP-Ciwmv1L_PiavEcmJUqxndybGXP1RbshYknGE="
 
 
 def run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -81,8 +82,26 @@ def test_production_settings_pass_the_deploy_checks(tmp_path: Path) -> None:
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="stepwise.example",
         SITE_URL="https://stepwise.example",
+        STEPWISE_FIELD_KEYS=FIELD_KEY,
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_refuses_to_start_without_field_encryption_keys(tmp_path: Path) -> None:
+    result = run_settings(
+        tmp_path,
+        STEPWISE_MODE="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="stepwise.example",
+        SITE_URL="https://stepwise.example",
+    )
+    assert result.returncode != 0
+    assert "STEPWISE_FIELD_KEYS" in result.stderr
+
+
+def test_a_field_key_that_is_not_a_fernet_key_is_refused(tmp_path: Path) -> None:
+    result = run_settings(tmp_path, STEPWISE_FIELD_KEYS="not-a-key")
+    assert "STEPWISE_FIELD_KEYS holds a value that is not a Fernet key" in result.stderr
 
 
 def test_development_keeps_a_random_secret_key_in_the_data_folder(tmp_path: Path) -> None:

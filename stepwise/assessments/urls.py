@@ -16,7 +16,7 @@ urlpatterns = [
         name="start_in_session",
     ),
     path(
-        "clients/<int:client_id>/assessments/<slug:instrument>/",
+        "clients/<int:client_id>/assessments/<int:instrument_id>/",
         records.results,
         name="results",
     ),

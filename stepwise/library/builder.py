@@ -259,7 +259,7 @@ def _options(text: str, old: list[Any], fallback: str) -> list[dict[str, str]]:
 
 
 def _anchors(text: str, problems: list[str], where: str) -> list[dict[str, Any]]:
-    anchors = []
+    anchors: list[dict[str, Any]] = []
     for line in text.splitlines():
         if not line.strip():
             continue

@@ -59,3 +59,18 @@ def check_email_transport(app_configs: Any, **kwargs: Any) -> list[Warning]:
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_staff_mfa(app_configs: Any, **kwargs: Any) -> list[Error]:
+    errors = []
+    if "stepwise.accounts.mfa.RequireStaffMFAMiddleware" not in settings.MIDDLEWARE:
+        errors.append(
+            Error(
+                "Two-step sign-in is not enforced for staff (middleware missing).",
+                id="stepwise.E005",
+            )
+        )
+    if getattr(settings, "MFA_ADAPTER", "") != "stepwise.accounts.mfa.MFAAdapter":
+        errors.append(Error("TOTP secrets would be stored unencrypted.", id="stepwise.E006"))
+    return errors

@@ -8,13 +8,13 @@ import time_machine
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, password_login
 
 
 def _signed_in(world: World) -> HttpClient:
-    browser = HttpClient()
-    browser.post("/accounts/login/", {"login": "alice@example.com", "password": PASSWORD})
-    return browser
+    return password_login(
+        HttpClient(), "alice@example.com", world.totp_secrets["alice@example.com"]
+    )
 
 
 def test_a_session_ends_after_30_idle_minutes(world: World) -> None:

@@ -11,7 +11,7 @@ from django.test import Client as HttpClient
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import Membership, Role
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, World, password_login
 
 SIGNUP = {
     "name": "Tess Therapist",
@@ -55,7 +55,9 @@ def test_signup_sends_a_verification_email_and_login_waits_for_it(
         "/accounts/login/", {"login": "tess@example.com", "password": SIGNUP["password1"]}
     )
     assert response.status_code == 302
-    assert client.get("/home/")["Location"] == "/clients/"
+    # Signed in, but no client data until a second factor is set up.
+    assert client.get("/home/")["Location"] == "/accounts/2fa/totp/activate/"
+    assert client.get("/accounts/settings/").status_code == 200
 
 
 def test_signup_with_an_empty_practice_name_uses_the_therapists_name(
@@ -123,6 +125,6 @@ def test_login_throttling_is_kept_in_the_shared_database_cache(db: None) -> None
 def test_login_gives_a_new_session_key(world: World, client: HttpClient) -> None:
     client.get("/accounts/login/")
     before = client.session.session_key
-    client.post("/accounts/login/", {"login": "alice@example.com", "password": PASSWORD})
+    password_login(client, "alice@example.com", world.totp_secrets["alice@example.com"])
     assert client.session.session_key != before
     assert client.session["_auth_user_id"] == str(world.alice.pk)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client as HttpClient
 
-from stepwise.assessments import actions
+from stepwise.assessments import actions, catalog
 from stepwise.assessments.models import AssessmentResponse, InstrumentVersion
 from stepwise.clinic.models import Client
 
@@ -25,6 +25,13 @@ def shipped(key: str) -> InstrumentVersion:
     )
     assert version is not None, f"{key} was not loaded by the migration"
     return version
+
+
+def results_url(client: Client, key: str) -> str:
+    """The results page for an instrument, named by its current version's id as the app links it."""
+    available = catalog.find_available(client.practice_id, key)
+    assert available is not None, f"{key} is not available to the client's practice"
+    return f"/clients/{client.pk}/assessments/{available.version.pk}/"
 
 
 def submit(

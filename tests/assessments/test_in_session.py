@@ -9,7 +9,13 @@ from stepwise.assessments.lock import MAX_PASSWORD_FAILURES, SESSION_KEY
 from stepwise.assessments.models import AssessmentResponse, Mode, PracticeInstrument, Respondent
 from stepwise.audit.models import AccessLog
 from stepwise.clinic.models import Client
-from tests.assessments.support import PHQ9_MODERATE, form_data, response_count, start
+from tests.assessments.support import (
+    PHQ9_MODERATE,
+    form_data,
+    response_count,
+    results_url,
+    start,
+)
 from tests.conftest import PASSWORD, World
 
 
@@ -212,7 +218,7 @@ def test_the_therapists_password_ends_the_mode_and_shows_the_result(
     alice_client.post("/in-session/", form_data(PHQ9_MODERATE))
     response = alice_client.post("/in-session/end/", {"password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == f"/clients/{world.carl_client.pk}/assessments/phq9/"
+    assert response["Location"] == results_url(world.carl_client, "phq9")
     assert SESSION_KEY not in alice_client.session
     assert alice_client.get("/clients/").status_code == 200
     results = alice_client.get(response["Location"]).content.decode()

@@ -158,7 +158,11 @@ def test_an_admin_imports_an_instrument_for_their_practice_only(
     assert alice.post("/in-session/", form_data([1] * 7)).status_code == 302
     olga = login_as(world.olga)
     assert "WS-7" not in olga.get("/practice/instruments/").content.decode()
-    assert olga.get(f"/clients/{world.oscar_client.pk}/assessments/worry_scale/").status_code == 404
+    # The import's id names Riverside's page; in another practice it names nothing.
+    theirs = olga.get(f"/clients/{world.oscar_client.pk}/assessments/{version.pk}/")
+    assert theirs.status_code == 404
+    ours = login_as(world.alice).get(f"/clients/{world.carl_client.pk}/assessments/{version.pk}/")
+    assert ours.status_code == 200
 
 
 def test_importing_a_changed_file_adds_a_version_and_the_same_file_is_refused(

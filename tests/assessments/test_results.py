@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,10 +14,14 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from stepwise.assessments import charts
+from stepwise.accounts.models import User
+from stepwise.assessments import actions, charts
 from stepwise.assessments.catalog import definition_of
+from stepwise.assessments.models import InstrumentVersion
+from stepwise.audit.models import AccessLog
 from stepwise.clinic.models import Client
-from tests.assessments.support import phq9_answers_for, shipped, submit
+from tests.assessments.helpers import raw_instrument
+from tests.assessments.support import phq9_answers_for, results_url, shipped, submit
 from tests.conftest import World
 
 START = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
@@ -34,7 +39,7 @@ def _column(html: str, label: str) -> list[str]:
 
 
 def _results(browser: HttpClient, client: Client, key: str) -> str:
-    response = browser.get(f"/clients/{client.pk}/assessments/{key}/")
+    response = browser.get(results_url(client, key))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -198,16 +203,54 @@ def test_the_overview_takes_as_many_queries_for_many_instruments_as_for_one(
     assert '5 results<span class="visually-hidden"> of the GAD-7' in html
 
 
-def test_an_unknown_instrument_has_no_results_page(world: World, alice_client: HttpClient) -> None:
-    response = alice_client.get(f"/clients/{world.carl_client.pk}/assessments/nonsense/")
-    assert response.status_code == 404
+def test_an_unknown_instrument_has_no_results_page(
+    world: World, login_as: Callable[[User | None], HttpClient]
+) -> None:
+    data = raw_instrument("gad7") | {"id": "elsewhere_scale", "abbreviation": "ES-7"}
+    theirs = actions.import_instrument(
+        world.other_practice, world.olga, json.dumps(data).encode(), licence_confirmed=True
+    )
+    unknown = (InstrumentVersion.objects.order_by("-pk").values_list("pk", flat=True)[0]) + 1
+    alice = login_as(world.alice)
+    for instrument_id in (unknown, theirs.pk):
+        response = alice.get(f"/clients/{world.carl_client.pk}/assessments/{instrument_id}/")
+        assert response.status_code == 404
+    assert not AccessLog.objects.filter(outcome="denied").exists()  # the client was in scope
+
+    # A client outside the care team: 404 whatever the instrument, and the denial is recorded.
+    olga = login_as(world.olga)
+    assert olga.get(results_url(world.carl_client, "phq9")).status_code == 404
+    denied = AccessLog.objects.get(outcome="denied")
+    assert (denied.actor, denied.client_id, denied.action) == (
+        world.olga,
+        world.carl_client.pk,
+        "assessment.results",
+    )
+
+
+def test_no_assessment_url_names_the_instrument(world: World, alice_client: HttpClient) -> None:
+    # The key (phq9) says what is being screened for: it stays out of addresses and logs.
+    for key in ("phq9", "gad7", "dass21"):
+        submit(world.carl_client, key, [1] * len(definition_of(shipped(key)).items))
+    pages = [f"/clients/{world.carl_client.pk}/assessments/", f"/clients/{world.carl_client.pk}/"]
+    hrefs: list[str] = []
+    for page in pages:
+        html = alice_client.get(page).content.decode()
+        hrefs += re.findall(r'(?:href|action|hx-get|hx-post)="([^"]*)"', html)
+    results_links = {h for h in hrefs if re.fullmatch(r"/clients/\d+/assessments/\d+/", h)}
+    assert len(results_links) == 3  # one per instrument answered, on both pages
+    for href in results_links:
+        assert alice_client.get(href).status_code == 200
+    keys = InstrumentVersion.objects.values_list("key", flat=True).distinct()
+    assert [h for h in hrefs if any(key in h for key in keys)] == []
+    paths = AccessLog.objects.filter(action="assessment.results").values_list("path", flat=True)
+    assert len(paths) == 3
+    assert [p for p in paths if any(key in p for key in keys)] == []
 
 
 def test_results_stay_visible_after_the_instrument_is_switched_off(
     world: World, alice_client: HttpClient
 ) -> None:
-    from stepwise.assessments import actions
-
     submit(world.carl_client, "phq9", phq9_answers_for(12))
     actions.set_instrument_enabled(world.practice, "phq9", enabled=False, by=world.ada)
     html = _results(alice_client, world.carl_client, "phq9")

@@ -22,7 +22,13 @@ from stepwise.assessments.models import (
 )
 from stepwise.assessments.results import current_score, responses_for
 from tests.assessments.helpers import raw_instrument
-from tests.assessments.support import PHQ9_CRITICAL, PHQ9_MODERATE, shipped, submit
+from tests.assessments.support import (
+    PHQ9_CRITICAL,
+    PHQ9_MODERATE,
+    results_url,
+    shipped,
+    submit,
+)
 from tests.conftest import World
 
 SHIPPED = sorted(path.stem for path in INSTRUMENTS_DIR.glob("*.json"))
@@ -253,7 +259,7 @@ def test_the_results_page_shows_the_rescored_band(world: World, alice_client: ob
     _new_phq9_version("Moderate depression")
     actions.rescore_response(response)
     page = alice_client.get(  # type: ignore[attr-defined]
-        f"/clients/{world.carl_client.pk}/assessments/phq9/"
+        results_url(world.carl_client, "phq9")
     ).content.decode()
     assert "Moderate depression" in page
     assert "rescored with version 2" in page

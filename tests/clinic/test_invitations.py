@@ -218,7 +218,7 @@ def test_an_admin_invites_a_therapist_who_joins_the_practice(
     )
     membership = Membership.objects.get(user__email="newbie@example.com")
     assert (membership.practice, membership.role) == (world.practice, "therapist")
-    assert newcomer.get("/home/")["Location"] == "/clients/"
+    assert newcomer.get("/home/")["Location"] == "/accounts/2fa/totp/activate/"
 
 
 def test_inviting_someone_who_already_works_somewhere_is_refused(

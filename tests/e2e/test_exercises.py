@@ -10,13 +10,19 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from stepwise.homework.models import MetricValue, Submission
-from tests.conftest import World
-from tests.e2e.test_page_sweep import DESKTOP, PHONE, live_world, sign_in  # noqa: F401
+from tests.conftest import World, build_world
+from tests.e2e.test_page_sweep import DESKTOP, PHONE, sign_in
 from tests.library.helpers import ensure_shipped_library, shipped_version
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_world(transactional_db: None, live_server: Any) -> World:
+    return build_world()
 
 
 def tab_to(page: Any, element_id: str, limit: int = 150) -> None:
@@ -84,9 +90,9 @@ def test_a_client_completes_a_thought_record_on_a_phone_with_the_keyboard(
         "My friend did not answer my message."
     )
     assert page.locator("#f-step-feelings_before-sad").input_value() == "70"
-    assert "Enter a whole number from 0 to 100." in page.locator(
-        "#e-step-belief_thought"
-    ).inner_text()
+    assert (
+        "Enter a whole number from 0 to 100." in page.locator("#e-step-belief_thought").inner_text()
+    )
     assert_fits_the_phone(page)
     page.keyboard.press("Tab")  # into the summary: its link leads to the field
     page.keyboard.press("Enter")
@@ -239,3 +245,85 @@ def test_every_library_page_passes_the_checks(
     client = new_context(**device).new_page()
     sign_in(client, "carl@example.net")
     visit_all(client, [f"/me/clients/{carl}/exercises/{sink.pk}/"])
+
+
+def test_a_client_orders_a_fear_ladder_with_the_keyboard_on_a_phone(
+    live_world: World, new_context: Any
+) -> None:
+    ensure_shipped_library()
+    version = shipped_version("fear-ladder")
+    page = new_context(**PHONE).new_page()
+    sign_in(page, "carl@example.net")
+    page.goto(f"/me/clients/{live_world.carl_client.pk}/exercises/{version.pk}/")
+    type_into(page, "f-step-fear", "Driving")
+    type_into(page, "f-step-goal", "Drive to work")
+    rows = [("Motorway at rush hour", "90"), ("Quiet road", "20"), ("Town centre", "60")]
+    for index, (situation, suds) in enumerate(rows):
+        type_into(page, f"f-step-situations-{index}-situation", situation)
+        type_into(page, f"f-step-situations-{index}-suds", suds)
+    tab_to(page, "f-step-situations-2-notes")
+    page.keyboard.press("Tab")  # the row's own buttons follow its fields
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past "Move up", "Move down", "Remove" of row 3: "Add a situation"
+    page.keyboard.press("Enter")
+    wait_for_focus(page, "f-step-situations-3-situation")  # the new row's first field
+    page.keyboard.type("Car park")
+    type_into(page, "f-step-situations-3-suds", "10")
+
+    # Row 2 ("Quiet road") moves up to first place; row 4 ("Car park") is removed.
+    tab_to(page, "f-step-situations-1-notes")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Move up row 2"
+    expect(page.locator("[data-list-status]")).to_have_text("Row moved to position 1.")
+    assert page.locator("#f-step-situations-0-situation").input_value() == "Quiet road"
+    assert page.locator("#f-step-situations-1-situation").input_value() == ("Motorway at rush hour")
+    tab_to(page, "f-step-situations-3-notes")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Remove row 4"
+    assert page.locator("#f-step-situations-3-situation").count() == 0
+    tab_to(page, "save-exercise")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url("**/me/")
+    ladder = Submission.objects.get().answers["situations"]
+    assert [row["situation"] for row in ladder] == [
+        "Quiet road",
+        "Motorway at rush hour",
+        "Town centre",
+    ]
+    assert [row["suds"] for row in ladder] == [20, 90, 60]
+
+
+def test_timers_record_the_seconds_and_the_slider_follows_the_number(
+    live_world: World, new_context: Any
+) -> None:
+    from tests.library.helpers import publish_sink
+
+    version = publish_sink(live_world.alice).current_version
+    page = new_context(**PHONE).new_page()
+    sign_in(page, "alice@example.com")
+    page.clock.install()
+    page.goto(f"/library/versions/{version.pk}/try/")
+
+    practice = page.locator('[data-step="practice"]')
+    practice.get_by_role("button", name="Start the timer").click()
+    page.clock.run_for(65_000)
+    practice.get_by_role("button", name="Pause the timer").click()
+    expect(practice.locator("[data-timer-display]")).to_have_text("8:55")
+    expect(page.locator("#f-step-practice")).to_have_value("65")
+    expect(practice.locator("[data-timer-status]")).to_have_text("Timer paused at 1:05.")
+    extra = page.locator('[data-step="extra"]')
+    extra.get_by_role("button", name="Start the timer").click()
+    page.clock.run_for(10_000)
+    expect(page.locator("#f-step-extra")).to_have_value("10")
+    expect(extra.locator("[data-timer-display]")).to_have_text("0:10")
+
+    number = page.locator("#f-step-suds_before")
+    slider = page.get_by_role("slider", name="Distress before? (slider)")
+    number.fill("35")
+    expect(slider).to_have_value("35")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    expect(number).to_have_value("36")

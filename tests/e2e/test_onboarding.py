@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import totp_code
 from tests.fakes.smtp import SmtpSink
 
 pytestmark = pytest.mark.browser
@@ -31,7 +32,18 @@ def test_therapist_signs_up_adds_a_client_and_the_client_lands_on_their_home(
     assert confirm is not None
     therapist.goto(confirm.group(0))
     therapist.get_by_role("button", name="Confirm").click()
-    therapist.wait_for_url("**/clients/")
+
+    # No client data before a second factor: the therapist sets up an authenticator app.
+    # Setting up a second factor asks for the password again first (a fresh sign-in).
+    therapist.wait_for_url("**/accounts/reauthenticate/**")
+    therapist.get_by_label("Password").fill("a long and unusual passphrase")
+    therapist.get_by_role("button", name="Confirm").click()
+    therapist.wait_for_url("**/accounts/2fa/totp/activate/")
+    secret = therapist.locator("#authenticator_secret").input_value()
+    therapist.get_by_label("Authenticator code").fill(totp_code(secret))
+    therapist.get_by_role("button", name="Activate").click()
+    therapist.wait_for_url(lambda url: "/totp/activate/" not in url)
+    therapist.goto("/clients/")
 
     therapist.get_by_role("link", name="Add a client").click()
     therapist.get_by_label("Name shown in Stepwise").fill("Robin")

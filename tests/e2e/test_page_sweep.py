@@ -11,7 +11,7 @@ import pytest
 
 from stepwise.clinic import actions
 from stepwise.clinic.models import CaregiverLink
-from tests.conftest import PASSWORD, World, build_world
+from tests.conftest import PASSWORD, World, build_world, current_totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +30,10 @@ def sign_in(page: Any, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/2fa/authenticate/" in page.url:  # staff: the second step
+        page.get_by_label("Code").fill(current_totp_code(email))
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
 
 
 def visit_all(page: Any, paths: list[str]) -> None:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from stepwise.ops.checks import check_csp, check_email_transport, check_shared_cache
+from stepwise.ops.checks import (
+    check_csp,
+    check_email_transport,
+    check_shared_cache,
+    check_staff_mfa,
+)
 
 
 def test_the_shipped_settings_pass_every_check() -> None:
     assert check_csp(None) == []
     assert check_shared_cache(None) == []
     assert check_email_transport(None) == []
+    assert check_staff_mfa(None) == []
+
+
+def test_switching_off_staff_mfa_fails_the_deploy_check(settings: pytest.FixtureRequest) -> None:
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "mfa" not in m]  # type: ignore[attr-defined]
+    assert [e.id for e in check_staff_mfa(None)] == ["stepwise.E005"]
 
 
 def test_a_per_process_cache_is_an_error(settings: pytest.FixtureRequest) -> None:

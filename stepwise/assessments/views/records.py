@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog
 from stepwise.assessments.forms import AcknowledgeAlertForm, StartInSessionForm
-from stepwise.assessments.models import Alert
+from stepwise.assessments.models import Alert, InstrumentVersion
 from stepwise.assessments.results import (
     build_results,
     describe_alerts,
@@ -59,9 +60,21 @@ def client_assessments(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_GET
 @therapist_required
-def results(request: HttpRequest, client_id: int, instrument: str) -> HttpResponse:
+def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpResponse:
+    """The client's results for one instrument. The URL names it by the id of one of its
+    versions, never by its key: the key (``phq9``) would put a clinical name into the address,
+    the logs and the browser's history."""
     client = get_client_for_therapist(request, client_id, "assessment.results")
-    available = catalog.find_available(client.practice_id, instrument)
+    key = (
+        InstrumentVersion.objects.filter(
+            Q(practice__isnull=True) | Q(practice_id=client.practice_id), pk=instrument_id
+        )
+        .values_list("key", flat=True)
+        .first()
+    )
+    if key is None:
+        raise Http404("No such instrument.")
+    available = catalog.find_available(client.practice_id, key)
     if available is None:
         raise Http404("No such instrument.")
     responses = list(

@@ -148,13 +148,16 @@ def in_session_end(request: HttpRequest) -> HttpResponse:
         record_access(request, "assessment.in_session_end", state.client_id)
         request.session[CLEAR_DRAFT_KEY] = state.draft_id
         messages.success(request, "Welcome back. In-session mode has ended.")
-        key = (
+        # The results page is named by the answered version's id: no instrument key in URLs.
+        version_id = (
             AssessmentResponse.objects.filter(pk=state.response_id or 0, client_id=state.client_id)
-            .values_list("instrument__key", flat=True)
+            .values_list("instrument_id", flat=True)
             .first()
         )
-        if key is not None:
-            return redirect("assessments:results", client_id=state.client_id, instrument=key)
+        if version_id is not None:
+            return redirect(
+                "assessments:results", client_id=state.client_id, instrument_id=version_id
+            )
         return redirect("assessments:client_assessments", client_id=state.client_id)
     if form.is_valid():
         state.password_failures += 1

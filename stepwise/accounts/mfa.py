@@ -1,0 +1,85 @@
+"""Two-step sign-in: required for staff before any client data, secrets encrypted at rest.
+
+Therapists and practice admins (and Django staff) must have a second factor (an authenticator
+app, or a passkey) before any page but their own account pages opens. allauth asks for the
+second factor at every password sign-in once one exists, and a password reset signs nobody in,
+so a reset never skips it. TOTP secrets are stored encrypted with the keys in
+``STEPWISE_FIELD_KEYS`` (Fernet; the first key encrypts, every key decrypts, so keys rotate by
+putting a new one first and re-saving).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from stepwise.lib.roles import roles_for
+
+ENCRYPTED_PREFIX = "fernet:"
+# Pages a staff member without a second factor may still open: their account, signing out.
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon")
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def field_cipher() -> MultiFernet:
+    return _fernet(tuple(settings.STEPWISE_FIELD_KEYS))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        return ENCRYPTED_PREFIX + field_cipher().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(ENCRYPTED_PREFIX):
+            return encrypted_text  # written before encryption was switched on
+        try:
+            token = encrypted_text[len(ENCRYPTED_PREFIX) :].encode()
+            return field_cipher().decrypt(token).decode()
+        except InvalidToken:
+            raise ValueError(
+                "A stored secret cannot be decrypted with STEPWISE_FIELD_KEYS."
+            ) from None
+
+
+SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def needs_second_factor(request: HttpRequest) -> bool:
+    """Staff who have not set up a second factor yet."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if not (roles_for(request).therapist or user.is_staff):
+        return False
+    return not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
+
+
+class RequireStaffMFAMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(OPEN_PREFIXES) and needs_second_factor(request):
+            setup = reverse("mfa_activate_totp")
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=403)
+                response["HX-Redirect"] = setup
+                return response
+            messages.info(
+                request,
+                "To protect your clients' records, set up two-step sign-in before you continue.",
+            )
+            return HttpResponseRedirect(setup)
+        return self.get_response(request)
