@@ -1,18 +1,27 @@
-"""Responses to exercises: one immutable `Submission` per completion, and its metric rows.
+"""Homework: results of exercises (immutable `Submission` and its metric rows) and the
+assignments that ask for them.
 
-The homework issue adds assignments and occurrences around these; a submission is never edited in
-place (a correction is a new submission), so a therapist reads exactly what was sent.
+A submission is never edited in place (a correction is a new submission), so a therapist reads
+exactly what was sent. An assignment asks a client (or their caregiver) to do one exercise or
+assessment on a schedule. Editing the schedule adds a `ScheduleVersion` in force from a date: what
+happened before keeps its occurrences. Occurrences are materialised in a rolling window, never
+all at once. A `Completion` links an occurrence (or extra practice) to what was submitted; it is
+unique per occurrence, which makes a double submit (two tabs, a double click) store one result.
 """
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from stepwise.clinic.models import Client
+from stepwise.assessments.models import AssessmentResponse
+from stepwise.clinic.models import Client, Practice
+from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library.models import ExerciseDefinition, ExerciseVersion
 
 
@@ -77,3 +86,223 @@ class MetricValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class ItemKind(models.TextChoices):
+    EXERCISE = "exercise", "Exercise"
+    ASSESSMENT = "assessment", "Assessment"
+
+
+class Assignee(models.TextChoices):
+    CLIENT = "client", "The client"
+    CAREGIVER = "caregiver", "Their parent or carer"
+
+
+class AssignmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    ENDED = "ended", "Ended"
+
+
+class Assignment(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assignments")
+    kind = models.CharField(max_length=12, choices=ItemKind.choices)
+    exercise = models.ForeignKey(
+        ExerciseDefinition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    instrument_key = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=200)  # copied for lists; shown only inside the app
+    assignee = models.CharField(max_length=12, choices=Assignee.choices, default=Assignee.CLIENT)
+    note = models.TextField("personal note", max_length=2000, blank=True)
+    reminder_time = models.TimeField(default=time(18, 0))
+    hidden_from_caregiver = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=8, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(default=10)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Occurrences exist up to this local date; the rolling window moves it forward.
+    materialised_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="exercise", exercise__isnull=False)
+                | Q(kind="assessment", instrument_key__gt=""),
+                name="assignment_names_what_to_do",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Assignment {self.pk} ({self.kind})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AssignmentStatus.ACTIVE
+
+
+class ScheduleVersion(models.Model):
+    """The schedule of an assignment from `effective_from` on (local date of the client)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="schedules")
+    effective_from = models.DateField()
+    frequency = models.CharField(max_length=16, choices=[(f.value, f.value) for f in Frequency])
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    max_count = models.PositiveIntegerField(null=True, blank=True)
+    due = models.DateField(null=True, blank=True)
+    times_per_week = models.PositiveSmallIntegerField(default=1)
+    weekdays = models.CharField(max_length=13, blank=True)  # "0,2,4"
+    interval_weeks = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assignment_id", "effective_from", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "effective_from"], name="one_schedule_version_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.frequency} from {self.effective_from}"
+
+    def as_schedule(self) -> Schedule:
+        return Schedule(
+            frequency=Frequency(self.frequency),
+            start=self.start,
+            end=self.end,
+            max_count=self.max_count,
+            due=self.due,
+            times_per_week=self.times_per_week,
+            weekdays=frozenset(int(d) for d in self.weekdays.split(",") if d),
+            interval_weeks=self.interval_weeks,
+        )
+
+
+class Occurrence(models.Model):
+    """What is due on which local days. Created in a rolling window by `materialise()`."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="occurrences")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")  # for indexes
+    key = models.CharField(max_length=40)
+    opens = models.DateField()
+    due = models.DateField()
+    ordinal = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["opens", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "key"], name="unique_occurrence_key")
+        ]
+        indexes = [
+            models.Index(fields=["client", "opens"]),
+            models.Index(fields=["assignment", "due"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Occurrence {self.key} of assignment {self.assignment_id}"
+
+
+class Completion(models.Model):
+    """Something done for an assignment: an occurrence (at most once) or extra practice."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="completions")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="completions")
+    occurrence = models.OneToOneField(
+        Occurrence, null=True, blank=True, on_delete=models.PROTECT, related_name="completion"
+    )
+    submission = models.OneToOneField(
+        Submission,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="completion",
+    )
+    assessment_response = models.OneToOneField(
+        AssessmentResponse,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="completion",
+    )
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(default=timezone.now)
+    local_date = models.DateField()  # the client's day it was done on
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-completed_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-completed_at"]),
+            models.Index(fields=["reviewed_at", "-completed_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submission__isnull=False) | Q(assessment_response__isnull=False),
+                name="completion_has_a_result",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Completion {self.pk}"
+
+    @property
+    def is_extra(self) -> bool:
+        return self.occurrence_id is None
+
+
+class Feedback(models.Model):
+    """The therapist's note on a completion; the client sees it on their "done" list."""
+
+    completion = models.ForeignKey(Completion, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Feedback {self.pk}"
+
+
+class HomeworkPlan(models.Model):
+    """A reusable bundle ("week 1 of panic treatment"): items with their default schedules."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    shared_with_practice = models.BooleanField(default=False)
+    # [{"kind", "exercise_id" | "instrument_key", "frequency", "times_per_week", "weekdays",
+    #   "interval_weeks", "duration_days"}]
+    items = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def weekdays_text(days: frozenset[int]) -> str:
+    return ",".join(str(d) for d in sorted(days))
+
+
+def today_for(client: Client) -> date:
+    from stepwise.lib.tz import local_today
+
+    return local_today(client.time_zone, timezone.now())
