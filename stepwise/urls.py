@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("stepwise.clinic.urls")),
     path("", include("stepwise.assessments.urls")),
     path("", include("stepwise.library.urls")),
+    path("", include("stepwise.homework.urls")),
     path(f"{settings.ADMIN_URL_PATH}/", admin.site.urls),
 ]

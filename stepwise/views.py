@@ -38,5 +38,5 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.therapist:
         return redirect("clinic:caseload")
     if roles.client or roles.caregiver:
-        return redirect("clinic:client_home")
+        return redirect("homework:client_home")
     return render(request, "no_role.html")

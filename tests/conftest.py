@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -82,6 +83,11 @@ class World:
     mia_client: Client
     oscar_client: Client
     totp_secrets: dict[str, str] = field(default_factory=dict)  # staff email -> secret
+
+    def carl_client_today(self) -> Any:
+        from stepwise.homework.models import today_for
+
+        return today_for(self.carl_client)
 
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)

@@ -115,6 +115,35 @@ def _carl_phq9_results(w: World) -> dict[str, Any]:
     return {"client_id": w.carl_client.pk, "instrument_id": phq9.pk}
 
 
+def _carl_daily_mood(w: World) -> Any:
+    from datetime import time
+
+    from stepwise.homework import assigning
+    from stepwise.homework.models import Assignment, ItemKind
+    from stepwise.homework.schedule import Frequency, Schedule
+    from stepwise.library.models import ExerciseDefinition
+
+    existing = Assignment.objects.filter(client=w.carl_client).first()
+    if existing is not None:
+        return existing
+    mood = ExerciseDefinition.objects.get(slug="daily-mood-check-in", practice__isnull=True)
+    return assigning.assign(
+        client=w.carl_client,
+        by=w.alice,
+        item=assigning.ItemChoice(kind=ItemKind.EXERCISE, exercise=mood, title=mood.title),
+        schedule=Schedule(Frequency.DAILY, w.carl_client_today()),
+        reminder_time=time(18),
+    )
+
+
+def _carl_occurrence(w: World) -> dict[str, Any]:
+    return {"occurrence_id": _carl_daily_mood(w).occurrences.order_by("opens").first().pk}
+
+
+def _carl_assignment(w: World) -> dict[str, Any]:
+    return {"assignment_id": _carl_daily_mood(w).pk}
+
+
 CARL = lambda w: {"client_id": w.carl_client.pk}  # noqa: E731
 MIA = lambda w: {"client_id": w.mia_client.pk}  # noqa: E731
 
@@ -193,7 +222,12 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"membership_id": Membership.objects.get(user=w.alice).pk},
         data=lambda w: {"role": "admin"},
     ),
-    "clinic:client_home": Route(signed_in(404, carl=200, dana=200, gina=200)),
+    "homework:client_home": Route(signed_in(404, carl=200, dana=200, gina=200)),
+    "homework:assign": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "homework:do": Route(signed_in(404, carl=200), kwargs=_carl_occurrence),
+    "homework:extra": Route(signed_in(404, carl=200), kwargs=_carl_assignment),
+    "homework:well_done": Route(signed_in(200)),
+    "homework:crisis_plan": Route(signed_in(404)),  # no one has made a plan in this world
     "assessments:client_assessments": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
     "assessments:start_in_session": Route(
         care_team_only(302),

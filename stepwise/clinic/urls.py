@@ -32,5 +32,4 @@ urlpatterns = [
     path(
         "practice/members/<int:membership_id>/role/", practice_views.member_role, name="member_role"
     ),
-    path("me/", views.client_home, name="client_home"),
 ]

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
 from stepwise.clinic import actions
 from stepwise.clinic.access import (
-    caregiver_clients,
     caseload_for,
     get_client_for_therapist,
-    own_client_profile,
 )
 from stepwise.clinic.forms import ClientEditForm, ClientForm
 from stepwise.clinic.models import CaregiverLink, Invitation, InvitationKind
@@ -164,26 +159,3 @@ def caregiver_unlink(request: HttpRequest, client_id: int, link_id: int) -> Http
     actions.unlink_caregiver(link)
     messages.success(request, "The parent or carer no longer has access to this client.")
     return redirect("clinic:client_detail", client_id=client.pk)
-
-
-@require_GET
-def client_home(request: HttpRequest) -> HttpResponse:
-    """The client's own home ("today"), or for a caregiver, the children they help."""
-    profile = own_client_profile(request.user)
-    children = list(caregiver_clients(request.user).order_by("display_name"))
-    if profile is None and not children:
-        raise Http404("Not found.")
-    if profile is not None:
-        record_access(request, "client.home", profile.pk)
-    for child in children:
-        record_access(request, "caregiver.home", child.pk)
-    user = request.user
-    assert isinstance(user, User)
-    local_today = timezone.localdate(
-        timezone=zoneinfo.ZoneInfo(profile.time_zone if profile else user.time_zone)
-    )
-    return render(
-        request,
-        "clinic/client_home.html",
-        {"profile": profile, "children": children, "today": local_today, "due_today": []},
-    )

@@ -110,7 +110,7 @@ def home_exercise(request: HttpRequest, client_id: int, version_id: int) -> Http
     def on_submit(data: dict[str, Any]) -> HttpResponse:
         _store(request, client, version, Mode.HOME, data)
         messages.success(request, "Well done. Your answers are saved for your therapist.")
-        return redirect("clinic:client_home")
+        return redirect("homework:client_home")
 
     return run_exercise(
         request,
@@ -122,7 +122,7 @@ def home_exercise(request: HttpRequest, client_id: int, version_id: int) -> Http
             "document": version.parsed,
             "together": False,
             "for_someone_else": client.user_id != request.user.pk,
-            "cancel_url": reverse("clinic:client_home"),
+            "cancel_url": reverse("homework:client_home"),
         },
         on_submit=on_submit,
     )

@@ -97,7 +97,7 @@ def test_a_client_completes_an_exercise_at_home(world: World, login_as, sink_ver
     response = client.post(url, querydict(form_for(sink_version.parsed, sink_answers())))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("clinic:client_home")
+    assert response["Location"] == reverse("homework:client_home")
     submission = Submission.objects.get()
     assert (submission.client, submission.mode, submission.submitted_by) == (
         world.carl_client,
