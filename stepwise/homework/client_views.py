@@ -20,6 +20,8 @@ from stepwise.homework import assigning, today
 from stepwise.homework.models import Assignment, ItemKind, Occurrence
 from stepwise.library.runner import run_exercise
 
+CLEAR_DRAFT = "homework_clear_draft"
+
 
 def _viewer(request: HttpRequest) -> User:
     user = request.user
@@ -126,6 +128,7 @@ def _do_exercise(
         except assigning.HomeworkError as exc:
             messages.error(request, str(exc))
             return redirect("homework:client_home")
+        request.session[CLEAR_DRAFT] = _draft_id(assignment, occurrence)
         return redirect("homework:well_done")
 
     return run_exercise(
@@ -140,6 +143,7 @@ def _do_exercise(
             "together": False,
             "for_someone_else": assignment.client.user_id != request.user.pk,
             "cancel_url": reverse("homework:client_home"),
+            "draft_id": _draft_id(assignment, occurrence),
         },
         on_submit=on_submit,
     )
@@ -174,8 +178,8 @@ def _do_assessment(
         else:
             if alert:
                 request.session["homework_show_crisis"] = assignment.client.practice_id
+            request.session[CLEAR_DRAFT] = _draft_id(assignment, occurrence)
             return redirect("homework:well_done")
-    target = occurrence.pk if occurrence else None
     return render(
         request,
         "homework/client_assessment.html",
@@ -187,7 +191,7 @@ def _do_assessment(
             "attribution": catalog.attribution(available.version),
             "form": form,
             "form_action": request.path,
-            "draft_id": f"hw-{assignment.pk}-{target or 'extra'}",
+            "draft_id": _draft_id(assignment, occurrence),
             "for_someone_else": assignment.client.user_id != request.user.pk,
         },
         status=400 if posted else 200,
@@ -200,7 +204,16 @@ def well_done(request: HttpRequest) -> HttpResponse:
     practice_id = request.session.pop("homework_show_crisis", None)
     if practice_id is not None:
         crisis_message = catalog.assessment_settings(int(practice_id)).crisis_message
-    return render(request, "homework/well_done.html", {"crisis_message": crisis_message})
+    return render(
+        request,
+        "homework/well_done.html",
+        {"crisis_message": crisis_message, "clear_draft": request.session.pop(CLEAR_DRAFT, "")},
+    )
+
+
+def _draft_id(assignment: Assignment, occurrence: Occurrence | None) -> str:
+    """The browser-draft key: ids only, nothing that says what the homework is."""
+    return f"hw-{assignment.pk}-{occurrence.pk if occurrence else 'extra'}"
 
 
 @require_GET
