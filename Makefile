@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install install-dev browser
+.PHONY: run test lint install install-dev browser demo-code
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Stepwise needs Python >= 3.11") if sys.version_info < (3, 11) else None'
@@ -26,6 +26,10 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddemo --quiet-if-loaded
 	$(BIN)/python manage.py serve
+
+## make demo-code: the demo therapists' current two-step sign-in code.
+demo-code: install
+	@$(BIN)/python manage.py demo_code
 
 browser: install-dev
 	@scripts/ensure-browser

@@ -103,3 +103,32 @@ def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path: Path) -> None
         assert (
             not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
         )
+
+
+def test_demo_therapists_can_pass_two_step_sign_in_with_the_published_secret(db: None) -> None:
+    from django.test import Client as HttpClient
+
+    from stepwise.clinic.demo import current_demo_code
+
+    call_command("loaddemo", stdout=StringIO())
+    browser = HttpClient()
+    browser.post("/accounts/login/", {"login": DEMO_LOGINS[0].email, "password": DEMO_PASSWORD})
+    response = browser.post("/accounts/2fa/authenticate/", {"code": current_demo_code()})
+    assert response.status_code == 302
+    assert browser.get("/clients/").status_code == 200
+
+
+def test_the_demo_shows_the_homework_loop(db: None) -> None:
+    from django.test import Client as HttpClient
+
+    from stepwise.homework.models import Assignment, Feedback
+
+    call_command("loaddemo", stdout=StringIO())
+    assert Assignment.objects.filter(client__display_name="Jordan").count() == 3
+    assert Feedback.objects.count() == 1
+    browser = HttpClient()
+    browser.post(
+        "/accounts/login/", {"login": "jordan@demo.stepwise.test", "password": DEMO_PASSWORD}
+    )
+    home = browser.get("/me/").content.decode()
+    assert "Nice to see the walk helping" in home

@@ -6,7 +6,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from stepwise.clinic.demo import DEMO_LOGINS, DEMO_PASSWORD, database_is_empty, load_demo
+from stepwise.clinic.demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    database_is_empty,
+    load_demo,
+)
 
 
 class Command(BaseCommand):
@@ -30,4 +36,8 @@ class Command(BaseCommand):
 def demo_logins_text() -> str:
     lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {login.email:<36} {login.role}" for login in DEMO_LOGINS]
+    lines.append(
+        "Therapists then give a two-step code: add the secret "
+        f"{DEMO_TOTP_SECRET} to an authenticator app, or run: make demo-code"
+    )
     return "\n".join(lines)
