@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("stepwise.assessments.urls")),
     path("", include("stepwise.library.urls")),
     path("", include("stepwise.homework.urls")),
+    path("", include("stepwise.audit.urls")),
     path(f"{settings.ADMIN_URL_PATH}/", admin.site.urls),
 ]

@@ -227,6 +227,9 @@ ROUTES: dict[str, Route] = {
     "homework:do": Route(signed_in(404, carl=200), kwargs=_carl_occurrence),
     "homework:extra": Route(signed_in(404, carl=200), kwargs=_carl_assignment),
     "homework:well_done": Route(signed_in(200)),
+    "audit:practice_log": Route(signed_in(404, ada=200, olga=200)),
+    "audit:practice_log_csv": Route(signed_in(404, ada=200, olga=200)),
+    "audit:my_record_views": Route(signed_in(404, carl=200, dana=200)),
     "homework:crisis_plan": Route(signed_in(404)),  # no one has made a plan in this world
     "assessments:client_assessments": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
     "assessments:start_in_session": Route(

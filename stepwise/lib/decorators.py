@@ -6,17 +6,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from stepwise.audit.log import record_access
 from stepwise.lib.roles import roles_for
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def therapist_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not roles_for(request).therapist:
             _deny(request, view, kwargs)
         return view(request, *args, **kwargs)
@@ -26,7 +27,7 @@ def therapist_required(view: View) -> View:
 
 def practice_admin_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not roles_for(request).admin:
             _deny(request, view, kwargs)
         return view(request, *args, **kwargs)
