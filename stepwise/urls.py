@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("stepwise.library.urls")),
     path("", include("stepwise.homework.urls")),
     path("", include("stepwise.audit.urls")),
+    path("", include("stepwise.homework.staff_urls")),
     path(f"{settings.ADMIN_URL_PATH}/", admin.site.urls),
 ]

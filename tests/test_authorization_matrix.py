@@ -144,6 +144,37 @@ def _carl_assignment(w: World) -> dict[str, Any]:
     return {"assignment_id": _carl_daily_mood(w).pk}
 
 
+def _carl_completion(w: World) -> dict[str, Any]:
+    """A fresh piece of Carl's homework, handed in as extra practice and not reviewed yet."""
+    from tests.homework.staff_helpers import hand_in
+
+    return {"completion_id": hand_in(_carl_daily_mood(w), w.carl, extra=True).pk}
+
+
+def _carl_homework(w: World) -> dict[str, Any]:
+    return {"client_id": w.carl_client.pk, "assignment_id": _carl_daily_mood(w).pk}
+
+
+def _alice_private_plan(w: World) -> Any:
+    from stepwise.homework.models import HomeworkPlan
+
+    return HomeworkPlan.objects.create(
+        practice=w.practice,
+        owner=w.alice,
+        name="Week 1",
+        items=[
+            {
+                "kind": "exercise",
+                "exercise_id": _carl_daily_mood(w).exercise_id,
+                "title": "Daily mood check-in",
+                "frequency": "daily",
+            }
+        ],
+    )
+
+
+
+
 CARL = lambda w: {"client_id": w.carl_client.pk}  # noqa: E731
 MIA = lambda w: {"client_id": w.mia_client.pk}  # noqa: E731
 
@@ -231,6 +262,61 @@ ROUTES: dict[str, Route] = {
     "audit:practice_log_csv": Route(signed_in(404, ada=200, olga=200)),
     "audit:my_record_views": Route(signed_in(404, carl=200, dana=200)),
     "homework:crisis_plan": Route(signed_in(404)),  # no one has made a plan in this world
+    "homework_staff:inbox": Route(therapists_only(200), audited_denial=True),
+    "homework_staff:completion": Route(
+        care_team_only(200), kwargs=_carl_completion, audited_denial=True
+    ),
+    "homework_staff:mark_reviewed": Route(
+        care_team_only(302), method="post", kwargs=_carl_completion, audited_denial=True
+    ),
+    "homework_staff:feedback": Route(
+        care_team_only(302),
+        method="post",
+        kwargs=_carl_completion,
+        data=lambda w: {"text": "Well done this week."},
+        audited_denial=True,
+    ),
+    "homework_staff:assignment_pause": Route(
+        care_team_only(302), method="post", kwargs=_carl_homework, audited_denial=True
+    ),
+    "homework_staff:assignment_resume": Route(
+        care_team_only(302), method="post", kwargs=_carl_homework, audited_denial=True
+    ),
+    "homework_staff:assignment_end": Route(
+        care_team_only(200), kwargs=_carl_homework, audited_denial=True
+    ),
+    "homework_staff:assignment_edit": Route(
+        care_team_only(200), kwargs=_carl_homework, audited_denial=True
+    ),
+    "homework_staff:assignment_schedule": Route(
+        care_team_only(302),
+        method="post",
+        kwargs=_carl_homework,
+        data=lambda w: {"frequency": "daily", "start": w.carl_client_today().isoformat()},
+        audited_denial=True,
+    ),
+    "homework_staff:assignment_details": Route(
+        care_team_only(302),
+        method="post",
+        kwargs=_carl_homework,
+        data=lambda w: {"reminder_time": "19:30", "note": "Before bed."},
+        audited_denial=True,
+    ),
+    "homework_staff:plan_new": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "homework_staff:plan_assign": Route(
+        care_team_only(302),
+        method="post",
+        kwargs=lambda w: {"client_id": w.dana_client.pk},
+        data=lambda w: {"plan": _alice_private_plan(w).pk},
+        audited_denial=True,
+    ),
+    "homework_staff:plans": Route(therapists_only(200)),
+    # Plans hold no client data: only their author removes one; others get 404.
+    "homework_staff:plan_delete": Route(
+        signed_in(404, alice=302),
+        method="post",
+        kwargs=lambda w: {"plan_id": _alice_private_plan(w).pk},
+    ),
     "assessments:client_assessments": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
     "assessments:start_in_session": Route(
         care_team_only(302),

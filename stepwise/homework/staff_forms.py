@@ -1,0 +1,162 @@
+"""Forms of the therapist's homework pages: feedback, editing a schedule or details, plans.
+
+The forms only parse; whether a schedule can be kept is the action's call (`ScheduleError`),
+whose message the view puts on the form so what was typed stays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from stepwise.homework.models import Assignment, HomeworkPlan
+from stepwise.homework.schedule import Frequency, Schedule
+
+FREQUENCY_CHOICES = [
+    (Frequency.DAILY.value, "Daily"),
+    (Frequency.TIMES_PER_WEEK.value, "A number of times a week"),
+    (Frequency.WEEKDAYS.value, "On chosen days of the week"),
+    (Frequency.EVERY_N_WEEKS.value, "Every few weeks"),
+    (Frequency.ONCE.value, "Once, by a due date"),
+]
+WEEKDAY_CHOICES = [
+    ("0", "Monday"),
+    ("1", "Tuesday"),
+    ("2", "Wednesday"),
+    ("3", "Thursday"),
+    ("4", "Friday"),
+    ("5", "Saturday"),
+    ("6", "Sunday"),
+]
+FEEDBACK_MAX = 2000
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(
+        label="Feedback for the client",
+        max_length=FEEDBACK_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="They see it with this piece of homework. Up to 2000 characters.",
+        error_messages={
+            "required": "Write some feedback first.",
+            "max_length": "Feedback can be at most 2000 characters (this is %(show_value)d).",
+        },
+    )
+
+
+class ScheduleForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label="How often", choices=FREQUENCY_CHOICES, widget=forms.RadioSelect
+    )
+    start = forms.DateField(label="Starts on", widget=DateInput())
+    times_per_week = forms.IntegerField(
+        label="Times a week", required=False, help_text="For “a number of times a week”: 1 to 7."
+    )
+    weekdays = forms.MultipleChoiceField(
+        label="Days of the week",
+        choices=WEEKDAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For “on chosen days of the week”.",
+    )
+    interval_weeks = forms.IntegerField(
+        label="Every how many weeks", required=False, help_text="For “every few weeks”: 1 to 52."
+    )
+    due = forms.DateField(
+        label="Due date", required=False, widget=DateInput(), help_text="For “once”."
+    )
+    end = forms.DateField(
+        label="Last day",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave empty to keep going until you end it.",
+    )
+    max_count = forms.IntegerField(
+        label="Or stop after this many times", required=False, help_text="Leave empty for no limit."
+    )
+
+    def schedule(self) -> Schedule:
+        data = self.cleaned_data
+        return Schedule(
+            frequency=Frequency(data["frequency"]),
+            start=data["start"],
+            end=data.get("end"),
+            max_count=data.get("max_count"),
+            due=data.get("due"),
+            times_per_week=data["times_per_week"] if data.get("times_per_week") is not None else 1,
+            weekdays=frozenset(int(d) for d in data.get("weekdays") or ()),
+            interval_weeks=(
+                data["interval_weeks"] if data.get("interval_weeks") is not None else 1
+            ),
+        )
+
+
+class DetailsForm(forms.Form):
+    note = forms.CharField(
+        label="Personal note",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown to the client with this homework; never sent in reminders.",
+    )
+    reminder_time = forms.TimeField(label="Reminder time", widget=TimeInput())
+    hidden_from_caregiver = forms.BooleanField(
+        label="Hide from their parent or carer", required=False
+    )
+
+
+class AssignmentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.title)
+
+
+class PlanForm(forms.Form):
+    name = forms.CharField(
+        label="Plan name",
+        max_length=120,
+        help_text="For example “Week 1 of panic treatment”. Other therapists may see it.",
+    )
+    assignments = AssignmentChoiceField(
+        label="Homework to include",
+        queryset=Assignment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one piece of homework for the plan."},
+    )
+    shared_with_practice = forms.BooleanField(
+        label="Share with the therapists of my practice", required=False
+    )
+
+    def __init__(self, *args: Any, assignments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignments"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = assignments
+
+
+class PlanAssignForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label="Homework plan",
+        queryset=HomeworkPlan.objects.none(),
+        error_messages={"invalid_choice": "Choose one of the plans offered."},
+    )
+
+    def __init__(self, *args: Any, plans: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["plan"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = plans

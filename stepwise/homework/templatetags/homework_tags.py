@@ -1,0 +1,54 @@
+"""Template tags that let other pages show homework without importing this app.
+
+`{% client_homework client %}` is the body of the Homework section of a client's page (a fixed
+number of queries, whatever the history); `{% unreviewed_count as n %}` is the number beside
+"Review" in the therapist's navigation (one query). Both run inside pages that have already
+checked access and written their access record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from stepwise.accounts.models import User
+from stepwise.clinic.models import Client
+from stepwise.homework.overview import client_homework as build_client_homework
+from stepwise.homework.overview import unreviewed_count as count_unreviewed
+from stepwise.homework.plans import visible_plans
+from stepwise.homework.schedule import Adherence
+from stepwise.homework.summaries import adherence_words
+
+register = template.Library()
+
+
+@register.inclusion_tag("homework/_client_homework.html", takes_context=True)
+def client_homework(context: dict[str, Any], client: Client) -> dict[str, Any]:
+    user = context["request"].user
+    assert isinstance(user, User)
+    plans = list(visible_plans(user).order_by("name", "id"))
+    can_assign = client.discharged_at is None
+    return {
+        "client": client,
+        "homework": build_client_homework(client, user.time_zone),
+        "plans": plans,
+        "can_assign": can_assign,
+        "time_zone": user.time_zone,
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+    }
+
+
+@register.simple_tag
+def adherence_text(figures: Adherence, extra: int = 0, detail: bool = False) -> str:
+    return adherence_words(figures, extra=extra, detail=detail)
+
+
+@register.simple_tag(takes_context=True)
+def unreviewed_count(context: dict[str, Any]) -> int:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        return 0
+    return count_unreviewed(user)
