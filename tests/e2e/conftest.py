@@ -155,3 +155,11 @@ def new_context(browser: Any, live_server: Any) -> Iterator[Any]:
             failures.append("axe-core checked no page: the harness is not running")
         context.close()
     assert failures == [], "\n".join(failures)
+
+
+@pytest.fixture
+def live_world(transactional_db: None, live_server: Any) -> Any:
+    """The personas of tests/conftest.py, in a database the live server can see."""
+    from tests.conftest import build_world
+
+    return build_world()
