@@ -258,6 +258,12 @@ ROUTES: dict[str, Route] = {
     "homework:do": Route(signed_in(404, carl=200), kwargs=_carl_occurrence),
     "homework:extra": Route(signed_in(404, carl=200), kwargs=_carl_assignment),
     "homework:well_done": Route(signed_in(200)),
+    "homework:save_draft": Route(
+        signed_in(404, carl=204),
+        method="post",
+        kwargs=lambda w: {"assignment_id": _carl_daily_mood(w).pk, "slot": "extra"},
+        data=lambda w: {"step-mood": "5"},
+    ),
     "audit:practice_log": Route(signed_in(404, ada=200, olga=200)),
     "audit:practice_log_csv": Route(signed_in(404, ada=200, olga=200)),
     "audit:my_record_views": Route(signed_in(404, carl=200, dana=200)),

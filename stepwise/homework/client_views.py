@@ -6,10 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stepwise.accounts.models import User
 from stepwise.assessments import catalog
@@ -17,7 +17,7 @@ from stepwise.assessments.actions import AssessmentError
 from stepwise.assessments.forms import AssessmentForm
 from stepwise.audit.log import record_access
 from stepwise.homework import assigning, today
-from stepwise.homework.models import Assignment, ItemKind, Occurrence
+from stepwise.homework.models import Assignment, Draft, ItemKind, Occurrence
 from stepwise.library.runner import run_exercise
 
 CLEAR_DRAFT = "homework_clear_draft"
@@ -116,6 +116,9 @@ def _do_exercise(
     if exercise is None or exercise.current_version is None:
         raise Http404("Not found.")
     version = exercise.current_version
+    user = _viewer(request)
+    slot = _slot(occurrence)
+    saved = Draft.objects.filter(user=user, assignment=assignment, slot=slot).first()
 
     def on_submit(data: dict[str, Any]) -> HttpResponse:
         try:
@@ -128,9 +131,15 @@ def _do_exercise(
         except assigning.HomeworkError as exc:
             messages.error(request, str(exc))
             return redirect("homework:client_home")
+        Draft.objects.filter(user=user, assignment=assignment, slot=slot).delete()
         request.session[CLEAR_DRAFT] = _draft_id(assignment, occurrence)
         return redirect("homework:well_done")
 
+    initial = None
+    if saved is not None:
+        initial = QueryDict(mutable=True)
+        for name, values in saved.data.items():
+            initial.setlist(name, [str(v) for v in values])
     return run_exercise(
         request,
         version.parsed,
@@ -144,8 +153,11 @@ def _do_exercise(
             "for_someone_else": assignment.client.user_id != request.user.pk,
             "cancel_url": reverse("homework:client_home"),
             "draft_id": _draft_id(assignment, occurrence),
+            "draft_url": reverse("homework:save_draft", args=[assignment.pk, slot]),
+            "server_draft": saved is not None,
         },
         on_submit=on_submit,
+        initial=initial,
     )
 
 
@@ -209,6 +221,33 @@ def well_done(request: HttpRequest) -> HttpResponse:
         "homework/well_done.html",
         {"crisis_message": crisis_message, "clear_draft": request.session.pop(CLEAR_DRAFT, "")},
     )
+
+
+def _slot(occurrence: Occurrence | None) -> str:
+    return str(occurrence.pk) if occurrence else "extra"
+
+
+MAX_DRAFT_BYTES = 100_000
+
+
+@require_POST
+def save_draft(request: HttpRequest, assignment_id: int, slot: str) -> HttpResponse:
+    """Autosave: keep what has been typed so far on the server (204), as the person goes."""
+    user = _viewer(request)
+    assignment = (
+        today.visible_assignments(user, today.people_for(user)).filter(pk=assignment_id).first()
+    )
+    if assignment is None or not assignment.is_active:
+        raise Http404("Not found.")
+    if slot != "extra" and not assignment.occurrences.filter(pk=int(slot)).exists():
+        raise Http404("Not found.")
+    if len(request.body) > MAX_DRAFT_BYTES:
+        return HttpResponse("This draft is too large to keep.", status=413)
+    data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+    Draft.objects.update_or_create(
+        user=user, assignment=assignment, slot=slot, defaults={"data": data}
+    )
+    return HttpResponse(status=204)
 
 
 def _draft_id(assignment: Assignment, occurrence: Occurrence | None) -> str:

@@ -306,3 +306,26 @@ def today_for(client: Client) -> date:
     from stepwise.lib.tz import local_today
 
     return local_today(client.time_zone, timezone.now())
+
+
+class Draft(models.Model):
+    """What someone typed into a homework item so far, saved as they go (the browser's form data).
+
+    Deleted when the item is handed in; a fresh form on another device starts from it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="drafts")
+    slot = models.CharField(max_length=20)  # the occurrence's id, or "extra" for extra practice
+    data = models.JSONField()  # {field name: [values]}
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "assignment", "slot"], name="one_draft_per_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk}"

@@ -11,4 +11,9 @@ urlpatterns = [
     path("me/extra/<int:assignment_id>/", client_views.extra_practice, name="extra"),
     path("me/well-done/", client_views.well_done, name="well_done"),
     path("me/crisis-plan/", client_views.crisis_plan, name="crisis_plan"),
+    path(
+        "me/draft/<int:assignment_id>/<slug:slot>/",
+        client_views.save_draft,
+        name="save_draft",
+    ),
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from stepwise.library import schema
@@ -31,8 +31,10 @@ def run_exercise(
     template: str,
     context: Mapping[str, Any],
     on_submit: OnSubmit,
+    initial: QueryDict | None = None,
 ) -> HttpResponse:
-    form = None
+    """`initial` (a saved draft, as the browser posted it) fills a fresh form on GET."""
+    form = initial if request.method != "POST" else None
     errors: dict[str, str] = {}
     extra_rows: dict[str, int] = {}
     if request.method == "POST":

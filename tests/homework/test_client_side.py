@@ -354,3 +354,33 @@ def test_the_crisis_plan_is_one_tap_away_once_made(world: World, login_as: Any) 
     page = browser.get("/me/crisis-plan/")
     assert page.status_code == 200
     assert plan.title in page.content.decode() or "coping plan" in page.content.decode()
+
+
+def test_typing_is_saved_on_the_server_and_comes_back_on_another_device(
+    world: World, login_as: Any
+) -> None:
+    from stepwise.homework.models import Draft
+
+    assignment = give(world)
+    occurrence = todays(assignment)
+    phone = login_as(world.carl)
+    draft = {"step-mood": "4", "step-went_well": "Called my sister"}
+    url = f"/me/draft/{assignment.pk}/{occurrence.pk}/"
+    assert phone.post(url, draft).status_code == 204
+    assert phone.post(url, {**draft, "step-went_well": "Called my sister twice"}).status_code == 204
+    assert Draft.objects.count() == 1
+    laptop = HttpClient()
+    laptop.force_login(world.carl, backend="django.contrib.auth.backends.ModelBackend")
+    page = laptop.get(f"/me/do/{occurrence.pk}/").content.decode()
+    assert "Called my sister twice" in page
+    laptop.post(f"/me/do/{occurrence.pk}/", valid_form("daily-mood-check-in"))
+    assert not Draft.objects.exists()
+
+
+def test_drafts_are_private_and_bounded(world: World, login_as: Any) -> None:
+    assignment = give(world)
+    url = f"/me/draft/{assignment.pk}/extra/"
+    assert login_as(world.dana).post(url, {"step-mood": "4"}).status_code == 404
+    carl = login_as(world.carl)
+    assert carl.post(url, {"step-notes": "x" * 120_000}).status_code == 413
+    assert carl.post(f"/me/draft/{assignment.pk}/999999/", {"step-mood": "4"}).status_code == 404

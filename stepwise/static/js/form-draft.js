@@ -77,8 +77,28 @@
       announce(form, "We brought back the answers you typed earlier on this device.");
     }
     var timer = null;
+    var remote = null;
+    var serverUrl = form.getAttribute("data-draft-url");
+    function saveOnServer() {
+      remote = null;
+      if (!serverUrl || navigator.onLine === false) {
+        return;
+      }
+      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+      fetch(serverUrl, {
+        method: "POST",
+        body: new FormData(form),
+        headers: token ? { "X-CSRFToken": token.value } : {},
+        credentials: "same-origin",
+      }).catch(function () {
+        /* offline or server away: the copy on this device is still there */
+      });
+    }
     function save() {
       timer = null;
+      if (serverUrl && remote === null) {
+        remote = window.setTimeout(saveOnServer, 2000);
+      }
       try {
         store.setItem(key, JSON.stringify({ savedAt: Date.now(), values: collect(form) }));
       } catch (e) {
