@@ -384,3 +384,14 @@ def test_drafts_are_private_and_bounded(world: World, login_as: Any) -> None:
     carl = login_as(world.carl)
     assert carl.post(url, {"step-notes": "x" * 120_000}).status_code == 413
     assert carl.post(f"/me/draft/{assignment.pk}/999999/", {"step-mood": "4"}).status_code == 404
+
+
+def test_from_the_library_a_therapist_picks_a_client_and_the_exercise_is_preselected(
+    world: World, alice_client: HttpClient
+) -> None:
+    exercise = shipped("paced-breathing")
+    page = alice_client.get(f"/library/{exercise.pk}/").content.decode()
+    link = f"/clients/{world.carl_client.pk}/assign/?exercise={exercise.pk}"
+    assert link in page.replace("&amp;", "&")
+    form = alice_client.get(link).content.decode()
+    assert f'<option value="exercise:{exercise.pk}" selected>' in form
