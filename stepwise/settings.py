@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "stepwise.assessments",
     "stepwise.library",
     "stepwise.homework",
+    "stepwise.progress",
 ]
 
 MIDDLEWARE = [

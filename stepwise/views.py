@@ -36,7 +36,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request)
     if roles.therapist:
-        return redirect("clinic:caseload")
+        return redirect("progress:dashboard")
     if roles.client or roles.caregiver:
         return redirect("homework:client_home")
     return render(request, "no_role.html")

@@ -380,6 +380,24 @@ ROUTES: dict[str, Route] = {
     "library:home_exercise": Route(
         signed_in(404, carl=200), kwargs=CARL_EXERCISE, audited_denial=True
     ),
+    "assessments:share_results": Route(
+        care_team_only(302),
+        method="post",
+        kwargs=CARL,
+        data=lambda w: {"shared": "1"},
+        audited_denial=True,
+    ),
+    # Progress: the therapist's own dashboard; a client's pages and exports for the care team;
+    # the client's own progress; practice-wide counts for practice admins.
+    "progress:dashboard": Route(therapists_only(200)),
+    "progress:summary": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "progress:client_progress": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "progress:my_progress": Route(signed_in(404, carl=200, dana=200, gina=200)),
+    "progress:export_csv": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "progress:report": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "progress:fhir": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "progress:practice_figures": Route(signed_in(404, ada=200, olga=200)),
+    "progress:practice_csv": Route(signed_in(404, ada=200, olga=200)),
 }
 
 # allauth's own pages: reviewed as a set. They show only the signed-in person's account data.

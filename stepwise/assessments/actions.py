@@ -30,6 +30,7 @@ from stepwise.assessments.models import (
     PracticeInstrument,
     Respondent,
     ScoreRevision,
+    SharedResults,
 )
 from stepwise.assessments.scoring import ScoreResult, ScoringError, score, supplementary_alerts
 from stepwise.assessments.tasks import notify_care_team
@@ -336,3 +337,17 @@ def update_assessment_settings(
         },
     )
     return settings
+
+
+def set_results_shared(client: Client, by: User, *, shared: bool) -> bool:
+    """Show (or stop showing) the client their questionnaire results; only their care team may.
+
+    Returns whether the results are shared afterwards. Doing it twice changes nothing.
+    """
+    if not client.therapists.filter(pk=by.pk).exists():
+        raise AssessmentError("Only the client's care team can share their results.")
+    if shared:
+        SharedResults.objects.get_or_create(client=client, defaults={"shared_by": by})
+    else:
+        SharedResults.objects.filter(client=client).delete()
+    return shared

@@ -279,3 +279,17 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"Alert {self.pk} for client {self.client_id}"
+
+
+class SharedResults(models.Model):
+    """The therapist's choice to show a client (and their linked carers) their questionnaire
+    results on their own progress page. A row means shared; removing it stops sharing."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Results shared with client {self.client_id}"

@@ -11,6 +11,11 @@ urlpatterns = [
         name="client_assessments",
     ),
     path(
+        "clients/<int:client_id>/assessments/share/",
+        records.share_results,
+        name="share_results",
+    ),
+    path(
         "clients/<int:client_id>/in-session/",
         session.start_in_session,
         name="start_in_session",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog
 from stepwise.assessments.forms import AcknowledgeAlertForm, StartInSessionForm
-from stepwise.assessments.models import Alert, InstrumentVersion
+from stepwise.assessments.models import Alert, InstrumentVersion, SharedResults
 from stepwise.assessments.results import (
     build_results,
     describe_alerts,
@@ -44,6 +44,7 @@ def client_section(client: Client, user: User) -> dict[str, Any]:
         "summaries": summarise(client, available, user.time_zone),
         "start_form": StartInSessionForm(available=enabled),
         "can_start": client.discharged_at is None and bool(enabled),
+        "results_shared": SharedResults.objects.filter(client=client).exists(),
     }
 
 
@@ -130,3 +131,25 @@ def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> Ht
         },
         status=400,
     )
+
+
+@require_POST
+@therapist_required
+def share_results(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Show or stop showing the client (and linked carers) their questionnaire results."""
+    client = get_client_for_therapist(request, client_id, "assessment.share")
+    shared = request.POST.get("shared") == "1"
+    try:
+        actions.set_results_shared(client, _user(request), shared=shared)
+    except actions.AssessmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        if shared:
+            messages.success(
+                request, f"{client.display_name} can now see their questionnaire results."
+            )
+        else:
+            messages.success(
+                request, f"{client.display_name} no longer sees their questionnaire results."
+            )
+    return redirect("clinic:client_detail", client_id=client.pk)

@@ -1,0 +1,229 @@
+"""Exports of a client's record: the CSV of submissions and scores, and the printable report.
+
+Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed with an
+apostrophe, so a client's note can never become a formula on the therapist's computer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Min, Prefetch
+from django.utils import timezone
+
+from stepwise.assessments.models import AssessmentResponse, ScoreRevision
+from stepwise.assessments.results import Results, current_score
+from stepwise.clinic.models import Client
+from stepwise.homework.models import Assignment, Completion, Submission
+from stepwise.homework.schedule import Adherence
+from stepwise.lib.tz import local_day_bounds, local_today
+from stepwise.progress import charts, queries
+from stepwise.progress.client_progress import minutes_chart, score_results
+from stepwise.progress.figures import format_amount, period_adherence, rate_label
+from stepwise.progress.summary import MetricLine, metric_lines
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_REPORT_DAYS = 3660
+
+CLIENT_CSV_HEADERS = [
+    "record",
+    "id",
+    "submitted_at_utc",
+    "local_date",
+    "title",
+    "version",
+    "mode",
+    "homework",
+    "score",
+    "band",
+    "subscales",
+    "metrics",
+    "answers",
+]
+
+
+def safe_cell(value: object) -> object:
+    """Text that would start a formula gets a leading apostrophe; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(headers: list[str], rows: Iterable[list[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _homework_status(completion: Completion | None) -> str:
+    if completion is None:
+        return ""
+    if completion.occurrence is None:
+        return "extra practice"
+    return "on time" if completion.local_date <= completion.occurrence.due else "late"
+
+
+def client_csv_rows(client: Client) -> list[list[object]]:
+    """Every exercise submission and questionnaire of the client, oldest first (five queries)."""
+    zone = zoneinfo.ZoneInfo(client.time_zone)
+    completions = {
+        (c.submission_id, c.assessment_response_id): c
+        for c in Completion.objects.filter(client=client).select_related("occurrence")
+    }
+    by_submission = {k[0]: c for k, c in completions.items() if k[0] is not None}
+    by_response = {k[1]: c for k, c in completions.items() if k[1] is not None}
+    records: list[tuple[datetime, int, list[object]]] = []
+    submissions = (
+        Submission.objects.filter(client=client)
+        .select_related("exercise_version__definition")
+        .prefetch_related("metric_values")
+    )
+    for s in submissions:
+        metrics = "; ".join(
+            f"{m.name}={format_amount(round(m.value, 4))}" for m in s.metric_values.all()
+        )
+        records.append(
+            (
+                s.submitted_at,
+                s.pk,
+                [
+                    "exercise",
+                    s.pk,
+                    s.submitted_at.astimezone(zoneinfo.ZoneInfo("UTC")).isoformat(),
+                    timezone.localtime(s.submitted_at, zone).date().isoformat(),
+                    s.exercise_version.definition.title,
+                    s.exercise_version.number,
+                    s.mode,
+                    _homework_status(by_submission.get(s.pk)),
+                    "",
+                    "",
+                    "",
+                    metrics,
+                    json.dumps(s.answers, ensure_ascii=False, sort_keys=True),
+                ],
+            )
+        )
+    responses = (
+        AssessmentResponse.objects.filter(client=client)
+        .select_related("instrument")
+        .defer("instrument__definition_text")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=ScoreRevision.objects.select_related("instrument").defer(
+                    "instrument__definition_text"
+                ),
+            )
+        )
+    )
+    for r in responses:
+        score = current_score(r)
+        records.append(
+            (
+                r.submitted_at,
+                r.pk,
+                [
+                    "questionnaire",
+                    r.pk,
+                    r.submitted_at.astimezone(zoneinfo.ZoneInfo("UTC")).isoformat(),
+                    timezone.localtime(r.submitted_at, zone).date().isoformat(),
+                    r.instrument.abbreviation,
+                    score.version,
+                    r.mode,
+                    _homework_status(by_response.get(r.pk)),
+                    "" if score.total is None else format_amount(float(score.total)),
+                    score.band,
+                    json.dumps(score.subscales, sort_keys=True) if score.subscales else "",
+                    "",
+                    json.dumps(r.answers),
+                ],
+            )
+        )
+    records.sort(key=lambda item: (item[0], item[2][0], item[1]))
+    return [row for _, _, row in records]
+
+
+@dataclass(frozen=True)
+class HomeworkLine:
+    title: str
+    status: str
+    started: date
+    figures: Adherence
+
+    @property
+    def rate(self) -> str:
+        return rate_label(self.figures)
+
+
+@dataclass
+class Report:
+    client: Client
+    today: date
+    generated: datetime
+    first_day: date | None
+    homework: list[HomeworkLine] = field(default_factory=list)
+    totals: Adherence | None = None
+    metrics: list[MetricLine] = field(default_factory=list)
+    minutes: charts.BarChart | None = None
+    scores: list[Results] = field(default_factory=list)
+
+    @property
+    def totals_rate(self) -> str:
+        return "—" if self.totals is None else rate_label(self.totals)
+
+
+def build_report(client: Client, time_zone: str) -> Report:
+    """The client's whole record for printing: homework, measures, questionnaires."""
+    today = local_today(client.time_zone, timezone.now())
+    assignments = list(
+        Assignment.objects.filter(client=client)
+        .annotate(started=Min("schedules__start"))
+        .order_by("created_at", "id")
+    )
+    first_day = min((a.started for a in assignments if a.started), default=None)
+    report = Report(
+        client=client,
+        today=today,
+        generated=timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(time_zone)),
+        first_day=first_day,
+    )
+    if first_day is not None:
+        days = min((today - first_day).days + 7, MAX_REPORT_DAYS)
+        groups = queries.due_groups({client.pk: today}, days, by="assignment_id")
+        since = today - timedelta(days=days)
+        for assignment in assignments:
+            report.homework.append(
+                HomeworkLine(
+                    title=assignment.title,
+                    status=assignment.get_status_display(),
+                    started=assignment.started or today,
+                    figures=period_adherence(groups.get(assignment.pk, []), since, today),
+                )
+            )
+        report.totals = period_adherence([g for gs in groups.values() for g in gs], since, today)
+    start, _ = local_day_bounds(today - timedelta(days=MAX_REPORT_DAYS), client.time_zone)
+    report.metrics = metric_lines(client, start)
+    report.minutes, _ = minutes_chart(client, today)
+    report.scores = score_results(client, time_zone)
+    return report
+
+
+def content_disposition(filename: str) -> str:
+    return f'attachment; filename="{filename}"'
+
+
+def export_headers(response: Any, filename: str) -> None:
+    """A download, never stored by a browser or proxy."""
+    response["Content-Disposition"] = content_disposition(filename)
+    response["Cache-Control"] = "no-store, private, max-age=0"
+    response["X-Content-Type-Options"] = "nosniff"

@@ -1,0 +1,360 @@
+"""The before-session summary: what happened since the last review (or a chosen date), on one page.
+
+What was due and what was done, how the key metrics moved, questionnaire changes with their
+reliable-change verdicts, the client's own words, and alerts. A fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from stepwise.accounts.models import User
+from stepwise.assessments import catalog
+from stepwise.assessments.models import Alert
+from stepwise.assessments.results import (
+    VERDICT_LABELS,
+    AlertView,
+    current_score,
+    describe_alerts,
+    responses_for,
+)
+from stepwise.assessments.scoring import ScoringError, classify_change
+from stepwise.clinic.models import Client
+from stepwise.homework.models import Assignment, Completion, Mode, Submission
+from stepwise.homework.schedule import Adherence
+from stepwise.lib.tz import local_day_bounds, local_today
+from stepwise.library import schema
+from stepwise.library.answers import answer_views
+from stepwise.progress import queries
+from stepwise.progress.client_progress import metric_series
+from stepwise.progress.figures import (
+    Trend,
+    direction,
+    format_amount,
+    period_adherence,
+    rate_label,
+    scale_of_unit,
+    score_trend,
+)
+
+DEFAULT_DAYS = 14
+MAX_DAYS = 366
+MAX_DONE_SHOWN = 12
+MAX_NOTES = 8
+NOTE_CHARS = 400
+
+
+@dataclass(frozen=True)
+class AssignmentLine:
+    title: str
+    status: str
+    figures: Adherence
+    extra: int
+
+    @property
+    def rate(self) -> str:
+        return rate_label(self.figures)
+
+
+@dataclass(frozen=True)
+class DoneItem:
+    when: datetime
+    title: str
+    status: str
+    reviewed: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class MetricLine:
+    exercise: str
+    label: str
+    unit: str | None
+    count: int
+    first: str
+    last: str
+    low: str
+    high: str
+    direction: str
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    when: datetime
+    abbreviation: str
+    total: str
+    band: str
+    trend: Trend
+    verdict: str
+    is_baseline: bool
+
+
+@dataclass(frozen=True)
+class Note:
+    when: datetime
+    exercise: str
+    prompt: str
+    text: str
+    in_session: bool
+
+
+@dataclass
+class Summary:
+    since: date
+    today: date
+    since_reason: str
+    choices: list[tuple[str, str]]
+    totals: Adherence
+    assignments: list[AssignmentLine] = field(default_factory=list)
+    done: list[DoneItem] = field(default_factory=list)
+    done_count: int = 0
+    in_session: int = 0
+    metrics: list[MetricLine] = field(default_factory=list)
+    scores: list[ScoreChange] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    notes_count: int = 0
+    alerts: list[AlertView] = field(default_factory=list)
+
+    @property
+    def days(self) -> int:
+        return (self.today - self.since).days + 1
+
+    @property
+    def totals_rate(self) -> str:
+        return rate_label(self.totals)
+
+
+def _parse_since(value: str, today: date) -> date | None:
+    try:
+        chosen = date.fromisoformat(value)
+    except ValueError:
+        return None
+    if chosen > today or chosen < today - timedelta(days=MAX_DAYS):
+        return None
+    return chosen
+
+
+def choose_since(value: str, today: date, last_review: date | None) -> tuple[date, str]:
+    """The first local day of the summary and why: chosen, last review, or the default fortnight."""
+    chosen = _parse_since(value, today)
+    if chosen is not None:
+        return chosen, "from the date you chose"
+    if last_review is not None and last_review >= today - timedelta(days=MAX_DAYS):
+        return last_review, "since your last review"
+    return today - timedelta(
+        days=DEFAULT_DAYS - 1
+    ), f"no review yet, so the last {DEFAULT_DAYS} days"
+
+
+def _local_date(when: datetime | None, zone: zoneinfo.ZoneInfo) -> date | None:
+    return None if when is None else when.astimezone(zone).date()
+
+
+def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
+    client_zone = zoneinfo.ZoneInfo(client.time_zone)
+    viewer_zone = zoneinfo.ZoneInfo(user.time_zone)
+    today = local_today(client.time_zone, timezone.now())
+    last_review = _local_date(
+        Completion.objects.filter(client=client).aggregate(last=Max("reviewed_at"))["last"],
+        client_zone,
+    )
+    last_session = _local_date(
+        Submission.objects.filter(client=client, mode=Mode.IN_SESSION).aggregate(
+            last=Max("submitted_at")
+        )["last"],
+        client_zone,
+    )
+    since, reason = choose_since(since_value, today, last_review)
+    start, _ = local_day_bounds(since, client.time_zone)
+    choices = [("", f"Since your last review ({last_review:%-d %b})")] if last_review else []
+    if last_session:
+        choices.append(
+            (last_session.isoformat(), f"Since the last session ({last_session:%-d %b})")
+        )
+    choices += [
+        ((today - timedelta(days=n - 1)).isoformat(), f"Last {n} days") for n in (7, 14, 28)
+    ]
+
+    days = (today - since).days
+    groups = queries.due_groups({client.pk: today}, days, by="assignment_id")
+    assignments = {a.pk: a for a in Assignment.objects.filter(client=client)}
+    extras: dict[int, int] = defaultdict(int)
+    completions = list(
+        Completion.objects.filter(client=client, local_date__gte=since)
+        .select_related("assignment", "occurrence")
+        .order_by("-completed_at", "-id")
+    )
+    for completion in completions:
+        if completion.occurrence_id is None:
+            extras[completion.assignment_id] += 1
+    summary = Summary(
+        since=since,
+        today=today,
+        since_reason=reason,
+        choices=choices,
+        totals=period_adherence([g for gs in groups.values() for g in gs], since, today),
+    )
+    for assignment_id in sorted(set(groups) | set(extras), key=lambda pk: assignments[pk].title):
+        assignment = assignments[assignment_id]
+        summary.assignments.append(
+            AssignmentLine(
+                title=assignment.title,
+                status=assignment.get_status_display(),
+                figures=period_adherence(groups.get(assignment_id, []), since, today),
+                extra=extras.get(assignment_id, 0),
+            )
+        )
+    summary.done_count = len(completions)
+    summary.done = [_done_item(c, viewer_zone) for c in completions[:MAX_DONE_SHOWN]]
+    summary.metrics = metric_lines(client, start)
+    summary.scores = _score_changes(client, start, viewer_zone)
+    summary.in_session, summary.notes, summary.notes_count = _notes(client, start, client_zone)
+    alerts = (
+        Alert.objects.filter(client=client)
+        .filter(Q(acknowledged_at__isnull=True) | Q(created_at__gte=start))
+        .select_related("client", "response__instrument", "acknowledged_by")
+        .order_by("-created_at", "-id")
+    )
+    summary.alerts = describe_alerts(alerts, user.time_zone)
+    return summary
+
+
+def _done_item(completion: Completion, zone: zoneinfo.ZoneInfo) -> DoneItem:
+    occurrence = completion.occurrence
+    if occurrence is None:
+        status = "Extra practice"
+    elif completion.local_date <= occurrence.due:
+        status = "On time"
+    else:
+        status = "Late"
+    return DoneItem(
+        when=timezone.localtime(completion.completed_at, zone),
+        title=completion.assignment.title,
+        status=status,
+        reviewed=completion.reviewed_at is not None,
+        url=reverse("homework_staff:completion", args=[completion.pk]),
+    )
+
+
+def metric_lines(client: Client, start: datetime) -> list[MetricLine]:
+    lines = []
+    found = metric_series(client, start)
+    for _, (title, series) in sorted(found.items(), key=lambda item: item[1][0]):
+        for one in series:
+            values = [v for _, v in one.values]
+            scale = scale_of_unit(one.unit)
+            lines.append(
+                MetricLine(
+                    exercise=title,
+                    label=one.label,
+                    unit=one.unit,
+                    count=len(values),
+                    first=format_amount(round(values[0], 2)),
+                    last=format_amount(round(values[-1], 2)),
+                    low=format_amount(round(min(values), 2)),
+                    high=format_amount(round(max(values), 2)),
+                    direction=direction(values, scale[1] - scale[0] if scale else None),
+                )
+            )
+    return lines
+
+
+def _score_changes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> list[ScoreChange]:
+    """Each questionnaire answered in the period: its change from the one before, and the
+    reliable-change verdict against the baseline (the first ever)."""
+    by_key: dict[str, list[Any]] = defaultdict(list)
+    for response in responses_for(client):
+        by_key[response.instrument.key].append(response)
+    if not any(r.submitted_at >= start for rs in by_key.values() for r in rs):
+        return []
+    definitions = {
+        a.key: catalog.definition_of(a.version) for a in catalog.catalogue(client.practice_id)
+    }
+    changes = []
+    for key, responses in by_key.items():
+        definition = definitions.get(key)
+        scores = [current_score(r) for r in responses]
+        baseline = scores[0]
+        for index, response in enumerate(responses):
+            if response.submitted_at < start:
+                continue
+            score = scores[index]
+            previous = scores[index - 1].total if index else None
+            verdict = "Baseline" if index == 0 else "—"
+            if (
+                index
+                and definition is not None
+                and baseline.total is not None
+                and score.total is not None
+            ):
+                try:
+                    result = classify_change(definition, baseline.total, score.total)
+                except ScoringError:
+                    result = None
+                if result is not None:
+                    verdict = (
+                        VERDICT_LABELS.get(result.verdict, result.verdict)
+                        if result.verdict
+                        else "No published reliable-change value"
+                    )
+            changes.append(
+                ScoreChange(
+                    when=timezone.localtime(response.submitted_at, zone),
+                    abbreviation=response.instrument.abbreviation,
+                    total="—" if score.total is None else format_amount(score.total),
+                    band=score.band,
+                    trend=score_trend(
+                        None if previous is None else float(previous),
+                        None if score.total is None else float(score.total),
+                        definition.plan.higher_is_better if definition else None,
+                    ),
+                    verdict=verdict,
+                    is_baseline=index == 0,
+                )
+            )
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes
+
+
+def _notes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> tuple[int, list[Note], int]:
+    """The client's own words in the period (text and reflection answers), newest first."""
+    submissions = (
+        Submission.objects.filter(client=client, submitted_at__gte=start)
+        .select_related("exercise_version__definition")
+        .order_by("-submitted_at", "-id")
+    )
+    parsed: dict[int, schema.ExerciseDefinition] = {}
+    notes: list[Note] = []
+    in_session = 0
+    for submission in submissions:
+        version = submission.exercise_version
+        in_session += submission.mode == Mode.IN_SESSION
+        definition = parsed.get(version.pk)
+        if definition is None:
+            definition = parsed[version.pk] = version.parsed
+        for view in answer_views(definition, submission.answers or {}):
+            texts: list[tuple[str, str]] = []
+            if isinstance(view.step, schema.TextStep) and view.text.strip():
+                texts.append((view.label, view.text))
+            elif isinstance(view.step, schema.ReflectionStep):
+                texts += [(q, a) for q, a in view.pairs if a.strip()]
+            for prompt, text in texts:
+                shown = text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1] + "…"
+                notes.append(
+                    Note(
+                        when=timezone.localtime(submission.submitted_at, zone),
+                        exercise=version.definition.title,
+                        prompt=prompt,
+                        text=shown,
+                        in_session=submission.mode == Mode.IN_SESSION,
+                    )
+                )
+    return in_session, notes[:MAX_NOTES], len(notes)
