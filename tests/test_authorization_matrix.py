@@ -258,6 +258,7 @@ ROUTES: dict[str, Route] = {
     "homework:do": Route(signed_in(404, carl=200), kwargs=_carl_occurrence),
     "homework:extra": Route(signed_in(404, carl=200), kwargs=_carl_assignment),
     "homework:well_done": Route(signed_in(200)),
+    "progress:my_data": Route(signed_in(404, carl=200, dana=200)),
     "homework:save_draft": Route(
         signed_in(404, carl=204),
         method="post",

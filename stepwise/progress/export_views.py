@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -77,4 +77,21 @@ def practice_csv(request: HttpRequest) -> HttpResponse:
     exports.export_headers(
         response, f"stepwise-practice-adherence-{timezone.now().date().isoformat()}.csv"
     )
+    return response
+
+
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    """A client downloads everything Stepwise holds about them: JSON and CSV in one zip."""
+    from stepwise.clinic.access import own_client_profile
+
+    client = own_client_profile(request.user)
+    if client is None:
+        record_access(request, "export.own_data", None, allowed=False)
+        raise Http404("Not found.")
+    record_access(request, "export.own_data", client.pk)
+    archive = exports.own_data_zip(client, now=timezone.now())
+    response = HttpResponse(archive, content_type="application/zip")
+    today = local_today(client.time_zone, timezone.now())
+    exports.export_headers(response, f"my-stepwise-data-{today.isoformat()}.zip")
     return response

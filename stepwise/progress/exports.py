@@ -227,3 +227,83 @@ def export_headers(response: Any, filename: str) -> None:
     response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "no-store, private, max-age=0"
     response["X-Content-Type-Options"] = "nosniff"
+
+
+def own_data_zip(client: Client, *, now: datetime) -> bytes:
+    """All of a client's own data: their details, homework, answers, feedback, questionnaires
+    (as JSON, and the same rows as the care team's CSV), for their right of access."""
+    import io
+    import json
+    import zipfile
+
+    from stepwise.assessments.models import AssessmentResponse
+    from stepwise.homework.models import Assignment, Feedback
+
+    assignments = Assignment.objects.filter(client=client).order_by("created_at", "id")
+    submissions = Submission.objects.filter(client=client).select_related(
+        "exercise_version__definition"
+    )
+    responses = AssessmentResponse.objects.filter(client=client).select_related("instrument")
+    feedback = Feedback.objects.filter(completion__client=client).select_related("author")
+    data = {
+        "exported_at": now.isoformat(),
+        "you": {
+            "name": client.display_name,
+            "email": client.email,
+            "mobile": client.mobile,
+            "time_zone": client.time_zone,
+            "joined": client.created_at.isoformat(),
+        },
+        "homework": [
+            {
+                "id": a.pk,
+                "what": a.title,
+                "status": a.status,
+                "note_from_your_therapist": a.note,
+                "assigned_at": a.created_at.isoformat(),
+            }
+            for a in assignments
+        ],
+        "exercises": [
+            {
+                "id": s.pk,
+                "exercise": s.exercise_version.definition.title,
+                "version": s.exercise_version.number,
+                "where": s.mode,
+                "when": s.submitted_at.isoformat(),
+                "answers": s.answers,
+            }
+            for s in submissions
+        ],
+        "questionnaires": [
+            {
+                "id": r.pk,
+                "questionnaire": r.instrument.abbreviation,
+                "when": r.submitted_at.isoformat(),
+                "answers": r.answers,
+                "total": None if r.total is None else float(r.total),
+                "band": r.band,
+            }
+            for r in responses
+        ],
+        "feedback": [
+            {
+                "from": f.author.display_name,
+                "when": f.created_at.isoformat(),
+                "text": f.text,
+                "about": f.completion_id,
+            }
+            for f in feedback
+        ],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("my-data.json", json.dumps(data, ensure_ascii=False, indent=1))
+        archive.writestr("my-data.csv", write_csv(CLIENT_CSV_HEADERS, client_csv_rows(client)))
+        archive.writestr(
+            "README.txt",
+            "Everything Stepwise holds about you, exported on "
+            f"{now.date().isoformat()}.\nmy-data.json has all of it; my-data.csv lists your "
+            "exercises and questionnaires, one a line.\n",
+        )
+    return buffer.getvalue()

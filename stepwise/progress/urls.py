@@ -11,6 +11,7 @@ urlpatterns = [
     path("clients/<int:client_id>/summary/", views.client_summary, name="summary"),
     path("clients/<int:client_id>/progress/", views.client_progress_page, name="client_progress"),
     path("me/progress/", views.my_progress, name="my_progress"),
+    path("me/my-data.zip", export_views.my_data, name="my_data"),
     path("clients/<int:client_id>/export.csv", export_views.client_csv, name="export_csv"),
     path("clients/<int:client_id>/report/", export_views.client_report, name="report"),
     path("clients/<int:client_id>/fhir/", export_views.client_fhir, name="fhir"),
