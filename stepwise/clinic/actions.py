@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -66,8 +66,12 @@ def update_client(
     mobile: str,
     is_minor: bool,
     therapists: list[User] | None = None,
+    next_session_on: date | None = None,
+    next_session_note: str = "",
 ) -> Client:
     with transaction.atomic():
+        client.next_session_on = next_session_on
+        client.next_session_note = next_session_note
         client.display_name = display_name
         client.time_zone = time_zone
         client.email = email.lower()

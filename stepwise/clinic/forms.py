@@ -59,6 +59,17 @@ class ClientEditForm(ClientForm):
         help_text="Therapists of your practice who can see this client.",
         error_messages={"required": "Keep at least one therapist on the care team."},
     )
+    next_session_on = forms.DateField(
+        label="Next session (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    next_session_note = forms.CharField(
+        label="Note for the next session (optional)",
+        max_length=200,
+        required=False,
+        help_text="For you: shown on your dashboard, never to the client.",
+    )
 
     def __init__(self, *args: Any, practice_id: int, client: Client | None = None, **kwargs: Any):
         super().__init__(*args, practice_id=practice_id, client=client, **kwargs)

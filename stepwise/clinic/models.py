@@ -69,6 +69,9 @@ class Client(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     discharged_at = models.DateTimeField(null=True, blank=True)
+    # The therapist's own planning note for the next session (shown on their dashboard only).
+    next_session_on = models.DateField("next session", null=True, blank=True)
+    next_session_note = models.CharField("note for the next session", max_length=200, blank=True)
 
     objects = ClientQuerySet.as_manager()
 

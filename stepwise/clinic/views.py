@@ -113,6 +113,8 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         "time_zone": client.time_zone,
         "is_minor": client.is_minor,
         "therapists": list(client.therapists.all()),
+        "next_session_on": client.next_session_on,
+        "next_session_note": client.next_session_note,
     }
     form = ClientEditForm(
         request.POST or None, practice_id=client.practice_id, client=client, initial=initial

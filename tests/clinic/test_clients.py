@@ -188,3 +188,23 @@ def test_the_caseload_takes_the_same_number_of_queries_for_50_clients_as_for_5(
     large = _caseload_queries(world, alice_client)
     assert Client.objects.filter(therapists=world.alice).count() == 50
     assert large == small
+
+
+def test_a_note_for_the_next_session_shows_on_the_dashboard(
+    world: World, alice_client: HttpClient
+) -> None:
+    alice_client.post(
+        f"/clients/{world.carl_client.pk}/edit/",
+        {
+            "display_name": "Carl",
+            "time_zone": "Europe/London",
+            "therapists": [world.alice.pk],
+            "next_session_on": "2026-12-03",
+            "next_session_note": "Review the fear ladder",
+        },
+    )
+    world.carl_client.refresh_from_db()
+    assert world.carl_client.next_session_note == "Review the fear ladder"
+    html = alice_client.get("/dashboard/").content.decode()
+    assert "Review the fear ladder" in html
+    assert "Thu 3 Dec" in html
