@@ -222,12 +222,12 @@ def _dashboard_queries(browser: HttpClient) -> int:
     return len(captured)
 
 
-def test_the_dashboard_takes_the_same_number_of_queries_for_5_or_50_clients(
+def test_the_dashboard_takes_the_same_number_of_queries_for_10_or_150_clients(
     world: World, frozen: Any, alice_client: HttpClient
 ) -> None:
-    _caseload_with_history(world, 5)
+    _caseload_with_history(world, 10)
     small = _dashboard_queries(alice_client)
-    _caseload_with_history(world, 45)
+    _caseload_with_history(world, 140)
     large = _dashboard_queries(alice_client)
-    assert large == small, f"{small} queries for 5 clients, {large} for 50"
+    assert large == small, f"{small} queries for 10 clients, {large} for 150"
     assert small <= 25
