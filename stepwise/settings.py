@@ -125,6 +125,20 @@ try:
     if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
         _fail("VAPID_SUBJECT must start with mailto: or https://.")
 
+    # Reminders: the worker's retries, its health, and one gentle nudge after a missed day.
+    STEPWISE_OVERDUE_NUDGE = env.boolean("STEPWISE_OVERDUE_NUDGE", default=True)
+    STEPWISE_REMINDER_MAX_ATTEMPTS = env.integer(
+        "STEPWISE_REMINDER_MAX_ATTEMPTS", 6, minimum=1, maximum=20
+    )
+    STEPWISE_REMINDER_BACKOFF_SECONDS = env.integer(
+        "STEPWISE_REMINDER_BACKOFF_SECONDS", 60, minimum=1, maximum=86400
+    )
+    STEPWISE_WORKER_STALE_SECONDS = env.integer(
+        "STEPWISE_WORKER_STALE_SECONDS", 300, minimum=30, maximum=86400
+    )
+    STEPWISE_WORKER_EXPECTED = env.boolean("STEPWISE_WORKER_EXPECTED", default=PRODUCTION)
+    SMS_INBOUND_SECRET = env.string("SMS_INBOUND_SECRET")
+
     # Keys that encrypt secrets stored in the database (TOTP seeds): Fernet keys, newest first.
     STEPWISE_FIELD_KEYS = env.csv_list("STEPWISE_FIELD_KEYS")
     if not STEPWISE_FIELD_KEYS:

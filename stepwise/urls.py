@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("stepwise.homework.urls")),
     path("", include("stepwise.audit.urls")),
     path("", include("stepwise.homework.staff_urls")),
+    path("", include("stepwise.reminders.urls")),
     path("", include("stepwise.progress.urls")),
     path(f"{settings.ADMIN_URL_PATH}/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from stepwise.lib.roles import roles_for
+from stepwise.reminders.health import worker_health
 
 
 @login_not_required
@@ -22,14 +23,26 @@ def landing(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers, 503 otherwise. Says nothing about any client."""
+    """200 when the database answers and the reminder worker is alive, 503 otherwise.
+
+    The worker is reported once it has ever beaten (or STEPWISE_WORKER_EXPECTED says it should
+    run), so an install that does not use reminders is not "down". Says nothing about any client.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        worker = worker_health()
     except Exception:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    body: dict[str, object] = {"status": "ok", "database": "ok"}
+    if worker.reported:
+        body["reminder_worker"] = "ok" if worker.healthy else "stale"
+        body["reminder_worker_age_seconds"] = worker.age_seconds
+    if not worker.healthy:
+        body["status"] = "unavailable"
+        return JsonResponse(body, status=503)
+    return JsonResponse(body)
 
 
 @require_GET

@@ -173,6 +173,11 @@ def _alice_private_plan(w: World) -> Any:
     )
 
 
+def _carl_unsubscribe_token(w: World) -> dict[str, Any]:
+    from stepwise.reminders import actions as reminder_actions
+
+    prefs = reminder_actions.preferences_for(w.carl_client)
+    return {"token": reminder_actions.unsubscribe_token(prefs)}
 
 
 CARL = lambda w: {"client_id": w.carl_client.pk}  # noqa: E731
@@ -381,6 +386,18 @@ ROUTES: dict[str, Route] = {
     "library:home_exercise": Route(
         signed_in(404, carl=200), kwargs=CARL_EXERCISE, audited_denial=True
     ),
+    # Reminders: a client's own settings; push endpoints take JSON (form data is a 400).
+    "reminders:preferences": Route(signed_in(404, carl=200, dana=200), audited_denial=True),
+    "reminders:push_subscribe": Route(
+        signed_in(404, carl=400, dana=400), method="post", audited_denial=True
+    ),
+    "reminders:push_unsubscribe": Route(
+        signed_in(404, carl=400, dana=400), method="post", audited_denial=True
+    ),
+    # The emailed token is the credential; GET only shows a confirm button.
+    "reminders:unsubscribe": Route(everyone(200), kwargs=_carl_unsubscribe_token),
+    # The provider's webhook: off (404) until SMS_INBOUND_SECRET is set; then 403 without it.
+    "reminders:sms_inbound": Route(everyone(404), method="post"),
     "assessments:share_results": Route(
         care_team_only(302),
         method="post",

@@ -31,6 +31,7 @@ from stepwise.homework.models import (
 )
 from stepwise.homework.schedule import Schedule, expand_versions
 from stepwise.homework.schedule import ScheduleVersion as PureVersion
+from stepwise.homework.signals import occurrences_created
 from stepwise.library.models import ExerciseDefinition
 
 WINDOW_DAYS = 14  # occurrences exist this far ahead of the client's today
@@ -147,6 +148,12 @@ def materialise(assignments: Iterable[Assignment], until: date) -> int:
     with transaction.atomic():
         Occurrence.objects.bulk_create(rows, ignore_conflicts=True)
         Assignment.objects.filter(pk__in=[a.pk for a in due]).update(materialised_until=until)
+        occurrences_created.send(
+            Occurrence,
+            assignment_ids=[a.pk for a in due],
+            opens_from=min((r.opens for r in rows), default=until),
+            until=until,
+        )
     for assignment in due:
         assignment.materialised_until = until
     return len(rows)

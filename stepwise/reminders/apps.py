@@ -5,3 +5,6 @@ class RemindersConfig(AppConfig):
     name = "stepwise.reminders"
     label = "reminders"
     verbose_name = "Reminders"
+
+    def ready(self) -> None:
+        from stepwise.reminders import receivers  # noqa: F401  (connects the signal receivers)

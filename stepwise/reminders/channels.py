@@ -45,6 +45,7 @@ class Outgoing:
     sms: str
     link: str
     unsubscribe_url: str = ""
+    html: str = ""  # email only: the HTML alternative of `text`
     extra_headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -91,6 +92,8 @@ class EmailChannel:
             headers=headers,
             connection=self._connection,
         )
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
         message_id = f"<{message.key.replace(':', '.')}@stepwise.reminders>"
         email.extra_headers["Message-ID"] = message_id
         try:

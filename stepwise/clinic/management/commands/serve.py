@@ -1,4 +1,4 @@
-"""Run the web server and the task worker together; Ctrl-C stops both cleanly."""
+"""Run the web server, the task worker and the reminder worker together; Ctrl-C stops all."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from stepwise.clinic.management.commands.loaddemo import demo_logins_text
 
 
 class Command(BaseCommand):
-    help = "Start the development web server and the django-tasks database worker together."
+    help = (
+        "Start the development web server, the django-tasks database worker and the reminder "
+        "worker together."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000")
@@ -25,13 +28,14 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "manage.py", "runserver", options["addr"], "--noreload"],
             "worker": [python, "manage.py", "db_worker", "--no-reload"],
+            "reminders": [python, "manage.py", "send_reminders", "--loop"],
         }
         processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(
-            f"\nStepwise is running at http://{options['addr']}/ (web server and worker)."
+            f"\nStepwise is running at http://{options['addr']}/ (web server and workers)."
         )
         self.stdout.write(demo_logins_text())
-        self.stdout.write("Press Ctrl-C to stop both.\n")
+        self.stdout.write("Press Ctrl-C to stop them all.\n")
 
         stopping = False
 

@@ -1,0 +1,39 @@
+"""The client's reminder choices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+_TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class PreferencesForm(forms.Form):
+    email = forms.BooleanField(required=False, label="Email")
+    sms = forms.BooleanField(required=False, label="Text message (SMS)")
+    preferred_time = forms.TimeField(
+        required=False,
+        widget=_TIME,
+        label="Remind me at",
+        help_text="Your own local time. Leave empty to use the time your therapist set.",
+    )
+    quiet_start = forms.TimeField(required=False, widget=_TIME, label="Quiet from")
+    quiet_end = forms.TimeField(required=False, widget=_TIME, label="Quiet until")
+    paused = forms.BooleanField(required=False, label="Pause all reminders")
+
+    def __init__(self, *args: Any, sms_possible: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not sms_possible:
+            self.fields["sms"].disabled = True
+            self.fields[
+                "sms"
+            ].help_text = "Needs a mobile number on your record: ask your therapist to add it."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("quiet_start") is None) != (data.get("quiet_end") is None):
+            raise forms.ValidationError(
+                "Give both a start and an end for quiet hours, or leave both empty."
+            )
+        return data

@@ -1,0 +1,146 @@
+"""Reminders: what to send to whom and when (`Reminder`), what the client chose
+(`ReminderPreferences`, `PushSubscription`), and the worker's heartbeat.
+
+A `Reminder` is both the queue and the delivery log. Its unique `key` (occurrence or feedback,
+channel, kind) means a reminder can be created only once; the state machine (pending → sending
+with a lease → sent / failed / skipped) with compare-and-set updates means it is sent once.
+Nothing here holds message content: the words are composed at send time from the display name.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from stepwise.clinic.models import Client
+from stepwise.homework.models import Feedback, Occurrence
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message (SMS)"
+    PUSH = "push", "Notification on this device"
+
+
+class Kind(models.TextChoices):
+    DUE = "due", "Homework due"
+    OVERDUE = "overdue", "Gentle nudge after the due day"
+    FEEDBACK = "feedback", "Feedback arrived"
+
+
+class State(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Not sent"
+
+
+class Reminder(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reminders")
+    # An occurrence dropped by a schedule edit or a pause leaves its log rows behind (SET_NULL);
+    # the worker skips a pending one without an occurrence.
+    occurrence = models.ForeignKey(
+        Occurrence, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+    )
+    feedback = models.ForeignKey(
+        Feedback, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    key = models.CharField(max_length=80, unique=True)  # "occ:<id>:<channel>:<kind>"
+    send_at = models.DateTimeField()  # UTC
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=40, blank=True)  # which claim holds the row
+    provider_id = models.CharField(max_length=200, blank=True)
+    last_error = models.CharField(max_length=80, blank=True)  # a class of error, never content
+    skip_reason = models.CharField(max_length=24, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["send_at", "id"]
+        indexes = [
+            # The sweep reads only these small partial indexes, however many rows were sent.
+            models.Index(
+                fields=["send_at"], condition=Q(state="pending"), name="reminder_due_sweep"
+            ),
+            models.Index(
+                fields=["lease_until"], condition=Q(state="sending"), name="reminder_lease_expiry"
+            ),
+            models.Index(fields=["client", "-send_at"], name="reminder_client_log"),
+            models.Index(fields=["client"], condition=Q(state="failed"), name="reminder_failures"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.key} ({self.state})"
+
+
+class ReminderPreferences(models.Model):
+    """What the client chose. Consent is recorded per channel with the time it was given.
+
+    Email is on by default (the client gave the practice their address, and every email carries a
+    one-click unsubscribe); SMS and push stay off until the client turns them on here.
+    """
+
+    client = models.OneToOneField(
+        Client, on_delete=models.CASCADE, related_name="reminder_preferences"
+    )
+    email_enabled = models.BooleanField(default=True)
+    email_consent_at = models.DateTimeField(null=True, blank=True)  # null: on by default
+    sms_enabled = models.BooleanField(default=False)
+    sms_consent_at = models.DateTimeField(null=True, blank=True)
+    push_enabled = models.BooleanField(default=False)
+    push_consent_at = models.DateTimeField(null=True, blank=True)
+    # Overrides each assignment's reminder time when set (the client's own local time).
+    preferred_time = models.TimeField(null=True, blank=True)
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+    paused = models.BooleanField(default=False)
+    # The unsubscribe link is an HMAC of (client, salt) under SECRET_KEY; only its SHA-256 is
+    # stored, so a copy of the database alone cannot unsubscribe anyone. A new salt revokes it.
+    unsubscribe_salt = models.CharField(max_length=32)
+    unsubscribe_token_hash = models.CharField(max_length=64, unique=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "reminder preferences"
+
+    def __str__(self) -> str:
+        return f"Reminder preferences of client {self.client_id}"
+
+    def channel_enabled(self, channel: str) -> bool:
+        return bool(getattr(self, f"{channel}_enabled"))
+
+
+class PushSubscription(models.Model):
+    """A browser's push subscription (endpoint and keys), made by the client on a device."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.pk} of client {self.client_id}"
+
+    def as_info(self) -> dict[str, object]:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per worker process, touched every loop; /healthz reads the newest."""
+
+    worker_id = models.CharField(max_length=80, unique=True)
+    beat_at = models.DateTimeField()
+    started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,45 @@
+"""Reminders follow homework and clients through signals, inside the sender's transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from stepwise.clinic.models import Client
+from stepwise.homework.models import Assignment, Feedback
+from stepwise.homework.signals import occurrences_created
+from stepwise.reminders import actions
+from stepwise.reminders.models import Reminder, State
+
+
+@receiver(occurrences_created, dispatch_uid="reminders.occurrences_created")
+def occurrences_made(
+    sender: Any, *, assignment_ids: list[int], opens_from: date, until: date, **kwargs: Any
+) -> None:
+    actions.create_for_occurrences(assignment_ids, opens_from, until)
+
+
+@receiver(post_save, sender=Feedback, dispatch_uid="reminders.feedback_saved")
+def feedback_saved(sender: Any, instance: Feedback, created: bool, **kwargs: Any) -> None:
+    if created:
+        actions.create_for_feedback(instance)
+
+
+@receiver(post_save, sender=Client, dispatch_uid="reminders.client_saved")
+def client_saved(sender: Any, instance: Client, created: bool, **kwargs: Any) -> None:
+    """A client who moved time zone gets their pending reminders at the new local time."""
+    fields = kwargs.get("update_fields")
+    if created or (fields is not None and "time_zone" not in fields):
+        return
+    if Reminder.objects.filter(client=instance, state=State.PENDING).exists():
+        actions.reschedule_pending(instance)
+
+
+@receiver(post_save, sender=Assignment, dispatch_uid="reminders.assignment_saved")
+def assignment_saved(sender: Any, instance: Assignment, created: bool, **kwargs: Any) -> None:
+    fields = kwargs.get("update_fields")
+    if not created and (fields is None or "reminder_time" in fields):
+        actions.reschedule_pending(instance.client)

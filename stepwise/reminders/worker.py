@@ -1,0 +1,438 @@
+"""The reminder worker: small idempotent steps, safe with several workers and after a crash.
+
+1. `requeue_expired_leases`: rows left in `sending` by a worker that died go back to pending.
+2. `claim`: take a small batch of due rows (PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` in a
+   transaction; SQLite: the project's IMMEDIATE transactions serialise claims), mark them
+   `sending` with a lease and a claim token, all in one transaction.
+3. `deliver`: per channel one session (one SMTP connection per batch); for each row check it
+   is still wanted, send, and record the outcome with a compare-and-set on the claim token, so a
+   worker whose lease was taken over cannot overwrite the newer outcome.
+4. A stop request (SIGTERM) is honoured between two sends: the rest of the batch is released
+   unsent and nothing new is claimed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+
+from django.db import close_old_connections, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from stepwise.homework.models import AssignmentStatus
+from stepwise.reminders import actions, conf, outgoing, policy
+from stepwise.reminders.channels import (
+    DeliveryError,
+    Outgoing,
+    PermanentFailure,
+    TemporaryFailure,
+    channel_for,
+)
+from stepwise.reminders.models import (
+    Channel,
+    Kind,
+    PushSubscription,
+    Reminder,
+    ReminderPreferences,
+    State,
+    WorkerHeartbeat,
+)
+
+log = logging.getLogger(__name__)
+
+# A row planned this far in the future is put back rather than sent early.
+EARLY_GRACE = timedelta(seconds=60)
+# Stop sending a claimed batch this long before its lease runs out (at most a fifth of it).
+LEASE_MARGIN = timedelta(seconds=15)
+
+
+@dataclass
+class Tally:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    deferred: int = 0
+    released: int = 0
+    requeued: int = 0
+
+    def add(self, other: Tally) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def __str__(self) -> str:
+        return ", ".join(f"{f.name} {getattr(self, f.name)}" for f in fields(self))
+
+
+# --- step 1 and 2: leases and claims --------------------------------------------------------
+
+
+def requeue_expired_leases(now: datetime) -> int:
+    """A worker that died mid-batch leaves rows in `sending`; after the lease they go back."""
+    return Reminder.objects.filter(state=State.SENDING, lease_until__lt=now).update(
+        state=State.PENDING, lease_until=None, lease_token=""
+    )
+
+
+@dataclass(frozen=True)
+class Claim:
+    token: str
+    lease_until: datetime
+    reminders: list[Reminder]
+    margin: timedelta = LEASE_MARGIN
+
+
+def claim(worker_id: str, size: int, lease: timedelta, now: datetime) -> Claim:
+    token = f"{worker_id}:{uuid.uuid4().hex[:12]}"[-40:]
+    lease_until = now + lease
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.filter(state=State.PENDING, send_at__lte=now)
+            .order_by("send_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:size]
+        )
+        if ids:
+            Reminder.objects.filter(pk__in=ids, state=State.PENDING).update(
+                state=State.SENDING,
+                lease_until=lease_until,
+                lease_token=token,
+                attempts=F("attempts") + 1,
+            )
+    reminders = list(
+        Reminder.objects.filter(pk__in=ids, state=State.SENDING, lease_token=token)
+        .select_related(
+            "client__user",
+            "client__reminder_preferences",
+            "occurrence__assignment",
+            "occurrence__completion",
+        )
+        .order_by("send_at", "pk")
+    )
+    return Claim(token, lease_until, reminders, min(LEASE_MARGIN, lease / 5))
+
+
+# --- step 3: deciding and recording ---------------------------------------------------------
+
+
+def skip_reason(reminder: Reminder, prefs: ReminderPreferences, now: datetime) -> str:
+    """Why this reminder should not go out any more; "" when it should."""
+    client = reminder.client
+    occurrence = reminder.occurrence
+    if reminder.kind in (Kind.DUE, Kind.OVERDUE):
+        if occurrence is None:
+            return "dropped"
+        if hasattr(occurrence, "completion"):
+            return "completed"
+        status = occurrence.assignment.status
+        if status != AssignmentStatus.ACTIVE:
+            return f"assignment_{status}"
+    elif reminder.feedback_id is None:
+        return "dropped"
+    if client.discharged_at is not None:
+        return "discharged"
+    if prefs.paused:
+        return "paused"
+    if not prefs.channel_enabled(reminder.channel):
+        return "channel_off"
+    if reminder.kind == Kind.OVERDUE and not conf.overdue_nudge():
+        return "nudge_off"
+    if client.user_id is None:
+        return "no_account"
+    if reminder.kind == Kind.DUE and occurrence is not None:
+        if policy.due_day_over(now, occurrence.due, client.time_zone):
+            return "expired"
+    elif now - actions.planned_send_at(reminder, prefs) > policy.LATE_LIMIT[reminder.kind]:
+        return "expired"
+    return ""
+
+
+class Recorder:
+    """Outcome writes, each a compare-and-set on the claim token (0 rows: the lease was lost)."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.tally = Tally()
+
+    def _update(self, reminder: Reminder, **values: object) -> None:
+        changed = Reminder.objects.filter(
+            pk=reminder.pk, state=State.SENDING, lease_token=self.token
+        ).update(**values)
+        if not changed:
+            log.warning("Reminder %s: lease lost before its outcome was recorded", reminder.pk)
+
+    def sent(self, reminder: Reminder, provider_id: str) -> None:
+        self._update(
+            reminder,
+            state=State.SENT,
+            sent_at=timezone.now(),
+            provider_id=provider_id[:200],
+            last_error="",
+            lease_until=None,
+        )
+        self.tally.sent += 1
+
+    def skipped(self, reminder: Reminder, reason: str) -> None:
+        self._update(reminder, state=State.SKIPPED, skip_reason=reason, lease_until=None)
+        self.tally.skipped += 1
+
+    def failed(self, reminder: Reminder, error: Exception) -> None:
+        self._update(reminder, state=State.FAILED, last_error=_error_class(error), lease_until=None)
+        self.tally.failed += 1
+        log.warning("Reminder %s failed for good: %s", reminder.pk, _error_class(error))
+
+    def retry_later(self, reminder: Reminder, error: Exception) -> None:
+        attempts = reminder.attempts
+        if attempts >= conf.max_attempts():
+            self.failed(reminder, error)
+            return
+        self._update(
+            reminder,
+            state=State.PENDING,
+            send_at=timezone.now() + policy.backoff(attempts, conf.backoff_base()),
+            last_error=_error_class(error),
+            lease_until=None,
+            lease_token="",
+        )
+        self.tally.retried += 1
+        log.info("Reminder %s: attempt %d failed (%s)", reminder.pk, attempts, _error_class(error))
+
+    def put_back(self, reminder: Reminder, send_at: datetime | None = None) -> None:
+        """Unsent and not counted as an attempt: deferred (quiet hours) or released (stop)."""
+        values: dict[str, object] = {
+            "state": State.PENDING,
+            "attempts": F("attempts") - 1,
+            "lease_until": None,
+            "lease_token": "",
+        }
+        if send_at is not None:
+            values["send_at"] = send_at
+            self.tally.deferred += 1
+        else:
+            self.tally.released += 1
+        self._update(reminder, **values)
+
+
+def _error_class(error: Exception) -> str:
+    """The class of an error for the log column: its type and, for a delivery error, the
+    channel's short description (which never contains message content)."""
+    if isinstance(error, DeliveryError):
+        return f"{type(error).__name__}: {error}"[:80]
+    return type(error).__name__[:80]
+
+
+# --- step 3: sending -------------------------------------------------------------------------
+
+
+def _preferences(reminder: Reminder) -> ReminderPreferences:
+    try:
+        prefs: ReminderPreferences = reminder.client.reminder_preferences  # type: ignore[attr-defined]
+    except ReminderPreferences.DoesNotExist:
+        prefs = actions.preferences_for(reminder.client)
+    return prefs
+
+
+def _send_one(
+    channel_send: Callable[[Outgoing], str],
+    reminder: Reminder,
+    recorder: Recorder,
+    prefs: ReminderPreferences,
+) -> None:
+    """Send to every address of the row (push: each device); one outcome for the row."""
+    targets = outgoing.addresses(reminder)
+    if not targets:
+        recorder.skipped(reminder, "no_address")
+        return
+    provider_ids: list[str] = []
+    temporary: Exception | None = None
+    permanent: Exception | None = None
+    for to in targets:
+        try:
+            provider_ids.append(channel_send(outgoing.build(reminder, prefs, to)))
+        except PermanentFailure as exc:
+            permanent = exc
+            if reminder.channel == Channel.PUSH:  # that device unsubscribed or went away
+                PushSubscription.objects.filter(endpoint=_endpoint(to)).delete()
+        except TemporaryFailure as exc:
+            temporary = exc
+        except Exception as exc:  # a bug or an unexpected library error: retry, and say so
+            log.exception("Reminder %s: unexpected error while sending", reminder.pk)
+            temporary = exc
+    if provider_ids:
+        recorder.sent(reminder, ",".join(provider_ids))
+    elif temporary is not None:
+        recorder.retry_later(reminder, temporary)
+    else:
+        assert permanent is not None
+        recorder.failed(reminder, permanent)
+
+
+def _endpoint(subscription_json: str) -> str:
+    return str(json.loads(subscription_json).get("endpoint", ""))
+
+
+def _still_wanted(
+    reminders: list[Reminder], recorder: Recorder, now: datetime
+) -> list[tuple[Reminder, ReminderPreferences]]:
+    """Skip what is no longer relevant, put back what is early; the rest is to be sent."""
+    wanted = []
+    for reminder in reminders:
+        prefs = _preferences(reminder)
+        reason = skip_reason(reminder, prefs, now)
+        if reason:
+            recorder.skipped(reminder, reason)
+            continue
+        planned = actions.planned_send_at(reminder, prefs)
+        if planned > now + EARLY_GRACE:  # quiet hours or a later time chosen since the claim
+            recorder.put_back(reminder, send_at=planned)
+            continue
+        wanted.append((reminder, prefs))
+    return wanted
+
+
+def deliver(
+    batch: Claim, keep_going: Callable[[], bool], clock: Callable[[], datetime] = timezone.now
+) -> Tally:
+    recorder = Recorder(batch.token)
+    by_channel: dict[str, list[Reminder]] = defaultdict(list)
+    for reminder in batch.reminders:
+        by_channel[reminder.channel].append(reminder)
+    for channel_name, reminders in by_channel.items():
+        waiting = _still_wanted(reminders, recorder, clock())
+        if not waiting:
+            continue
+        channel = channel_for(channel_name)
+        try:
+            with channel.session():  # email: one SMTP connection for the batch
+                while waiting:
+                    if not keep_going() or clock() > batch.lease_until - batch.margin:
+                        break
+                    reminder, prefs = waiting.pop(0)
+                    _send_one(channel.send, reminder, recorder, prefs)
+        except TemporaryFailure as exc:  # the session itself failed (SMTP server unreachable)
+            for reminder, _ in waiting:
+                recorder.retry_later(reminder, exc)
+            waiting = []
+        for reminder, _ in waiting:  # stopped or out of lease time: not sent, not counted
+            recorder.put_back(reminder)
+    return recorder.tally
+
+
+# --- the loop --------------------------------------------------------------------------------
+
+
+def beat(worker_id: str, started_at: datetime) -> None:
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id, defaults={"beat_at": now, "started_at": started_at}
+    )
+
+
+def extend_rolling_windows(now: datetime, limit: int = 200) -> int:
+    """Keep two weeks of occurrences (and so reminders) ahead of every active assignment, also
+    for clients who do not open the app (the ones reminders matter most for)."""
+    from stepwise.homework import assigning
+    from stepwise.homework.models import Assignment
+    from stepwise.lib.tz import local_today
+
+    window = timedelta(days=assigning.WINDOW_DAYS)
+    behind = (
+        Assignment.objects.filter(
+            status=AssignmentStatus.ACTIVE,
+            client__discharged_at__isnull=True,
+            materialised_until__lt=now.date() + window - timedelta(days=1),
+        )
+        .select_related("client")
+        .order_by("materialised_until", "pk")[:limit]
+    )
+    created = 0
+    for assignment in behind:
+        created += assigning.materialise(
+            [assignment], local_today(assignment.client.time_zone, now) + window
+        )
+    return created
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:80]
+
+
+class Worker:
+    def __init__(
+        self,
+        *,
+        batch_size: int = 50,
+        lease: timedelta = timedelta(minutes=5),
+        interval: float = 5.0,
+        worker_id: str | None = None,
+    ) -> None:
+        self.batch_size = batch_size
+        self.lease = lease
+        self.interval = interval
+        self.worker_id = worker_id or default_worker_id()
+        self.started_at = timezone.now()
+        self.running = True
+        self._wake = threading.Event()
+        self._windows_checked = 0.0
+
+    def stop(self, *args: object) -> None:
+        """Finish the current send, claim nothing new (safe to call from a signal handler)."""
+        self.running = False
+        self._wake.set()
+
+    def sweep(self) -> Tally:
+        """Send everything due now, batch after batch, until nothing is due or asked to stop."""
+        total = Tally()
+        total.requeued = requeue_expired_leases(timezone.now())
+        last_beat = time.monotonic()
+        while self.running:
+            if time.monotonic() - last_beat > 30:  # a long sweep still shows the worker alive
+                beat(self.worker_id, self.started_at)
+                last_beat = time.monotonic()
+            batch = claim(self.worker_id, self.batch_size, self.lease, timezone.now())
+            if not batch.reminders:
+                break
+            total.claimed += len(batch.reminders)
+            outcome = deliver(batch, lambda: self.running)
+            total.add(outcome)
+            if outcome.released == len(batch.reminders):  # no progress (a tiny lease): pause
+                break
+        return total
+
+    def maintain(self, force: bool = False) -> None:
+        if force or time.monotonic() - self._windows_checked > 600:
+            self._windows_checked = time.monotonic()
+            extend_rolling_windows(timezone.now())
+
+    def run_once(self) -> Tally:
+        beat(self.worker_id, self.started_at)
+        self.maintain(force=True)
+        return self.sweep()
+
+    def run_forever(self) -> None:
+        WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - timedelta(days=7)).delete()
+        while self.running:
+            close_old_connections()
+            try:
+                beat(self.worker_id, self.started_at)
+                self.maintain()
+                tally = self.sweep()
+            except Exception:  # the database went away for a moment: say so, wait, go on
+                log.exception("Reminder sweep failed; trying again shortly")
+                tally = Tally()
+            if tally.claimed:
+                log.info("Reminders: %s", tally)
+            if self.running and not tally.claimed:
+                self._wake.wait(self.interval)
+        log.info("Reminder worker %s stopped", self.worker_id)
