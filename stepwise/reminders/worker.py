@@ -237,7 +237,7 @@ def _error_class(error: Exception) -> str:
 
 def _preferences(reminder: Reminder) -> ReminderPreferences:
     try:
-        prefs: ReminderPreferences = reminder.client.reminder_preferences  # type: ignore[attr-defined]
+        prefs: ReminderPreferences = reminder.client.reminder_preferences
     except ReminderPreferences.DoesNotExist:
         prefs = actions.preferences_for(reminder.client)
     return prefs
