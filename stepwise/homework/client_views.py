@@ -241,7 +241,8 @@ def save_draft(request: HttpRequest, assignment_id: int, slot: str) -> HttpRespo
         raise Http404("Not found.")
     if slot != "extra" and not assignment.occurrences.filter(pk=int(slot)).exists():
         raise Http404("Not found.")
-    if len(request.body) > MAX_DRAFT_BYTES:
+    # The size the browser declared: the body itself may already be read as form data.
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_DRAFT_BYTES:
         return HttpResponse("This draft is too large to keep.", status=413)
     data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
     Draft.objects.update_or_create(

@@ -395,3 +395,21 @@ def test_from_the_library_a_therapist_picks_a_client_and_the_exercise_is_presele
     assert link in page.replace("&amp;", "&")
     form = alice_client.get(link).content.decode()
     assert f'<option value="exercise:{exercise.pk}" selected>' in form
+
+
+def test_a_draft_sent_as_multipart_form_data_is_kept(world: World, login_as: Any) -> None:
+    from stepwise.homework.models import Draft
+
+    assignment = give(world)
+    carl = HttpClient(enforce_csrf_checks=True)
+    carl.force_login(world.carl, backend="django.contrib.auth.backends.ModelBackend")
+    carl.get("/me/")  # sets the CSRF cookie, as the page does
+    token = carl.cookies["csrftoken"].value
+    # The browser's autosave sends FormData (multipart); the CSRF check reads it first.
+    response = carl.post(
+        f"/me/draft/{assignment.pk}/extra/",
+        {"step-went_well": "A walk"},
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 204
+    assert Draft.objects.get().data["step-went_well"] == ["A walk"]
