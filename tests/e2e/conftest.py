@@ -141,7 +141,9 @@ def new_context(browser: Any, live_server: Any) -> Iterator[Any]:
 
     def make(**options: Any) -> Any:
         context = browser.new_context(base_url=live_server.url, **options)
-        context.set_default_timeout(15_000)
+        # Generous: CI machines are small and may be busy; a real hang still fails.
+        context.set_default_timeout(30_000)
+        context.set_default_navigation_timeout(45_000)
         contexts.append((context, attach_checks(context)))
         return context
 
