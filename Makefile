@@ -42,3 +42,4 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy stepwise
+	$(BIN)/bandit -c pyproject.toml -r stepwise -ll

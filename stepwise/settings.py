@@ -112,6 +112,10 @@ try:
     # Reminders: SMS through a Twilio-compatible HTTP API (or the console in development).
     SMS_BACKEND = env.choice("SMS_BACKEND", ("console", "http"), "console")
     SMS_API_URL = env.string("SMS_API_URL", "https://api.twilio.com")
+    if not SMS_API_URL.startswith(("https://", "http://")):
+        _fail("SMS_API_URL must start with https:// (or http:// for a local test server).")
+    if PRODUCTION and SMS_BACKEND == "http" and not SMS_API_URL.startswith("https://"):
+        _fail("SMS_API_URL must be an https:// address in production.")
     SMS_ACCOUNT_SID = env.string("SMS_ACCOUNT_SID")
     SMS_AUTH_TOKEN = env.string("SMS_AUTH_TOKEN")
     SMS_FROM = env.string("SMS_FROM")
@@ -168,6 +172,13 @@ try:
     MAGIC_LINK_MINUTES = env.integer("STEPWISE_MAGIC_LINK_MINUTES", 15, minimum=1, maximum=1440)
     ADMIN_URL_PATH = env.string("STEPWISE_ADMIN_PATH", "admin").strip("/")
     LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
+    # Proxies in front of Stepwise that append to X-Forwarded-For: production runs behind one TLS
+    # proxy (nginx), so login throttling and the access log read the client's address there.
+    STEPWISE_TRUSTED_PROXIES = env.integer(
+        "STEPWISE_TRUSTED_PROXIES", 1 if PRODUCTION else 0, minimum=0, maximum=5
+    )
+    # Discharged client records are purged (`manage.py purge_expired`) after this many years.
+    STEPWISE_RETENTION_YEARS = env.integer("STEPWISE_RETENTION_YEARS", 7, minimum=1, maximum=100)
     # Largest audio or video file a therapist may upload to the library, in megabytes.
     STEPWISE_MAX_UPLOAD_MB = env.integer("STEPWISE_MAX_UPLOAD_MB", 200, minimum=1, maximum=10_000)
 except SettingError as exc:
@@ -292,7 +303,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Stepwise: "
 ACCOUNT_ADAPTER = "stepwise.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "stepwise.accounts.forms.TherapistSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "stepwise.accounts.forms.TherapistSignupForm",
+    "login": "stepwise.accounts.forms.LoginForm",  # adds a client's "keep me signed in"
+}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -303,6 +317,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "magic_link": "20/m/ip,3/10m/key",
 }
+ALLAUTH_TRUSTED_PROXY_COUNT = STEPWISE_TRUSTED_PROXIES
 MFA_ADAPTER = "stepwise.accounts.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False

@@ -180,6 +180,12 @@ def _carl_unsubscribe_token(w: World) -> dict[str, Any]:
     return {"token": reminder_actions.unsubscribe_token(prefs)}
 
 
+def _carl_calendar_token(w: World) -> dict[str, Any]:
+    from stepwise.reminders import actions as reminder_actions
+
+    return {"token": reminder_actions.create_calendar_feed(w.carl_client)}
+
+
 CARL = lambda w: {"client_id": w.carl_client.pk}  # noqa: E731
 MIA = lambda w: {"client_id": w.mia_client.pk}  # noqa: E731
 
@@ -232,6 +238,10 @@ ROUTES: dict[str, Route] = {
     "accounts:settings": Route(signed_in(200)),
     "accounts:sign_out_everywhere": Route(signed_in(302), method="post"),
     "accounts:keepalive": Route(signed_in(204), method="post"),
+    # A client's "keep me signed in": choosing the PIN (staff get 404); the PIN page sends an
+    # unlocked session on to where it was going.
+    "accounts:keep_signed_in": Route(signed_in(404, carl=200, dana=200, gina=200)),
+    "accounts:unlock": Route(signed_in(302)),
     "accounts:magic_link_request": Route(everyone(200)),
     "accounts:magic_link_confirm": Route(everyone(410), kwargs=lambda w: {"token": "unknown"}),
     "clinic:caseload": Route(therapists_only(200)),
@@ -257,6 +267,12 @@ ROUTES: dict[str, Route] = {
         method="post",
         kwargs=lambda w: {"membership_id": Membership.objects.get(user=w.alice).pk},
         data=lambda w: {"role": "admin"},
+    ),
+    # Only an admin removes a colleague; Olga is an admin of another practice: 404.
+    "clinic:member_remove": Route(
+        signed_in(404, ada=302),
+        method="post",
+        kwargs=lambda w: {"membership_id": Membership.objects.get(user=w.alice).pk},
     ),
     "homework:client_home": Route(signed_in(404, carl=200, dana=200, gina=200)),
     "homework:assign": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
@@ -398,6 +414,17 @@ ROUTES: dict[str, Route] = {
     "reminders:unsubscribe": Route(everyone(200), kwargs=_carl_unsubscribe_token),
     # The provider's webhook: off (404) until SMS_INBOUND_SECRET is set; then 403 without it.
     "reminders:sms_inbound": Route(everyone(404), method="post"),
+    # The client's own calendar link: make a new one / turn it off (POST, then back to the page).
+    "reminders:calendar_manage": Route(
+        signed_in(404, carl=302, dana=302), method="post", audited_denial=True
+    ),
+    # The feed itself: calendar apps cannot sign in, so the token is the credential.
+    "reminders:calendar_feed": Route(everyone(200), kwargs=_carl_calendar_token),
+    # A caregiver's own email choice; a therapist's own daily digest. No client data on either.
+    "reminders:caregiver_preferences": Route(signed_in(404, gina=200)),
+    "reminders:digest": Route(therapists_only(200)),
+    # The web app manifest: public, fetched by browsers without cookies.
+    "reminders:manifest": Route(everyone(200)),
     "assessments:share_results": Route(
         care_team_only(302),
         method="post",
@@ -490,6 +517,11 @@ def test_route_answers_each_persona_as_expected(
             Client.objects.filter(pk=world.carl_client.pk).update(discharged_at=None)
         if name == "clinic:member_role":
             Membership.objects.filter(user=world.alice).update(role="therapist")
+        removed = not Membership.objects.filter(user=world.alice).exists()
+        if name == "clinic:member_remove" and removed:
+            Membership.objects.create(practice=world.practice, user=world.alice, role="therapist")
+            for treated in (world.carl_client, world.dana_client, world.mia_client):
+                treated.therapists.set([world.alice])
         if name == "clinic:member_invite":
             Invitation.objects.filter(email="new.colleague@example.com").update(
                 revoked_at=timezone.now()

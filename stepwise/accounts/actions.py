@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from stepwise.accounts.models import MagicLink, User, hash_token, new_token
+from stepwise.accounts.models import MagicLink, RememberedDevice, User, hash_token, new_token
 
 
 def create_invited_user(
@@ -61,6 +61,7 @@ def consume_magic_link(token: str) -> User | None:
 def sign_out_everywhere(user: User) -> None:
     """Invalidate every session of this user at once (their auth hash changes)."""
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    RememberedDevice.objects.filter(user=user).delete()  # and forget every kept device
     user.refresh_from_db(fields=["session_generation"])
 
 
@@ -75,3 +76,5 @@ def set_active(user: User, active: bool) -> None:
     User.objects.filter(pk=user.pk).update(
         is_active=active, session_generation=F("session_generation") + 1
     )
+    if not active:
+        RememberedDevice.objects.filter(user=user).delete()

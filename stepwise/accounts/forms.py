@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib.auth import password_validation
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
+from stepwise.accounts import device
 from stepwise.accounts.models import User
 from stepwise.lib.forms import TimeZoneField
 
@@ -104,3 +108,77 @@ class AccountSettingsForm(forms.ModelForm[User]):
 
 class MagicLinkRequestForm(forms.Form):
     email = forms.EmailField(label="Email address", max_length=254)
+
+
+KEEP_SIGNED_IN_LABEL = "Keep me signed in on this device for 30 days"
+KEEP_SIGNED_IN_HELP = (
+    "For clients and parents on their own phone. You will choose a PIN, asked again after "
+    "15 minutes without use. Staff are always signed out after 30 idle minutes."
+)
+
+
+def keep_signed_in_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=KEEP_SIGNED_IN_LABEL, required=False, help_text=KEEP_SIGNED_IN_HELP
+    )
+
+
+def pin_setup_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
+    """After a sign-in that asked to be kept: choose the PIN, then go where they were going."""
+    query = urlencode({"next": next_url})
+    return HttpResponseRedirect(f"{reverse('accounts:keep_signed_in')}?{query}")
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's password sign-in plus "keep me signed in on this device" (clients only)."""
+
+    keep_signed_in = keep_signed_in_field()
+
+    def login(self, request: HttpRequest, redirect_url: str | None = None) -> HttpResponse:
+        response: HttpResponse = super().login(request, redirect_url)
+        wanted = self.cleaned_data.get("keep_signed_in")
+        # Staff are not signed in yet here (their second factor comes next) and may not anyway.
+        if wanted and device.may_keep_signed_in(request.user) and response.status_code == 302:
+            return pin_setup_redirect(request, response["Location"])
+        return response
+
+
+def _pin_field(label: str, autocomplete: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        min_length=4,
+        max_length=6,
+        strip=True,
+        widget=forms.PasswordInput(
+            attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": autocomplete}
+        ),
+    )
+
+
+class PinSetupForm(forms.Form):
+    pin = _pin_field("Choose a PIN (4 to 6 digits)", "new-password")
+    pin_again = _pin_field("Type the PIN again", "new-password")
+
+    def clean_pin(self) -> str:
+        pin: str = self.cleaned_data["pin"]
+        if not device.PIN_PATTERN.fullmatch(pin):
+            raise forms.ValidationError("Use 4 to 6 digits, nothing else.", code="digits")
+        if device.weak_pin(pin):
+            raise forms.ValidationError(
+                "Choose a PIN that is harder to guess than 1234 or 0000.", code="weak"
+            )
+        return pin
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("pin") and cleaned.get("pin") != cleaned.get("pin_again"):
+            self.add_error("pin_again", "The two PINs are not the same.")
+        return cleaned
+
+
+class PinUnlockForm(forms.Form):
+    pin = _pin_field("Your PIN", "current-password")
+
+
+class MagicLinkConfirmForm(forms.Form):
+    keep_signed_in = keep_signed_in_field()

@@ -97,3 +97,27 @@ class MagicLink(models.Model):
     @classmethod
     def lifetime(cls) -> timedelta:
         return timedelta(minutes=settings.MAGIC_LINK_MINUTES)
+
+
+class RememberedDevice(models.Model):
+    """A client's "keep me signed in on this device": the PIN that unlocks it, hashed.
+
+    The session names the row; the row holds the PIN hash (Django's password hasher), when the
+    device stops being remembered, and the wrong PINs typed since the last unlock (counted with
+    an atomic update, so parallel guesses cannot share one attempt).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remembered_devices"
+    )
+    pin_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    last_unlocked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Remembered device {self.pk} of user {self.user_id}"

@@ -4,6 +4,10 @@ Every request by a signed-in person checks two clocks kept in the session: the l
 (idle timeout, default 30 minutes) and the sign-in time (absolute lifetime, default 12 hours).
 Background requests (polling, marked with the ``X-Stepwise-Background`` header) are checked but
 do not count as activity, so an open tab alone never keeps a session alive.
+
+A client who chose "keep me signed in on this device" (`device.py`) has other clocks: the session
+lives up to 30 days, and after 15 idle minutes it locks and asks for their PIN instead of
+signing them out. Staff never have such a session: the middleware drops one it finds.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from stepwise.accounts import device
+
 STARTED = "_stepwise_started"
 SEEN = "_stepwise_seen"
 BACKGROUND_HEADER = "HTTP_X_STEPWISE_BACKGROUND"
@@ -32,6 +38,9 @@ def start_the_clocks(sender: Any, request: HttpRequest | None, **kwargs: Any) ->
         now = time.time()
         request.session[STARTED] = now
         request.session[SEEN] = now
+        # A new sign-in starts with the ordinary limits; "keep me signed in" is chosen again.
+        if device.is_remembered(request.session):
+            device.forget(request)
 
 
 def idle_limit_seconds() -> int:
@@ -39,9 +48,14 @@ def idle_limit_seconds() -> int:
 
 
 def expired(session: Any, now: float) -> str | None:
-    """Why this session has ended ("idle" or "lifetime"), or None while it is alive."""
+    """Why this session has ended ("idle" or "lifetime"), or None while it is alive.
+
+    A remembered device's session is never "idle": it locks instead (see `needs_pin`).
+    """
     started = session.get(STARTED)
     seen = session.get(SEEN)
+    if device.is_remembered(session):
+        return "lifetime" if now > float(session[device.KEEP_UNTIL]) else None
     if started is None or seen is None:
         return None
     if now - float(started) > settings.STEPWISE_SESSION_HOURS * 3600:
@@ -51,6 +65,20 @@ def expired(session: Any, now: float) -> str | None:
     return None
 
 
+def needs_pin(session: Any, now: float) -> bool:
+    """A remembered device that is locked, or has been idle for 15 minutes."""
+    if not device.is_remembered(session):
+        return False
+    if device.is_locked(session):
+        return True
+    seen = session.get(SEEN)
+    return seen is not None and now - float(seen) > device.pin_idle_seconds()
+
+
+def _open_while_locked() -> tuple[str, ...]:
+    return (reverse("accounts:unlock"), reverse("account_logout"), "/static/", "/favicon")
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -58,14 +86,31 @@ class SessionTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = time.time()
-            reason = expired(request.session, now)
+            session = request.session
+            if device.is_remembered(session) and not device.may_keep_signed_in(request.user):
+                device.forget(request)  # became staff: the staff limits apply from now on
+            reason = expired(session, now)
             if reason is not None:
                 return self._signed_out(request, reason)
-            if STARTED not in request.session:  # sessions from before this feature
-                request.session[STARTED] = now
+            if needs_pin(session, now):
+                device.lock(session)
+                if not request.path.startswith(_open_while_locked()):
+                    return self._ask_for_pin(request)
+                return self.get_response(request)  # the PIN page itself, or signing out
+            if STARTED not in session:  # sessions from before this feature
+                session[STARTED] = now
             if not request.META.get(BACKGROUND_HEADER):
-                request.session[SEEN] = now
+                session[SEEN] = now
         return self.get_response(request)
+
+    def _ask_for_pin(self, request: HttpRequest) -> HttpResponse:
+        unlock_url = f"{reverse('accounts:unlock')}?{urlencode({'next': request.get_full_path()})}"
+        background = request.headers.get("HX-Request") or request.META.get(BACKGROUND_HEADER)
+        if background or request.path == reverse("accounts:keepalive"):
+            response = HttpResponse(status=401)
+            response["HX-Redirect"] = unlock_url
+            return response
+        return HttpResponseRedirect(unlock_url)
 
     def _signed_out(self, request: HttpRequest, reason: str) -> HttpResponse:
         path = request.get_full_path()

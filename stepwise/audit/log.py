@@ -8,7 +8,15 @@ from stepwise.audit.models import AccessLog, Outcome
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The address login throttling sees too: REMOTE_ADDR, or behind STEPWISE_TRUSTED_PROXIES
+    proxies the entry they appended to X-Forwarded-For (never one the client wrote itself)."""
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+    try:
+        return str(get_adapter(request).get_client_ip(request)) or None
+    except (PermissionDenied, ImproperlyConfigured, ValueError):
+        return None
 
 
 def record_access(

@@ -226,6 +226,35 @@ def set_member_role(membership: Membership, role: str) -> None:
         membership.save(update_fields=["role"])
 
 
+def remove_member(membership: Membership, *, by: User) -> list[Client]:
+    """Take a therapist out of the practice, with effect on their next request.
+
+    Their membership goes, they leave every care team, and every session of theirs ends. Clients
+    left with no therapist at all are handed to the admin who removed them (someone must hold
+    the record); the list of those clients is returned. Never the last admin, never oneself.
+    """
+    from stepwise.accounts.actions import sign_out_everywhere
+
+    if membership.user_id == by.pk:
+        raise ActionError("You cannot remove yourself. Ask another admin of the practice.")
+    with transaction.atomic():
+        admins = Membership.objects.select_for_update().filter(
+            practice=membership.practice, role=Role.ADMIN
+        )
+        if membership.role == Role.ADMIN and len(list(admins)) <= 1:
+            raise ActionError("A practice needs at least one admin. Make someone else admin first.")
+        leaving = membership.user
+        handed: list[Client] = []
+        for client in Client.objects.select_for_update().filter(therapists=leaving):
+            client.therapists.remove(leaving)
+            if client.practice_id == membership.practice_id and not client.therapists.exists():
+                client.therapists.add(by)
+                handed.append(client)
+        membership.delete()
+        sign_out_everywhere(leaving)
+    return handed
+
+
 def unlink_caregiver(link: CaregiverLink) -> None:
     link.delete()
 

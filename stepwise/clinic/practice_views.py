@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from stepwise.accounts.models import User
+from stepwise.audit.log import record_access
 from stepwise.clinic import actions
 from stepwise.clinic.forms import MemberRoleForm, TherapistInviteForm
 from stepwise.clinic.models import Membership, Practice
@@ -87,4 +88,38 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
             messages.success(
                 request, f"{membership.user.display_name} is now {membership.get_role_display()}."
             )
+    return redirect("clinic:members")
+
+
+@require_POST
+@practice_admin_required
+def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Remove a therapist from the practice: they lose access on their next request."""
+    membership = (
+        Membership.objects.filter(pk=membership_id, practice=_practice(request))
+        .select_related("user", "practice")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such member.")
+    user = request.user
+    assert isinstance(user, User)
+    name = membership.user.display_name
+    try:
+        handed = actions.remove_member(membership, by=user)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("clinic:members")
+    record_access(request, "practice.member_removed", None)
+    messages.success(
+        request, f"{name} no longer belongs to {membership.practice.name} and is signed out."
+    )
+    if handed:
+        count = len(handed)
+        clients = "client who had" if count == 1 else "clients who had"
+        messages.warning(
+            request,
+            f"{count} {clients} no other therapist are now on your caseload. Add a colleague "
+            "to their care team, or discharge them.",
+        )
     return redirect("clinic:members")

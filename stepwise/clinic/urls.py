@@ -32,4 +32,9 @@ urlpatterns = [
     path(
         "practice/members/<int:membership_id>/role/", practice_views.member_role, name="member_role"
     ),
+    path(
+        "practice/members/<int:membership_id>/remove/",
+        practice_views.member_remove,
+        name="member_remove",
+    ),
 ]

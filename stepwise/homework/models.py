@@ -38,6 +38,10 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
     def update(self, **kwargs: Any) -> int:
         raise ImmutableSubmissionError("Submissions are never edited; submit a new one.")
 
+    def delete(self) -> tuple[int, dict[str, int]]:
+        # Only the erasure of a whole client record removes submissions (stepwise.ops.erasure).
+        raise ImmutableSubmissionError("Submissions are never deleted by the application.")
+
 
 class Submission(models.Model):
     """Validated, normalised answers to one exercise version, for one client."""
@@ -66,6 +70,9 @@ class Submission(models.Model):
         if not self._state.adding:
             raise ImmutableSubmissionError("Submissions are never edited; submit a new one.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableSubmissionError("Submissions are never deleted by the application.")
 
 
 class MetricValue(models.Model):
@@ -205,6 +212,8 @@ class Occurrence(models.Model):
         indexes = [
             models.Index(fields=["client", "opens"]),
             models.Index(fields=["assignment", "due"]),
+            # Adherence over the last days reads by due date; without it, a scan of all history.
+            models.Index(fields=["client", "due"], name="occurrence_client_due"),
         ]
 
     def __str__(self) -> str:
@@ -248,6 +257,13 @@ class Completion(models.Model):
         indexes = [
             models.Index(fields=["client", "-completed_at"]),
             models.Index(fields=["reviewed_at", "-completed_at"]),
+            # What waits for review, per client (the dashboard, the menu's count): a few rows,
+            # however many were reviewed over the years.
+            models.Index(
+                fields=["client"],
+                condition=Q(reviewed_at__isnull=True),
+                name="completion_unreviewed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

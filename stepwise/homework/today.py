@@ -117,13 +117,16 @@ def build_home(user: User, clients: list[Client]) -> list[Person]:
             person.coming_up.append(item)
     for assignment in assignments:
         people[assignment.client_id].assignments.append(assignment)
+    # The assignments are in hand: joining them in again lets PostgreSQL hash the whole
+    # assignment table of the practice, a cost that grows with everyone's history.
+    assignment_by_id = {a.pk: a for a in assignments}
     completions = (
         Completion.objects.filter(assignment__in=assignments)
-        .select_related("assignment")
         .prefetch_related(Prefetch("feedback", queryset=Feedback.objects.select_related("author")))
         .order_by("-completed_at", "-id")[: DONE_SHOWN * len(people)]
     )
     for completion in completions:
+        completion.assignment = assignment_by_id[completion.assignment_id]
         person = people[completion.client_id]
         if len(person.done) < DONE_SHOWN:
             person.done.append(completion)

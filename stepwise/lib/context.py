@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from stepwise.accounts import device
 from stepwise.accounts.session_timeout import idle_limit_seconds
 from stepwise.lib.roles import roles_for
 
@@ -14,4 +15,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"roles": None}
+    if device.is_remembered(request.session):  # a client's device that locks behind a PIN
+        return {
+            "roles": roles_for(request),
+            "idle_seconds": device.pin_idle_seconds(),
+            "pin_lock": True,
+        }
     return {"roles": roles_for(request), "idle_seconds": idle_limit_seconds()}

@@ -115,5 +115,7 @@ def practice_ids_of(request: HttpRequest) -> set[int]:
 def get_media_for_user(request: HttpRequest, media_id: uuid.UUID) -> MediaFile:
     media = MediaFile.objects.filter(pk=media_id, practice_id__in=practice_ids_of(request)).first()
     if media is None:
+        # Another practice's file, or none: the answer reveals nothing, the log keeps the try.
+        record_access(request, "media.file", None, allowed=False)
         raise Http404("No such file.")
     return media

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Max, Prefetch, Q, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -52,26 +52,30 @@ def due_groups(
     ids = list(todays_by_client)
     earliest = min(todays_by_client.values()) - timedelta(days=days)
     latest = max(todays_by_client.values())
+    # Each occurrence with the local day it was done, read through the one-to-one index of
+    # `Completion.occurrence`: a join here lets PostgreSQL hash-join the whole completion table,
+    # whose cost grows with every year of history. Counted per group here in Python.
+    done_on = (
+        Completion.objects.filter(occurrence=OuterRef("pk")).order_by().values("local_date")[:1]
+    )
     fields = ["client_id", "opens", "due"] + ([by] if by != "client_id" else [])
     rows = (
         Occurrence.objects.filter(client_id__in=ids, due__gte=earliest, opens__lte=latest)
-        .values(*fields)
-        .annotate(
-            total=Count("id"),
-            on_time=Count("id", filter=Q(completion__local_date__lte=F("due"))),
-            late=Count("id", filter=Q(completion__local_date__gt=F("due"))),
-        )
+        .annotate(done_on=Subquery(done_on))
+        .values_list(*fields, "done_on")
         .order_by()
     )
-    found: dict[int, list[DueGroup]] = defaultdict(list)
+    key_at = fields.index(by)
+    counts: dict[tuple[int, int, date, date], list[int]] = {}
     for row in rows:
-        since = todays_by_client[row["client_id"]] - timedelta(days=days)
-        if row["due"] < since:
+        client_id, opens, due, key, done = row[0], row[1], row[2], row[key_at], row[-1]
+        if due < todays_by_client[client_id] - timedelta(days=days):
             continue
-        not_done = row["total"] - row["on_time"] - row["late"]
-        found[row[by]].append(
-            DueGroup(row["opens"], row["due"], row["on_time"], row["late"], not_done)
-        )
+        tally = counts.setdefault((key, client_id, opens, due), [0, 0, 0])
+        tally[0 if done is None else 1 if done <= due else 2] += 1
+    found: dict[int, list[DueGroup]] = defaultdict(list)
+    for (key, _, opens, due), (not_done, on_time, late) in counts.items():
+        found[key].append(DueGroup(opens, due, on_time, late, not_done))
     for key, group in _unmaterialised(todays_by_client, days, by):
         found[key].append(group)
     return found
@@ -112,21 +116,28 @@ def _unmaterialised(
 
 
 def last_activity(client_ids: Sequence[int]) -> dict[int, datetime]:
-    """When each client last handed anything in: an exercise or a questionnaire (two queries)."""
+    """When each client last handed anything in: an exercise or a questionnaire (one query).
+
+    The newest row of each client is read from the (client, submitted_at) indexes, so the cost
+    does not grow with the history (an aggregate would read every submission ever made).
+    """
+    newest = [
+        model.objects.filter(client=OuterRef("pk"))
+        .order_by("-submitted_at")
+        .values("submitted_at")[:1]
+        for model in (Submission, AssessmentResponse)
+    ]
+    rows = (
+        Client.objects.filter(pk__in=client_ids)
+        .annotate(exercise=Subquery(newest[0]), questionnaire=Subquery(newest[1]))
+        .values_list("pk", "exercise", "questionnaire")
+        .order_by()
+    )
     found: dict[int, datetime] = {}
-    for model in (Submission, AssessmentResponse):
-        rows = (
-            model.objects.filter(client_id__in=client_ids)
-            .values("client_id")
-            .annotate(last=Max("submitted_at"))
-            .order_by()
-        )
-        for row in rows:
-            when = row["last"]
-            if when is not None and (
-                row["client_id"] not in found or when > found[row["client_id"]]
-            ):
-                found[row["client_id"]] = when
+    for client_id, *moments in rows:
+        known = [m for m in moments if m is not None]
+        if known:
+            found[client_id] = max(known)
     return found
 
 
@@ -182,13 +193,15 @@ class ScoreHistory:
 
 
 def score_histories(client_ids: Sequence[int]) -> dict[int, list[ScoreHistory]]:
-    """Baseline, previous and latest score of every instrument of every client (two queries).
+    """Baseline, previous and latest score of every instrument of every client (three queries).
 
     Window functions pick the three rows per (client, instrument) in the database, so the cost
     does not grow with years of fortnightly questionnaires.
     """
     partition = [F("client_id"), F("instrument__key")]
-    responses = (
+    # The window runs over narrow rows (ids and counts); only the rows it picks are loaded whole,
+    # which keeps JSON columns and model instances out of the sort over the whole history.
+    picked = dict(
         AssessmentResponse.objects.filter(client_id__in=client_ids)
         .annotate(
             newest=Window(
@@ -204,6 +217,10 @@ def score_histories(client_ids: Sequence[int]) -> dict[int, list[ScoreHistory]]:
             how_many=Window(Count("id"), partition_by=partition),
         )
         .filter(Q(newest__lte=2) | Q(oldest=1))
+        .values_list("pk", "how_many")
+    )
+    responses = (
+        AssessmentResponse.objects.filter(pk__in=list(picked))
         .select_related("instrument")
         .defer("instrument__definition_text", "answers", "supplementary")
         .prefetch_related(
@@ -223,7 +240,7 @@ def score_histories(client_ids: Sequence[int]) -> dict[int, list[ScoreHistory]]:
         rows.sort(key=lambda r: (r.submitted_at, r.pk))
         points = [ScorePoint(r, current_score(r)) for r in rows]
         latest = points[-1]
-        count = int(getattr(rows[-1], "how_many", len(rows)))
+        count = int(picked.get(rows[-1].pk, len(rows)))
         previous = points[-2] if len(points) >= 2 else None
         found[client_id].append(
             ScoreHistory(

@@ -1,5 +1,6 @@
-"""Writes for reminders: create the rows homework needs, keep them on time, record the client's
-choices (preferences, unsubscribe, SMS STOP, push subscriptions).
+"""Writes for reminders: create the rows homework needs, keep them on time, record people's
+choices (the client's preferences, unsubscribe, SMS STOP, push subscriptions; a caregiver's email
+opt-out; a therapist's digest), and make or revoke a client's private calendar link.
 
 Preference changes take effect for every pending reminder in two ways: `reschedule_pending()`
 moves `send_at` when a time changes (preferred time, quiet hours, the client's time zone, an
@@ -14,6 +15,7 @@ import ipaddress
 import logging
 import secrets
 import urllib.parse
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -22,12 +24,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from stepwise.clinic.models import Client
+from stepwise.accounts.models import User
+from stepwise.clinic.models import CaregiverLink, Client
 from stepwise.homework.models import Assignee, AssignmentStatus, Feedback, Occurrence
 from stepwise.lib.tz import local_today
-from stepwise.reminders import conf, policy
+from stepwise.reminders import conf, digest, ics, policy
 from stepwise.reminders.models import (
+    CalendarFeed,
+    CaregiverPreferences,
     Channel,
+    DigestSettings,
     Kind,
     PushSubscription,
     Reminder,
@@ -38,6 +44,7 @@ from stepwise.reminders.models import (
 log = logging.getLogger(__name__)
 
 _TOKEN_SALT = "stepwise.reminders.unsubscribe"  # noqa: S105 - an HMAC domain label, not a secret
+_CAREGIVER_TOKEN_SALT = "stepwise.reminders.unsubscribe.caregiver"  # noqa: S105 - likewise
 
 
 class PreferenceError(Exception):
@@ -47,8 +54,8 @@ class PreferenceError(Exception):
 # --- unsubscribe tokens ---------------------------------------------------------------------
 
 
-def _token(client_id: int, salt: str) -> str:
-    return salted_hmac(_TOKEN_SALT, f"{client_id}:{salt}", algorithm="sha256").hexdigest()
+def _token(client_id: int, salt: str, label: str = _TOKEN_SALT) -> str:
+    return salted_hmac(label, f"{client_id}:{salt}", algorithm="sha256").hexdigest()
 
 
 def _hash(token: str) -> str:
@@ -112,21 +119,36 @@ def reminder_time(preferences: ReminderPreferences, assignment_time: time) -> ti
     return preferences.preferred_time or assignment_time
 
 
-def planned_send_at(reminder: Reminder, preferences: ReminderPreferences) -> datetime:
-    """When this reminder should go out under the client's current choices (UTC).
+def planned_send_at(reminder: Reminder, preferences: ReminderPreferences | None) -> datetime:
+    """When this reminder should go out under the current choices (UTC).
 
     Needs `reminder.client` and, for homework kinds, `reminder.occurrence.assignment` loaded.
+    `preferences` are the client's; a caregiver's or a therapist's row takes None. A caregiver's
+    reminder goes at the assignment's reminder time in the client's time zone (the days of an
+    occurrence are the client's days); the client's preferred time and quiet hours are the
+    client's own and do not move it.
     """
-    zone = reminder.client.time_zone
+    if reminder.kind == Kind.DIGEST:
+        return digest.planned_send_at(reminder)
+    client = reminder.client
+    assert client is not None
+    zone = client.time_zone
     occurrence = reminder.occurrence
+    for_client = reminder.recipient_id is None and preferences is not None
     if reminder.kind == Kind.FEEDBACK or occurrence is None:
         base = reminder.created_at
     else:
-        at = reminder_time(preferences, occurrence.assignment.reminder_time)
+        at = occurrence.assignment.reminder_time
+        if for_client:
+            assert preferences is not None
+            at = reminder_time(preferences, at)
         if reminder.kind == Kind.DUE:
             base = policy.due_send_at(occurrence.opens, at, zone)
         else:
             base = policy.overdue_send_at(occurrence.due, at, zone)
+    if not for_client:
+        return base
+    assert preferences is not None
     return policy.after_quiet_hours(base, preferences.quiet_start, preferences.quiet_end, zone)
 
 
@@ -141,6 +163,8 @@ def _occurrence_rows(
     nudge = conf.overdue_nudge()
     rows: list[Reminder] = []
     for occurrence in occurrences:
+        if occurrence.assignment.assignee != Assignee.CLIENT:
+            continue
         client = occurrence.assignment.client
         prefs = preferences[client.pk]
         at = reminder_time(prefs, occurrence.assignment.reminder_time)
@@ -166,12 +190,45 @@ def _occurrence_rows(
     return rows
 
 
+def _caregiver_rows(occurrences: Iterable[Occurrence], now: datetime) -> list[Reminder]:
+    """Email rows for each linked caregiver who has not opted out, for homework assigned to the
+    caregiver: at the assignment's reminder time on the client's local day (no quiet hours)."""
+    occurrences = [o for o in occurrences if o.assignment.assignee == Assignee.CAREGIVER]
+    if not occurrences:
+        return []
+    carers = caregivers_by_client({o.assignment.client_id for o in occurrences})
+    nudge = conf.overdue_nudge()
+    rows: list[Reminder] = []
+    for occurrence in occurrences:
+        client = occurrence.assignment.client
+        at = occurrence.assignment.reminder_time
+        zone = client.time_zone
+        when = {Kind.DUE: policy.due_send_at(occurrence.opens, at, zone)}
+        if nudge:
+            when[Kind.OVERDUE] = policy.overdue_send_at(occurrence.due, at, zone)
+        for kind, send_at in when.items():
+            if send_at < now:
+                continue
+            for carer in carers.get(client.pk, []):
+                rows.append(
+                    Reminder(
+                        client_id=client.pk,
+                        recipient=carer,
+                        occurrence=occurrence,
+                        kind=kind,
+                        channel=Channel.EMAIL,
+                        key=f"occ:{occurrence.pk}:{Channel.EMAIL}:{kind}:cg{carer.pk}",
+                        send_at=send_at,
+                    )
+                )
+    return rows
+
+
 def _open_occurrences(**filters: object) -> Iterable[Occurrence]:
     return (
         Occurrence.objects.filter(
             completion__isnull=True,
             assignment__status=AssignmentStatus.ACTIVE,
-            assignment__assignee=Assignee.CLIENT,  # carers' reminders: a later step
             assignment__client__discharged_at__isnull=True,
             **filters,
         )
@@ -193,8 +250,11 @@ def create_for_occurrences(
     )
     if not occurrences:
         return 0
-    preferences = preferences_by_client({o.assignment.client_id for o in occurrences})
-    rows = _occurrence_rows(occurrences, preferences, now)
+    rows: list[Reminder] = []
+    own = {o.assignment.client_id for o in occurrences if o.assignment.assignee == Assignee.CLIENT}
+    if own:
+        rows += _occurrence_rows(occurrences, preferences_by_client(own), now)
+    rows += _caregiver_rows(occurrences, now)
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(rows)
 
@@ -203,7 +263,11 @@ def add_missing_reminders(client: Client, now: datetime | None = None) -> int:
     """After a channel is turned on: rows for the client's open occurrences still ahead."""
     now = now or timezone.now()
     today = local_today(client.time_zone, now)
-    occurrences = list(_open_occurrences(client=client, due__gte=today - timedelta(days=1)))
+    occurrences = list(
+        _open_occurrences(
+            client=client, assignment__assignee=Assignee.CLIENT, due__gte=today - timedelta(days=1)
+        )
+    )
     if not occurrences:
         return 0
     rows = _occurrence_rows(occurrences, {client.pk: preferences_for(client)}, now)
@@ -211,15 +275,48 @@ def add_missing_reminders(client: Client, now: datetime | None = None) -> int:
     return len(rows)
 
 
+def add_missing_caregiver_reminders(caregiver: User, now: datetime | None = None) -> int:
+    """After a caregiver is linked or turns email back on: rows for open carer homework ahead."""
+    now = now or timezone.now()
+    occurrences = list(
+        _open_occurrences(
+            client__caregiver_links__caregiver=caregiver,
+            assignment__assignee=Assignee.CAREGIVER,
+            due__gte=now.date() - timedelta(days=2),  # the client's today is near UTC's
+        )
+    )
+    rows = [r for r in _caregiver_rows(occurrences, now) if r.recipient_id == caregiver.pk]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)
+
+
 def create_for_feedback(feedback: Feedback, now: datetime | None = None) -> int:
-    """ "You have a new note": one row per enabled channel, sent now (or after quiet hours)."""
+    """ "You have a new note": one row per enabled channel, sent now (or after quiet hours).
+
+    Feedback on carer homework goes to each linked caregiver by email instead.
+    """
     now = now or timezone.now()
     completion = feedback.completion
-    if completion.assignment.assignee != Assignee.CLIENT:  # carers' reminders: a later step
-        return 0
     client = Client.objects.get(pk=completion.client_id)
     if client.discharged_at is not None:
         return 0
+    if completion.assignment.assignee == Assignee.CAREGIVER:
+        carers = caregivers_by_client([client.pk]).get(client.pk, [])
+        rows = [
+            Reminder(
+                client=client,
+                recipient=carer,
+                feedback=feedback,
+                kind=Kind.FEEDBACK,
+                channel=Channel.EMAIL,
+                key=f"fb:{feedback.pk}:{Channel.EMAIL}:{Kind.FEEDBACK}:cg{carer.pk}",
+                send_at=now,
+                created_at=now,
+            )
+            for carer in carers
+        ]
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        return len(rows)
     prefs = preferences_for(client)
     send_at = policy.after_quiet_hours(now, prefs.quiet_start, prefs.quiet_end, client.time_zone)
     rows = [
@@ -365,3 +462,160 @@ def unsubscribe_push(client: Client, endpoint: str) -> None:
             prefs = preferences_for(client)
             _set_channel(prefs, Channel.PUSH, False, timezone.now())
             prefs.save(update_fields=["push_enabled", "push_consent_at"])
+
+
+# --- caregivers ------------------------------------------------------------------------------
+
+
+def caregiver_unsubscribe_token(preferences: CaregiverPreferences) -> str:
+    return _token(preferences.user_id, preferences.unsubscribe_salt, _CAREGIVER_TOKEN_SALT)
+
+
+def caregiver_preferences_for_token(token: str) -> CaregiverPreferences | None:
+    if not token or len(token) > 128:
+        return None
+    found = (
+        CaregiverPreferences.objects.filter(unsubscribe_token_hash=_hash(token))
+        .select_related("user")
+        .first()
+    )
+    if found is None or not secrets.compare_digest(caregiver_unsubscribe_token(found), token):
+        return None
+    return found
+
+
+def _new_caregiver_preferences(user_id: int) -> CaregiverPreferences:
+    salt = secrets.token_hex(16)
+    return CaregiverPreferences(
+        user_id=user_id,
+        unsubscribe_salt=salt,
+        unsubscribe_token_hash=_hash(_token(user_id, salt, _CAREGIVER_TOKEN_SALT)),
+    )
+
+
+def caregiver_preferences_by_user(user_ids: Iterable[int]) -> dict[int, CaregiverPreferences]:
+    """Each caregiver's choices, creating the default ones (email on) where none exist yet."""
+    ids = set(user_ids)
+    found = {p.user_id: p for p in CaregiverPreferences.objects.filter(user_id__in=ids)}
+    missing = ids - set(found)
+    if missing:
+        CaregiverPreferences.objects.bulk_create(
+            [_new_caregiver_preferences(uid) for uid in sorted(missing)], ignore_conflicts=True
+        )
+        found.update(
+            {p.user_id: p for p in CaregiverPreferences.objects.filter(user_id__in=missing)}
+        )
+    return found
+
+
+def caregiver_preferences_for(user: User) -> CaregiverPreferences:
+    return caregiver_preferences_by_user([user.pk])[user.pk]
+
+
+def caregivers_by_client(client_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The linked caregivers each client's carer homework reminds: active accounts with an
+    email address that have not turned reminder emails off."""
+    links = list(
+        CaregiverLink.objects.filter(client_id__in=set(client_ids), caregiver__is_active=True)
+        .select_related("caregiver")
+        .order_by("pk")
+    )
+    choices = caregiver_preferences_by_user({link.caregiver_id for link in links})
+    found: dict[int, list[User]] = defaultdict(list)
+    for link in links:
+        if link.caregiver.email and choices[link.caregiver_id].email_enabled:
+            found[link.client_id].append(link.caregiver)
+    return dict(found)
+
+
+def save_caregiver_preferences(user: User, email: bool) -> CaregiverPreferences:
+    now = timezone.now()
+    with transaction.atomic():
+        prefs = caregiver_preferences_for(user)
+        if email and not prefs.email_enabled:
+            prefs.email_consent_at = now
+        elif not email:
+            prefs.email_consent_at = None
+        prefs.email_enabled = email
+        prefs.updated_at = now
+        prefs.save(update_fields=["email_enabled", "email_consent_at", "updated_at"])
+        if email:
+            add_missing_caregiver_reminders(user, now)
+    return prefs
+
+
+def unsubscribe_caregiver_email(prefs: CaregiverPreferences) -> None:
+    """One-click unsubscribe from a carer reminder: that caregiver's emails off."""
+    prefs.email_enabled = False
+    prefs.email_consent_at = None
+    prefs.updated_at = timezone.now()
+    prefs.save(update_fields=["email_enabled", "email_consent_at", "updated_at"])
+    log.info("Caregiver reminder emails turned off by unsubscribe link for user %s", prefs.user_id)
+
+
+# --- the therapist's digest ------------------------------------------------------------------
+
+
+def digest_settings_for(user: User) -> DigestSettings:
+    """The therapist's digest settings (unsaved defaults, off, when never chosen)."""
+    return DigestSettings.objects.filter(user=user).first() or DigestSettings(user=user)
+
+
+def save_digest_settings(user: User, *, enabled: bool, send_time: time) -> DigestSettings:
+    """Turn the daily digest on or off, or move it; unsent days follow at once."""
+    now = timezone.now()
+    with transaction.atomic():
+        settings, _ = DigestSettings.objects.update_or_create(
+            user=user, defaults={"enabled": enabled, "send_time": send_time, "updated_at": now}
+        )
+        digest.reschedule(user, now)
+    return settings
+
+
+# --- the private calendar feed ---------------------------------------------------------------
+
+
+def live_calendar_feed(client: Client) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(client=client, revoked_at__isnull=True).first()
+
+
+def create_calendar_feed(client: Client, now: datetime | None = None) -> str:
+    """A new calendar link for the client (any earlier one stops working); returns its token,
+    which is shown to the client once and kept only as a hash."""
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        CalendarFeed.objects.filter(client=client, revoked_at__isnull=True).update(revoked_at=now)
+        CalendarFeed.objects.create(client=client, token_hash=_hash(token), created_at=now)
+    log.info("Calendar link made for client %s", client.pk)
+    return token
+
+
+def revoke_calendar_feed(client: Client, now: datetime | None = None) -> int:
+    revoked = CalendarFeed.objects.filter(client=client, revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now()
+    )
+    if revoked:
+        log.info("Calendar link turned off for client %s", client.pk)
+    return revoked
+
+
+def open_calendar_feed(
+    token: str, now: datetime | None = None
+) -> tuple[CalendarFeed, bytes] | None:
+    """The live feed a token names and its calendar, with the fetch noted; None: no such feed
+    (wrong, revoked, or the client was discharged)."""
+    if not token or len(token) > 128:
+        return None
+    now = now or timezone.now()
+    feed = (
+        CalendarFeed.objects.filter(
+            token_hash=_hash(token), revoked_at__isnull=True, client__discharged_at__isnull=True
+        )
+        .select_related("client")
+        .first()
+    )
+    if feed is None:
+        return None
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=now)
+    return feed, ics.render_feed(feed.client, now)

@@ -1,4 +1,4 @@
-"""The client's reminder choices."""
+"""Reminder choices: the client's, a caregiver's, and a therapist's daily digest."""
 
 from __future__ import annotations
 
@@ -37,3 +37,19 @@ class PreferencesForm(forms.Form):
                 "Give both a start and an end for quiet hours, or leave both empty."
             )
         return data
+
+
+class CaregiverPreferencesForm(forms.Form):
+    email = forms.BooleanField(
+        required=False, label="Email me when homework given to me as a parent or carer is due"
+    )
+
+
+class DigestForm(forms.Form):
+    enabled = forms.BooleanField(required=False, label="Send me a daily summary email")
+    send_time = forms.TimeField(
+        widget=_TIME,
+        label="At",
+        help_text="Your own local time.",
+        error_messages={"required": "Choose a time for the summary."},
+    )

@@ -1,5 +1,6 @@
-"""Reminders: what to send to whom and when (`Reminder`), what the client chose
-(`ReminderPreferences`, `PushSubscription`), and the worker's heartbeat.
+"""Reminders: what to send to whom and when (`Reminder`), what people chose
+(`ReminderPreferences`, `PushSubscription`, `CaregiverPreferences`, `DigestSettings`), the
+client's private calendar feed (`CalendarFeed`) and the worker's heartbeat.
 
 A `Reminder` is both the queue and the delivery log. Its unique `key` (occurrence or feedback,
 channel, kind) means a reminder can be created only once; the state machine (pending → sending
@@ -9,6 +10,9 @@ Nothing here holds message content: the words are composed at send time from the
 
 from __future__ import annotations
 
+from datetime import time
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +31,7 @@ class Kind(models.TextChoices):
     DUE = "due", "Homework due"
     OVERDUE = "overdue", "Gentle nudge after the due day"
     FEEDBACK = "feedback", "Feedback arrived"
+    DIGEST = "digest", "Daily summary for the therapist"
 
 
 class State(models.TextChoices):
@@ -38,7 +43,19 @@ class State(models.TextChoices):
 
 
 class Reminder(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reminders")
+    # Whose homework it serves; empty only for a therapist's digest, which is about no one client.
+    client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    # Who receives it when that is not the client: a linked caregiver (homework assigned to the
+    # carer) or the therapist (digest). Empty: the client themself.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     # An occurrence dropped by a schedule edit or a pause leaves its log rows behind (SET_NULL);
     # the worker skips a pending one without an occurrence.
     occurrence = models.ForeignKey(
@@ -49,7 +66,8 @@ class Reminder(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    key = models.CharField(max_length=80, unique=True)  # "occ:<id>:<channel>:<kind>"
+    # "occ:<id>:<channel>:<kind>", "…:cg<user id>" for a caregiver, "digest:<user id>:<day>"
+    key = models.CharField(max_length=80, unique=True)
     send_at = models.DateTimeField()  # UTC
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -73,6 +91,12 @@ class Reminder(models.Model):
             ),
             models.Index(fields=["client", "-send_at"], name="reminder_client_log"),
             models.Index(fields=["client"], condition=Q(state="failed"), name="reminder_failures"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(client__isnull=False) | Q(kind="digest", recipient__isnull=False),
+                name="reminder_has_an_audience",
+            )
         ]
 
     def __str__(self) -> str:
@@ -133,6 +157,72 @@ class PushSubscription(models.Model):
 
     def as_info(self) -> dict[str, object]:
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class CaregiverPreferences(models.Model):
+    """A caregiver's choice about reminders for homework assigned to them (parent-child activities).
+
+    Email to the caregiver's account address is on by default, as for clients; every email carries
+    a one-click unsubscribe made the same way as the client's (HMAC under SECRET_KEY, only its
+    SHA-256 stored). The client's own choices (channels, quiet hours, pause) are the client's and
+    do not apply here.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caregiver_reminders"
+    )
+    email_enabled = models.BooleanField(default=True)
+    email_consent_at = models.DateTimeField(null=True, blank=True)  # null: on by default
+    unsubscribe_salt = models.CharField(max_length=32)
+    unsubscribe_token_hash = models.CharField(max_length=64, unique=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "caregiver reminder preferences"
+
+    def __str__(self) -> str:
+        return f"Caregiver reminder preferences of user {self.user_id}"
+
+
+class DigestSettings(models.Model):
+    """A therapist's daily summary email: off until they turn it on; sent at their local time."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_settings"
+    )
+    enabled = models.BooleanField(default=False)
+    send_time = models.TimeField(default=time(8, 0))  # in the therapist's User.time_zone
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "digest settings"
+
+    def __str__(self) -> str:
+        return f"Digest settings of user {self.user_id}"
+
+
+class CalendarFeed(models.Model):
+    """A client's private calendar subscription URL. The token in it is shown once; only its
+    SHA-256 is stored. Revoking keeps the row (when it was made and revoked) and kills the URL."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_calendar_feed_per_client",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.pk} of client {self.client_id}"
 
 
 class WorkerHeartbeat(models.Model):

@@ -1,7 +1,9 @@
 """Turn a reminder row into the messages a channel sends: a greeting and a link, nothing else.
 
-Only the client's display name and links reach the templates and `compose()`; the row's
-occurrence and assignment are never passed in, so no exercise or instrument name can leak.
+Only a person's chosen name, links and (for a therapist's digest) two counts reach the templates
+and `compose()`; the row's occurrence and assignment are never passed in, so no exercise or
+instrument name can leak. A row with a `recipient` goes to that person (a linked caregiver, or the
+therapist for a digest) rather than to the client.
 """
 
 from __future__ import annotations
@@ -12,15 +14,24 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from stepwise.reminders import actions
+from stepwise.reminders import actions, digest
 from stepwise.reminders.channels import Outgoing
 from stepwise.reminders.messages import Kind as MessageKind
 from stepwise.reminders.messages import compose
-from stepwise.reminders.models import Channel, PushSubscription, Reminder, ReminderPreferences
+from stepwise.reminders.models import (
+    Channel,
+    Kind,
+    PushSubscription,
+    Reminder,
+    ReminderPreferences,
+)
 
 
 def email_address(reminder: Reminder) -> str:
+    if reminder.recipient is not None:
+        return reminder.recipient.email
     client = reminder.client
+    assert client is not None
     user = client.user
     return (user.email if user is not None else "") or client.email
 
@@ -30,14 +41,21 @@ def addresses(reminder: Reminder) -> list[str]:
     if reminder.channel == Channel.EMAIL:
         address = email_address(reminder)
         return [address] if address else []
+    client = reminder.client
+    if reminder.recipient_id is not None or client is None:
+        return []  # caregivers and therapists are reached by email only
     if reminder.channel == Channel.SMS:
-        return [reminder.client.mobile] if reminder.client.mobile else []
-    subscriptions = PushSubscription.objects.filter(client_id=reminder.client_id)
+        return [client.mobile] if client.mobile else []
+    subscriptions = PushSubscription.objects.filter(client=client)
     return [json.dumps(s.as_info()) for s in subscriptions]
 
 
+def _url(name: str) -> str:
+    return f"{settings.SITE_URL}{reverse(name)}"
+
+
 def link() -> str:
-    return f"{settings.SITE_URL}{reverse('homework:client_home')}"
+    return _url("homework:client_home")
 
 
 def unsubscribe_url(preferences: ReminderPreferences) -> str:
@@ -45,9 +63,58 @@ def unsubscribe_url(preferences: ReminderPreferences) -> str:
     return f"{settings.SITE_URL}{reverse('reminders:unsubscribe', args=[token])}"
 
 
-def build(reminder: Reminder, preferences: ReminderPreferences, to: str) -> Outgoing:
+def _caregiver_unsubscribe_url(reminder: Reminder) -> str:
+    assert reminder.recipient is not None
+    token = actions.caregiver_unsubscribe_token(
+        actions.caregiver_preferences_for(reminder.recipient)
+    )
+    return f"{settings.SITE_URL}{reverse('reminders:unsubscribe', args=[token])}"
+
+
+def _email(
+    reminder: Reminder, to: str, template: str, context: dict[str, object], sms: str = ""
+) -> Outgoing:
+    subject = render_to_string(f"emails/{template}/subject.txt", context).strip()
+    return Outgoing(
+        key=reminder.key,
+        to=to,
+        subject=" ".join(subject.split()),
+        text=render_to_string(f"emails/{template}/body.txt", context),
+        html=render_to_string(f"emails/{template}/body.html", context),
+        sms=sms,
+        link=str(context["link"]),
+        unsubscribe_url=str(context.get("unsubscribe_url", "")),
+    )
+
+
+def build_digest(reminder: Reminder, to: str) -> Outgoing:
+    """The therapist's daily summary: two counts and a link to the dashboard; no names."""
+    user = reminder.recipient
+    assert user is not None
+    dashboard = _url("progress:dashboard")
+    composed = compose(MessageKind.DIGEST, user.display_name, dashboard, reminder.pk)
+    counts = digest.counts_for(user)
+    context = {
+        "subject": composed.subject,
+        "greeting": composed.text.split("\n", 1)[0],
+        "submissions": counts.submissions,
+        "alerts": counts.alerts,
+        "link": dashboard,
+        "settings_url": _url("reminders:digest"),
+    }
+    return _email(reminder, to, "digest", context)
+
+
+def build(reminder: Reminder, preferences: ReminderPreferences | None, to: str) -> Outgoing:
+    if reminder.kind == Kind.DIGEST:
+        return build_digest(reminder, to)
     home = link()
-    composed = compose(MessageKind(reminder.kind), reminder.client.display_name, home, reminder.pk)
+    if reminder.recipient is not None:  # a linked caregiver, greeted by their own name
+        name = reminder.recipient.display_name
+    else:
+        assert reminder.client is not None
+        name = reminder.client.display_name
+    composed = compose(MessageKind(reminder.kind), name, home, reminder.pk)
     if reminder.channel != Channel.EMAIL:
         return Outgoing(
             key=reminder.key,
@@ -57,22 +124,18 @@ def build(reminder: Reminder, preferences: ReminderPreferences, to: str) -> Outg
             sms=composed.sms,
             link=home,
         )
-    unsubscribe = unsubscribe_url(preferences)
-    context = {
+    if reminder.recipient is not None:
+        unsubscribe = _caregiver_unsubscribe_url(reminder)
+        settings_url = _url("reminders:caregiver_preferences")
+    else:
+        assert preferences is not None
+        unsubscribe = unsubscribe_url(preferences)
+        settings_url = _url("reminders:preferences")
+    context: dict[str, object] = {
         "subject": composed.subject,
         "greeting": composed.text.split("\n", 1)[0],
         "link": home,
         "unsubscribe_url": unsubscribe,
-        "settings_url": f"{settings.SITE_URL}{reverse('reminders:preferences')}",
+        "settings_url": settings_url,
     }
-    subject = render_to_string("emails/reminder/subject.txt", context).strip()
-    return Outgoing(
-        key=reminder.key,
-        to=to,
-        subject=" ".join(subject.split()),
-        text=render_to_string("emails/reminder/body.txt", context),
-        html=render_to_string("emails/reminder/body.html", context),
-        sms=composed.sms,
-        link=home,
-        unsubscribe_url=unsubscribe,
-    )
+    return _email(reminder, to, "reminder", context, sms=composed.sms)

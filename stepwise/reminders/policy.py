@@ -21,6 +21,9 @@ LATE_LIMIT = {
     # down for a day should not send yesterday's news). Due reminders live until the due day ends.
     "overdue": timedelta(days=1),
     "feedback": timedelta(days=3),
+    # A digest's counts are read when it is sent, so a late one is still true; after half a day
+    # the next one is nearly due.
+    "digest": timedelta(hours=12),
 }
 
 

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
-from stepwise.clinic.models import Client
+from stepwise.accounts.models import User
+from stepwise.clinic.models import CaregiverLink, Client
 from stepwise.homework.models import Assignment, Feedback
 from stepwise.homework.signals import occurrences_created
-from stepwise.reminders import actions
-from stepwise.reminders.models import Reminder, State
+from stepwise.reminders import actions, digest
+from stepwise.reminders.models import DigestSettings, Reminder, State
 
 
 @receiver(occurrences_created, dispatch_uid="reminders.occurrences_created")
@@ -43,3 +45,20 @@ def assignment_saved(sender: Any, instance: Assignment, created: bool, **kwargs:
     fields = kwargs.get("update_fields")
     if not created and (fields is None or "reminder_time" in fields):
         actions.reschedule_pending(instance.client)
+
+
+@receiver(post_save, sender=CaregiverLink, dispatch_uid="reminders.caregiver_linked")
+def caregiver_linked(sender: Any, instance: CaregiverLink, created: bool, **kwargs: Any) -> None:
+    """A carer linked after homework was assigned to carers gets its reminders from now on."""
+    if created:
+        actions.add_missing_caregiver_reminders(instance.caregiver)
+
+
+@receiver(post_save, sender=User, dispatch_uid="reminders.user_saved")
+def user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) -> None:
+    """A therapist who moved time zone gets the digest at the new local time."""
+    fields = kwargs.get("update_fields")
+    if created or (fields is not None and "time_zone" not in fields):
+        return
+    if DigestSettings.objects.filter(user=instance, enabled=True).exists():
+        digest.reschedule(instance, timezone.now())

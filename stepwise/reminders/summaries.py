@@ -8,11 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from stepwise.clinic.models import Client
 from stepwise.reminders.models import Channel, Reminder, ReminderPreferences, State
+
+# What a delivery log row shows: outcomes and to whom (the client or a carer), never content.
+_LOG_FIELDS = (
+    "kind", "channel", "state", "send_at", "sent_at", "last_error", "skip_reason", "recipient",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ def client_status(
         paused = prefs.paused
     recent = list(
         Reminder.objects.filter(client=client, state__in=[State.SENT, State.FAILED, State.SKIPPED])
-        .only("kind", "channel", "state", "send_at", "sent_at", "last_error", "skip_reason")
+        .only(*_LOG_FIELDS)
         .order_by("-send_at", "-pk")[:limit]
     )
     failed = Reminder.objects.filter(
@@ -52,7 +57,8 @@ def practice_failures(
     now = now or timezone.now()
     rows = (
         Reminder.objects.filter(
-            client__practice_id=practice_id,
+            Q(client__practice_id=practice_id)
+            | Q(client__isnull=True, recipient__membership__practice_id=practice_id),  # digests
             state=State.FAILED,
             send_at__gte=now - timedelta(days=days),
         )

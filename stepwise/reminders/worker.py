@@ -9,6 +9,9 @@
    worker whose lease was taken over cannot overwrite the newer outcome.
 4. A stop request (SIGTERM) is honoured between two sends: the rest of the batch is released
    unsent and nothing new is claimed.
+
+Rows go to the client, to a linked caregiver (`recipient`, carer homework) or to a therapist
+(`digest`); each audience has its own reasons to skip (`skip_reason`).
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from django.db import close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from stepwise.clinic.models import CaregiverLink
 from stepwise.homework.models import AssignmentStatus
-from stepwise.reminders import actions, conf, outgoing, policy
+from stepwise.reminders import actions, conf, digest, outgoing, policy
 from stepwise.reminders.channels import (
     DeliveryError,
     Outgoing,
@@ -39,6 +43,7 @@ from stepwise.reminders.channels import (
     channel_for,
 )
 from stepwise.reminders.models import (
+    CaregiverPreferences,
     Channel,
     Kind,
     PushSubscription,
@@ -115,6 +120,8 @@ def claim(worker_id: str, size: int, lease: timedelta, now: datetime) -> Claim:
         .select_related(
             "client__user",
             "client__reminder_preferences",
+            "recipient__caregiver_reminders",
+            "recipient__digest_settings",
             "occurrence__assignment",
             "occurrence__completion",
         )
@@ -126,9 +133,33 @@ def claim(worker_id: str, size: int, lease: timedelta, now: datetime) -> Claim:
 # --- step 3: deciding and recording ---------------------------------------------------------
 
 
-def skip_reason(reminder: Reminder, prefs: ReminderPreferences, now: datetime) -> str:
-    """Why this reminder should not go out any more; "" when it should."""
+def _caregiver_skip_reason(reminder: Reminder) -> str:
+    """A caregiver's row: their account, their own opt-out, and the link to the client."""
+    carer = reminder.recipient
+    assert carer is not None
+    if not carer.is_active:
+        return "no_account"
+    try:
+        choices = carer.caregiver_reminders
+    except CaregiverPreferences.DoesNotExist:
+        choices = actions.caregiver_preferences_for(carer)
+    if not choices.email_enabled:
+        return "channel_off"
+    if not CaregiverLink.objects.filter(caregiver=carer, client=reminder.client).exists():
+        return "unlinked"
+    return ""
+
+
+def skip_reason(reminder: Reminder, prefs: ReminderPreferences | None, now: datetime) -> str:
+    """Why this reminder should not go out any more; "" when it should.
+
+    `prefs` are the client's choices; None for a caregiver's or a therapist's row, which follow
+    their own (`CaregiverPreferences`, `DigestSettings`).
+    """
+    if reminder.kind == Kind.DIGEST:
+        return digest.skip_reason(reminder, now)
     client = reminder.client
+    assert client is not None
     occurrence = reminder.occurrence
     if reminder.kind in (Kind.DUE, Kind.OVERDUE):
         if occurrence is None:
@@ -142,13 +173,19 @@ def skip_reason(reminder: Reminder, prefs: ReminderPreferences, now: datetime) -
         return "dropped"
     if client.discharged_at is not None:
         return "discharged"
-    if prefs.paused:
-        return "paused"
-    if not prefs.channel_enabled(reminder.channel):
-        return "channel_off"
+    if reminder.recipient_id is not None:
+        reason = _caregiver_skip_reason(reminder)
+        if reason:
+            return reason
+    else:
+        assert prefs is not None
+        if prefs.paused:
+            return "paused"
+        if not prefs.channel_enabled(reminder.channel):
+            return "channel_off"
     if reminder.kind == Kind.OVERDUE and not conf.overdue_nudge():
         return "nudge_off"
-    if client.user_id is None:
+    if reminder.recipient_id is None and client.user_id is None:
         return "no_account"
     if reminder.kind == Kind.DUE and occurrence is not None:
         if policy.due_day_over(now, occurrence.due, client.time_zone):
@@ -235,11 +272,15 @@ def _error_class(error: Exception) -> str:
 # --- step 3: sending -------------------------------------------------------------------------
 
 
-def _preferences(reminder: Reminder) -> ReminderPreferences:
+def _preferences(reminder: Reminder) -> ReminderPreferences | None:
+    """The client's choices for a row that goes to the client; None for anyone else's."""
+    client = reminder.client
+    if reminder.recipient_id is not None or client is None:
+        return None
     try:
-        prefs: ReminderPreferences = reminder.client.reminder_preferences
+        prefs: ReminderPreferences = client.reminder_preferences
     except ReminderPreferences.DoesNotExist:
-        prefs = actions.preferences_for(reminder.client)
+        prefs = actions.preferences_for(client)
     return prefs
 
 
@@ -247,7 +288,7 @@ def _send_one(
     channel_send: Callable[[Outgoing], str],
     reminder: Reminder,
     recorder: Recorder,
-    prefs: ReminderPreferences,
+    prefs: ReminderPreferences | None,
 ) -> None:
     """Send to every address of the row (push: each device); one outcome for the row."""
     targets = outgoing.addresses(reminder)
@@ -284,7 +325,7 @@ def _endpoint(subscription_json: str) -> str:
 
 def _still_wanted(
     reminders: list[Reminder], recorder: Recorder, now: datetime
-) -> list[tuple[Reminder, ReminderPreferences]]:
+) -> list[tuple[Reminder, ReminderPreferences | None]]:
     """Skip what is no longer relevant, put back what is early; the rest is to be sent."""
     wanted = []
     for reminder in reminders:
@@ -414,6 +455,7 @@ class Worker:
         if force or time.monotonic() - self._windows_checked > 600:
             self._windows_checked = time.monotonic()
             extend_rolling_windows(timezone.now())
+            digest.schedule_digests(timezone.now())
 
     def run_once(self) -> Tally:
         beat(self.worker_id, self.started_at)

@@ -215,12 +215,18 @@ def test_an_unknown_instrument_has_no_results_page(
     for instrument_id in (unknown, theirs.pk):
         response = alice.get(f"/clients/{world.carl_client.pk}/assessments/{instrument_id}/")
         assert response.status_code == 404
-    assert not AccessLog.objects.filter(outcome="denied").exists()  # the client was in scope
+    # The client is in scope, the instrument id is not (unknown, or another practice's own):
+    # each try is recorded as a denial on that client's record (issue 8: every id out of scope).
+    tries = AccessLog.objects.filter(outcome="denied", actor=world.alice)
+    assert (
+        list(tries.values_list("client_id", "action"))
+        == [(world.carl_client.pk, "assessment.results")] * 2
+    )
 
     # A client outside the care team: 404 whatever the instrument, and the denial is recorded.
     olga = login_as(world.olga)
     assert olga.get(results_url(world.carl_client, "phq9")).status_code == 404
-    denied = AccessLog.objects.get(outcome="denied")
+    denied = AccessLog.objects.get(outcome="denied", actor=world.olga)
     assert (denied.actor, denied.client_id, denied.action) == (
         world.olga,
         world.carl_client.pk,

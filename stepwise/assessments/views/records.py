@@ -74,9 +74,11 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
         .first()
     )
     if key is None:
+        record_access(request, "assessment.results", client.pk, allowed=False)
         raise Http404("No such instrument.")
     available = catalog.find_available(client.practice_id, key)
     if available is None:
+        record_access(request, "assessment.results", client.pk, allowed=False)
         raise Http404("No such instrument.")
     responses = list(
         responses_for(client).filter(

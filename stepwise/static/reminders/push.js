@@ -21,6 +21,28 @@
     return bytes;
   }
 
+  // The registration once its worker is active (push needs one). Not navigator.serviceWorker.ready:
+  // that waits for a worker whose scope covers this page, and push-sw.js lives under /static/,
+  // so it would wait for ever.
+  function activated(registration) {
+    if (registration.active) {
+      return registration;
+    }
+    var worker = registration.installing || registration.waiting;
+    if (!worker) {
+      throw new Error("The notification helper did not start.");
+    }
+    return new Promise(function (resolve, reject) {
+      worker.addEventListener("statechange", function () {
+        if (worker.state === "activated") {
+          resolve(registration);
+        } else if (worker.state === "redundant") {
+          reject(new Error("The notification helper did not start."));
+        }
+      });
+    });
+  }
+
   function post(url, body) {
     return fetch(url, {
       method: "POST",
@@ -46,9 +68,7 @@
       box.querySelector("[data-push-unsupported]").hidden = false;
       return;
     }
-    var ready = navigator.serviceWorker.register(box.dataset.workerUrl).then(function () {
-      return navigator.serviceWorker.ready;
-    });
+    var ready = navigator.serviceWorker.register(box.dataset.workerUrl).then(function () { return navigator.serviceWorker.ready; });
 
     function show(subscription) {
       on.hidden = !!subscription;

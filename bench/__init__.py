@@ -1,0 +1,1 @@
+"""Benchmarks: a generator of realistic practices and the measuring harness (`bench/run`)."""

@@ -1,0 +1,434 @@
+"""Writing the history: rows with explicit ids, buffered per table and written in foreign-key
+order (COPY on PostgreSQL, executemany on SQLite), and one client's events turned into rows."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from bench.content import Instrument, Scored
+
+if TYPE_CHECKING:
+    from bench.generate import Generator, Segment
+
+FEEDBACK = (
+    "Well done for keeping this up.",
+    "Great noticing here - let's look at this together next time.",
+    "This is real progress. Keep going!",
+    "Thanks for writing this down; it will help us in our session.",
+    "Nice work. Try it at a different time of day this week too.",
+)
+
+# What the generator writes with explicit ids, per model, in foreign-key order.
+COLUMNS = {
+    "homework.Assignment": (
+        "id client kind exercise instrument_key title assignee note reminder_time "
+        "hidden_from_caregiver status estimated_minutes created_by created_at paused_at "
+        "ended_at materialised_until"
+    ),
+    "homework.ScheduleVersion": (
+        "id assignment effective_from frequency start end max_count due times_per_week "
+        "weekdays interval_weeks created_at"
+    ),
+    "homework.Occurrence": "id assignment client key opens due ordinal",
+    "homework.Submission": "id client exercise_version answers mode submitted_by submitted_at",
+    "homework.MetricValue": "id submission client definition name value recorded_at",
+    "assessments.AssessmentResponse": (
+        "id client instrument answers supplementary sex total band subscales subscale_bands "
+        "critical_items supplementary_alerts administered_by mode respondent submitted_at"
+    ),
+    "assessments.Alert": (
+        "id client response items created_at acknowledged_by acknowledged_at note"
+    ),
+    "homework.Completion": (
+        "id assignment client occurrence submission assessment_response completed_by "
+        "completed_at local_date reviewed_at reviewed_by"
+    ),
+    "homework.Feedback": "id completion author text created_at",
+    "reminders.Reminder": (
+        "id client occurrence feedback kind channel key send_at state attempts lease_until "
+        "lease_token provider_id last_error skip_reason sent_at created_at"
+    ),
+}
+
+
+class Loader:
+    """Buffers rows per table and writes them in foreign-key order, with explicit ids."""
+
+    def __init__(self, order: list[tuple[Any, list[str]]]) -> None:
+        from django.db import connection
+
+        self.connection = connection
+        self.postgres = connection.vendor == "postgresql"
+        self.order = order
+        self.buffers: dict[Any, list[tuple[Any, ...]]] = {model: [] for model, _ in order}
+        self.counts: dict[str, int] = {model.__name__: 0 for model, _ in order}
+        self.next_ids = {model: self._max_id(model) + 1 for model, _ in order}
+        self.buffered = 0
+
+    def _max_id(self, model: Any) -> int:
+        from django.db.models import Max
+
+        return int(model.objects.aggregate(m=Max("id"))["m"] or 0)
+
+    def new_id(self, model: Any) -> int:
+        value = self.next_ids[model]
+        self.next_ids[model] = value + 1
+        return value
+
+    def add(self, model: Any, row: tuple[Any, ...]) -> None:
+        self.buffers[model].append(row)
+        self.buffered += 1
+
+    def when(self, moment: datetime | None) -> Any:
+        """A UTC datetime as each driver wants it (SQLite: Django's text form)."""
+        if moment is None or self.postgres:
+            return moment
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
+    def day(self, value: date | None) -> Any:
+        return value if value is None or self.postgres else value.isoformat()
+
+    def decimal(self, value: Decimal | None) -> Any:
+        return value if value is None or self.postgres else str(value)
+
+    def begin(self) -> None:
+        with self.connection.cursor() as cursor:
+            if self.postgres:
+                # The generator is the only writer and makes every reference itself.
+                cursor.execute("SET session_replication_role = replica")
+                cursor.execute("SET synchronous_commit = off")
+            else:
+                cursor.execute("PRAGMA foreign_keys = OFF")
+                cursor.execute("PRAGMA synchronous = OFF")
+
+    def flush(self) -> None:
+        from django.db import transaction
+
+        with transaction.atomic():
+            for model, fields in self.order:
+                rows = self.buffers[model]
+                if rows:
+                    self._write(model, fields, rows)
+                    self.counts[model.__name__] += len(rows)
+                    self.buffers[model] = []
+        self.buffered = 0
+
+    def _write(self, model: Any, fields: list[str], rows: list[tuple[Any, ...]]) -> None:
+        table = model._meta.db_table
+        columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
+        if self.postgres:
+            with self.connection.cursor() as cursor:
+                raw = cursor.cursor
+                with raw.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in fields)
+            self.connection.ensure_connection()
+            raw = self.connection.connection
+            # Table and column names come from the models' own metadata, never from input.
+            insert = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'  # noqa: S608
+            raw.executemany(insert, rows)
+
+    def finish(self) -> None:
+        from django.core.management.color import no_style
+
+        self.flush()
+        models = [model for model, _ in self.order]
+        with self.connection.cursor() as cursor:
+            if self.postgres:
+                for statement in self.connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(statement)
+                cursor.execute("SET session_replication_role = DEFAULT")
+            else:
+                cursor.execute("PRAGMA foreign_keys = ON")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+
+
+class ClientRows:
+    """Turns one client's events into rows of the loader."""
+
+    def __init__(
+        self, generator: Generator, client: Any, therapist: Any, zone: ZoneInfo, rng: random.Random
+    ) -> None:
+        self.g = generator
+        self.loader = generator.loader
+        self.client = client
+        self.therapist = therapist
+        self.zone = zone
+        self.rng = rng
+        from stepwise.assessments.models import Alert, AssessmentResponse
+        from stepwise.homework.models import (
+            Assignment,
+            Completion,
+            Feedback,
+            MetricValue,
+            Occurrence,
+            ScheduleVersion,
+            Submission,
+        )
+        from stepwise.reminders.models import Reminder
+
+        self.m = {
+            "assignment": Assignment,
+            "schedule": ScheduleVersion,
+            "occurrence": Occurrence,
+            "submission": Submission,
+            "metric": MetricValue,
+            "response": AssessmentResponse,
+            "alert": Alert,
+            "completion": Completion,
+            "feedback": Feedback,
+            "reminder": Reminder,
+        }
+
+    def _id(self, name: str) -> int:
+        return self.loader.new_id(self.m[name])
+
+    def _add(self, name: str, row: tuple[Any, ...]) -> None:
+        self.loader.add(self.m[name], row)
+
+    def assignment(self, segment: Segment, last: date) -> int:
+        g, loader = self.g, self.loader
+        assignment_id = self._id("assignment")
+        created = g.local(segment.start, 10, 0, self.zone)
+        active = segment.end is None
+        if segment.kind == "exercise":
+            exercise = g.exercises[segment.item]
+            exercise_id, key, title, minutes = (
+                exercise.definition_id,
+                "",
+                exercise.title,
+                exercise.minutes,
+            )
+        else:
+            instrument = g.instruments[segment.item]
+            exercise_id, key, title, minutes = None, segment.item, instrument.abbreviation, 5
+        ended = None
+        if not active:
+            assert segment.end is not None
+            ended = min(g.local(segment.end + timedelta(days=1), 9, 0, self.zone), g.now)
+        self._add(
+            "assignment",
+            (
+                assignment_id,
+                self.client.pk,
+                segment.kind,
+                exercise_id,
+                key,
+                title,
+                "client",
+                "",
+                time(18, 0) if loader.postgres else "18:00:00",
+                False,
+                "active" if active else "ended",
+                minutes,
+                self.therapist.pk,
+                loader.when(created),
+                None,
+                loader.when(ended),
+                loader.day(last),
+            ),
+        )
+        self._add(
+            "schedule",
+            (
+                self._id("schedule"),
+                assignment_id,
+                loader.day(segment.start),
+                segment.frequency,
+                loader.day(segment.start),
+                None,
+                None,
+                None,
+                segment.times_per_week,
+                "",
+                segment.interval_weeks,
+                loader.when(created),
+            ),
+        )
+        return assignment_id
+
+    def occurrence(self, assignment_id: int, occurrence: Any) -> int:
+        occurrence_id = self._id("occurrence")
+        loader = self.loader
+        self._add(
+            "occurrence",
+            (
+                occurrence_id,
+                assignment_id,
+                self.client.pk,
+                occurrence.key,
+                loader.day(occurrence.opens),
+                loader.day(occurrence.due),
+                occurrence.ordinal,
+            ),
+        )
+        return occurrence_id
+
+    def exercise_done(
+        self, assignment_id: int, occurrence_id: int | None, slug: str, done_at: datetime
+    ) -> None:
+        exercise = self.g.exercises[slug]
+        answers, metrics = self.rng.choice(exercise.variants)
+        submission_id = self._id("submission")
+        when = self.loader.when(done_at)
+        self._add(
+            "submission",
+            (
+                submission_id,
+                self.client.pk,
+                exercise.version_id,
+                answers,
+                "home",
+                self.client.user_id,
+                when,
+            ),
+        )
+        for name, value in metrics:
+            self._add(
+                "metric",
+                (
+                    self._id("metric"),
+                    submission_id,
+                    self.client.pk,
+                    exercise.definition_id,
+                    name,
+                    value,
+                    when,
+                ),
+            )
+        self.completion(assignment_id, occurrence_id, submission_id, None, done_at)
+
+    def assessment_done(
+        self,
+        assignment_id: int,
+        occurrence_id: int,
+        instrument: Instrument,
+        scored: Scored,
+        done_at: datetime,
+    ) -> None:
+        loader = self.loader
+        response_id = self._id("response")
+        self._add(
+            "response",
+            (
+                response_id,
+                self.client.pk,
+                instrument.version_id,
+                scored.answers,
+                "{}",
+                "",
+                loader.decimal(scored.total),
+                scored.band,
+                scored.subscales,
+                scored.subscale_bands,
+                scored.critical_items,
+                "[]",
+                None,
+                "home",
+                "client",
+                loader.when(done_at),
+            ),
+        )
+        if scored.has_alert:
+            seen = done_at + timedelta(hours=self.rng.randint(2, 20))
+            acknowledged = seen < self.g.now - timedelta(days=10)
+            self._add(
+                "alert",
+                (
+                    self._id("alert"),
+                    self.client.pk,
+                    response_id,
+                    scored.critical_items,
+                    loader.when(done_at),
+                    self.therapist.pk if acknowledged else None,
+                    loader.when(seen) if acknowledged else None,
+                    "Called the client; safety plan reviewed." if acknowledged else "",
+                ),
+            )
+        self.completion(assignment_id, occurrence_id, None, response_id, done_at)
+
+    def completion(
+        self,
+        assignment_id: int,
+        occurrence_id: int | None,
+        submission_id: int | None,
+        response_id: int | None,
+        done_at: datetime,
+    ) -> None:
+        loader, now, rng = self.loader, self.g.now, self.rng
+        age = now - done_at
+        reviewed_at = None
+        if age > timedelta(days=4):
+            if rng.random() < 0.97:
+                reviewed_at = done_at + timedelta(hours=rng.randint(12, 96))
+        elif age > timedelta(days=1) and rng.random() < 0.5:
+            reviewed_at = done_at + timedelta(hours=rng.randint(12, 24))
+        if reviewed_at is not None and reviewed_at > now:
+            reviewed_at = now - timedelta(minutes=rng.randint(1, 600))
+        completion_id = self._id("completion")
+        self._add(
+            "completion",
+            (
+                completion_id,
+                assignment_id,
+                self.client.pk,
+                occurrence_id,
+                submission_id,
+                response_id,
+                self.client.user_id,
+                loader.when(done_at),
+                loader.day(done_at.astimezone(self.zone).date()),
+                loader.when(reviewed_at),
+                self.therapist.pk if reviewed_at else None,
+            ),
+        )
+        if reviewed_at is not None and rng.random() < 0.06:
+            self._add(
+                "feedback",
+                (
+                    self._id("feedback"),
+                    completion_id,
+                    self.therapist.pk,
+                    rng.choice(FEEDBACK),
+                    loader.when(reviewed_at),
+                ),
+            )
+
+    def reminder(self, occurrence_id: int, day: date, done_at: datetime | None) -> None:
+        """The "due" email of an occurrence: sent, not needed (done first), or still to come."""
+        loader, now = self.loader, self.g.now
+        send_at = self.g.local(day, 18, 0, self.zone)
+        if send_at > now:
+            state, sent_at, skip = "pending", None, ""
+        elif done_at is not None and done_at <= send_at:
+            state, sent_at, skip = "skipped", None, "done"
+        else:
+            state, sent_at, skip = "sent", send_at + timedelta(seconds=3), ""
+        self._add(
+            "reminder",
+            (
+                self._id("reminder"),
+                self.client.pk,
+                occurrence_id,
+                None,
+                "due",
+                "email",
+                f"occ:{occurrence_id}:email:due",
+                loader.when(send_at),
+                state,
+                1 if state == "sent" else 0,
+                None,
+                "",
+                "",
+                "",
+                skip,
+                loader.when(sent_at),
+                loader.when(send_at - timedelta(days=14)),
+            ),
+        )

@@ -1,0 +1,8 @@
+"""WSGI entry point for the HTTP measurements (gunicorn bench.wsgi:application)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+application = get_wsgi_application()
