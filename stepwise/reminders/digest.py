@@ -8,6 +8,8 @@ a day with nothing waiting is skipped (`nothing_waiting`) rather than sent.
 
 from __future__ import annotations
 
+import logging
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,6 +22,8 @@ from stepwise.homework.models import Completion
 from stepwise.lib.tz import local_instant, local_today
 from stepwise.reminders import policy
 from stepwise.reminders.models import Channel, DigestSettings, Kind, Reminder, State
+
+log = logging.getLogger(__name__)
 
 
 def digest_key(user_id: int, day: date) -> str:
@@ -80,7 +84,12 @@ def schedule_digests(now: datetime, user_ids: Iterable[int] | None = None) -> in
     ).select_related("user")
     if user_ids is not None:
         chosen = chosen.filter(user_id__in=list(user_ids))
-    rows = [row for settings in chosen for row in _rows(settings, now)]
+    rows: list[Reminder] = []
+    for settings in chosen:
+        try:
+            rows += _rows(settings, now)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # one bad zone must not stop all
+            log.warning("Digest of user %s not scheduled: unknown time zone", settings.user_id)
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 

@@ -176,3 +176,16 @@ def test_a_caregiver_opted_out_gets_no_rows_made(world: World) -> None:
     with time_machine.travel(NOW, tick=False):
         assign_to_carer(world)
     assert not Reminder.objects.filter(recipient=world.gina).exists()
+
+
+def test_the_therapist_sees_which_deliveries_went_to_a_carer(
+    world: World, smtp_sink: SmtpSink, login_as: Login
+) -> None:
+    with time_machine.travel(NOW, tick=False) as travel:
+        assign_to_carer(world)
+        travel.move_to(SIX_PM)
+        run_worker()
+        page = login_as(world.alice).get(f"/clients/{world.mia_client.pk}/").content.decode()
+    section = page.split('id="reminders-status-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Email (to a parent or carer)" in section
+    assert "gina@example.net" not in section  # outcomes only: no address, no content

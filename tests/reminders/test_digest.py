@@ -173,3 +173,13 @@ def test_the_therapist_turns_it_on_from_settings(world: World, login_as: Login) 
     assert len(digests()) == 1
     assert invalid.status_code == 200
     assert b"Choose a time for the summary." in invalid.content
+
+
+def test_a_therapist_with_an_unknown_time_zone_does_not_stop_the_others(world: World) -> None:
+    with time_machine.travel(NOW, tick=False):
+        actions.save_digest_settings(world.alice, enabled=True, send_time=time(8, 0))
+        actions.save_digest_settings(world.bob, enabled=True, send_time=time(8, 0))
+        User.objects.filter(pk=world.bob.pk).update(time_zone="Mars/Olympus_Mons")
+        Reminder.objects.all().delete()
+        run_worker()
+    assert [r.recipient_id for r in digests()] == [world.alice.pk]

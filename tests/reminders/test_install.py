@@ -120,6 +120,7 @@ def test_chromium_takes_the_manifest_and_the_push_worker_starts(
             page.goto("/me/reminders/")
             # Shown only once push.js has an active worker and asked it for a subscription.
             page.locator("[data-push-subscribe]").wait_for(state="visible")
+            assert page.locator("[data-push-unsubscribe]").is_hidden()  # not subscribed yet
             assert page.locator("[data-push-unsupported]").is_hidden()
             scopes = page.evaluate(
                 "navigator.serviceWorker.getRegistrations()"

@@ -68,11 +68,12 @@
       box.querySelector("[data-push-unsupported]").hidden = false;
       return;
     }
-    var ready = navigator.serviceWorker.register(box.dataset.workerUrl).then(function () { return navigator.serviceWorker.ready; });
+    var ready = navigator.serviceWorker.register(box.dataset.workerUrl).then(activated);
 
+    // The spans around the buttons: a button's own `hidden` loses to the stylesheet's display.
     function show(subscription) {
-      on.hidden = !!subscription;
-      off.hidden = !subscription;
+      box.querySelector("[data-push-on]").hidden = !!subscription;
+      box.querySelector("[data-push-off]").hidden = !subscription;
     }
 
     ready.then(function (registration) {
