@@ -149,21 +149,21 @@ def wait_until(condition: Any, timeout: float, what: str) -> None:
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_four_workers_deliver_each_of_2000_reminders_exactly_once(
+def test_four_workers_deliver_each_of_10000_reminders_exactly_once(
     world: World, smtp_sink: SmtpSink, start_worker: Starter
 ) -> None:
     assert connection.vendor == "postgresql"
-    ids = make_due_reminders(world, 2000)
+    ids = make_due_reminders(world, 10_000)
     env = smtp_env(smtp_sink)
     workers = [start_worker(env, "--once", "--batch", "25") for _ in range(4)]
     outputs = [w.communicate(timeout=300)[0] for w in workers]
     assert [w.returncode for w in workers] == [0, 0, 0, 0], outputs
     message_ids = Counter(m["Message-ID"] for m in smtp_sink.messages)
-    assert len(message_ids) == 2000
+    assert len(message_ids) == 10_000
     assert max(message_ids.values()) == 1, "a reminder was delivered twice"
-    assert Reminder.objects.filter(pk__in=ids, state=State.SENT, attempts=1).count() == 2000
+    assert Reminder.objects.filter(pk__in=ids, state=State.SENT, attempts=1).count() == 10_000
     claimed = [int(out.split("claimed ")[1].split(",")[0]) for out in outputs]
-    assert sum(claimed) == 2000
+    assert sum(claimed) == 10_000
     assert sum(1 for c in claimed if c) >= 2, f"the workers did not share the work: {claimed}"
 
 
