@@ -4,8 +4,14 @@ from django.apps import AppConfig
 
 
 class ProgressConfig(AppConfig):
-    """Read-only: dashboards, charts, adherence and exports. Owns no data and no models."""
+    """Dashboards, charts, adherence and exports. Reads the other apps' data; its one table holds
+    each client's dashboard figures, derived data that is recomputed whenever it is out of date."""
 
     name = "stepwise.progress"
     label = "progress"
     verbose_name = "Progress"
+
+    def ready(self) -> None:
+        from stepwise.progress import stored
+
+        stored.connect()

@@ -1,43 +1,45 @@
 """The therapist's dashboard: what needs attention first, then the caseload with its figures.
 
 Built with a fixed number of queries whatever the size of the caseload and the length of its
-history: every figure comes from a grouped query over all the clients at once (`queries`).
+history: each client's figures are stored (`stored`) and only those out of date are computed
+again, together, by grouped queries over those clients at once (`queries`).
 """
 
 from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache, cached_property
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from stepwise.accounts.models import User
-from stepwise.assessments import catalog
-from stepwise.assessments.definitions import InstrumentDefinition
 from stepwise.assessments.results import describe_alerts, open_alerts
-from stepwise.assessments.scoring import RELIABLE_DETERIORATION, ScoringError, classify_change
+from stepwise.assessments.scoring import RELIABLE_DETERIORATION
 from stepwise.clinic.access import caseload_for
 from stepwise.clinic.models import Client
 from stepwise.homework.schedule import Adherence
-from stepwise.progress import queries
-from stepwise.progress.figures import (
-    DueGroup,
-    Trend,
-    period_adherence,
-    rate_label,
-    score_trend,
-)
+from stepwise.lib.tz import local_today
+from stepwise.progress import queries, stored
+from stepwise.progress.figures import Trend, rate_label, score_trend
 
-WEEK_DAYS = 7
-MONTH_DAYS = 30
-INACTIVE_DAYS = 3  # no activity for this many days, with homework due, needs a look
-RECENT_SCORE_DAYS = (
-    90  # an instrument answered this recently counts as active without an assignment
+INACTIVE_DAYS = stored.INACTIVE_DAYS
+# What the dashboard shows of each client (the rest of the row is not read).
+CLIENT_FIELDS = (
+    "id",
+    "practice_id",
+    "display_name",
+    "time_zone",
+    "is_minor",
+    "next_session_on",
+    "next_session_note",
 )
+PAGE_SIZE = 25  # caseload rows per page
+ATTENTION_SHOWN = 10  # attention items shown before "Show all"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,22 @@ class LatestScore:
         return self.verdict == RELIABLE_DETERIORATION
 
 
+_MARKER = 2_147_483_647
+
+
+@cache
+def _url_around_id(prefix: str, name: str) -> tuple[str, str]:
+    head, _, tail = reverse(name, args=[_MARKER]).partition(str(_MARKER))
+    return head, tail
+
+
+def id_url(name: str, pk: int) -> str:
+    """`reverse(name, args=[pk])` for a route whose one argument is an id, reversed once per
+    process: a page of rows needs three links each, and `reverse` is most of a row's cost."""
+    head, tail = _url_around_id(get_script_prefix(), name)
+    return f"{head}{pk}{tail}"
+
+
 @dataclass
 class CaseloadRow:
     client: Client
@@ -65,7 +83,25 @@ class CaseloadRow:
     unreviewed: int
     overdue: int  # not done and due in the last few days
     alerts: int
-    scores: list[LatestScore] = field(default_factory=list)
+    stored_scores: Sequence[stored.StoredScore] = ()
+    zone: zoneinfo.ZoneInfo | None = None  # the therapist's, for the scores' times
+
+    @cached_property
+    def scores(self) -> list[LatestScore]:
+        """Built when shown (a page of rows), not for the whole caseload."""
+        return _latest_scores(self.stored_scores, self.zone or timezone.get_current_timezone())
+
+    @property
+    def detail_url(self) -> str:
+        return id_url("clinic:client_detail", self.client.pk)
+
+    @property
+    def summary_url(self) -> str:
+        return id_url("progress:summary", self.client.pk)
+
+    @property
+    def progress_url(self) -> str:
+        return id_url("progress:client_progress", self.client.pk)
 
     @property
     def week_label(self) -> str:
@@ -82,6 +118,8 @@ class CaseloadRow:
 
     @property
     def deteriorated(self) -> list[LatestScore]:
+        if not any(s.deteriorated for s in self.stored_scores):
+            return []
         return [s for s in self.scores if s.deteriorated]
 
     @property
@@ -104,12 +142,20 @@ class AttentionItem:
     kind: str  # "alert", "deterioration", "inactive", "unreviewed"
     client: Client
     text: str
-    url: str
     when: datetime | None = None
 
     @property
     def kind_label(self) -> str:
         return ATTENTION_LABELS[self.kind]
+
+    @property
+    def url(self) -> str:
+        """Where to act on it (built only for the items shown)."""
+        if self.kind == "alert":
+            return id_url("clinic:client_detail", self.client.pk)
+        if self.kind == "unreviewed":
+            return reverse("homework_staff:inbox") + f"?client={self.client.pk}"
+        return id_url("progress:summary", self.client.pk)
 
 
 ATTENTION_LABELS = {
@@ -185,88 +231,51 @@ def filter_rows(rows: list[CaseloadRow], show: str, query: str) -> list[Caseload
     return rows
 
 
-def _definitions(practice_id: int | None) -> dict[str, InstrumentDefinition]:
-    if practice_id is None:
-        return {}
-    return {a.key: catalog.definition_of(a.version) for a in catalog.catalogue(practice_id)}
-
-
 def _latest_scores(
-    histories: Sequence[queries.ScoreHistory],
-    definitions: dict[str, InstrumentDefinition],
-    assigned: set[str],
-    zone: zoneinfo.ZoneInfo,
-    now: datetime,
+    scores: Sequence[stored.StoredScore], zone: zoneinfo.ZoneInfo
 ) -> list[LatestScore]:
-    found = []
-    recent = now - timedelta(days=RECENT_SCORE_DAYS)
-    for history in histories:
-        if history.key not in assigned and history.latest.when < recent:
-            continue
-        definition = definitions.get(history.key)
-        higher_is_better = definition.plan.higher_is_better if definition else None
-        previous = history.previous.total if history.previous else None
-        verdict = None
-        if definition is not None and history.count > 1:
-            verdict = _verdict(definition, history.baseline.total, history.latest.total)
-        latest = history.latest
-        found.append(
-            LatestScore(
-                abbreviation=history.abbreviation,
-                total_label="—" if latest.total is None else _number(latest.total),
-                band=latest.score.band,
-                trend=score_trend(previous, latest.total, higher_is_better),
-                verdict=verdict,
-                when=timezone.localtime(latest.when, zone),
-            )
+    return [
+        LatestScore(
+            abbreviation=score.abbreviation,
+            total_label="—" if score.total is None else _number(score.total),
+            band=score.band,
+            trend=score_trend(score.previous, score.total, score.higher_is_better),
+            verdict=score.verdict,
+            when=timezone.localtime(score.when, zone),
         )
-    return found
-
-
-def _verdict(
-    definition: InstrumentDefinition, baseline: float | None, latest: float | None
-) -> str | None:
-    if baseline is None or latest is None:
-        return None
-    try:
-        return classify_change(definition, baseline, latest).verdict
-    except ScoringError:
-        return None
+        for score in scores
+    ]
 
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _overdue(groups: Sequence[DueGroup], today: date) -> int:
-    """Not done and due in the last `INACTIVE_DAYS` days, today included."""
-    since = today - timedelta(days=INACTIVE_DAYS - 1)
-    return sum(g.not_done for g in groups if since <= g.due <= today and g.opens <= today)
-
-
 def build_dashboard(user: User, practice_id: int | None, now: datetime | None = None) -> Dashboard:
-    """Every figure of the dashboard, in a fixed number of queries."""
+    """Every figure of the dashboard, in a fixed number of queries.
+
+    Adherence, activity and scores come from the stored figures (`stored`), recomputed only for
+    clients whose figures a write or a new day has put out of date; review counts and alerts are
+    read live.
+    """
     moment = now or timezone.now()
     zone = zoneinfo.ZoneInfo(user.time_zone)
-    clients = list(caseload_for(user).active().order_by("display_name", "id"))
+    clients = list(
+        caseload_for(user).active().order_by("display_name", "id").only(*CLIENT_FIELDS)
+    )
     ids = [c.pk for c in clients]
-    today_of = queries.todays(clients, moment)
-    groups = queries.due_groups(today_of, MONTH_DAYS - 1)
-    activity = queries.last_activity(ids)
+    figures = stored.current_figures(clients, practice_id, moment)
     unreviewed = queries.unreviewed_counts(ids)
-    histories = queries.score_histories(ids)
-    assigned = queries.assigned_instruments(ids)
-    definitions = _definitions(practice_id) if histories else {}
-    alerts = list(open_alerts(caseload_for(user)))
+    alerts = list(open_alerts().filter(client_id__in=ids))
     alerts_by_client: dict[int, int] = {}
     for alert in alerts:
         alerts_by_client[alert.client_id] = alerts_by_client.get(alert.client_id, 0) + 1
 
     rows: list[CaseloadRow] = []
     for client in clients:
-        today = today_of[client.pk]
-        client_groups = groups.get(client.pk, [])
-        last = activity.get(client.pk)
+        found = figures[client.pk]
+        today = local_today(client.time_zone, moment)
+        last = found.last_activity
         inactive_days = None
         if last is not None:
             inactive_days = max(
@@ -276,22 +285,15 @@ def build_dashboard(user: User, practice_id: int | None, now: datetime | None = 
             CaseloadRow(
                 client=client,
                 today=today,
-                week=period_adherence(client_groups, today - timedelta(days=WEEK_DAYS - 1), today),
-                month=period_adherence(
-                    client_groups, today - timedelta(days=MONTH_DAYS - 1), today
-                ),
+                week=found.week,
+                month=found.month,
                 last_activity=timezone.localtime(last, zone) if last else None,
                 inactive_days=inactive_days,
                 unreviewed=unreviewed.get(client.pk, 0),
-                overdue=_overdue(client_groups, today),
+                overdue=found.overdue,
                 alerts=alerts_by_client.get(client.pk, 0),
-                scores=_latest_scores(
-                    histories.get(client.pk, []),
-                    definitions,
-                    assigned.get(client.pk, set()),
-                    zone,
-                    moment,
-                ),
+                stored_scores=found.scores,
+                zone=zone,
             )
         )
     return Dashboard(rows=rows, attention=_attention(rows, alerts, user), total=len(rows))
@@ -310,11 +312,9 @@ def _attention(rows: list[CaseloadRow], alerts: list[Any], user: User) -> list[A
                 "alert",
                 client,
                 "; ".join(described.reasons),
-                reverse("clinic:client_detail", args=[client.pk]),
                 described.when,
             )
         )
-    summary = lambda row: reverse("progress:summary", args=[row.client.pk])  # noqa: E731
     for row in rows:
         for score in row.deteriorated:
             items.append(
@@ -323,7 +323,6 @@ def _attention(rows: list[CaseloadRow], alerts: list[Any], user: User) -> list[A
                     row.client,
                     f"{score.abbreviation} {score.total_label} ({score.band or 'no band'}): "
                     "reliably worse than at baseline",
-                    summary(row),
                     score.when,
                 )
             )
@@ -342,7 +341,6 @@ def _attention(rows: list[CaseloadRow], alerts: list[Any], user: User) -> list[A
                 "inactive",
                 row.client,
                 f"{quiet}; {row.overdue} homework item{'s' if row.overdue != 1 else ''} not done",
-                summary(row),
                 row.last_activity,
             )
         )
@@ -352,7 +350,6 @@ def _attention(rows: list[CaseloadRow], alerts: list[Any], user: User) -> list[A
                 "unreviewed",
                 row.client,
                 f"{row.unreviewed} new result{'s' if row.unreviewed != 1 else ''} to review",
-                reverse("homework_staff:inbox") + f"?client={row.client.pk}",
             )
         )
     return items

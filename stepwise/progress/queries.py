@@ -146,7 +146,7 @@ def unreviewed_counts(client_ids: Sequence[int]) -> dict[int, int]:
     rows = (
         Completion.objects.filter(client_id__in=client_ids, reviewed_at__isnull=True)
         .values("client_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): the partial index alone answers it
         .order_by()
     )
     return {row["client_id"]: row["n"] for row in rows}

@@ -6,6 +6,9 @@ one access record; the figures come from `dashboard`, `summary` and `client_prog
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -18,7 +21,9 @@ from stepwise.lib.decorators import therapist_required
 from stepwise.lib.roles import roles_for
 from stepwise.progress import client_progress, summary
 from stepwise.progress.dashboard import (
+    ATTENTION_SHOWN,
     FILTERS,
+    PAGE_SIZE,
     SORT_CHOICES,
     SORTS,
     build_dashboard,
@@ -47,6 +52,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = build_dashboard(user, roles_for(request).practice_id)
     record_access(request, "progress.dashboard", None)
     rows = sort_rows(filter_rows(data.rows, show, query), sort_key, descending)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = ("-" if descending else "") + sort_key
+    all_attention = request.GET.get("attention") == "all"
     columns = [
         {
             "key": key,
@@ -63,9 +71,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "progress/dashboard.html",
         {
             "dashboard": data,
-            "rows": rows,
+            "attention": data.attention if all_attention else data.attention[:ATTENTION_SHOWN],
+            "page": page,
+            "rows": page.object_list,
+            "matching": len(rows),
+            # The filter and sort the pager's links keep.
+            "kept": urlencode({"sort": sort, "show": show, "q": query}),
             "columns": {c["key"]: c for c in columns},
-            "sort": ("-" if descending else "") + sort_key,
+            "sort": sort,
             "sort_choices": SORT_CHOICES,
             "show": show,
             "filters": FILTERS,

@@ -231,3 +231,54 @@ def test_the_dashboard_takes_the_same_number_of_queries_for_10_or_150_clients(
     large = _dashboard_queries(alice_client)
     assert large == small, f"{small} queries for 10 clients, {large} for 150"
     assert small <= 25
+
+
+def test_the_caseload_comes_a_page_at_a_time_and_the_pager_keeps_the_filter(
+    world: World, frozen: Any, alice_client: HttpClient
+) -> None:
+    for n in range(30):
+        clinic_actions.add_client(
+            world.alice, display_name=f"Client {n:02}", time_zone="Europe/London"
+        )
+
+    def names(html: str) -> list[str]:
+        table = html[html.index("<tbody>") : html.index("</tbody>")]
+        return re.findall(r'/clients/\d+/">([^<]+)</a>', table)
+
+    first = alice_client.get("/dashboard/?sort=-name").content.decode()
+    assert len(names(first)) == 25
+    assert names(first)[0] == "Mia"
+    assert "1\u201325 of 33 active clients" in text_of(first)
+    assert 'href="?sort=-name&amp;show=all&amp;q=&amp;page=2" rel="next"' in first
+    second = alice_client.get("/dashboard/?sort=-name&show=all&q=&page=2").content.decode()
+    assert names(second)[-1] == "Carl"
+    assert len(names(second)) == 8
+    assert "26\u201333 of 33 active clients" in text_of(second)
+    assert 'rel="prev"' in second
+    assert 'rel="next"' not in second
+    assert names(alice_client.get("/dashboard/?page=99").content.decode())[-1] == "Mia"
+    filtered = alice_client.get("/dashboard/?q=client 1").content.decode()
+    assert len(names(filtered)) == 10
+    assert "10 of 10 matching, out of 33 active clients" in text_of(filtered)
+
+
+def test_the_attention_queue_shows_the_first_ten_and_offers_the_rest(
+    world: World, frozen: Any, alice_client: HttpClient
+) -> None:
+    today = world.carl_client_today()
+    for n in range(12):
+        client = clinic_actions.add_client(
+            world.alice, display_name=f"Quiet {n:02}", time_zone="Europe/London"
+        )
+        h.assign_daily(client, world.alice, today - timedelta(days=7))
+
+    def items(html: str) -> list[str]:
+        queue = html[html.index('id="attention-heading"') : html.index('id="caseload-heading"')]
+        return re.findall(r'class="attention-item attention-(\w+)"', queue)
+
+    html = alice_client.get("/dashboard/").content.decode()
+    assert items(html) == ["inactive"] * 10
+    assert "Show all 12 items" in html
+    everything = alice_client.get("/dashboard/?attention=all").content.decode()
+    assert items(everything) == ["inactive"] * 12
+    assert "Show all" not in everything

@@ -1,0 +1,338 @@
+"""Each client's caseload figures, stored (`models.ClientFigures`) and kept current.
+
+Reading: `current_figures(clients, practice_id)` returns every client's figures. Rows that a write
+or a new local day has put out of date are computed again together, in a fixed number of queries
+whatever their number, and stored; the others are read as they are. So the dashboard costs the
+same whatever the history, and only what changed since it was last opened is recomputed.
+
+Writing: every write that changes a client's figures calls `mark_changed` in its own transaction,
+through the receivers `connect()` registers (a submission, a completion, a questionnaire or a
+revised score, a new or changed assignment or schedule, new occurrences, an imported instrument).
+Review state and alerts are not stored here: the dashboard reads them live, since a therapist
+acting on them expects to see it at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import F, Model
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from stepwise.assessments import catalog
+from stepwise.assessments.definitions import InstrumentDefinition
+from stepwise.assessments.models import AssessmentResponse, InstrumentVersion, ScoreRevision
+from stepwise.assessments.scoring import RELIABLE_DETERIORATION, ScoringError, classify_change
+from stepwise.clinic.models import Client
+from stepwise.homework.models import Assignment, Completion, ScheduleVersion, Submission
+from stepwise.homework.schedule import Adherence
+from stepwise.homework.signals import occurrences_created
+from stepwise.progress import queries
+from stepwise.progress.figures import DueGroup, period_adherence
+from stepwise.progress.models import ClientFigures
+
+WEEK_DAYS = 7
+MONTH_DAYS = 30
+INACTIVE_DAYS = 3  # no activity for this many days, with homework due, needs a look
+RECENT_SCORE_DAYS = 90  # answered this recently, an instrument counts as active unassigned
+
+
+@dataclass(frozen=True)
+class StoredScore:
+    """The latest result of one instrument, with what its trend and verdict need."""
+
+    key: str
+    abbreviation: str
+    total: float | None
+    band: str
+    previous: float | None  # the result before the latest, if any
+    higher_is_better: bool | None
+    verdict: str | None  # reliable change from the baseline to the latest, where published
+    when: datetime
+
+    @property
+    def deteriorated(self) -> bool:
+        return self.verdict == RELIABLE_DETERIORATION
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the dashboard shows of one client, as of their local day."""
+
+    week: Adherence
+    month: Adherence
+    overdue: int  # not done and due in the last `INACTIVE_DAYS` days
+    last_activity: datetime | None
+    scores: tuple[StoredScore, ...]
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def current_figures(
+    clients: Sequence[Client], practice_id: int | None, now: datetime | None = None
+) -> dict[int, Figures]:
+    """Every client's figures, computing and storing only the out-of-date ones (in one batch)."""
+    moment = now or timezone.now()
+    today_of = queries.todays(clients, moment)
+    ids = list(today_of)
+    # Plain values: reading 150 rows as model instances costs more than the rest of the read.
+    fields = ("client_id", "version", "fresh_version", "as_of", "data")
+    rows = {
+        row[0]: row for row in ClientFigures.objects.filter(client_id__in=ids).values_list(*fields)
+    }
+    missing = [pk for pk in ids if pk not in rows]
+    if missing:  # clients made in bulk, outside the ORM's signals; normally there are none
+        ClientFigures.objects.bulk_create(
+            [ClientFigures(client_id=pk) for pk in missing], ignore_conflicts=True
+        )
+        rows.update(
+            (row[0], row)
+            for row in ClientFigures.objects.filter(client_id__in=missing).values_list(*fields)
+        )
+    stale = [
+        c for c in clients if rows[c.pk][2] != rows[c.pk][1] or rows[c.pk][3] != today_of[c.pk]
+    ]
+    data = {pk: row[4] for pk, row in rows.items()}
+    if stale:
+        computed = compute(stale, {c.pk: today_of[c.pk] for c in stale}, practice_id, moment)
+        updated = []
+        for client in stale:
+            data[client.pk] = to_json(computed[client.pk])
+            updated.append(
+                ClientFigures(
+                    client_id=client.pk,
+                    data=data[client.pk],
+                    # The version read before computing: a write since then leaves the row
+                    # out of date, to be computed again on the next read.
+                    fresh_version=rows[client.pk][1],
+                    as_of=today_of[client.pk],
+                    computed_at=moment,
+                )
+            )
+        ClientFigures.objects.bulk_update(
+            updated, ["data", "fresh_version", "as_of", "computed_at"]
+        )
+    return {pk: from_json(data[pk]) for pk in ids}
+
+
+def compute(
+    clients: Sequence[Client],
+    today_of: dict[int, date],
+    practice_id: int | None,
+    now: datetime,
+) -> dict[int, Figures]:
+    """The figures of these clients from the homework and assessment tables (six queries)."""
+    ids = [c.pk for c in clients]
+    groups = queries.due_groups(today_of, MONTH_DAYS - 1)
+    activity = queries.last_activity(ids)
+    histories = queries.score_histories(ids)
+    assigned = queries.assigned_instruments(ids) if histories else {}
+    definitions = _definitions(practice_id) if histories else {}
+    found = {}
+    for client in clients:
+        today = today_of[client.pk]
+        client_groups = groups.get(client.pk, [])
+        found[client.pk] = Figures(
+            week=period_adherence(client_groups, today - timedelta(days=WEEK_DAYS - 1), today),
+            month=period_adherence(client_groups, today - timedelta(days=MONTH_DAYS - 1), today),
+            overdue=_overdue(client_groups, today),
+            last_activity=activity.get(client.pk),
+            scores=_latest_scores(
+                histories.get(client.pk, []), definitions, assigned.get(client.pk, set()), now
+            ),
+        )
+    return found
+
+
+def _definitions(practice_id: int | None) -> dict[str, InstrumentDefinition]:
+    if practice_id is None:
+        return {}
+    return {a.key: catalog.definition_of(a.version) for a in catalog.catalogue(practice_id)}
+
+
+def _latest_scores(
+    histories: Sequence[queries.ScoreHistory],
+    definitions: dict[str, InstrumentDefinition],
+    assigned: set[str],
+    now: datetime,
+) -> tuple[StoredScore, ...]:
+    """Instruments assigned now or answered in the last `RECENT_SCORE_DAYS` days."""
+    found = []
+    recent = now - timedelta(days=RECENT_SCORE_DAYS)
+    for history in histories:
+        if history.key not in assigned and history.latest.when < recent:
+            continue
+        definition = definitions.get(history.key)
+        verdict = None
+        if definition is not None and history.count > 1:
+            verdict = _verdict(definition, history.baseline.total, history.latest.total)
+        found.append(
+            StoredScore(
+                key=history.key,
+                abbreviation=history.abbreviation,
+                total=history.latest.total,
+                band=history.latest.score.band,
+                previous=history.previous.total if history.previous else None,
+                higher_is_better=definition.plan.higher_is_better if definition else None,
+                verdict=verdict,
+                when=history.latest.when,
+            )
+        )
+    return tuple(found)
+
+
+def _verdict(
+    definition: InstrumentDefinition, baseline: float | None, latest: float | None
+) -> str | None:
+    if baseline is None or latest is None:
+        return None
+    try:
+        return classify_change(definition, baseline, latest).verdict
+    except ScoringError:
+        return None
+
+
+def _overdue(groups: Sequence[DueGroup], today: date) -> int:
+    """Not done and due in the last `INACTIVE_DAYS` days, today included."""
+    since = today - timedelta(days=INACTIVE_DAYS - 1)
+    return sum(g.not_done for g in groups if since <= g.due <= today and g.opens <= today)
+
+
+# --- storage format -----------------------------------------------------------------------------
+
+
+def _adherence_json(figures: Adherence) -> list[int]:
+    return [figures.due, figures.on_time, figures.late, figures.missed, figures.open]
+
+
+def _adherence(values: Sequence[int]) -> Adherence:
+    due, on_time, late, missed, open_ = values
+    return Adherence(due=due, on_time=on_time, late=late, missed=missed, open=open_)
+
+
+def to_json(figures: Figures) -> dict[str, Any]:
+    return {
+        "week": _adherence_json(figures.week),
+        "month": _adherence_json(figures.month),
+        "overdue": figures.overdue,
+        "last": figures.last_activity.isoformat() if figures.last_activity else None,
+        "scores": [
+            [
+                s.key,
+                s.abbreviation,
+                s.total,
+                s.band,
+                s.previous,
+                s.higher_is_better,
+                s.verdict,
+                s.when.isoformat(),
+            ]
+            for s in figures.scores
+        ],
+    }
+
+
+def from_json(data: dict[str, Any]) -> Figures:
+    last = data.get("last")
+    return Figures(
+        week=_adherence(data["week"]),
+        month=_adherence(data["month"]),
+        overdue=int(data["overdue"]),
+        last_activity=datetime.fromisoformat(last) if last else None,
+        scores=tuple(
+            StoredScore(
+                key=key,
+                abbreviation=abbreviation,
+                total=total,
+                band=band,
+                previous=previous,
+                higher_is_better=higher_is_better,
+                verdict=verdict,
+                when=datetime.fromisoformat(when),
+            )
+            for key, abbreviation, total, band, previous, higher_is_better, verdict, when in data[
+                "scores"
+            ]
+        ),
+    )
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def mark_changed(client_ids: Iterable[int]) -> None:
+    """Put these clients' figures out of date (one UPDATE; call inside the writer's transaction)."""
+    ids = sorted(set(client_ids))
+    if ids:
+        ClientFigures.objects.filter(client_id__in=ids).update(version=F("version") + 1)
+
+
+def _client_written(sender: type[Model], instance: Client, created: bool, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # fixtures and restores load rows as they were
+    if created:
+        ClientFigures.objects.bulk_create(
+            [ClientFigures(client_id=instance.pk)], ignore_conflicts=True
+        )
+    else:
+        mark_changed([instance.pk])
+
+
+def _row_of_client_written(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):
+        mark_changed([instance.client_id])
+
+
+def _revision_written(sender: type[Model], instance: ScoreRevision, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):
+        ClientFigures.objects.filter(
+            client_id__in=AssessmentResponse.objects.filter(pk=instance.response_id).values(
+                "client_id"
+            )
+        ).update(version=F("version") + 1)
+
+
+def _schedule_written(sender: type[Model], instance: ScheduleVersion, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):
+        _mark_assignments_changed([instance.assignment_id])
+
+
+def _occurrences_created(sender: Any, assignment_ids: list[int], **kwargs: Any) -> None:
+    _mark_assignments_changed(assignment_ids)
+
+
+def _mark_assignments_changed(assignment_ids: list[int]) -> None:
+    ClientFigures.objects.filter(
+        client_id__in=Assignment.objects.filter(pk__in=assignment_ids).values("client_id")
+    ).update(version=F("version") + 1)
+
+
+def _instrument_written(sender: type[Model], instance: InstrumentVersion, **kwargs: Any) -> None:
+    """A practice's own import can change the definitions behind its verdicts."""
+    if kwargs.get("raw"):
+        return
+    rows = ClientFigures.objects.all()
+    if instance.practice_id is not None:
+        rows = rows.filter(client__practice_id=instance.practice_id)
+    rows.update(version=F("version") + 1)
+
+
+def connect() -> None:
+    """Register the receivers (from `ProgressConfig.ready`)."""
+    uid = "progress.stored"
+    post_save.connect(_client_written, sender=Client, dispatch_uid=f"{uid}.client")
+    for model in (Submission, Completion, AssessmentResponse, Assignment):
+        post_save.connect(
+            _row_of_client_written, sender=model, dispatch_uid=f"{uid}.{model.__name__}"
+        )
+    post_save.connect(_revision_written, sender=ScoreRevision, dispatch_uid=f"{uid}.revision")
+    post_save.connect(_schedule_written, sender=ScheduleVersion, dispatch_uid=f"{uid}.schedule")
+    post_save.connect(
+        _instrument_written, sender=InstrumentVersion, dispatch_uid=f"{uid}.instrument"
+    )
+    occurrences_created.connect(_occurrences_created, dispatch_uid=f"{uid}.occurrences")
