@@ -260,9 +260,7 @@ def build_dashboard(user: User, practice_id: int | None, now: datetime | None = 
     """
     moment = now or timezone.now()
     zone = zoneinfo.ZoneInfo(user.time_zone)
-    clients = list(
-        caseload_for(user).active().order_by("display_name", "id").only(*CLIENT_FIELDS)
-    )
+    clients = list(caseload_for(user).active().order_by("display_name", "id").only(*CLIENT_FIELDS))
     ids = [c.pk for c in clients]
     figures = stored.current_figures(clients, practice_id, moment)
     unreviewed = queries.unreviewed_counts(ids)

@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import groupby
 from typing import Any
 
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, Completion, ScheduleVersion, Submission
 from stepwise.homework.schedule import Adherence
 from stepwise.homework.signals import occurrences_created
+from stepwise.lib.tz import local_today
 from stepwise.progress import queries
 from stepwise.progress.figures import DueGroup, period_adherence
 from stepwise.progress.models import ClientFigures
@@ -201,6 +203,34 @@ def _overdue(groups: Sequence[DueGroup], today: date) -> int:
     """Not done and due in the last `INACTIVE_DAYS` days, today included."""
     since = today - timedelta(days=INACTIVE_DAYS - 1)
     return sum(g.not_done for g in groups if since <= g.due <= today and g.opens <= today)
+
+
+def refresh_out_of_date(now: datetime | None = None, limit: int = 1000) -> int:
+    """Compute ahead of time figures that writes or a new local day have put out of date, for
+    up to `limit` active clients, so the first dashboard of the day does not wait for them (the
+    reminder worker calls this every minute). Returns how many were computed."""
+    moment = now or timezone.now()
+    done = 0
+    active = Client.objects.active().order_by()
+    for zone in sorted(set(active.values_list("time_zone", flat=True))):
+        today = local_today(zone, moment)
+        behind = list(
+            active.filter(time_zone=zone)
+            .filter(
+                Q(figures__isnull=True)
+                | Q(figures__as_of__isnull=True)
+                | Q(figures__as_of__lt=today)
+                | Q(figures__fresh_version__lt=F("figures__version"))
+            )
+            .only("id", "practice_id", "time_zone")
+            .order_by("practice_id", "pk")[: limit - done]
+        )
+        for practice_id, clients in groupby(behind, key=lambda c: c.practice_id):
+            current_figures(list(clients), practice_id, moment)
+        done += len(behind)
+        if done >= limit:
+            break
+    return done
 
 
 # --- storage format -----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from stepwise.clinic.models import CaregiverLink
 from stepwise.homework.models import AssignmentStatus
+from stepwise.progress import stored
 from stepwise.reminders import actions, conf, digest, outgoing, policy
 from stepwise.reminders.channels import (
     DeliveryError,
@@ -426,6 +427,7 @@ class Worker:
         self.running = True
         self._wake = threading.Event()
         self._windows_checked = 0.0
+        self._figures_checked = 0.0
 
     def stop(self, *args: object) -> None:
         """Finish the current send, claim nothing new (safe to call from a signal handler)."""
@@ -456,6 +458,10 @@ class Worker:
             self._windows_checked = time.monotonic()
             extend_rolling_windows(timezone.now())
             digest.schedule_digests(timezone.now())
+        if force or time.monotonic() - self._figures_checked > 60:
+            self._figures_checked = time.monotonic()
+            # The dashboard's stored figures, ready before a therapist opens it on a new day.
+            stored.refresh_out_of_date(timezone.now())
 
     def run_once(self) -> Tally:
         beat(self.worker_id, self.started_at)

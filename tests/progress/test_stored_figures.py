@@ -20,6 +20,7 @@ from stepwise.homework.models import AssignmentStatus
 from stepwise.ops.erasure import erase_client
 from stepwise.progress import stored
 from stepwise.progress.models import ClientFigures
+from stepwise.reminders.worker import Worker
 from tests.conftest import World
 from tests.progress import history as h
 
@@ -168,3 +169,21 @@ def test_reading_many_clients_takes_the_same_queries_as_reading_a_few(
         return len(captured)
 
     assert queries(made[:3]) == queries(made)
+
+
+def test_the_worker_computes_out_of_date_figures_before_anyone_opens_the_dashboard(
+    world: World, frozen: Any
+) -> None:
+    today = world.carl_client_today()
+    h.assign_daily(world.carl_client, world.alice, today - timedelta(days=2))
+    for client in (world.carl_client, world.dana_client, world.mia_client):
+        figures_of(world, client)
+    clinic_actions.set_discharged(world.mia_client, discharged=True)
+    with time_machine.travel(NOW + timedelta(days=1), tick=False):
+        Worker().maintain(force=True)
+        rows = {r.client_id: r for r in ClientFigures.objects.all()}
+        assert rows[world.carl_client.pk].as_of == today + timedelta(days=1)
+        assert rows[world.carl_client.pk].data["week"][3] == 3  # missed: a day more
+        assert rows[world.dana_client.pk].as_of == today + timedelta(days=1)
+        assert rows[world.mia_client.pk].as_of == today, "discharged clients are left alone"
+        assert stored.refresh_out_of_date() == 0, "nothing left to do"
