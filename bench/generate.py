@@ -232,12 +232,17 @@ class Generator:
         )
 
     def analyse(self) -> None:
-        """Planner statistics, as autovacuum would have them on a live server (PostgreSQL)."""
+        """Planner statistics, as a live server would have them: autovacuum's on PostgreSQL, the
+        reminder worker's hourly `refresh_planner_statistics` on SQLite."""
         from django.db import connection
+
+        from stepwise.lib.db import refresh_planner_statistics
 
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
+        else:
+            refresh_planner_statistics()
 
     def local(self, day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
         return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)

@@ -158,6 +158,7 @@ def assigned_instruments(client_ids: Sequence[int]) -> dict[int, set[str]]:
         Assignment.objects.filter(client_id__in=client_ids, kind=ItemKind.ASSESSMENT)
         .exclude(status=AssignmentStatus.ENDED)
         .values_list("client_id", "instrument_key")
+        .order_by()  # without the model's ordering, so DISTINCT is over these two columns
         .distinct()
     )
     found: dict[int, set[str]] = defaultdict(set)

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from stepwise.clinic.models import CaregiverLink
 from stepwise.homework.models import AssignmentStatus
+from stepwise.lib.db import refresh_planner_statistics
 from stepwise.progress import stored
 from stepwise.reminders import actions, conf, digest, outgoing, policy
 from stepwise.reminders.channels import (
@@ -428,6 +429,7 @@ class Worker:
         self._wake = threading.Event()
         self._windows_checked = 0.0
         self._figures_checked = 0.0
+        self._statistics_checked = 0.0
 
     def stop(self, *args: object) -> None:
         """Finish the current send, claim nothing new (safe to call from a signal handler)."""
@@ -462,6 +464,9 @@ class Worker:
             self._figures_checked = time.monotonic()
             # The dashboard's stored figures, ready before a therapist opens it on a new day.
             stored.refresh_out_of_date(timezone.now())
+        if force or time.monotonic() - self._statistics_checked > 3600:
+            self._statistics_checked = time.monotonic()
+            refresh_planner_statistics()
 
     def run_once(self) -> Tally:
         beat(self.worker_id, self.started_at)

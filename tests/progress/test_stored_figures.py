@@ -187,3 +187,14 @@ def test_the_worker_computes_out_of_date_figures_before_anyone_opens_the_dashboa
         assert rows[world.dana_client.pk].as_of == today + timedelta(days=1)
         assert rows[world.mia_client.pk].as_of == today, "discharged clients are left alone"
         assert stored.refresh_out_of_date() == 0, "nothing left to do"
+
+
+def test_the_worker_gives_sqlite_planner_statistics(world: World) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    Worker().maintain(force=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'clinic_client'")
+        assert cursor.fetchone()[0] > 0
