@@ -264,6 +264,8 @@ class Completion(models.Model):
                 condition=Q(reviewed_at__isnull=True),
                 name="completion_unreviewed",
             ),
+            # The review inbox's reviewed part, newest first, read in index order page by page.
+            models.Index(fields=["-completed_at", "-id"], name="completion_newest"),
         ]
         constraints = [
             models.CheckConstraint(

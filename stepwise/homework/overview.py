@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -99,25 +99,71 @@ def completion_rows(completions: Sequence[Completion], time_zone: str) -> list[C
 REVIEW_FILTERS = {"all": "All", "unreviewed": "Not reviewed yet", "reviewed": "Reviewed"}
 
 
-def inbox_completions(user: User, *, client_id: int | None, state: str) -> QuerySet[Completion]:
-    """Completions of the user's caseload: newest unreviewed first, then the reviewed ones."""
+@dataclass
+class InboxPage:
+    """One page of the review inbox. There is no page count: counting every piece of homework
+    ever handed in grows with the years; the page knows whether another follows."""
+
+    number: int
+    completions: list[Completion]
+    has_next: bool
+    to_review: int  # not reviewed yet, across the filter (all pages)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def inbox_page(
+    user: User, *, client_id: int | None, state: str, number: int, size: int
+) -> InboxPage:
+    """Completions of the user's caseload: not reviewed yet first, then the reviewed ones, each
+    newest first (four queries).
+
+    The two parts are read apart, each in index order (`(reviewed_at, -completed_at)` and
+    `completion_newest`), so a page costs the same after years of homework; one sort over both
+    would read every completion of the caseload on every page.
+    """
     completions = Completion.objects.filter(client__in=caseload_for(user))
     if client_id is not None:
         completions = completions.filter(client_id=client_id)
+    unreviewed = completions.filter(reviewed_at__isnull=True)
+    reviewed = completions.filter(reviewed_at__isnull=False)
+    to_review = unreviewed.count()
+    number = max(1, number)
+    start = (number - 1) * size
+    wanted = size + 1  # one more tells whether another page follows
     if state == "unreviewed":
-        completions = completions.filter(reviewed_at__isnull=True)
+        found = list(_newest_first(unreviewed)[start : start + wanted])
     elif state == "reviewed":
-        completions = completions.filter(reviewed_at__isnull=False)
+        found = list(_newest_first(reviewed)[start : start + wanted])
+    else:
+        found = list(_newest_first(unreviewed)[start : start + wanted]) if start < to_review else []
+        if len(found) < wanted:
+            after = max(0, start - to_review)
+            found += list(_newest_first(reviewed)[after : after + wanted - len(found)])
+    if not found and number > 1:  # past the end (an old link): the first page instead
+        return inbox_page(user, client_id=client_id, state=state, number=1, size=size)
+    return InboxPage(number, found[:size], len(found) > size, to_review)
+
+
+def _newest_first(completions: QuerySet[Completion]) -> QuerySet[Completion]:
     return with_feedback_count(
-        completions.select_related("client", "assignment", "occurrence")
-        .annotate(
-            reviewed_last=Case(
-                When(reviewed_at__isnull=True, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
+        completions.select_related("client", "assignment", "occurrence").order_by(
+            "-completed_at", "-id"
         )
-        .order_by("reviewed_last", "-completed_at", "-id")
     )
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +20,7 @@ from stepwise.homework.models import Completion, Feedback
 from stepwise.homework.overview import (
     REVIEW_FILTERS,
     completion_rows,
-    inbox_completions,
+    inbox_page,
     pure,
 )
 from stepwise.homework.staff_access import get_completion_for_therapist, signed_in_user
@@ -54,12 +53,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "all")
     if state not in REVIEW_FILTERS:
         state = "all"
-    page = Paginator(inbox_completions(user, client_id=client_id, state=state), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = inbox_page(
+        user,
+        client_id=client_id,
+        state=state,
+        number=_int_or_none(request.GET.get("page")) or 1,
+        size=PAGE_SIZE,
     )
     record_access(request, "homework.review_inbox", client_id)
     context = {
-        "rows": completion_rows(list(page.object_list), user.time_zone),
+        "rows": completion_rows(page.completions, user.time_zone),
         "page": page,
         "clients": clients,
         "client_id": client_id,
