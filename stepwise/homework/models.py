@@ -256,11 +256,13 @@ class Completion(models.Model):
         ordering = ["-completed_at", "-id"]
         indexes = [
             models.Index(fields=["client", "-completed_at"]),
-            models.Index(fields=["reviewed_at", "-completed_at"]),
-            # What waits for review, per client (the dashboard, the menu's count): a few rows,
-            # however many were reviewed over the years.
+            # What waits for review, per client and newest first (the dashboard, the menu's
+            # count, the inbox): a few rows, however many were reviewed over the years. There is
+            # deliberately no index leading with `reviewed_at`: SQLite's statistics cannot see
+            # that NULL is its most common value, and it chose such an index for "not reviewed
+            # yet", reading every unreviewed completion of the practice (45 ms instead of 0.7).
             models.Index(
-                fields=["client"],
+                fields=["client", "-completed_at"],
                 condition=Q(reviewed_at__isnull=True),
                 name="completion_unreviewed",
             ),

@@ -132,8 +132,9 @@ def inbox_page(
     """Completions of the user's caseload: not reviewed yet first, then the reviewed ones, each
     newest first (four queries).
 
-    The two parts are read apart, each in index order (`(reviewed_at, -completed_at)` and
-    `completion_newest`), so a page costs the same after years of homework; one sort over both
+    The two parts are read apart: what waits for review from its partial index
+    (`completion_unreviewed`, a few rows per client), the reviewed ones in the order of
+    `completion_newest`, so a page costs the same after years of homework; one sort over both
     would read every completion of the caseload on every page.
     """
     completions = Completion.objects.filter(client__in=caseload_for(user))
