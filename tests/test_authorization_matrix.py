@@ -398,10 +398,6 @@ ROUTES: dict[str, Route] = {
         care_team_only(200), kwargs=CARL_EXERCISE, audited_denial=True
     ),
     "library:submission": Route(care_team_only(200), kwargs=_carl_practice, audited_denial=True),
-    # Only the client themself (or a linked carer, for their child) practises at home.
-    "library:home_exercise": Route(
-        signed_in(404, carl=200), kwargs=CARL_EXERCISE, audited_denial=True
-    ),
     # Reminders: a client's own settings; push endpoints take JSON (form data is a 400).
     "reminders:preferences": Route(signed_in(404, carl=200, dana=200), audited_denial=True),
     "reminders:push_subscribe": Route(

@@ -1,7 +1,6 @@
 """Who may see which exercise, version and media file. Out of scope answers 404.
 
-Therapists see shipped exercises, those shared with their practice and their own. A client (or a
-linked caregiver) may complete a version of an exercise their care team can use. Media files are
+Therapists see shipped exercises, those shared with their practice and their own. Media files are
 served to the people of the practice that uploaded them: its therapists, clients and caregivers.
 """
 
@@ -13,14 +12,13 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from stepwise.audit.log import record_access
-from stepwise.clinic.models import CaregiverLink, Client
+from stepwise.clinic.models import Client
 from stepwise.lib.roles import roles_for
 from stepwise.library.models import (
     ExerciseDefinition,
     ExerciseDefinitionQuerySet,
     ExerciseVersion,
     MediaFile,
-    Visibility,
 )
 
 
@@ -57,45 +55,6 @@ def get_version(request: HttpRequest, version_id: int) -> ExerciseVersion:
     if version is None:
         raise Http404("No such exercise.")
     return version
-
-
-def versions_usable_for(client: Client) -> Q:
-    """Versions a client may complete: their care team can use the exercise."""
-    care_team = client.therapists.values("pk")
-    return Q(definition__visibility=Visibility.SHIPPED) | Q(
-        definition__practice_id=client.practice_id
-    ) & (Q(definition__visibility=Visibility.PRACTICE) | Q(definition__owner__in=care_team))
-
-
-def get_version_for_client(client: Client, version_id: int) -> ExerciseVersion:
-    version = (
-        ExerciseVersion.objects.select_related("definition")
-        .filter(versions_usable_for(client), pk=version_id)
-        .first()
-    )
-    if version is None:
-        raise Http404("No such exercise.")
-    return version
-
-
-def get_client_for_self_or_caregiver(request: HttpRequest, client_id: int, action: str) -> Client:
-    """The client if the user is that client or a linked caregiver (not the care team)."""
-    user_id = request.user.pk
-    client = (
-        Client.objects.filter(pk=client_id, discharged_at__isnull=True)
-        .filter(
-            Q(user_id=user_id)
-            | Q(pk__in=CaregiverLink.objects.filter(caregiver_id=user_id).values("client_id"))
-        )
-        .first()
-        if user_id is not None
-        else None
-    )
-    if client is None:
-        record_access(request, action, client_id, allowed=False)
-        raise Http404("No such client.")
-    record_access(request, action, client.pk)
-    return client
 
 
 def practice_ids_of(request: HttpRequest) -> set[int]:

@@ -1,7 +1,7 @@
-"""Running an exercise for a client: together in session, at home, and reading the result.
+"""Running an exercise with a client in session, and reading the result back.
 
-These views store answers through `stepwise.homework.actions.submit_exercise`; they live here
-because they are the library's renderer at work, until the homework app takes over its own pages.
+Answers are stored through `stepwise.homework.actions.submit_exercise`. A client (or their parent
+or carer) does exercises at home through the homework app, only those assigned to them.
 """
 
 from __future__ import annotations
@@ -23,12 +23,7 @@ from stepwise.homework.actions import submit_exercise
 from stepwise.homework.models import Mode, Submission
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
-from stepwise.library.access import (
-    definitions_for,
-    get_client_for_self_or_caregiver,
-    get_version,
-    get_version_for_client,
-)
+from stepwise.library.access import definitions_for, get_version
 from stepwise.library.answers import answer_views, metric_rows
 from stepwise.library.models import CATEGORY_LABELS, ExerciseVersion
 from stepwise.library.runner import run_exercise
@@ -96,33 +91,6 @@ def practise_together(request: HttpRequest, client_id: int, version_id: int) -> 
             "document": version.parsed,
             "together": True,
             "cancel_url": reverse("clinic:client_detail", kwargs={"client_id": client.pk}),
-        },
-        on_submit=on_submit,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def home_exercise(request: HttpRequest, client_id: int, version_id: int) -> HttpResponse:
-    """A client (or their parent or carer) completes an exercise at home."""
-    client = get_client_for_self_or_caregiver(request, client_id, "practice.home")
-    version = get_version_for_client(client, version_id)
-
-    def on_submit(data: dict[str, Any]) -> HttpResponse:
-        _store(request, client, version, Mode.HOME, data)
-        messages.success(request, "Well done. Your answers are saved for your therapist.")
-        return redirect("homework:client_home")
-
-    return run_exercise(
-        request,
-        version.parsed,
-        template="library/practise.html",
-        context={
-            "client": client,
-            "version": version,
-            "document": version.parsed,
-            "together": False,
-            "for_someone_else": client.user_id != request.user.pk,
-            "cancel_url": reverse("homework:client_home"),
         },
         on_submit=on_submit,
     )

@@ -31,9 +31,4 @@ urlpatterns = [
         practice_views.submission_detail,
         name="submission",
     ),
-    path(
-        "me/clients/<int:client_id>/exercises/<int:version_id>/",
-        practice_views.home_exercise,
-        name="home_exercise",
-    ),
 ]

@@ -15,7 +15,12 @@ from playwright.sync_api import expect
 from stepwise.homework.models import MetricValue, Submission
 from tests.conftest import World, build_world
 from tests.e2e.test_page_sweep import DESKTOP, PHONE, sign_in
-from tests.library.helpers import ensure_shipped_library, shipped_version
+from tests.library.helpers import (
+    assign_daily,
+    ensure_shipped_library,
+    first_occurrence,
+    shipped_version,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +53,12 @@ def type_into(page: Any, element_id: str, text: str) -> None:
     page.keyboard.type(text)
 
 
+def homework_for_carl(world: World, version: Any) -> str:
+    """The page where Carl does today's occurrence of `version`, assigned to him by Alice."""
+    assignment = assign_daily(version.definition, world.carl_client, world.alice)
+    return f"/me/do/{first_occurrence(assignment).pk}/"
+
+
 def assert_fits_the_phone(page: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"{page.url} is {width}px wide on a 360px screen"
@@ -60,7 +71,7 @@ def test_a_client_completes_a_thought_record_on_a_phone_with_the_keyboard(
     version = shipped_version("thought-record")
     page = new_context(**PHONE).new_page()
     sign_in(page, "carl@example.net")
-    page.goto(f"/me/clients/{live_world.carl_client.pk}/exercises/{version.pk}/")
+    page.goto(homework_for_carl(live_world, version))
     page.get_by_role("heading", name="Thought record").wait_for()
     assert_fits_the_phone(page)
 
@@ -102,8 +113,8 @@ def test_a_client_completes_a_thought_record_on_a_phone_with_the_keyboard(
     tab_to(page, "save-exercise")
     page.keyboard.press("Enter")
 
-    page.wait_for_url("**/me/")
-    page.get_by_text("Well done. Your answers are saved for your therapist.").wait_for()
+    page.wait_for_url("**/me/well-done/")
+    page.get_by_role("heading", name="Well done!").wait_for()
     submission = Submission.objects.get(client=live_world.carl_client)
     assert submission.mode == "home"
     assert submission.answers["belief_thought"] == 85
@@ -120,7 +131,7 @@ def test_a_client_completes_a_breathing_exercise_on_a_phone_with_the_keyboard(
     page = new_context(**PHONE, reduced_motion="reduce").new_page()
     sign_in(page, "carl@example.net")
     page.clock.install()
-    page.goto(f"/me/clients/{live_world.carl_client.pk}/exercises/{version.pk}/")
+    page.goto(homework_for_carl(live_world, version))
     page.get_by_role("heading", name=re.compile("breathing", re.I)).first.wait_for()
     assert_fits_the_phone(page)
 
@@ -145,7 +156,7 @@ def test_a_client_completes_a_breathing_exercise_on_a_phone_with_the_keyboard(
     tab_to(page, "save-exercise")
     page.keyboard.press("Enter")
 
-    page.wait_for_url("**/me/")
+    page.wait_for_url("**/me/well-done/")
     submission = Submission.objects.get(client=live_world.carl_client)
     assert submission.answers["calm_before"] == 3
     assert submission.answers["breathe"] == 18
@@ -244,7 +255,7 @@ def test_every_library_page_passes_the_checks(
     therapist.get_by_role("heading", name="Some answers need a look").wait_for()
     client = new_context(**device).new_page()
     sign_in(client, "carl@example.net")
-    visit_all(client, [f"/me/clients/{carl}/exercises/{sink.pk}/"])
+    visit_all(client, [homework_for_carl(world, sink)])
 
 
 def test_a_client_orders_a_fear_ladder_with_the_keyboard_on_a_phone(
@@ -254,7 +265,7 @@ def test_a_client_orders_a_fear_ladder_with_the_keyboard_on_a_phone(
     version = shipped_version("fear-ladder")
     page = new_context(**PHONE).new_page()
     sign_in(page, "carl@example.net")
-    page.goto(f"/me/clients/{live_world.carl_client.pk}/exercises/{version.pk}/")
+    page.goto(homework_for_carl(live_world, version))
     type_into(page, "f-step-fear", "Driving")
     type_into(page, "f-step-goal", "Drive to work")
     rows = [("Motorway at rush hour", "90"), ("Quiet road", "20"), ("Town centre", "60")]
@@ -286,7 +297,7 @@ def test_a_client_orders_a_fear_ladder_with_the_keyboard_on_a_phone(
     tab_to(page, "save-exercise")
     page.keyboard.press("Enter")
 
-    page.wait_for_url("**/me/")
+    page.wait_for_url("**/me/well-done/")
     ladder = Submission.objects.get().answers["situations"]
     assert [row["situation"] for row in ladder] == [
         "Quiet road",

@@ -1,13 +1,19 @@
-"""Helpers for the library's web tests: shipped versions, posting an exercise form, media bytes."""
+"""Helpers for the library's web tests: shipped versions, posting an exercise form, media bytes,
+and homework to reach the renderer through the client's own pages."""
 
 from __future__ import annotations
 
 import json
+from datetime import time
 from typing import Any
 
 from django.http import QueryDict
 
 from stepwise.accounts.models import User
+from stepwise.clinic.models import Client
+from stepwise.homework import assigning
+from stepwise.homework.models import Assignment, ItemKind, Occurrence, today_for
+from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library import actions
 from stepwise.library.models import ExerciseDefinition, ExerciseVersion
 from stepwise.library.responses import to_form, validate_response
@@ -55,3 +61,22 @@ def publish_sink(owner: User) -> ExerciseDefinition:
 
 def sink_answers() -> dict[str, Any]:
     return json.loads(json.dumps(VALID_ANSWERS))
+
+
+def assign_daily(definition: ExerciseDefinition, client: Client, by: User) -> Assignment:
+    """Homework for `client`, daily from their today: a client does only what is assigned."""
+    return assigning.assign(
+        client=client,
+        by=by,
+        item=assigning.ItemChoice(
+            kind=ItemKind.EXERCISE, exercise=definition, title=definition.title
+        ),
+        schedule=Schedule(Frequency.DAILY, today_for(client)),
+        reminder_time=time(18),
+    )
+
+
+def first_occurrence(assignment: Assignment) -> Occurrence:
+    found = assignment.occurrences.order_by("opens", "id").first()
+    assert found is not None
+    return found

@@ -10,7 +10,12 @@ from stepwise.library import actions
 from stepwise.library.loader import shipped_definitions
 from stepwise.library.models import ExerciseDefinition
 from tests.conftest import World
-from tests.library.helpers import ensure_shipped_library, shipped_version
+from tests.library.helpers import (
+    assign_daily,
+    ensure_shipped_library,
+    first_occurrence,
+    shipped_version,
+)
 
 SLUGS = [d.slug for d in shipped_definitions()]
 
@@ -63,10 +68,9 @@ def test_it_renders_every_shipped_exercise_for_the_client_at_home(
 ) -> None:
     client: HttpClient = login_as(library.carl)
     version = shipped_version(slug)
+    assignment = assign_daily(version.definition, library.carl_client, library.alice)
 
-    response = client.get(
-        reverse("library:home_exercise", args=[library.carl_client.pk, version.pk])
-    )
+    response = client.get(reverse("homework:do", args=[first_occurrence(assignment).pk]))
 
     assert response.status_code == 200
     _assert_renders_every_step(response.content.decode(), slug)

@@ -15,7 +15,16 @@ from stepwise.library.media import sniff
 from stepwise.library.models import MediaFile
 from tests.conftest import World
 from tests.library.conftest import sink_document
-from tests.library.helpers import M4A, MP3, MP4, OGG, WAV, WEBM
+from tests.library.helpers import (
+    M4A,
+    MP3,
+    MP4,
+    OGG,
+    WAV,
+    WEBM,
+    assign_daily,
+    first_occurrence,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -174,11 +183,9 @@ def test_an_uploaded_video_plays_in_a_media_step(
         "content_type": "video/mp4",
     }
     definition = actions.import_definition(world.alice, json.dumps(document))
-    version = definition.current_version
+    assignment = assign_daily(definition, world.carl_client, world.alice)
 
-    page = login_as(world.carl).get(
-        reverse("library:home_exercise", args=[world.carl_client.pk, version.pk])
-    )
+    page = login_as(world.carl).get(reverse("homework:do", args=[first_occurrence(assignment).pk]))
 
     html = page.content.decode()
     assert f'src="{reverse("library:media_file", args=[video.pk])}"' in html

@@ -5,10 +5,17 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from stepwise.homework.models import MetricValue, Submission
+from stepwise.homework.models import Completion, MetricValue, Submission
 from stepwise.library.schema import STEP_TYPES
 from tests.conftest import World
-from tests.library.helpers import form_for, publish_sink, querydict, sink_answers
+from tests.library.helpers import (
+    assign_daily,
+    first_occurrence,
+    form_for,
+    publish_sink,
+    querydict,
+    sink_answers,
+)
 
 # What the therapist's page shows for each step type of the test exercise's answers.
 SHOWN = {
@@ -92,18 +99,23 @@ def test_it_stores_normalised_answers_and_metrics_in_session(
 
 def test_a_client_completes_an_exercise_at_home(world: World, login_as, sink_version) -> None:
     client = login_as(world.carl)
-    url = reverse("library:home_exercise", args=[world.carl_client.pk, sink_version.pk])
+    assignment = assign_daily(sink_version.definition, world.carl_client, world.alice)
+    occurrence = first_occurrence(assignment)
+    url = reverse("homework:do", args=[occurrence.pk])
 
     response = client.post(url, querydict(form_for(sink_version.parsed, sink_answers())))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("homework:client_home")
+    assert response["Location"] == reverse("homework:well_done")
     submission = Submission.objects.get()
     assert (submission.client, submission.mode, submission.submitted_by) == (
         world.carl_client,
         "home",
         world.carl,
     )
+    assert submission.exercise_version == sink_version
+    completion = Completion.objects.get()
+    assert (completion.occurrence, completion.submission) == (occurrence, submission)
 
 
 def test_a_parent_completes_an_exercise_for_their_child(world: World, login_as) -> None:
@@ -111,16 +123,20 @@ def test_a_parent_completes_an_exercise_for_their_child(world: World, login_as) 
 
     ensure_shipped_library()
     version = shipped_version("balloon-breathing")
+    assignment = assign_daily(version.definition, world.mia_client, world.alice)
     client = login_as(world.gina)
     form = {"step-worry_before": "4", "step-breathe": "5", "step-worry_after": "1"}
-    url = reverse("library:home_exercise", args=[world.mia_client.pk, version.pk])
+    url = reverse("homework:extra", args=[assignment.pk])
 
     page = client.get(url)
     response = client.post(url, form)
 
     assert "You are filling this in for Mia" in page.content.decode()
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Submission.objects.get().client == world.mia_client
+    assert response["Location"] == reverse("homework:well_done")
+    submission = Submission.objects.get()
+    assert (submission.client, submission.submitted_by) == (world.mia_client, world.gina)
+    assert Completion.objects.get().submission == submission
 
 
 def test_the_recent_practice_shows_on_the_clients_page(

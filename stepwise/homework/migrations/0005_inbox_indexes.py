@@ -5,29 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0005_erasure_may_delete'),
-        ('clinic', '0002_next_session'),
-        ('homework', '0004_progress_indexes'),
+        ("assessments", "0005_erasure_may_delete"),
+        ("clinic", "0002_next_session"),
+        ("homework", "0004_progress_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='completion',
-            name='homework_co_reviewe_b3a89c_idx',
+            model_name="completion",
+            name="homework_co_reviewe_b3a89c_idx",
         ),
         migrations.RemoveIndex(
-            model_name='completion',
-            name='completion_unreviewed',
+            model_name="completion",
+            name="completion_unreviewed",
         ),
         migrations.AddIndex(
-            model_name='completion',
-            index=models.Index(condition=models.Q(('reviewed_at__isnull', True)), fields=['client', '-completed_at'], name='completion_unreviewed'),
+            model_name="completion",
+            index=models.Index(
+                condition=models.Q(("reviewed_at__isnull", True)),
+                fields=["client", "-completed_at"],
+                name="completion_unreviewed",
+            ),
         ),
         migrations.AddIndex(
-            model_name='completion',
-            index=models.Index(fields=['-completed_at', '-id'], name='completion_newest'),
+            model_name="completion",
+            index=models.Index(fields=["-completed_at", "-id"], name="completion_newest"),
         ),
     ]
