@@ -9,28 +9,27 @@ from typing import Any
 from django import forms
 
 from stepwise.homework.models import Assignee
-from stepwise.homework.schedule import Frequency, Schedule, ScheduleError
+from stepwise.homework.schedule import Frequency, ScheduleError
+from stepwise.homework.schedule_fields import (
+    WEEKDAY_CHOICES,
+    ScheduleFieldsForm,
+    frequency_choices,
+)
 
 RECOMMENDED = "recommended"
 DEFAULT_REMINDER = time(18, 0)  # until the client chooses their own time
-FREQUENCIES = [
-    (RECOMMENDED, "Recommended: every day for an exercise, every week for a questionnaire"),
-    (Frequency.DAILY.value, "Every day"),
-    (Frequency.TIMES_PER_WEEK.value, "A number of times each week"),
-    (Frequency.WEEKDAYS.value, "On chosen days of the week"),
-    (Frequency.EVERY_N_WEEKS.value, "Every few weeks"),
-    (Frequency.ONCE.value, "Once, by a date"),
-]
-WEEKDAYS = [
-    (str(n), name)
-    for n, name in enumerate(
-        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-    )
-]
+FREQUENCIES = frequency_choices(
+    first=(RECOMMENDED, "Recommended: every day for an exercise, every week for a questionnaire"),
+    wording={
+        Frequency.DAILY: "Every day",
+        Frequency.TIMES_PER_WEEK: "A number of times each week",
+        Frequency.ONCE: "Once, by a date",
+    },
+)
 ENDS = [("never", "No end date"), ("date", "On a date"), ("count", "After a number of times")]
 
 
-class AssignForm(forms.Form):
+class AssignForm(ScheduleFieldsForm):
     item = forms.ChoiceField(label="What to practise")
     frequency = forms.ChoiceField(
         label="How often",
@@ -44,7 +43,7 @@ class AssignForm(forms.Form):
     )
     weekdays = forms.MultipleChoiceField(
         label="Days of the week",
-        choices=WEEKDAYS,
+        choices=WEEKDAY_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -105,26 +104,18 @@ class AssignForm(forms.Form):
             del self.fields["assignee"]
             del self.fields["hidden_from_caregiver"]
 
-    def schedule(self) -> Schedule:
-        """The schedule the form describes (after `is_valid()`)."""
-        data = self.cleaned_data
-        frequency = data["frequency"]
-        if frequency == RECOMMENDED:
+    def schedule_data(self) -> dict[str, Any]:
+        """Resolve "recommended" by the kind of item, and keep only the end that was chosen."""
+        data = dict(self.cleaned_data)
+        if data["frequency"] == RECOMMENDED:
             is_assessment = data["item"].startswith("assessment:")
-            frequency = Frequency.EVERY_N_WEEKS.value if is_assessment else Frequency.DAILY.value
-            interval = 1
-        else:
-            interval = data.get("interval_weeks") or 1
-        return Schedule(
-            frequency=Frequency(frequency),
-            start=data["start"],
-            end=data.get("end") if data.get("ends") == "date" else None,
-            max_count=data.get("max_count") if data.get("ends") == "count" else None,
-            due=data.get("due"),
-            times_per_week=data.get("times_per_week") or 1,
-            weekdays=frozenset(int(d) for d in data.get("weekdays") or []),
-            interval_weeks=interval,
-        )
+            data["frequency"] = Frequency.EVERY_N_WEEKS if is_assessment else Frequency.DAILY
+            data["interval_weeks"] = 1
+        if data.get("ends") != "date":
+            data["end"] = None
+        if data.get("ends") != "count":
+            data["max_count"] = None
+        return data
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -135,13 +126,7 @@ class AssignForm(forms.Form):
         cleaned["reminder_time"] = cleaned.get("reminder_time") or DEFAULT_REMINDER
         if self.errors:
             return cleaned
-        frequency = cleaned.get("frequency")
-        if frequency == Frequency.TIMES_PER_WEEK and not cleaned.get("times_per_week"):
-            self.add_error("times_per_week", "How many times each week? From 1 to 7.")
-        if frequency == Frequency.WEEKDAYS and not cleaned.get("weekdays"):
-            self.add_error("weekdays", "Choose at least one day of the week.")
-        if frequency == Frequency.ONCE and not cleaned.get("due"):
-            self.add_error("due", "Choose the date it is due by.")
+        self.check_needed_fields(cleaned["frequency"])
         if cleaned.get("ends") == "date" and not cleaned.get("end"):
             self.add_error("end", "Choose the last day, or pick “No end date”.")
         if cleaned.get("ends") == "count" and not cleaned.get("max_count"):

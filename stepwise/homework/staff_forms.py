@@ -11,24 +11,12 @@ from typing import Any
 from django import forms
 
 from stepwise.homework.models import Assignment, HomeworkPlan
-from stepwise.homework.schedule import Frequency, Schedule
+from stepwise.homework.schedule_fields import (
+    WEEKDAY_CHOICES,
+    ScheduleFieldsForm,
+    frequency_choices,
+)
 
-FREQUENCY_CHOICES = [
-    (Frequency.DAILY.value, "Daily"),
-    (Frequency.TIMES_PER_WEEK.value, "A number of times a week"),
-    (Frequency.WEEKDAYS.value, "On chosen days of the week"),
-    (Frequency.EVERY_N_WEEKS.value, "Every few weeks"),
-    (Frequency.ONCE.value, "Once, by a due date"),
-]
-WEEKDAY_CHOICES = [
-    ("0", "Monday"),
-    ("1", "Tuesday"),
-    ("2", "Wednesday"),
-    ("3", "Thursday"),
-    ("4", "Friday"),
-    ("5", "Saturday"),
-    ("6", "Sunday"),
-]
 FEEDBACK_MAX = 2000
 
 
@@ -59,9 +47,9 @@ class FeedbackForm(forms.Form):
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(ScheduleFieldsForm):
     frequency = forms.ChoiceField(
-        label="How often", choices=FREQUENCY_CHOICES, widget=forms.RadioSelect
+        label="How often", choices=frequency_choices(), widget=forms.RadioSelect
     )
     start = forms.DateField(label="Starts on", widget=DateInput())
     times_per_week = forms.IntegerField(
@@ -89,21 +77,6 @@ class ScheduleForm(forms.Form):
     max_count = forms.IntegerField(
         label="Or stop after this many times", required=False, help_text="Leave empty for no limit."
     )
-
-    def schedule(self) -> Schedule:
-        data = self.cleaned_data
-        return Schedule(
-            frequency=Frequency(data["frequency"]),
-            start=data["start"],
-            end=data.get("end"),
-            max_count=data.get("max_count"),
-            due=data.get("due"),
-            times_per_week=data["times_per_week"] if data.get("times_per_week") is not None else 1,
-            weekdays=frozenset(int(d) for d in data.get("weekdays") or ()),
-            interval_weeks=(
-                data["interval_weeks"] if data.get("interval_weeks") is not None else 1
-            ),
-        )
 
 
 class DetailsForm(forms.Form):

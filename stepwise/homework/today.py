@@ -23,14 +23,16 @@ from stepwise.homework.models import (
     Completion,
     Feedback,
     Occurrence,
+    Submission,
 )
 from stepwise.homework.schedule import Occurrence as PureOccurrence
 from stepwise.homework.schedule import Outcome, outcome
 from stepwise.lib.tz import local_today
-from stepwise.library.models import ExerciseDefinition
+from stepwise.library.models import ExerciseVersion
 
 DONE_SHOWN = 15
 COMING_UP_DAYS = 7
+CRISIS_PLAN_SLUG = "crisis-coping-plan"  # the shipped plan and any practice's copy of it
 
 
 @dataclass
@@ -134,21 +136,18 @@ def build_home(user: User, clients: list[Client]) -> list[Person]:
 
 
 def crisis_plan_for(client: Client) -> int | None:
-    """The id of the client's latest saved crisis coping plan, if they have made one."""
-    from stepwise.homework.models import Submission
+    """The id of the client's latest saved crisis coping plan, if they have made one.
 
-    plan = (
-        Submission.objects.filter(
-            client=client,
-            exercise_version__definition__in=ExerciseDefinition.objects.filter(
-                slug="crisis-coping-plan"
-            ),
-        )
+    Filters on the submission's own `exercise_version_id` (the versions come from a subquery
+    over a few rows), so no submission row is joined to its version to be ruled out.
+    """
+    crisis_plan_versions = ExerciseVersion.objects.filter(definition__slug=CRISIS_PLAN_SLUG)
+    return (
+        Submission.objects.filter(client=client, exercise_version__in=crisis_plan_versions)
         .order_by("-submitted_at", "-id")
         .values_list("pk", flat=True)
         .first()
     )
-    return plan
 
 
 def _has_completion(occurrence: Occurrence) -> bool:

@@ -70,7 +70,7 @@
     }
     var ready = navigator.serviceWorker.register(box.dataset.workerUrl).then(activated);
 
-    // The spans around the buttons: a button's own `hidden` loses to the stylesheet's display.
+    // The template hides the span around each button; show the one that applies.
     function show(subscription) {
       box.querySelector("[data-push-on]").hidden = !!subscription;
       box.querySelector("[data-push-off]").hidden = !subscription;
