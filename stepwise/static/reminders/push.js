@@ -70,7 +70,7 @@
     }
     var ready = navigator.serviceWorker.register(box.dataset.workerUrl).then(activated);
 
-    // The template hides the span around each button; show the one that applies.
+    // Both buttons start hidden; show the one that applies.
     function show(subscription) {
       box.querySelector("[data-push-on]").hidden = !!subscription;
       box.querySelector("[data-push-off]").hidden = !subscription;
