@@ -2,7 +2,8 @@
 
 Adherence and activity per therapist and for the whole practice, and a de-identified row per
 client for the CSV export (a keyed pseudonym, no name, no id, no dates). A fixed number of
-queries whatever the size of the practice.
+queries whatever the size of the practice; each client's figures are the stored ones the
+dashboards read (`stored`).
 """
 
 from __future__ import annotations
@@ -10,18 +11,17 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from stepwise.clinic.models import Client, Membership
 from stepwise.homework.schedule import Adherence
-from stepwise.progress import queries
-from stepwise.progress.figures import DueGroup, period_adherence, rate_label
+from stepwise.progress import queries, stored
+from stepwise.progress.figures import rate_label
 
-WEEK_DAYS = 7
-MONTH_DAYS = 30
+WEEK_DAYS = stored.WEEK_DAYS
 
 
 def combine(figures: list[Adherence]) -> Adherence:
@@ -106,11 +106,16 @@ def pseudonym(practice_id: int, client_id: int) -> str:
 
 def practice_figures(practice_id: int, now: datetime | None = None) -> PracticeFigures:
     moment = now or timezone.now()
-    clients = list(Client.objects.filter(practice_id=practice_id).active().order_by("pk"))
+    clients = list(
+        Client.objects.filter(practice_id=practice_id)
+        .active()
+        .order_by("pk")
+        .only("id", "practice_id", "time_zone")
+    )
     ids = [c.pk for c in clients]
     today_of = queries.todays(clients, moment)
-    groups = queries.due_groups(today_of, MONTH_DAYS - 1)
-    activity = queries.last_activity(ids)
+    # The same stored figures as the dashboards (kept current by the reminder worker).
+    figures = stored.current_figures(clients, practice_id, moment)
     unreviewed = queries.unreviewed_counts(ids)
     care_teams: dict[int, list[int]] = defaultdict(list)
     for client_id, user_id in Client.therapists.through.objects.filter(
@@ -125,8 +130,8 @@ def practice_figures(practice_id: int, now: datetime | None = None) -> PracticeF
     rows: list[ClientFigures] = []
     for client in clients:
         today = today_of[client.pk]
-        client_groups: list[DueGroup] = groups.get(client.pk, [])
-        last = activity.get(client.pk)
+        found = figures[client.pk]
+        last = found.last_activity
         days = None
         if last is not None:
             local = timezone.localtime(last, zoneinfo.ZoneInfo(client.time_zone)).date()
@@ -135,10 +140,8 @@ def practice_figures(practice_id: int, now: datetime | None = None) -> PracticeF
             ClientFigures(
                 pseudonym=pseudonym(practice_id, client.pk),
                 therapist_ids=care_teams.get(client.pk, []),
-                week=period_adherence(client_groups, today - timedelta(days=WEEK_DAYS - 1), today),
-                month=period_adherence(
-                    client_groups, today - timedelta(days=MONTH_DAYS - 1), today
-                ),
+                week=found.week,
+                month=found.month,
                 days_since_activity=days,
                 unreviewed=unreviewed.get(client.pk, 0),
             )
