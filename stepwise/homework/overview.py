@@ -127,7 +127,13 @@ class InboxPage:
 
 
 def inbox_page(
-    user: User, *, client_id: int | None, state: str, number: int, size: int
+    user: User,
+    *,
+    client_id: int | None,
+    state: str,
+    number: int,
+    size: int,
+    caseload_ids: Sequence[int] | None = None,
 ) -> InboxPage:
     """Completions of the user's caseload: not reviewed yet first, then the reviewed ones, each
     newest first (four queries).
@@ -137,7 +143,11 @@ def inbox_page(
     `completion_newest`, so a page costs the same after years of homework; one sort over both
     would read every completion of the caseload on every page.
     """
-    completions = Completion.objects.filter(client__in=caseload_for(user))
+    if caseload_ids is None:
+        caseload_ids = list(caseload_for(user).values_list("pk", flat=True))
+    # A list of ids rather than the caseload's subquery: with the subquery PostgreSQL misjudges
+    # how many rows match and walks every completion of the practice (116 ms instead of 0.7).
+    completions = Completion.objects.filter(client_id__in=list(caseload_ids))
     if client_id is not None:
         completions = completions.filter(client_id=client_id)
     unreviewed = completions.filter(reviewed_at__isnull=True)
@@ -156,7 +166,14 @@ def inbox_page(
             after = max(0, start - to_review)
             found += list(_newest_first(reviewed)[after : after + wanted - len(found)])
     if not found and number > 1:  # past the end (an old link): the first page instead
-        return inbox_page(user, client_id=client_id, state=state, number=1, size=size)
+        return inbox_page(
+            user,
+            client_id=client_id,
+            state=state,
+            number=1,
+            size=size,
+            caseload_ids=caseload_ids,
+        )
     return InboxPage(number, found[:size], len(found) > size, to_review)
 
 

@@ -59,6 +59,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         state=state,
         number=_int_or_none(request.GET.get("page")) or 1,
         size=PAGE_SIZE,
+        caseload_ids=[pk for pk, _ in clients],
     )
     record_access(request, "homework.review_inbox", client_id)
     context = {
