@@ -10,7 +10,7 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
@@ -136,7 +136,7 @@ def inbox_page(
     caseload_ids: Sequence[int] | None = None,
 ) -> InboxPage:
     """Completions of the user's caseload: not reviewed yet first, then the reviewed ones, each
-    newest first (four queries).
+    newest first (a fixed number of queries, up to six).
 
     The two parts are read apart: what waits for review from its partial index
     (`completion_unreviewed`, a few rows per client), the reviewed ones in the order of
@@ -157,14 +157,13 @@ def inbox_page(
     start = (number - 1) * size
     wanted = size + 1  # one more tells whether another page follows
     if state == "unreviewed":
-        found = list(_newest_first(unreviewed)[start : start + wanted])
+        found = _newest_first(unreviewed, start, wanted)
     elif state == "reviewed":
-        found = list(_newest_first(reviewed)[start : start + wanted])
+        found = _newest_first(reviewed, start, wanted)
     else:
-        found = list(_newest_first(unreviewed)[start : start + wanted]) if start < to_review else []
+        found = _newest_first(unreviewed, start, wanted) if start < to_review else []
         if len(found) < wanted:
-            after = max(0, start - to_review)
-            found += list(_newest_first(reviewed)[after : after + wanted - len(found)])
+            found += _newest_first(reviewed, max(0, start - to_review), wanted - len(found))
     if not found and number > 1:  # past the end (an old link): the first page instead
         return inbox_page(
             user,
@@ -177,12 +176,21 @@ def inbox_page(
     return InboxPage(number, found[:size], len(found) > size, to_review)
 
 
-def _newest_first(completions: QuerySet[Completion]) -> QuerySet[Completion]:
-    return with_feedback_count(
-        completions.select_related("client", "assignment", "occurrence").order_by(
-            "-completed_at", "-id"
-        )
+def _newest_first(completions: QuerySet[Completion], start: int, count: int) -> list[Completion]:
+    """`count` completions from `start`, newest first: the ids in index order first, then those
+    rows whole (two queries). In one query SQLite joins and counts feedback for every candidate
+    row before sorting them (46 ms for 7,600 waiting completions instead of 2)."""
+    ids = list(
+        completions.order_by("-completed_at", "-id").values_list("pk", flat=True)[
+            start : start + count
+        ]
     )
+    if not ids:
+        return []
+    rows = with_feedback_count(
+        Completion.objects.filter(pk__in=ids).select_related("client", "assignment", "occurrence")
+    ).in_bulk()
+    return [rows[pk] for pk in ids]
 
 
 def unreviewed_count(user: User) -> int:
@@ -306,10 +314,16 @@ def client_homework(client: Client, time_zone: str, *, today: date | None = None
     for assignment_id, opens, due, key, ordinal, done_on in occurrences:
         rows[assignment_id].append((sched.Occurrence(opens, due, key, ordinal), done_on))
     extras: dict[int, list[date]] = defaultdict(list)
-    for assignment_id, day in Completion.objects.filter(
-        client=client, occurrence__isnull=True, local_date__gte=month_start
-    ).values_list("assignment_id", "local_date"):
-        extras[assignment_id].append(day)
+    # Extra practice (no occurrence) of the month, read by the (client, completed_at) index: a
+    # local day starts at most a day before the same UTC date. Filtering `occurrence IS NULL`
+    # in SQL let SQLite pick the occurrence index, whose NULLs are every extra practice of the
+    # practice (350 ms at the large size instead of 1).
+    since = datetime.combine(month_start - timedelta(days=1), time.min, tzinfo=UTC)
+    for assignment_id, day, occurrence_id in Completion.objects.filter(
+        client=client, completed_at__gte=since, local_date__gte=month_start
+    ).values_list("assignment_id", "local_date", "occurrence_id"):
+        if occurrence_id is None:
+            extras[assignment_id].append(day)
     recent = with_feedback_count(
         Completion.objects.filter(client=client)
         .select_related("assignment", "occurrence")
