@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from stepwise.assessments.definitions import Band, InstrumentDefinition, format_number
@@ -113,9 +113,12 @@ def subscale_label(subscale_id: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _scale(value: float, low: float, high: float) -> float:
+def scale_y(
+    value: float, low: float, high: float, *, top: float = TOP, bottom: float = BOTTOM
+) -> float:
+    """The y coordinate of `value` on an axis from `low` (at `bottom`) to `high` (at `top`)."""
     span = (high - low) or 1
-    return round(BOTTOM - (value - low) / span * (BOTTOM - TOP), 1)
+    return round(bottom - (value - low) / span * (bottom - top), 1)
 
 
 def _band_regions(bands: Sequence[Band], low: float, high: float) -> list[BandRegion]:
@@ -132,7 +135,7 @@ def _band_regions(bands: Sequence[Band], low: float, high: float) -> list[BandRe
         lower, upper = max(lower, low), min(upper, high)
         if upper <= lower:
             continue
-        top, bottom = _scale(upper, low, high), _scale(lower, low, high)
+        top, bottom = scale_y(upper, low, high), scale_y(lower, low, high)
         label = band.label
         short = label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
         regions.append(
@@ -150,7 +153,7 @@ def _band_regions(bands: Sequence[Band], low: float, high: float) -> list[BandRe
     return regions
 
 
-def _date_label(when: datetime, same_year: bool) -> str:
+def date_label(when: date | datetime, same_year: bool) -> str:
     return f"{when.day} {when:%b}" if same_year else f"{when.day} {when:%b %y}"
 
 
@@ -177,14 +180,14 @@ def line_chart(
         points.append(
             Point(
                 x=round(x, 1),
-                y=_scale(value, low, high),
+                y=scale_y(value, low, high),
                 value_label=format_number(value),
-                date_label=_date_label(when, same_year),
+                date_label=date_label(when, same_year),
                 show_date=index % every == 0 or index == count - 1,
             )
         )
     edges = sorted({float(low), float(high), *(float(b.min) for b in bands)})
-    ticks = [Tick(_scale(edge, low, high), format_number(edge)) for edge in edges]
+    ticks = [Tick(scale_y(edge, low, high), format_number(edge)) for edge in edges]
     return Chart(
         id=chart_id,
         title=title,

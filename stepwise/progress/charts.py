@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from stepwise.assessments.charts import Tick, date_label, scale_y
 from stepwise.progress.figures import format_amount
 
 WIDTH, HEIGHT = 480, 270
@@ -22,16 +23,6 @@ MAX_SERIES = 4
 COLOURS = ("#0b5cad", "#8a4b00", "#1d6b35", "#6b2f8a")
 DASHES = ("", "7 4", "2 3", "10 3 2 3")
 MARKERS = ("circle", "square", "triangle", "diamond")
-
-
-@dataclass(frozen=True)
-class Tick:
-    y: float
-    label: str
-
-    @property
-    def text_y(self) -> float:
-        return round(self.y + 5, 1)
 
 
 @dataclass(frozen=True)
@@ -134,12 +125,7 @@ def ticks_for(low: float, high: float, *, extend: bool = False) -> list[float]:
 
 
 def _scale(value: float, low: float, high: float) -> float:
-    span = (high - low) or 1.0
-    return round(BOTTOM - (value - low) / span * (BOTTOM - TOP), 1)
-
-
-def _date_text(when: date, same_year: bool) -> str:
-    return f"{when.day} {when:%b}" if same_year else f"{when.day} {when:%b %y}"
+    return scale_y(value, low, high, top=TOP, bottom=BOTTOM)
 
 
 @dataclass(frozen=True)
@@ -199,7 +185,7 @@ def line_chart(
     x_labels = []
     for day in labelled:
         moment = next(m for m in moments if m.date() == day)
-        x_labels.append(XLabel(x_of(moment), _date_text(day, same_year)))
+        x_labels.append(XLabel(x_of(moment), date_label(day, same_year)))
     suffix = f" ({unit})" if unit else ""
     ticks = [Tick(_scale(v, low, high), format_amount(v)) for v in tick_values]
     headers = ["Date", *(f"{s.label}{suffix}" for s in series)]
@@ -307,7 +293,7 @@ def weekly_bar_chart(
                 width=round(width, 1),
                 height=round(BOTTOM - y, 1),
                 value_label=format_amount(round(total)) if count <= 16 else "",
-                date_label=_date_text(week, same_year),
+                date_label=date_label(week, same_year),
                 show_date=index % every == 0 or index == count - 1,
             )
         )
@@ -439,7 +425,7 @@ def adherence_calendar(
         rows.append(row)
     same_year = first.year == today.year
     week_labels = [
-        XLabel(CAL_TOP + w * (CELL + GAP) + CELL / 2 + 5, _date_text(row[0].day, same_year))
+        XLabel(CAL_TOP + w * (CELL + GAP) + CELL / 2 + 5, date_label(row[0].day, same_year))
         for w, row in enumerate(rows)
     ]
     weekday_labels = [
