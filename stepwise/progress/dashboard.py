@@ -10,7 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache, cached_property
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from stepwise.accounts.models import User
+from stepwise.assessments.definitions import format_number
 from stepwise.assessments.results import describe_alerts, open_alerts
 from stepwise.assessments.scoring import RELIABLE_DETERIORATION
 from stepwise.clinic.access import caseload_for
@@ -75,7 +76,6 @@ def id_url(name: str, pk: int) -> str:
 @dataclass
 class CaseloadRow:
     client: Client
-    today: date
     week: Adherence
     month: Adherence
     last_activity: datetime | None  # in the therapist's time zone
@@ -237,7 +237,7 @@ def _latest_scores(
     return [
         LatestScore(
             abbreviation=score.abbreviation,
-            total_label="—" if score.total is None else _number(score.total),
+            total_label="—" if score.total is None else format_number(score.total),
             band=score.band,
             trend=score_trend(score.previous, score.total, score.higher_is_better),
             verdict=score.verdict,
@@ -245,10 +245,6 @@ def _latest_scores(
         )
         for score in scores
     ]
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def build_dashboard(user: User, practice_id: int | None, now: datetime | None = None) -> Dashboard:
@@ -282,7 +278,6 @@ def build_dashboard(user: User, practice_id: int | None, now: datetime | None = 
         rows.append(
             CaseloadRow(
                 client=client,
-                today=today,
                 week=found.week,
                 month=found.month,
                 last_activity=timezone.localtime(last, zone) if last else None,
