@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from django.db.models import F, Model, Q
+from django.db.models import F, Model, Q, QuerySet
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -299,7 +299,11 @@ def mark_changed(client_ids: Iterable[int]) -> None:
     """Put these clients' figures out of date (one UPDATE; call inside the writer's transaction)."""
     ids = sorted(set(client_ids))
     if ids:
-        ClientFigures.objects.filter(client_id__in=ids).update(version=F("version") + 1)
+        _bump(ClientFigures.objects.filter(client_id__in=ids))
+
+
+def _bump(rows: QuerySet[ClientFigures]) -> None:
+    rows.update(version=F("version") + 1)
 
 
 def _client_written(sender: type[Model], instance: Client, created: bool, **kwargs: Any) -> None:
@@ -320,11 +324,8 @@ def _row_of_client_written(sender: type[Model], instance: Any, **kwargs: Any) ->
 
 def _revision_written(sender: type[Model], instance: ScoreRevision, **kwargs: Any) -> None:
     if not kwargs.get("raw"):
-        ClientFigures.objects.filter(
-            client_id__in=AssessmentResponse.objects.filter(pk=instance.response_id).values(
-                "client_id"
-            )
-        ).update(version=F("version") + 1)
+        responses = AssessmentResponse.objects.filter(pk=instance.response_id)
+        _bump(ClientFigures.objects.filter(client_id__in=responses.values("client_id")))
 
 
 def _schedule_written(sender: type[Model], instance: ScheduleVersion, **kwargs: Any) -> None:
@@ -337,9 +338,8 @@ def _occurrences_created(sender: Any, assignment_ids: list[int], **kwargs: Any) 
 
 
 def _mark_assignments_changed(assignment_ids: list[int]) -> None:
-    ClientFigures.objects.filter(
-        client_id__in=Assignment.objects.filter(pk__in=assignment_ids).values("client_id")
-    ).update(version=F("version") + 1)
+    assignments = Assignment.objects.filter(pk__in=assignment_ids)
+    _bump(ClientFigures.objects.filter(client_id__in=assignments.values("client_id")))
 
 
 def _instrument_written(sender: type[Model], instance: InstrumentVersion, **kwargs: Any) -> None:
@@ -349,7 +349,7 @@ def _instrument_written(sender: type[Model], instance: InstrumentVersion, **kwar
     rows = ClientFigures.objects.all()
     if instance.practice_id is not None:
         rows = rows.filter(client__practice_id=instance.practice_id)
-    rows.update(version=F("version") + 1)
+    _bump(rows)
 
 
 def connect() -> None:
