@@ -106,7 +106,7 @@ def format_number(value: int | float | Fraction) -> str:
     value = exact(value)
     if value.denominator == 1:
         return str(value.numerator)
-    return f"{float(value):.2f}".rstrip("0")
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")  # 4.001 -> "4", not "4."
 
 
 class _Model(BaseModel):

@@ -23,6 +23,8 @@ def record_access(
     request: HttpRequest, action: str, client_id: int | None, *, allowed: bool = True
 ) -> AccessLog:
     user = request.user if request.user.is_authenticated else None
+    if client_id is not None and not -(2**63) <= client_id < 2**63:
+        client_id = None  # an id no row can have (a tampered URL); the path still records it
     return AccessLog.objects.create(
         actor=user,
         client_id=client_id,

@@ -175,7 +175,8 @@ def edit_schedule(assignment: Assignment, schedule: Schedule, *, by: User) -> As
     today = today_for(client)
     schedule.validate(today=today)
     with transaction.atomic():
-        ScheduleVersion.objects.filter(assignment=assignment, effective_from=today).delete()
+        # Versions from today on are replaced (an earlier edit may have set a later start).
+        ScheduleVersion.objects.filter(assignment=assignment, effective_from__gte=today).delete()
         _version_row(assignment, max(today, schedule.start), schedule).save()
         _drop_future(assignment, today)
         assignment.materialised_until = today - timedelta(days=1)

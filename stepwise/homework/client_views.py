@@ -239,10 +239,16 @@ def save_draft(request: HttpRequest, assignment_id: int, slot: str) -> HttpRespo
     )
     if assignment is None or not assignment.is_active:
         raise Http404("Not found.")
-    if slot != "extra" and not assignment.occurrences.filter(pk=int(slot)).exists():
+    if slot != "extra" and not (
+        slot.isdigit() and assignment.occurrences.filter(pk=int(slot)).exists()
+    ):
         raise Http404("Not found.")
     # The size the browser declared: the body itself may already be read as form data.
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_DRAFT_BYTES:
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0  # as Django's own request handling reads a malformed header
+    if declared > MAX_DRAFT_BYTES:
         return HttpResponse("This draft is too large to keep.", status=413)
     data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
     Draft.objects.update_or_create(

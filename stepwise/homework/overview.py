@@ -99,6 +99,9 @@ def completion_rows(completions: Sequence[Completion], time_zone: str) -> list[C
 REVIEW_FILTERS = {"all": "All", "unreviewed": "Not reviewed yet", "reviewed": "Reviewed"}
 
 
+MAX_PAGE = 10_000
+
+
 @dataclass
 class InboxPage:
     """One page of the review inbox. There is no page count: counting every piece of homework
@@ -153,7 +156,7 @@ def inbox_page(
     unreviewed = completions.filter(reviewed_at__isnull=True)
     reviewed = completions.filter(reviewed_at__isnull=False)
     to_review = unreviewed.count()
-    number = max(1, number)
+    number = min(max(1, number), MAX_PAGE)  # an absurd page number is past the end
     start = (number - 1) * size
     wanted = size + 1  # one more tells whether another page follows
     if state == "unreviewed":

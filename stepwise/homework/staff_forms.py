@@ -75,7 +75,10 @@ class ScheduleForm(ScheduleFieldsForm):
         help_text="Leave empty to keep going until you end it.",
     )
     max_count = forms.IntegerField(
-        label="Or stop after this many times", required=False, help_text="Leave empty for no limit."
+        label="Or stop after this many times",
+        max_value=365,  # as on the assign form; the schedule itself checks the lower end
+        required=False,
+        help_text="Leave empty for no limit.",
     )
 
 
@@ -125,7 +128,10 @@ class PlanAssignForm(forms.Form):
     plan = forms.ModelChoiceField(
         label="Homework plan",
         queryset=HomeworkPlan.objects.none(),
-        error_messages={"invalid_choice": "Choose one of the plans offered."},
+        error_messages={
+            "required": "Choose a plan.",
+            "invalid_choice": "Choose one of the plans offered.",
+        },
     )
 
     def __init__(self, *args: Any, plans: Any, **kwargs: Any) -> None:

@@ -164,7 +164,6 @@ ATTENTION_LABELS = {
     "inactive": "Inactive",
     "unreviewed": "To review",
 }
-ATTENTION_ORDER = ("alert", "deterioration", "inactive", "unreviewed")
 
 
 @dataclass
@@ -299,7 +298,7 @@ def _attention(rows: list[CaseloadRow], alerts: list[Any], user: User) -> list[A
     for described in describe_alerts(alerts, user.time_zone):
         client = described.alert.client
         if client.pk not in by_client:
-            continue  # a discharged client's alert stays on their own page
+            continue  # not on this view's caseload (the alerts are read for it; kept as a guard)
         items.append(
             AttentionItem(
                 "alert",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from stepwise.audit.log import record_access
-from stepwise.clinic.access import get_client_for_therapist
+from stepwise.clinic.access import get_client_for_therapist, own_client_profile
 from stepwise.lib.decorators import practice_admin_required, therapist_required
 from stepwise.lib.roles import roles_for
 from stepwise.lib.tz import local_today
@@ -83,8 +83,6 @@ def practice_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_data(request: HttpRequest) -> HttpResponse:
     """A client downloads everything Stepwise holds about them: JSON and CSV in one zip."""
-    from stepwise.clinic.access import own_client_profile
-
     client = own_client_profile(request.user)
     if client is None:
         record_access(request, "export.own_data", None, allowed=False)

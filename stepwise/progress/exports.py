@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from django.utils import timezone
 from stepwise.assessments.models import AssessmentResponse, ScoreRevision
 from stepwise.assessments.results import Results, current_score
 from stepwise.clinic.models import Client
-from stepwise.homework.models import Assignment, Completion, Submission
+from stepwise.homework.models import Assignment, Completion, Feedback, Submission
 from stepwise.homework.schedule import Adherence
 from stepwise.lib.tz import local_day_bounds, local_today
 from stepwise.progress import charts, queries
@@ -232,13 +233,6 @@ def export_headers(response: Any, filename: str) -> None:
 def own_data_zip(client: Client, *, now: datetime) -> bytes:
     """All of a client's own data: their details, homework, answers, feedback, questionnaires
     (as JSON, and the same rows as the care team's CSV), for their right of access."""
-    import io
-    import json
-    import zipfile
-
-    from stepwise.assessments.models import AssessmentResponse
-    from stepwise.homework.models import Assignment, Feedback
-
     assignments = Assignment.objects.filter(client=client).order_by("created_at", "id")
     submissions = Submission.objects.filter(client=client).select_related(
         "exercise_version__definition"

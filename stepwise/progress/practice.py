@@ -12,6 +12,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -71,11 +72,11 @@ class GroupFigures:
     def active_this_week(self) -> int:
         return sum(1 for c in self.clients if c.active_this_week)
 
-    @property
+    @cached_property
     def week(self) -> Adherence:
         return combine([c.week for c in self.clients])
 
-    @property
+    @cached_property
     def month(self) -> Adherence:
         return combine([c.month for c in self.clients])
 
