@@ -185,7 +185,9 @@ class Generator:
         self.size = SIZES[size_name]
         self.seed = seed
         self.today = today
-        self.now = datetime.now(UTC)
+        # "Now" for the history is the start of `today` (UTC), not the clock: the same seed and
+        # `--today` then give the same rows whenever and on whichever engine they are made.
+        self.now = datetime.combine(today, time.min, tzinfo=UTC)
         self.scorer = Scorer()
 
     def run(self) -> dict[str, int]:
