@@ -175,6 +175,11 @@ def catalogue(practice_id: int) -> list[Availability]:
     return sorted(found, key=lambda a: _category_order(a.version))
 
 
+def current_definitions(practice_id: int) -> dict[str, InstrumentDefinition]:
+    """The checked definition of each instrument the practice can see, by key (two queries)."""
+    return {a.key: definition_of(a.version) for a in catalogue(practice_id)}
+
+
 def _is_enabled(version: InstrumentVersion, setting: PracticeInstrument | None) -> bool:
     if setting is not None:
         return setting.enabled

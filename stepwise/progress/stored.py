@@ -134,7 +134,9 @@ def compute(
     activity = queries.last_activity(ids)
     histories = queries.score_histories(ids)
     assigned = queries.assigned_instruments(ids) if histories else {}
-    definitions = _definitions(practice_id) if histories else {}
+    definitions = (
+        catalog.current_definitions(practice_id) if histories and practice_id is not None else {}
+    )
     found = {}
     for client in clients:
         today = today_of[client.pk]
@@ -149,12 +151,6 @@ def compute(
             ),
         )
     return found
-
-
-def _definitions(practice_id: int | None) -> dict[str, InstrumentDefinition]:
-    if practice_id is None:
-        return {}
-    return {a.key: catalog.definition_of(a.version) for a in catalog.catalogue(practice_id)}
 
 
 def _latest_scores(

@@ -275,9 +275,7 @@ def _score_changes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> 
         by_key[response.instrument.key].append(response)
     if not any(r.submitted_at >= start for rs in by_key.values() for r in rs):
         return []
-    definitions = {
-        a.key: catalog.definition_of(a.version) for a in catalog.catalogue(client.practice_id)
-    }
+    definitions = catalog.current_definitions(client.practice_id)
     changes = []
     for key, responses in by_key.items():
         definition = definitions.get(key)
