@@ -33,6 +33,8 @@ class TimeZoneField(forms.CharField):
 
 
 _PHONE_JUNK = re.compile(r"[\s\-().]")
+# A mobile number in international (E.164) form: + and 7 to 15 digits, no leading zero.
+E164 = re.compile(r"\+[1-9]\d{6,14}")
 
 
 class MobileField(forms.CharField):
@@ -52,7 +54,7 @@ class MobileField(forms.CharField):
         compact = _PHONE_JUNK.sub("", cleaned)
         if compact.startswith("00"):
             compact = "+" + compact[2:]
-        if not re.fullmatch(r"\+[1-9]\d{6,14}", compact):
+        if not E164.fullmatch(compact):
             raise forms.ValidationError(
                 "Enter the mobile number with its country code, starting with +, "
                 "for example +44 7700 900123.",

@@ -367,8 +367,11 @@ class Choices:
     paused: bool
 
 
-def _set_channel(prefs: ReminderPreferences, channel: str, on: bool, now: datetime) -> None:
-    if on and not prefs.channel_enabled(channel):
+def _set_channel(
+    prefs: ReminderPreferences | CaregiverPreferences, channel: str, on: bool, now: datetime
+) -> None:
+    """Turn one channel on or off; consent is stamped when it goes on, cleared when it goes off."""
+    if on and not getattr(prefs, f"{channel}_enabled"):
         setattr(prefs, f"{channel}_consent_at", now)
     elif not on:
         setattr(prefs, f"{channel}_consent_at", None)
@@ -459,9 +462,11 @@ def unsubscribe_push(client: Client, endpoint: str) -> None:
     with transaction.atomic():
         PushSubscription.objects.filter(client=client, endpoint=endpoint).delete()
         if not PushSubscription.objects.filter(client=client).exists():
+            now = timezone.now()
             prefs = preferences_for(client)
-            _set_channel(prefs, Channel.PUSH, False, timezone.now())
-            prefs.save(update_fields=["push_enabled", "push_consent_at"])
+            _set_channel(prefs, Channel.PUSH, False, now)
+            prefs.updated_at = now
+            prefs.save(update_fields=["push_enabled", "push_consent_at", "updated_at"])
 
 
 # --- caregivers ------------------------------------------------------------------------------
@@ -532,11 +537,7 @@ def save_caregiver_preferences(user: User, email: bool) -> CaregiverPreferences:
     now = timezone.now()
     with transaction.atomic():
         prefs = caregiver_preferences_for(user)
-        if email and not prefs.email_enabled:
-            prefs.email_consent_at = now
-        elif not email:
-            prefs.email_consent_at = None
-        prefs.email_enabled = email
+        _set_channel(prefs, Channel.EMAIL, email, now)
         prefs.updated_at = now
         prefs.save(update_fields=["email_enabled", "email_consent_at", "updated_at"])
         if email:
@@ -546,9 +547,9 @@ def save_caregiver_preferences(user: User, email: bool) -> CaregiverPreferences:
 
 def unsubscribe_caregiver_email(prefs: CaregiverPreferences) -> None:
     """One-click unsubscribe from a carer reminder: that caregiver's emails off."""
-    prefs.email_enabled = False
-    prefs.email_consent_at = None
-    prefs.updated_at = timezone.now()
+    now = timezone.now()
+    _set_channel(prefs, Channel.EMAIL, False, now)
+    prefs.updated_at = now
     prefs.save(update_fields=["email_enabled", "email_consent_at", "updated_at"])
     log.info("Caregiver reminder emails turned off by unsubscribe link for user %s", prefs.user_id)
 

@@ -15,7 +15,7 @@ import urllib.request
 from base64 import b64encode
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -25,15 +25,15 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
-    retryable = True
+    """A channel could not deliver the message."""
 
 
 class TemporaryFailure(DeliveryError):
-    retryable = True
+    """Worth trying again later (time-outs, 5xx, rate limits)."""
 
 
 class PermanentFailure(DeliveryError):
-    retryable = False
+    """Trying again cannot help (a bad address, a push subscription that is gone)."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,6 @@ class Outgoing:
     link: str
     unsubscribe_url: str = ""
     html: str = ""  # email only: the HTML alternative of `text`
-    extra_headers: dict[str, str] = field(default_factory=dict)
 
 
 class Channel(Protocol):
@@ -81,7 +80,7 @@ class EmailChannel:
             self._connection = None
 
     def send(self, message: Outgoing) -> str:
-        headers = {"Auto-Submitted": "auto-generated", **message.extra_headers}
+        headers = {"Auto-Submitted": "auto-generated"}
         if message.unsubscribe_url:
             headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from stepwise.accounts.models import User
-from stepwise.assessments.models import Alert
+from stepwise.assessments.results import open_alerts
 from stepwise.clinic.access import caseload_for
 from stepwise.clinic.models import Membership
-from stepwise.homework.models import Completion
+from stepwise.homework.overview import unreviewed_count
 from stepwise.lib.tz import local_instant, local_today
 from stepwise.reminders import policy
 from stepwise.reminders.models import Channel, DigestSettings, Kind, Reminder, State
@@ -47,12 +47,9 @@ class DigestCounts:
 
 def counts_for(user: User) -> DigestCounts:
     """The same numbers as the Review badge and the dashboard's alert queue (two queries)."""
-    caseload = caseload_for(user)
     return DigestCounts(
-        submissions=Completion.objects.filter(
-            client__in=caseload, reviewed_at__isnull=True
-        ).count(),
-        alerts=Alert.objects.filter(client__in=caseload, acknowledged_at__isnull=True).count(),
+        submissions=unreviewed_count(user),
+        alerts=open_alerts(caseload_for(user)).count(),
     )
 
 

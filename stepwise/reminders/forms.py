@@ -32,10 +32,16 @@ class PreferencesForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (data.get("quiet_start") is None) != (data.get("quiet_end") is None):
-            raise forms.ValidationError(
-                "Give both a start and an end for quiet hours, or leave both empty."
+        if self.has_error("quiet_start") or self.has_error("quiet_end"):
+            return data  # a time that could not be read already says so; nothing to add
+        start, end = data.get("quiet_start"), data.get("quiet_end")
+        if (start is None) != (end is None):
+            self.add_error(
+                "quiet_start" if start is None else "quiet_end",
+                "Give both a start and an end for quiet hours, or leave both empty.",
             )
+        elif start is not None and start == end:
+            self.add_error("quiet_end", "Quiet hours need a different start and end time.")
         return data
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from stepwise.clinic.models import Client
+from stepwise.lib.emails import render_templated_email
 from stepwise.reminders import actions, digest
 from stepwise.reminders.channels import Outgoing
 from stepwise.reminders.messages import Kind as MessageKind
 from stepwise.reminders.messages import compose
 from stepwise.reminders.models import (
+    CaregiverPreferences,
     Channel,
     Kind,
     PushSubscription,
@@ -27,13 +29,17 @@ from stepwise.reminders.models import (
 )
 
 
+def client_email_address(client: Client) -> str:
+    """Where a client's reminder emails go: their account's address, else the record's."""
+    user = client.user
+    return (user.email if user is not None else "") or client.email
+
+
 def email_address(reminder: Reminder) -> str:
     if reminder.recipient is not None:
         return reminder.recipient.email
-    client = reminder.client
-    assert client is not None
-    user = client.user
-    return (user.email if user is not None else "") or client.email
+    assert reminder.client is not None
+    return client_email_address(reminder.client)
 
 
 def addresses(reminder: Reminder) -> list[str]:
@@ -64,23 +70,26 @@ def unsubscribe_url(preferences: ReminderPreferences) -> str:
 
 
 def _caregiver_unsubscribe_url(reminder: Reminder) -> str:
-    assert reminder.recipient is not None
-    token = actions.caregiver_unsubscribe_token(
-        actions.caregiver_preferences_for(reminder.recipient)
-    )
+    carer = reminder.recipient
+    assert carer is not None
+    try:
+        choices = carer.caregiver_reminders  # loaded with the row by the worker's claim()
+    except CaregiverPreferences.DoesNotExist:
+        choices = actions.caregiver_preferences_for(carer)
+    token = actions.caregiver_unsubscribe_token(choices)
     return f"{settings.SITE_URL}{reverse('reminders:unsubscribe', args=[token])}"
 
 
 def _email(
     reminder: Reminder, to: str, template: str, context: dict[str, object], sms: str = ""
 ) -> Outgoing:
-    subject = render_to_string(f"emails/{template}/subject.txt", context).strip()
+    subject, text, html = render_templated_email(template, context)
     return Outgoing(
         key=reminder.key,
         to=to,
-        subject=" ".join(subject.split()),
-        text=render_to_string(f"emails/{template}/body.txt", context),
-        html=render_to_string(f"emails/{template}/body.html", context),
+        subject=subject,
+        text=text,
+        html=html,
         sms=sms,
         link=str(context["link"]),
         unsubscribe_url=str(context.get("unsubscribe_url", "")),

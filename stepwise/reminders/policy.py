@@ -14,7 +14,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 
-from stepwise.lib.tz import local_instant
+from stepwise.lib.tz import local_instant, local_today
 
 LATE_LIMIT = {
     # How late a reminder may still go out before it is skipped as `expired` (a worker that was
@@ -63,4 +63,4 @@ def backoff(attempts: int, base: timedelta) -> timedelta:
 
 
 def due_day_over(now: datetime, due: date, zone: str) -> bool:
-    return now.astimezone(zoneinfo.ZoneInfo(zone)).date() > due
+    return local_today(zone, now) > due

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 import secrets
 
 from django.conf import settings
@@ -29,9 +28,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
-from stepwise.clinic.access import caregiver_clients, membership_of, own_client_profile
+from stepwise.clinic.access import caregiver_clients, own_client_profile
 from stepwise.clinic.models import Client
-from stepwise.reminders import actions, conf
+from stepwise.lib.decorators import therapist_required
+from stepwise.lib.forms import E164
+from stepwise.reminders import actions, conf, outgoing
 from stepwise.reminders.forms import CaregiverPreferencesForm, DigestForm, PreferencesForm
 from stepwise.reminders.models import PushSubscription, Reminder, State
 
@@ -100,7 +101,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "form": form,
             "prefs": prefs,
             "client": client,
-            "email_address": bool(client.email or (client.user and client.user.email)),
+            "email_address": bool(outgoing.client_email_address(client)),
             "vapid_public_key": settings.VAPID_PUBLIC_KEY,
             "push_devices": PushSubscription.objects.filter(client=client).count(),
             "recent": recent,
@@ -169,11 +170,11 @@ def caregiver_preferences(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@therapist_required
 def digest_settings(request: HttpRequest) -> HttpResponse:
     """A therapist's daily summary email: on or off, and when (their own local time)."""
     user = request.user
-    if not isinstance(user, User) or membership_of(user) is None:
-        raise Http404("Not found.")
+    assert isinstance(user, User)  # therapist_required: a signed-in member of a practice
     current = actions.digest_settings_for(user)
     form = DigestForm(
         _posted(request),
@@ -253,7 +254,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-_E164 = re.compile(r"\+[1-9]\d{6,14}")
 _EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -274,7 +274,7 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden("Forbidden")
     number = request.POST.get("From", "").strip()
     words = request.POST.get("Body", "").strip().upper().split()
-    if _E164.fullmatch(number) and words and words[0] in actions.STOP_WORDS:
+    if E164.fullmatch(number) and words and words[0] in actions.STOP_WORDS:
         actions.stop_sms(number)
     return HttpResponse(_EMPTY_TWIML, content_type="text/xml")
 

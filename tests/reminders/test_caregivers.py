@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import time_machine
 from django.test import Client as HttpClient
@@ -14,7 +15,7 @@ from stepwise.clinic.models import CaregiverLink
 from stepwise.homework import assigning
 from stepwise.homework.models import Assignee, Assignment, ItemKind
 from stepwise.homework.schedule import Frequency, Schedule
-from stepwise.reminders import actions
+from stepwise.reminders import actions, outgoing
 from stepwise.reminders.models import CaregiverPreferences, Kind, Reminder, State
 from tests.conftest import World, make_user
 from tests.fakes.smtp import SmtpSink
@@ -189,3 +190,50 @@ def test_the_therapist_sees_which_deliveries_went_to_a_carer(
     section = page.split('id="reminders-status-heading"', 1)[1].split("</section>", 1)[0]
     assert "Email (to a parent or carer)" in section
     assert "gina@example.net" not in section  # outcomes only: no address, no content
+
+
+def test_a_caregivers_consent_is_stamped_when_turned_on_and_cleared_when_off(
+    world: World,
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        prefs = actions.save_caregiver_preferences(world.gina, email=True)
+        assert prefs.email_consent_at is None  # on by default: nothing was given yet
+        prefs = actions.save_caregiver_preferences(world.gina, email=False)
+        assert (prefs.email_enabled, prefs.email_consent_at, prefs.updated_at) == (False, None, NOW)
+    later = NOW + timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        prefs = actions.save_caregiver_preferences(world.gina, email=True)
+    with time_machine.travel(later + timedelta(hours=1), tick=False):
+        again = actions.save_caregiver_preferences(world.gina, email=True)
+    assert (prefs.email_enabled, prefs.email_consent_at) == (True, later)
+    assert again.email_consent_at == later  # already on: the first consent stands
+    done = later + timedelta(days=1)
+    with time_machine.travel(done, tick=False):
+        actions.unsubscribe_caregiver_email(again)
+    stored = CaregiverPreferences.objects.get(user=world.gina)
+    assert (stored.email_enabled, stored.email_consent_at, stored.updated_at) == (False, None, done)
+
+
+def test_the_caregivers_unsubscribe_link_uses_the_choices_loaded_with_the_row(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        assign_to_carer(world)
+    rows = Reminder.objects.filter(recipient=world.gina).select_related(
+        "recipient__caregiver_reminders"
+    )
+    reminder = rows.first()
+    assert reminder is not None
+    with django_assert_num_queries(0):
+        url = outgoing._caregiver_unsubscribe_url(reminder)
+    token = url.rstrip("/").rsplit("/", 1)[-1]
+    found = actions.caregiver_preferences_for_token(token)
+    assert found is not None
+    assert found.user_id == world.gina.pk
+    # Without choices on record (none were ever made), they are made and the link still works.
+    CaregiverPreferences.objects.filter(user=world.gina).delete()
+    bare = rows.get(pk=reminder.pk)
+    token = outgoing._caregiver_unsubscribe_url(bare).rstrip("/").rsplit("/", 1)[-1]
+    found = actions.caregiver_preferences_for_token(token)
+    assert found is not None
+    assert found.user_id == world.gina.pk

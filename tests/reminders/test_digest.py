@@ -11,7 +11,11 @@ from django.test import Client as HttpClient
 from stepwise.accounts.models import User
 from stepwise.assessments.actions import submit_assessment
 from stepwise.assessments.models import InstrumentVersion
-from stepwise.reminders import actions
+from stepwise.assessments.results import open_alerts
+from stepwise.audit.models import AccessLog, Outcome
+from stepwise.clinic.access import caseload_for
+from stepwise.homework.overview import unreviewed_count
+from stepwise.reminders import actions, digest
 from stepwise.reminders.models import DigestSettings, Kind, Reminder, State
 from tests.conftest import World
 from tests.fakes.smtp import SmtpSink
@@ -183,3 +187,22 @@ def test_a_therapist_with_an_unknown_time_zone_does_not_stop_the_others(world: W
         Reminder.objects.all().delete()
         run_worker()
     assert [r.recipient_id for r in digests()] == [world.alice.pk]
+
+
+def test_someone_who_is_not_a_therapist_is_refused_and_it_is_logged(
+    world: World, login_as: Login
+) -> None:
+    for person in (world.carl, world.gina):
+        assert login_as(person).get("/r/digest/").status_code == 404
+        refused = AccessLog.objects.filter(actor=person, outcome=Outcome.DENIED)
+        assert list(refused.values_list("action", flat=True)) == ["denied.digest_settings"]
+    assert login_as(world.alice).get("/r/digest/").status_code == 200
+
+
+def test_the_digest_counts_are_the_review_badge_and_the_alert_queue(world: World) -> None:
+    with time_machine.travel(NOW, tick=False):
+        something_waiting(world)
+    counts = digest.counts_for(world.alice)
+    assert (counts.submissions, counts.alerts) == (1, 1)
+    assert counts.submissions == unreviewed_count(world.alice)
+    assert counts.alerts == open_alerts(caseload_for(world.alice)).count()

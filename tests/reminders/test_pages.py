@@ -8,13 +8,22 @@ from datetime import time, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client as HttpClient
 from django.utils import timezone
 
 from stepwise.accounts.models import User
-from stepwise.reminders import actions
-from stepwise.reminders.models import PushSubscription, ReminderPreferences, WorkerHeartbeat
+from stepwise.clinic.models import Client
+from stepwise.reminders import actions, outgoing
+from stepwise.reminders.models import (
+    Channel,
+    PushSubscription,
+    Reminder,
+    ReminderPreferences,
+    WorkerHeartbeat,
+)
 from tests.conftest import World
+from tests.reminders.conftest import NOW
 
 Login = Callable[[User | None], HttpClient]
 
@@ -255,3 +264,79 @@ def test_healthz_fails_when_a_worker_is_expected_but_never_ran(
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["reminder_worker"] == "stale"
+
+
+def test_an_unreadable_quiet_time_gets_only_its_own_message(world: World, login_as: Login) -> None:
+    response = login_as(world.carl).post(
+        "/me/reminders/", {"email": "on", "quiet_start": "25:00", "quiet_end": "07:00"}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["quiet_start"] == ["Enter a valid time."]
+    assert "quiet_end" not in errors
+    assert "__all__" not in errors
+    assert b"both a start and an end" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [({"quiet_start": "22:00"}, "quiet_end"), ({"quiet_end": "07:00"}, "quiet_start")],
+)
+def test_the_missing_end_of_quiet_hours_is_the_one_marked(
+    world: World, login_as: Login, given: dict[str, str], named: str
+) -> None:
+    response = login_as(world.carl).post("/me/reminders/", {"email": "on", **given})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors[named] == ["Give both a start and an end for quiet hours, or leave both empty."]
+    assert list(errors) == [named]
+
+
+def test_quiet_hours_with_the_same_start_and_end_are_refused(world: World, login_as: Login) -> None:
+    response = login_as(world.carl).post(
+        "/me/reminders/", {"email": "on", "quiet_start": "22:00", "quiet_end": "22:00"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "quiet_end": ["Quiet hours need a different start and end time."]
+    }
+    assert b"Quiet hours need a different start and end time." in response.content
+    assert not ReminderPreferences.objects.filter(
+        client=world.carl_client, quiet_start__isnull=False
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("account", "record"),
+    [
+        ("carl@example.net", ""),
+        ("", "carl.record@example.net"),
+        ("carl@example.net", "carl.record@example.net"),
+        ("", ""),
+    ],
+)
+def test_the_page_and_the_sender_agree_on_the_email_address(
+    world: World, login_as: Login, account: str, record: str
+) -> None:
+    browser = login_as(world.carl)
+    User.objects.filter(pk=world.carl.pk).update(email=account)
+    Client.objects.filter(pk=world.carl_client.pk).update(email=record)
+    client = Client.objects.select_related("user").get(pk=world.carl_client.pk)
+    page = browser.get("/me/reminders/").content.decode()
+    sender = outgoing.email_address(Reminder(client=client, channel=Channel.EMAIL))
+    assert sender == (account or record)
+    assert ("no email address on your record" in page) == (not sender)
+
+
+def test_the_last_device_unsubscribed_from_push_marks_the_change(world: World) -> None:
+    keys = SUBSCRIPTION["keys"]
+    with time_machine.travel(NOW, tick=False):
+        actions.subscribe_push(
+            world.carl_client, SUBSCRIPTION["endpoint"], keys["p256dh"], keys["auth"]
+        )
+    later = NOW + timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        actions.unsubscribe_push(world.carl_client, SUBSCRIPTION["endpoint"])
+    prefs = ReminderPreferences.objects.get(client=world.carl_client)
+    assert (prefs.push_enabled, prefs.push_consent_at) == (False, None)
+    assert prefs.updated_at == later
