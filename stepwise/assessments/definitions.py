@@ -103,6 +103,8 @@ def exact(value: int | float | Fraction) -> Fraction:
 
 def format_number(value: int | float | Fraction) -> str:
     """A score as people write it: 14, 4.33."""
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return str(int(value))  # the common case, without building a fraction
     value = exact(value)
     if value.denominator == 1:
         return str(value.numerator)

@@ -19,6 +19,7 @@ class ClientFigures(models.Model):
     row's version was `fresh_version`, on the client's local day `as_of`; they are current only
     while both still hold. A recomputation that races a write stores the version it read, so the
     row stays out of date and is computed again on the next read, never the other way round.
+    Everything that depends on the day (inactivity) is as of `as_of`, so current with the row.
     """
 
     client = models.OneToOneField(
@@ -29,6 +30,15 @@ class ClientFigures(models.Model):
     as_of = models.DateField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
+    # The dashboard's sort and filter columns, from the same computation as `data`, so a
+    # caseload is sorted, filtered and paged without decoding every client's figures.
+    week_rate = models.FloatField(null=True, blank=True)  # None: nothing was due
+    month_rate = models.FloatField(null=True, blank=True)
+    last_activity = models.DateTimeField(null=True, blank=True)
+    inactive_days = models.PositiveIntegerField(null=True, blank=True)  # local days; None: never
+    overdue = models.PositiveIntegerField(default=0)
+    inactive = models.BooleanField(default=False)  # quiet `INACTIVE_DAYS`+ days, homework due
+    deteriorated = models.BooleanField(default=False)  # a latest score reliably worse
 
     class Meta:
         verbose_name_plural = "client figures"

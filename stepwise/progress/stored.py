@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.signals import post_save
@@ -87,39 +88,99 @@ def current_figures(
     rows = {
         row[0]: row for row in ClientFigures.objects.filter(client_id__in=ids).values_list(*fields)
     }
-    missing = [pk for pk in ids if pk not in rows]
+    stale = [
+        c
+        for c in clients
+        if c.pk not in rows
+        or not is_current(rows[c.pk][1], rows[c.pk][2], rows[c.pk][3], today_of[c.pk])
+    ]
+    data = {pk: row[4] for pk, row in rows.items()}
+    if stale:
+        versions = {c.pk: rows[c.pk][1] if c.pk in rows else None for c in stale}
+        computed = refresh(stale, versions, today_of, practice_id, moment)
+        data.update((pk, to_json(figures)) for pk, figures in computed.items())
+    return {pk: from_json(data[pk]) for pk in ids}
+
+
+def is_current(
+    version: int | None, fresh_version: int | None, as_of: date | None, today: date
+) -> bool:
+    """Whether a stored row holds the figures as they are now: no write since it was computed,
+    and computed on the client's local day `today` (None values: no row yet)."""
+    return version is not None and fresh_version == version and as_of == today
+
+
+def refresh(
+    clients: Sequence[Client],
+    versions: dict[int, int | None],
+    today_of: dict[int, date],
+    practice_id: int | None,
+    now: datetime,
+) -> dict[int, Figures]:
+    """Compute these clients' figures and store them, in a fixed number of queries.
+
+    `versions` holds each row's `version` as read *before* computing (None: no row yet). It is
+    stored as the figures' `fresh_version`, so a write since then leaves the row out of date, to
+    be computed again on the next read, rather than marked current with older figures.
+    """
+    missing = [pk for pk, version in versions.items() if version is None]
     if missing:  # clients made in bulk, outside the ORM's signals; normally there are none
         ClientFigures.objects.bulk_create(
             [ClientFigures(client_id=pk) for pk in missing], ignore_conflicts=True
         )
-        rows.update(
-            (row[0], row)
-            for row in ClientFigures.objects.filter(client_id__in=missing).values_list(*fields)
-        )
-    stale = [
-        c for c in clients if rows[c.pk][2] != rows[c.pk][1] or rows[c.pk][3] != today_of[c.pk]
-    ]
-    data = {pk: row[4] for pk, row in rows.items()}
-    if stale:
-        computed = compute(stale, {c.pk: today_of[c.pk] for c in stale}, practice_id, moment)
-        updated = []
-        for client in stale:
-            data[client.pk] = to_json(computed[client.pk])
-            updated.append(
-                ClientFigures(
-                    client_id=client.pk,
-                    data=data[client.pk],
-                    # The version read before computing: a write since then leaves the row
-                    # out of date, to be computed again on the next read.
-                    fresh_version=rows[client.pk][1],
-                    as_of=today_of[client.pk],
-                    computed_at=moment,
+        versions = {
+            **versions,
+            **dict(
+                ClientFigures.objects.filter(client_id__in=missing).values_list(
+                    "client_id", "version"
                 )
+            ),
+        }
+    computed = compute(clients, {c.pk: today_of[c.pk] for c in clients}, practice_id, now)
+    ClientFigures.objects.bulk_update(
+        [
+            ClientFigures(
+                client_id=client.pk,
+                data=to_json(computed[client.pk]),
+                fresh_version=versions[client.pk] or 0,
+                as_of=today_of[client.pk],
+                computed_at=now,
+                **columns(computed[client.pk], today_of[client.pk], client.time_zone),
             )
-        ClientFigures.objects.bulk_update(
-            updated, ["data", "fresh_version", "as_of", "computed_at"]
-        )
-    return {pk: from_json(data[pk]) for pk in ids}
+            for client in clients
+        ],
+        ["data", "fresh_version", "as_of", "computed_at", *COLUMNS],
+    )
+    return computed
+
+
+COLUMNS = (
+    "week_rate",
+    "month_rate",
+    "last_activity",
+    "inactive_days",
+    "overdue",
+    "inactive",
+    "deteriorated",
+)
+
+
+def columns(figures: Figures, today: date, time_zone: str) -> dict[str, Any]:
+    """The stored row's sort and filter columns (`COLUMNS`), as of the client's day `today`."""
+    last = figures.last_activity
+    inactive_days = None
+    if last is not None:
+        inactive_days = max(0, (today - last.astimezone(ZoneInfo(time_zone)).date()).days)
+    quiet = inactive_days is None or inactive_days >= INACTIVE_DAYS
+    return {
+        "week_rate": figures.week.rate,
+        "month_rate": figures.month.rate,
+        "last_activity": last,
+        "inactive_days": inactive_days,
+        "overdue": figures.overdue,
+        "inactive": quiet and figures.overdue > 0,
+        "deteriorated": any(score.deteriorated for score in figures.scores),
+    }
 
 
 def compute(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -23,13 +22,10 @@ from stepwise.progress import client_progress, summary
 from stepwise.progress.dashboard import (
     ATTENTION_SHOWN,
     FILTERS,
-    PAGE_SIZE,
     SORT_CHOICES,
     SORTS,
     build_dashboard,
-    filter_rows,
     parse_sort,
-    sort_rows,
 )
 from stepwise.progress.own import build_own_progress
 
@@ -49,11 +45,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if show not in FILTERS:
         show = "all"
     query = request.GET.get("q", "").strip()[:80]
-    data = build_dashboard(user, roles_for(request).practice_id)
-    record_access(request, "progress.dashboard", None)
-    rows = sort_rows(filter_rows(data.rows, show, query), sort_key, descending)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     sort = ("-" if descending else "") + sort_key
+    data = build_dashboard(
+        user,
+        roles_for(request).practice_id,
+        sort=sort,
+        show=show,
+        query=query,
+        page=request.GET.get("page"),
+    )
+    record_access(request, "progress.dashboard", None)
     all_attention = request.GET.get("attention") == "all"
     columns = [
         {
@@ -72,9 +73,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "dashboard": data,
             "attention": data.attention if all_attention else data.attention[:ATTENTION_SHOWN],
-            "page": page,
-            "rows": page.object_list,
-            "matching": len(rows),
+            "page": data.page,
+            "rows": data.rows,
+            "matching": data.matching,
+            # The menu's count of results waiting for review, already read for the queue.
+            "unreviewed_waiting": data.unreviewed_total,
             # The filter and sort the pager's links keep.
             "kept": urlencode({"sort": sort, "show": show, "q": query}),
             "columns": {c["key"]: c for c in columns},

@@ -46,7 +46,10 @@ def adherence_text(figures: Adherence, extra: int = 0, detail: bool = False) -> 
 
 
 @register.simple_tag(takes_context=True)
-def unreviewed_count(context: dict[str, Any]) -> int:
+def unreviewed_count(context: Any) -> int:
+    """Counted here, unless the page has counted it already (`unreviewed_waiting`)."""
+    if "unreviewed_waiting" in context:
+        return int(context["unreviewed_waiting"])
     request = context.get("request")
     user = getattr(request, "user", None)
     if not isinstance(user, User):
