@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,29 +113,38 @@ def find_subject() -> Subject:
     return Subject(practice.pk, therapist, client, submitter, sizes)
 
 
+# Every page measured, for whom, and its path: {practice} and {client} are the subject's; the
+# submission's {occurrence} is a fresh one for each request (see Submissions).
+PAGES = [
+    Page("ceiling", "therapist", "/bench/ceiling/{practice}/"),
+    Page("caseload", "therapist", "/clients/"),
+    Page("dashboard", "therapist", "/dashboard/"),
+    Page("review inbox", "therapist", "/review/"),
+    Page("client page", "therapist", "/clients/{client}/"),
+    Page("client progress", "therapist", "/clients/{client}/progress/"),
+    Page("summary", "therapist", "/clients/{client}/summary/"),
+    Page("fhir export", "therapist", "/clients/{client}/fhir/"),
+    Page("client home", "client", "/me/"),
+    Page("submit", "submitter", "/me/do/{occurrence}/", "POST", 302),
+]
+
+
 def pages(subject: Subject) -> list[Page]:
+    """PAGES with the subject's ids in their paths; a path that does not resolve is an error."""
     from django.urls import Resolver404, resolve
 
-    c = subject.client.pk
-    wanted = [
-        Page("ceiling", "therapist", f"/bench/ceiling/{subject.practice_id}/"),
-        Page("caseload", "therapist", "/clients/"),
-        Page("dashboard", "therapist", "/dashboard/"),
-        Page("review inbox", "therapist", "/review/"),
-        Page("client page", "therapist", f"/clients/{c}/"),
-        Page("client progress", "therapist", f"/clients/{c}/progress/"),
-        Page("summary", "therapist", f"/clients/{c}/summary/"),
-        Page("fhir export", "therapist", f"/clients/{c}/fhir/"),
-        Page("client home", "client", "/me/"),
-        Page("submit", "submitter", "/me/do/{occurrence}/", "POST", 302),
-    ]
+    ids = {"practice": subject.practice_id, "client": subject.client.pk}
     found = []
-    for page in wanted:
+    for page in PAGES:
+        path = page.path.format(**ids, occurrence="{occurrence}")
         try:
-            resolve(page.path.replace("{occurrence}", "1"))
+            resolve(path.format(occurrence=1))
         except Resolver404:
-            continue  # a page that has not landed yet
-        found.append(page)
+            raise SystemExit(
+                f"The {page.name!r} page's path {path} does not resolve: update PAGES in "
+                "bench/measure.py to the app's URLs."
+            ) from None
+        found.append(replace(page, path=path))
     return found
 
 
@@ -221,7 +230,7 @@ class Submissions:
         assigning.set_status(self.assignment, "ended", by=self.subject.therapist)
 
 
-def _percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
     return ordered[index]
@@ -274,7 +283,7 @@ class PageRun:
             path=self.page.path if self.page.method == "GET" else "POST /me/do/<occurrence>/",
             requests=len(self.times),
             median_ms=round(statistics.median(self.times), 2),
-            p95_ms=round(_percentile(self.times, 0.95), 2),
+            p95_ms=round(percentile(self.times, 0.95), 2),
             queries=len(queries.captured_queries),
             bytes=len(body),
             cpu_median_ms=round(statistics.median(self.cpu), 2),

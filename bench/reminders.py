@@ -1,26 +1,31 @@
 """Reminder worker benchmark: throughput to a real SMTP sink, and the sweep's query plan.
 
     .venv/bin/python bench/reminders.py                 # both engines, one after the other
-    .venv/bin/python bench/reminders.py --engine sqlite
+    .venv/bin/python bench/reminders.py --engine sqlite --json reminders.json
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/reminders.py --engine postgres
+
+`bench/run` runs it for each engine it measures (`--json`, one engine at a time).
 
 Each run uses a fresh database (a temporary SQLite file; a new PostgreSQL database on the server
 of DATABASE_URL, dropped afterwards). Steps:
 
-1. 10,000 due email reminders (1,000 clients x 10), made with bulk inserts.
+1. `--count` due email reminders (default 10,000: 1,000 clients x 10), made with bulk inserts.
 2. One worker process, `manage.py send_reminders --once --batch 50`, sends them to an SMTP sink
    (aiosmtpd on loopback, in this process): a real SMTP conversation per message, one
    connection per batch. Reported: wall time of the process (Django start-up included) and the
    sending rate between the first and the last `sent_at`.
-3. The sweep query (the claim's SELECT) explained and timed with 1,000 pending rows and no sent
-   rows, then again after adding `--sent` (default 1,000,000) sent rows.
+3. The sweep query (the claim's SELECT) explained, then timed over `--claims` (default 1,000)
+   claims after a warm-up (median and p95), with 1,000 pending rows and no sent rows, then again
+   after adding `--sent` (default 1,000,000) sent rows.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,6 +37,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+COUNT = 10_000  # due reminders sent to the sink
+SENT_ROWS = 1_000_000  # sent rows the second sweep is timed among
+CLAIMS = 1_000  # timed claims per sweep
+WARMUP = 10  # claims before the timed ones
 
 
 def _setup(engine: str) -> dict[str, str]:
@@ -218,8 +228,13 @@ def _sweep_query() -> Any:
     )
 
 
-def _explain_and_time(vendor: str) -> tuple[str, float]:
+def _sweep(vendor: str, claims: int) -> dict[str, Any]:
+    """The claim's query plan, and its time (a transaction each, as the worker takes it) over
+    `claims` claims after a warm-up."""
     from django.db import transaction
+
+    from bench.measure import percentile
+    from stepwise.reminders.models import Reminder
 
     query = _sweep_query()
     if vendor == "postgresql":
@@ -228,12 +243,25 @@ def _explain_and_time(vendor: str) -> tuple[str, float]:
     else:
         plan = query.explain()
     timings = []
-    for _ in range(200):
+    for n in range(WARMUP + claims):
         started = time.perf_counter()
         with transaction.atomic():
             list(_sweep_query().select_for_update(skip_locked=True))
-        timings.append(time.perf_counter() - started)
-    return plan, statistics.median(timings) * 1000
+        if n >= WARMUP:
+            timings.append((time.perf_counter() - started) * 1000)
+    median_ms = statistics.median(timings)
+    p95_ms = percentile(timings, 0.95)
+    sent = Reminder.objects.filter(state="sent").count()
+    print(f"\nsweep with {sent} sent rows: median {median_ms:.3f} ms, p95 {p95_ms:.3f} ms"
+          f" ({claims} claims)\n{plan}")  # fmt: skip
+    return {
+        "pending_rows": Reminder.objects.filter(state="pending").count(),
+        "sent_rows": sent,
+        "claims": claims,
+        "median_ms": round(median_ms, 3),
+        "p95_ms": round(p95_ms, 3),
+        "plan": plan,
+    }
 
 
 def _analyze(vendor: str) -> None:
@@ -274,9 +302,9 @@ def _add_sent_rows(vendor: str, count: int) -> float:
     return time.monotonic() - started
 
 
-def run(engine: str, count: int, sent_rows: int) -> None:
+def run(engine: str, count: int, sent_rows: int, claims: int) -> dict[str, Any]:
     env = _setup(engine)
-    from django.db import connection
+    from django.db import connection, connections
 
     from stepwise.reminders.models import Reminder
 
@@ -292,32 +320,37 @@ def run(engine: str, count: int, sent_rows: int) -> None:
         Reminder.objects.all().delete()
         _seed_due(clients=100, per_client=10, tag="sweep")
         _analyze(vendor)
-        plan, median_ms = _explain_and_time(vendor)
-        print(f"\nsweep with {Reminder.objects.filter(state='sent').count()} sent rows:"
-              f" median {median_ms:.3f} ms\n{plan}")  # fmt: skip
+        sweeps = [_sweep(vendor, claims)]
         took = _add_sent_rows(vendor, sent_rows)
         print(f"\n(inserted {sent_rows} sent rows in {took:.1f} s)")
-        plan, median_ms = _explain_and_time(vendor)
-        print(f"\nsweep with {Reminder.objects.filter(state='sent').count()} sent rows:"
-              f" median {median_ms:.3f} ms\n{plan}")  # fmt: skip
+        sweeps.append(_sweep(vendor, claims))
     finally:
+        connections.close_all()
         if engine == "postgres":
             _drop_postgres(env)
+        shutil.rmtree(env["STEPWISE_DATA_DIR"], ignore_errors=True)
+    return {"engine": engine, "throughput": figures, "sweeps": sweeps}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--engine", choices=("sqlite", "postgres"))
-    parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--sent", type=int, default=1_000_000)
+    parser.add_argument("--count", type=int, default=COUNT, help="a multiple of 10")
+    parser.add_argument("--sent", type=int, default=SENT_ROWS)
+    parser.add_argument("--claims", type=int, default=CLAIMS)
+    parser.add_argument("--json", type=Path, help="write the results here (with --engine)")
     args = parser.parse_args()
     if args.engine:
-        run(args.engine, args.count, args.sent)
+        result = run(args.engine, args.count, args.sent, args.claims)
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=1))
         return
+    if args.json:
+        parser.error("--json needs --engine")
     for engine in ("sqlite", "postgres"):
         subprocess.run(  # noqa: S603 - this script, run again for one engine
             [sys.executable, __file__, "--engine", engine, "--count", str(args.count),
-             "--sent", str(args.sent)],
+             "--sent", str(args.sent), "--claims", str(args.claims)],
             check=True,
         )  # fmt: skip
 

@@ -7,7 +7,9 @@ again, together, by grouped queries over those clients at once (`queries`).
 
 from __future__ import annotations
 
+import json
 import zoneinfo
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,34 +17,27 @@ from functools import cache, cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from stepwise.accounts.models import User
 from stepwise.assessments.definitions import format_number
+from stepwise.assessments.models import Alert
 from stepwise.assessments.results import describe_alerts, open_alerts
 from stepwise.assessments.scoring import RELIABLE_DETERIORATION
 from stepwise.clinic.access import caseload_for
 from stepwise.clinic.models import Client
+from stepwise.homework.models import Completion
 from stepwise.homework.schedule import Adherence
 from stepwise.lib.tz import local_today
-from stepwise.progress import queries, stored
+from stepwise.progress import stored
 from stepwise.progress.caseload_html import row_html
 from stepwise.progress.figures import Trend, rate_label, score_trend
 
 INACTIVE_DAYS = stored.INACTIVE_DAYS
-# What the dashboard shows of each client (the rest of the row is not read).
-CLIENT_FIELDS = (
-    "id",
-    "practice_id",
-    "display_name",
-    "time_zone",
-    "is_minor",
-    "next_session_on",
-    "next_session_note",
-)
 PAGE_SIZE = 25  # caseload rows per page
 ATTENTION_SHOWN = 10  # attention items shown before "Show all"
 
@@ -68,6 +63,11 @@ _MARKER = 2_147_483_647
 def _url_around_id(prefix: str, name: str) -> tuple[str, str]:
     head, _, tail = reverse(name, args=[_MARKER]).partition(str(_MARKER))
     return head, tail
+
+
+@cache
+def _url(prefix: str, name: str) -> str:
+    return reverse(name)
 
 
 def id_url(name: str, pk: int) -> str:
@@ -164,7 +164,7 @@ class AttentionItem:
         if self.kind == "alert":
             return id_url("clinic:client_detail", self.client_id)
         if self.kind == "unreviewed":
-            return reverse("homework_staff:inbox") + f"?client={self.client_id}"
+            return f"{_url(get_script_prefix(), 'homework_staff:inbox')}?client={self.client_id}"
         return id_url("progress:summary", self.client_id)
 
 
@@ -176,26 +176,48 @@ ATTENTION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
-    """One client of the caseload as the dashboard sorts and filters it: the stored columns and
-    the live review and alert counts, without the figures' JSON (read for a page's rows only)."""
+    """One client of the caseload as the dashboard sorts and filters it: the stored sort and
+    filter columns and the live review and alert figures. The stored figures themselves stay
+    JSON text until a row or an attention item needs them (`figures()`)."""
 
     client_id: int
     name: str
+    time_zone: str
+    is_minor: bool
+    next_session_on: date | None
+    next_session_note: str
     week_rate: float | None
     month_rate: float | None
     inactive_days: int | None
     overdue: int
     inactive: bool
     deteriorated: bool
-    last_activity: datetime | None
+    figures_text: str
     unreviewed: int
-    alerts: int
+    alerts: int = 0
+    _figures: stored.Figures | None = None
 
     @property
     def needs_attention(self) -> bool:
         return bool(self.alerts or self.unreviewed or self.inactive or self.deteriorated)
+
+    def figures(self) -> stored.Figures:
+        if self._figures is None:
+            self._figures = stored.from_json(json.loads(self.figures_text))
+        return self._figures
+
+    def client(self) -> Client:
+        """An unsaved `Client` with what the row shows of it."""
+        return Client(
+            id=self.client_id,
+            display_name=self.name,
+            time_zone=self.time_zone,
+            is_minor=self.is_minor,
+            next_session_on=self.next_session_on,
+            next_session_note=self.next_session_note,
+        )
 
 
 @dataclass
@@ -283,25 +305,6 @@ def _latest_scores(
     ]
 
 
-# What is read of every client on the caseload: enough to know whether its stored figures are
-# current, and to sort, filter and build the attention queue without the figures' JSON.
-STATE_FIELDS = (
-    "id",
-    "display_name",
-    "time_zone",
-    "figures__version",
-    "figures__fresh_version",
-    "figures__as_of",
-    "figures__week_rate",
-    "figures__month_rate",
-    "figures__inactive_days",
-    "figures__overdue",
-    "figures__inactive",
-    "figures__deteriorated",
-    "figures__last_activity",
-)
-
-
 def build_dashboard(
     user: User,
     practice_id: int | None,
@@ -314,122 +317,145 @@ def build_dashboard(
 ) -> Dashboard:
     """The dashboard in a fixed number of queries, whatever the caseload and its history.
 
-    One query reads every client's stored sort and filter columns (recomputing, together, the
-    figures that a write or a new day has put out of date); two more read the live review and
-    alert counts. Sorting, filtering and paging then happen on those small values, and only the
-    page's rows (and clients whose scores the attention queue quotes) have their figures read.
+    One query reads every client of the caseload with their stored sort and filter columns,
+    their figures as JSON text, and the live count of results waiting for review and whether
+    an alert is open (recomputing first, together, figures that a write or a new day has put out
+    of date). Sorting, filtering and paging happen on those values; only the page's rows and the
+    attention items decode their figures. Open alerts are read in full only when there are any.
     """
     moment = now or timezone.now()
     zone = zoneinfo.ZoneInfo(user.time_zone)
-    caseload = caseload_for(user)
-    state = _caseload_state(caseload.active(), practice_id, moment)
-    ids = [row[0] for row in state]
-    waiting = queries.unreviewed_counts(caseload)
-    alerts = list(open_alerts().filter(client_id__in=ids))
-    alerts_by_client: dict[int, int] = {}
-    for alert in alerts:
-        alerts_by_client[alert.client_id] = alerts_by_client.get(alert.client_id, 0) + 1
-    entries = [
-        Entry(
-            client_id=pk,
-            name=name,
-            week_rate=week_rate,
-            month_rate=month_rate,
-            inactive_days=inactive_days,
-            overdue=overdue,
-            inactive=inactive,
-            deteriorated=deteriorated,
-            last_activity=timezone.localtime(last, zone) if last else None,
-            unreviewed=waiting.get(pk, 0),
-            alerts=alerts_by_client.get(pk, 0),
-        )
-        for (
-            pk,
-            name,
-            _,
-            _,
-            _,
-            _,
-            week_rate,
-            month_rate,
-            inactive_days,
-            overdue,
-            inactive,
-            deteriorated,
-            last,
-        ) in state
-    ]
+    entries, unreviewed_total = _caseload_state(user, practice_id, moment)
+    alerts: list[Any] = []
+    alerting = [e for e in entries if e.alerts]
+    if alerting:
+        alerts = list(open_alerts().filter(client_id__in=[e.client_id for e in alerting]))
+        counts = Counter(alert.client_id for alert in alerts)
+        for entry in alerting:
+            entry.alerts = counts[entry.client_id]
     key, descending = parse_sort(sort)
     chosen = sort_entries(filter_entries(entries, show, query), key, descending)
     shown = Paginator(chosen, PAGE_SIZE).get_page(page)
-    details = _details(
-        {e.client_id for e in shown.object_list} | {e.client_id for e in entries if e.deteriorated}
-    )
-    rows = [
-        CaseloadRow(
-            client=details[e.client_id][0],
-            week=details[e.client_id][1].week,
-            month=details[e.client_id][1].month,
-            last_activity=e.last_activity,
-            inactive_days=e.inactive_days,
-            unreviewed=e.unreviewed,
-            overdue=e.overdue,
-            alerts=e.alerts,
-            stored_scores=details[e.client_id][1].scores,
-            zone=zone,
-        )
-        for e in shown.object_list
-    ]
+    rows = [_row(entry, zone) for entry in shown.object_list]
     return Dashboard(
         rows=rows,
-        attention=_attention(entries, alerts, details, user),
+        attention=_attention(entries, alerts, user),
         total=len(entries),
         page=shown,
         matching=len(chosen),
-        unreviewed_total=sum(waiting.values()),
+        unreviewed_total=unreviewed_total,
+    )
+
+
+def _row(entry: Entry, zone: zoneinfo.ZoneInfo) -> CaseloadRow:
+    figures = entry.figures()
+    last = figures.last_activity
+    return CaseloadRow(
+        client=entry.client(),
+        week=figures.week,
+        month=figures.month,
+        last_activity=timezone.localtime(last, zone) if last else None,
+        inactive_days=entry.inactive_days,
+        unreviewed=entry.unreviewed,
+        overdue=entry.overdue,
+        alerts=entry.alerts,
+        stored_scores=figures.scores,
+        zone=zone,
+    )
+
+
+# What is read of every client on the caseload (`_caseload_state`).
+STATE_FIELDS = (
+    "id",
+    "display_name",
+    "time_zone",
+    "is_minor",
+    "next_session_on",
+    "next_session_note",
+    "discharged_at",
+    "figures__version",
+    "figures__fresh_version",
+    "figures__as_of",
+    "figures__week_rate",
+    "figures__month_rate",
+    "figures__inactive_days",
+    "figures__overdue",
+    "figures__inactive",
+    "figures__deteriorated",
+    "figures_text",
+    "waiting",
+    "alerting",
+)
+
+
+def _state_query(user: User) -> QuerySet[Any, Any]:
+    """The caseload's active clients, and discharged ones with results still to review (they
+    count in the menu's number), each with `STATE_FIELDS` (one query)."""
+    waiting = Completion.objects.filter(client=OuterRef("pk"), reviewed_at__isnull=True)
+    counted = waiting.order_by().values("client").annotate(n=Count("*")).values("n")
+    open_alert = Alert.objects.filter(client=OuterRef("pk"), acknowledged_at__isnull=True)
+    return (
+        caseload_for(user)
+        .filter(Q(discharged_at__isnull=True) | Exists(waiting))
+        .annotate(
+            waiting=Coalesce(Subquery(counted), 0),
+            alerting=Exists(open_alert),
+            figures_text=Cast("figures__data", TextField()),
+        )
+        .order_by("display_name", "id")
+        .values_list(*STATE_FIELDS, named=True)
     )
 
 
 def _caseload_state(
-    active: QuerySet[Client], practice_id: int | None, moment: datetime
-) -> list[tuple[Any, ...]]:
-    """Every active client's `STATE_FIELDS`, with out-of-date figures computed first."""
-    read = active.order_by("display_name", "id").values_list(*STATE_FIELDS)
+    user: User, practice_id: int | None, moment: datetime
+) -> tuple[list[Entry], int]:
+    """Every active client's entry, with out-of-date figures computed first, and the number of
+    results waiting for review on the whole caseload."""
+    read = _state_query(user)
     state = list(read)
     todays: dict[str, date] = {}
-    for _, _, time_zone, *_rest in state:
-        if time_zone not in todays:
-            todays[time_zone] = local_today(time_zone, moment)
-    stale = {
-        pk: version
-        for pk, _, time_zone, version, fresh_version, as_of, *_rest in state
-        if not stored.is_current(version, fresh_version, as_of, todays[time_zone])
-    }
+    stale: dict[int, int | None] = {}
+    for row in state:
+        if row.discharged_at is not None:
+            continue
+        if row.time_zone not in todays:
+            todays[row.time_zone] = local_today(row.time_zone, moment)
+        today = todays[row.time_zone]
+        if not stored.is_current(
+            row.figures__version, row.figures__fresh_version, row.figures__as_of, today
+        ):
+            stale[row.id] = row.figures__version
     if stale:
         clients = list(Client.objects.filter(pk__in=stale).only("id", "time_zone"))
         today_of = {c.pk: todays[c.time_zone] for c in clients}
         stored.refresh(clients, stale, today_of, practice_id, moment)
         state = list(read.all())
-    return state
+    entries = [
+        Entry(
+            client_id=row.id,
+            name=row.display_name,
+            time_zone=row.time_zone,
+            is_minor=row.is_minor,
+            next_session_on=row.next_session_on,
+            next_session_note=row.next_session_note,
+            week_rate=row.figures__week_rate,
+            month_rate=row.figures__month_rate,
+            inactive_days=row.figures__inactive_days,
+            overdue=row.figures__overdue,
+            inactive=row.figures__inactive,
+            deteriorated=row.figures__deteriorated,
+            figures_text=row.figures_text,
+            unreviewed=row.waiting,
+            alerts=int(row.alerting),  # 1 where one is open; counted once they are read
+        )
+        for row in state
+        if row.discharged_at is None
+    ]
+    return entries, sum(row.waiting for row in state)
 
 
-def _details(ids: set[int]) -> dict[int, tuple[Client, stored.Figures]]:
-    """These clients, with what their rows show, and their stored figures (one query)."""
-    found = {}
-    for *values, data in Client.objects.filter(pk__in=ids).values_list(
-        *CLIENT_FIELDS, "figures__data"
-    ):
-        client = Client(**dict(zip(CLIENT_FIELDS, values, strict=True)))
-        found[client.pk] = (client, stored.from_json(data))
-    return found
-
-
-def _attention(
-    entries: list[Entry],
-    alerts: list[Any],
-    details: dict[int, tuple[Client, stored.Figures]],
-    user: User,
-) -> list[AttentionItem]:
+def _attention(entries: list[Entry], alerts: list[Any], user: User) -> list[AttentionItem]:
     """Critical answers first (newest first), then deterioration, inactivity, then reviews."""
     zone = zoneinfo.ZoneInfo(user.time_zone)
     items: list[AttentionItem] = []
@@ -447,7 +473,7 @@ def _attention(
     for entry in entries:
         if not entry.deteriorated:
             continue
-        for score in _latest_scores(details[entry.client_id][1].scores, zone):
+        for score in _latest_scores(entry.figures().scores, zone):
             if score.deteriorated:
                 items.append(
                     AttentionItem(
@@ -469,6 +495,7 @@ def _attention(
             if entry.inactive_days is None
             else f"no activity for {entry.inactive_days} days"
         )
+        last = entry.figures().last_activity
         items.append(
             AttentionItem(
                 "inactive",
@@ -476,7 +503,7 @@ def _attention(
                 entry.name,
                 f"{quiet}; {entry.overdue} homework item{'s' if entry.overdue != 1 else ''} "
                 "not done",
-                entry.last_activity,
+                timezone.localtime(last, zone) if last else None,
             )
         )
     for entry in sorted((e for e in entries if e.unreviewed), key=lambda e: -e.unreviewed):

@@ -34,7 +34,6 @@ class ClientFigures(models.Model):
     # caseload is sorted, filtered and paged without decoding every client's figures.
     week_rate = models.FloatField(null=True, blank=True)  # None: nothing was due
     month_rate = models.FloatField(null=True, blank=True)
-    last_activity = models.DateTimeField(null=True, blank=True)
     inactive_days = models.PositiveIntegerField(null=True, blank=True)  # local days; None: never
     overdue = models.PositiveIntegerField(default=0)
     inactive = models.BooleanField(default=False)  # quiet `INACTIVE_DAYS`+ days, homework due

@@ -157,7 +157,6 @@ def refresh(
 COLUMNS = (
     "week_rate",
     "month_rate",
-    "last_activity",
     "inactive_days",
     "overdue",
     "inactive",
@@ -175,7 +174,6 @@ def columns(figures: Figures, today: date, time_zone: str) -> dict[str, Any]:
     return {
         "week_rate": figures.week.rate,
         "month_rate": figures.month.rate,
-        "last_activity": last,
         "inactive_days": inactive_days,
         "overdue": figures.overdue,
         "inactive": quiet and figures.overdue > 0,

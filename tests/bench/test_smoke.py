@@ -1,5 +1,6 @@
-"""The benchmark scripts keep working: `bench/run --smoke` generates the small practice on SQLite
-and measures every page a few times (seconds; the figures themselves live in bench/RESULTS.md)."""
+"""The benchmark scripts keep working: `bench/run --smoke` generates the small practice on SQLite,
+measures every page a few times and runs a small reminder benchmark (seconds; the figures
+themselves live in bench/RESULTS.md)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.measure import PAGES
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_it_generates_and_measures_every_page_in_a_smoke_run():
+def _tables(text: str) -> dict[str, list[dict[str, str]]]:
+    """The Markdown tables in `text`, by their first line (the header), as rows of cells."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for block in text.split("\n\n"):
+        lines = [line for line in block.splitlines() if line.startswith("|")]
+        if len(lines) < 2:
+            continue
+        header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+        found[lines[0]] = [
+            dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")), strict=True))
+            for line in lines[2:]
+        ]
+    return found
+
+
+def test_it_generates_and_measures_every_page_and_the_reminders_in_a_smoke_run():
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     completed = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run"), "--smoke"],
@@ -24,6 +42,20 @@ def test_it_generates_and_measures_every_page_in_a_smoke_run():
     )
 
     assert completed.returncode == 0, completed.stderr[-3000:]
-    rows = [line for line in completed.stdout.splitlines() if line.startswith("| sqlite | small")]
-    pages = {row.split("|")[3].strip() for row in rows}
-    assert {"ceiling", "caseload", "client home", "submit"} <= pages
+    tables = _tables(completed.stdout)
+    pages = next(rows for header, rows in tables.items() if "| page |" in header)
+    by_name = {row["page"]: row for row in pages}
+    assert set(by_name) == {page.name for page in PAGES}
+    for row in pages:
+        assert (row["database"], row["size"]) == ("sqlite", "small")
+        assert float(row["median ms"]) > 0, row
+        assert int(row["queries"]) > 0, row
+
+    sweeps = next(rows for header, rows in tables.items() if "| reminders/s |" in header)
+    assert [row["sent rows"] for row in sweeps] == ["0", "1,000"]
+    for row in sweeps:
+        assert row["database"] == "sqlite"
+        assert int(row["reminders"]) == 200
+        assert float(row["reminders/s"]) > 0, row
+        assert float(row["sweep median ms"]) > 0, row
+        assert float(row["sweep p95 ms"]) >= float(row["sweep median ms"]), row

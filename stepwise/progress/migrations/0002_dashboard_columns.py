@@ -32,11 +32,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="clientfigures",
-            name="last_activity",
-            field=models.DateTimeField(blank=True, null=True),
-        ),
-        migrations.AddField(
-            model_name="clientfigures",
             name="month_rate",
             field=models.FloatField(blank=True, null=True),
         ),
