@@ -34,7 +34,7 @@ from stepwise.homework.models import Completion
 from stepwise.homework.schedule import Adherence
 from stepwise.lib.tz import local_today
 from stepwise.progress import stored
-from stepwise.progress.caseload_html import row_html
+from stepwise.progress.caseload_html import attention_html, row_html
 from stepwise.progress.figures import Trend, rate_label, score_trend
 
 INACTIVE_DAYS = stored.INACTIVE_DAYS
@@ -157,6 +157,11 @@ class AttentionItem:
     @property
     def kind_label(self) -> str:
         return ATTENTION_LABELS[self.kind]
+
+    @property
+    def html(self) -> SafeString:
+        """The item in the attention queue (`caseload_html`)."""
+        return attention_html(self)
 
     @property
     def url(self) -> str:

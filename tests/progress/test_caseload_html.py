@@ -1,5 +1,6 @@
-"""The caseload rows built in Python (`caseload_html`) are the markup the template made: the
-template's row is kept here as the reference and both are compared over varied rows."""
+"""The caseload rows and attention items built in Python (`caseload_html`) are the markup the
+template made: the template's markup is kept here as the reference and both are compared over
+varied rows and items."""
 
 from __future__ import annotations
 
@@ -15,18 +16,22 @@ from django.template import Context, Template
 from stepwise.assessments.scoring import RELIABLE_DETERIORATION, RELIABLE_IMPROVEMENT
 from stepwise.clinic.models import Client
 from stepwise.homework.schedule import Adherence
-from stepwise.progress.caseload_html import row_html
-from stepwise.progress.dashboard import CaseloadRow
+from stepwise.progress.caseload_html import attention_html, row_html
+from stepwise.progress.dashboard import ATTENTION_LABELS, AttentionItem, CaseloadRow
 from stepwise.progress.stored import StoredScore
 
 # The row as `progress/dashboard.html` rendered it before the rows were built in Python.
 REFERENCE = Template((Path(__file__).parent / "caseload_row_reference.html").read_text())
+ATTENTION_REFERENCE = Template(
+    (Path(__file__).parent / "attention_item_reference.html").read_text()
+)
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
 def normalised(html: str) -> str:
-    """Whitespace between tags dropped and runs of it made one space, as a browser shows it."""
-    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+    """Whitespace between tags and before a closing tag dropped, runs of it made one space."""
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r"\s+</", "</", re.sub(r">\s+<", "><", html)).strip()
 
 
 def score(**changes: object) -> StoredScore:
@@ -116,3 +121,15 @@ def test_names_and_notes_are_escaped(name: str) -> None:
     html = row_html(row)
     assert "<script>" not in html
     assert "<b>" not in html
+
+
+@pytest.mark.parametrize("kind", sorted(ATTENTION_LABELS))
+@pytest.mark.parametrize("when", [None, WHEN])
+@pytest.mark.parametrize("name", NAMES)
+def test_every_kind_of_attention_item_is_the_markup_the_template_made(
+    kind: str, when: datetime | None, name: str
+) -> None:
+    item = AttentionItem(kind, 7, name, "PHQ-9 <b>22</b> (Severe): reliably worse & more", when)
+    expected = ATTENTION_REFERENCE.render(Context({"item": item}, autoescape=True))
+    assert normalised(attention_html(item)) == normalised(expected)
+    assert "<b>" not in attention_html(item)
