@@ -293,3 +293,21 @@ def test_the_attention_queue_shows_the_first_ten_and_offers_the_rest(
     everything = alice_client.get("/dashboard/?attention=all").content.decode()
     assert items(everything) == ["inactive"] * 12
     assert "Show all" not in everything
+
+
+def test_the_menus_review_count_includes_discharged_clients_as_the_inbox_does(
+    world: World, frozen: Any, alice_client: HttpClient
+) -> None:
+    today = world.carl_client_today()
+    h.daily_history(world.carl_client, world.alice, today, 4, done=[1, 2])
+    h.daily_history(world.dana_client, world.alice, today, 4, done=[1, 2, 3])
+    clinic_actions.set_discharged(world.dana_client, discharged=True)
+
+    def menu_count(path: str) -> str:
+        html = alice_client.get(path).content.decode()
+        return re.findall(r'nav-count">(\d+)<', html)[0]
+
+    dashboard = alice_client.get("/dashboard/").content.decode()
+    assert "Dana" not in text_of(dashboard)
+    assert "2 new results to review" in text_of(dashboard)  # Carl's, on the active caseload
+    assert menu_count("/dashboard/") == menu_count("/clients/") == "5"
