@@ -198,3 +198,21 @@ def test_the_worker_gives_sqlite_planner_statistics(world: World) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'clinic_client'")
         assert cursor.fetchone()[0] > 0
+
+
+def test_the_sort_and_filter_columns_are_stored_with_the_figures_they_come_from(
+    world: World, frozen: Any
+) -> None:
+    today = world.carl_client_today()
+    h.daily_history(world.carl_client, world.alice, today, 10, done=[5, 6])  # quiet since day 5
+    h.answer_phq9(world.carl_client, NOW - timedelta(days=30), 5)
+    h.answer_phq9(world.carl_client, NOW - timedelta(days=6), 22)  # reliably worse
+    figures = figures_of(world, world.carl_client)
+    row = ClientFigures.objects.get(client=world.carl_client)
+    assert row.week_rate == figures.week.rate
+    assert row.month_rate == figures.month.rate
+    assert row.overdue == figures.overdue > 0
+    assert row.inactive_days == 5
+    assert row.inactive is True
+    assert row.deteriorated is True
+    assert row.as_of == today
