@@ -1,8 +1,10 @@
 """The therapist's dashboard: what needs attention first, then the caseload with its figures.
 
 Built with a fixed number of queries whatever the size of the caseload and the length of its
-history: each client's figures are stored (`stored`) and only those out of date are computed
-again, together, by grouped queries over those clients at once (`queries`).
+history: each client's figures are stored (`stored`), with the columns the caseload is sorted and
+filtered by; one query reads them for the whole caseload with the live review and alert figures
+(`_state_query`), only figures that are out of date are computed again, together, and only the
+rows shown decode their figures. Rows and attention items are built as HTML in `caseload_html`.
 """
 
 from __future__ import annotations
