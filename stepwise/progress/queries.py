@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -141,11 +141,10 @@ def last_activity(client_ids: Sequence[int]) -> dict[int, datetime]:
     return found
 
 
-def unreviewed_counts(clients: Sequence[int] | QuerySet[Client]) -> dict[int, int]:
-    """Completions nobody on the care team has reviewed yet, per client (one query); `clients`
-    their ids, or a query of them."""
+def unreviewed_counts(client_ids: Sequence[int]) -> dict[int, int]:
+    """Completions nobody on the care team has reviewed yet, per client (one query)."""
     rows = (
-        Completion.objects.filter(client_id__in=clients, reviewed_at__isnull=True)
+        Completion.objects.filter(client_id__in=client_ids, reviewed_at__isnull=True)
         .values("client_id")
         .annotate(n=Count("*"))  # COUNT(*): the partial index alone answers it
         .order_by()
