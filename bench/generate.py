@@ -18,10 +18,12 @@ dropped, created and migrated first. What goes in, per client (see SIZES for how
 Only the people (users, clients, authenticators) go through the ORM. The history is made a day at
 a time for all clients together, so rows land in time order, interleaved across clients, with ids
 growing with time as the app would have written them (a per-client order would make per-client
-reads look cheaper than they are). It is written with explicit ids in chunks (`bench.rows`): COPY
-on PostgreSQL, with foreign-key triggers off while loading (the generator is the only writer and
-makes every reference itself), executemany on SQLite. The same seed and `--today` give the same
-rows.
+reads look cheaper than they are). It is made by several processes at once (--jobs, one per core
+by default), each taking every jobs-th client; a row's id comes from its client and day
+(`bench.rows.STRIDES`), so the rows are the same whatever the number of processes. They are
+written with `bench.load`: COPY on PostgreSQL, shard files merged in id order on SQLite, with the
+secondary indexes and unique constraints built once after the load. The same seed and `--today`
+give the same rows, on either engine.
 """
 
 from __future__ import annotations
@@ -31,18 +33,29 @@ import heapq
 import itertools
 import json
 import math
+import multiprocessing
 import os
 import random
 import sys
+import tempfile
 import time as clock
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench.content import Scorer, course_for, load_exercises, load_instruments
-from bench.rows import COLUMNS, ClientRows, Loader
+from bench.load import (
+    CopyWriter,
+    ShardWriter,
+    Writer,
+    deferred_indexes,
+    merge_shards,
+    reset_sequences,
+)
+from bench.rows import COLUMNS, TABLES, ClientRows
 
 
 @dataclass(frozen=True)
@@ -133,6 +146,20 @@ def marker(size: str, seed: int, today: date) -> str:
     return MARKER.format(size=size, seed=seed, today=today.isoformat())
 
 
+_GENERATOR: Generator | None = None  # the generator the forked processes work for
+
+
+def _work(part: int) -> dict[str, int]:
+    assert _GENERATOR is not None
+    return _GENERATOR.work(part)
+
+
+def _max_id(model: Any) -> int:
+    from django.db.models import Max
+
+    return int(model.objects.aggregate(m=Max("id"))["m"] or 0)
+
+
 # --- the history of one client ------------------------------------------------------------------
 
 
@@ -189,46 +216,96 @@ class Generator:
         # `--today` then give the same rows whenever and on whichever engine they are made.
         self.now = datetime.combine(today, time.min, tzinfo=UTC)
         self.scorer = Scorer()
+        self.timings: dict[str, float] = {}
 
-    def run(self) -> dict[str, int]:
+    def run(self, jobs: int = 1) -> dict[str, int]:
         from django.apps import apps
+        from django.db import connection, connections
 
         started = clock.monotonic()
         rng = random.Random(f"{self.seed}:library")
         self.exercises = load_exercises(DAILY + FEW_TIMES_A_WEEK, rng)
         self.instruments = load_instruments(("phq9", "gad7"))
-        therapists, clients = self.make_people()
-        self.loader = Loader(
-            [(apps.get_model(label), names.split()) for label, names in COLUMNS.items()]
-        )
-        self.loader.begin()
+        therapists, self.clients = self.make_people()
+        self.order = [(apps.get_model(label), names.split()) for label, names in COLUMNS.items()]
+        self.bases = {name: _max_id(apps.get_model(label)) for name, label in TABLES.items()}
         first = self.today - timedelta(days=self.size.days - 1)
         last = self.today + timedelta(days=WINDOW_DAYS)
         self.days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        self.postgres = connection.vendor == "postgresql"
+        self.jobs = max(1, min(jobs, len(self.clients)))
+        self.started = started
+        tables = [model._meta.db_table for model, _ in self.order]
+        with tempfile.TemporaryDirectory(prefix="bench-shards-", dir=self.shard_dir()) as shards:
+            self.shards = [Path(shards) / f"shard{n}.sqlite3" for n in range(self.jobs)]
+            with deferred_indexes(tables):
+                loaded = clock.monotonic()
+                connections.close_all()  # each process opens its own
+                if self.jobs == 1:
+                    counts = [self.work(0)]
+                else:
+                    global _GENERATOR
+                    _GENERATOR = self
+                    with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
+                        counts = pool.map(_work, range(self.jobs))
+                if not self.postgres:
+                    merge_shards(self.order, self.shards)
+                self.timings["rows"] = clock.monotonic() - loaded
+                indexed = clock.monotonic()
+            self.timings["indexes"] = clock.monotonic() - indexed
+        reset_sequences([model for model, _ in self.order])
+        analysed = clock.monotonic()
+        self.analyse()
+        self.timings["analyse"] = clock.monotonic() - analysed
+        self.practice.name = marker(self.size_name, self.seed, self.today)
+        self.practice.save(update_fields=["name"])
+        total: dict[str, int] = {}
+        for part in counts:
+            for name, n in part.items():
+                total[name] = total.get(name, 0) + n
+        total["therapists"] = len(therapists)
+        total["clients"] = len(self.clients)
+        return total
+
+    def shard_dir(self) -> str | None:
+        """SQLite: the shards go beside the database (the same disk); PostgreSQL needs none."""
+        from django.db import connection
+
+        if self.postgres:
+            return None
+        return str(Path(connection.settings_dict["NAME"]).parent)
+
+    def work(self, part: int) -> dict[str, int]:
+        """One process's share: every `jobs`-th client, a day at a time for all of them together,
+        so that its rows land in time order, interleaved across its clients."""
+        writer: Writer
+        if self.postgres:
+            writer = CopyWriter(self.order)
+        else:
+            writer = ShardWriter(self.order, self.shards[part])
         histories = [
-            self.client_history(index, client, therapist)
-            for index, (client, therapist) in enumerate(clients)
+            self.client_history(index, client, therapist, writer)
+            for index, (client, therapist) in enumerate(self.clients)
+            if index % self.jobs == part
         ]
         for number, _ in enumerate(self.days, start=1):
             for history in histories:
                 next(history)
-            if self.loader.buffered >= FLUSH_ROWS:
-                self.loader.flush()
-                self._progress(number, len(self.days), started)
-        self.loader.finish()
-        self._progress(len(self.days), len(self.days), started)
-        self.analyse()
-        self.practice.name = marker(self.size_name, self.seed, self.today)
-        self.practice.save(update_fields=["name"])
-        counts = dict(self.loader.counts)
-        counts["therapists"] = len(therapists)
-        counts["clients"] = len(clients)
-        return counts
+            if writer.buffered >= FLUSH_ROWS:
+                writer.flush()
+                if part == 0:
+                    self._progress(writer, number)
+        writer.close()
+        if part == 0:
+            self._progress(writer, len(self.days))
+        return writer.counts
 
-    def _progress(self, done: int, total: int, started: float) -> None:
-        figures = ", ".join(f"{n} {name}" for name, n in self.loader.counts.items() if n)
+    def _progress(self, writer: Writer, done: int) -> None:
+        figures = ", ".join(f"{n} {name}" for name, n in writer.counts.items() if n)
+        share = f" (process 1 of {self.jobs})" if self.jobs > 1 else ""
         print(
-            f"  day {done}/{total}, {clock.monotonic() - started:.0f} s: {figures}",
+            f"  day {done}/{len(self.days)}, {clock.monotonic() - self.started:.0f} s{share}: "
+            f"{figures}",
             file=sys.stderr,
             flush=True,
         )
@@ -319,7 +396,9 @@ class Generator:
             )
         return therapists, [(c, t) for c, (_, t) in zip(clients, people, strict=True)]
 
-    def client_history(self, index: int, client: Any, therapist: Any) -> Iterator[None]:
+    def client_history(
+        self, index: int, client: Any, therapist: Any, writer: Writer
+    ) -> Iterator[None]:
         """One client's history, a day at a time: yields after each day of `self.days`, so that
         `run` writes every client's rows in time order, interleaved as the app would have."""
         from stepwise.homework.schedule import Frequency, Schedule, expand
@@ -331,11 +410,12 @@ class Generator:
         adherence = rng.betavariate(5, 2.3)  # mean about two in three
         quiet_since = today - timedelta(days=rng.randint(4, 20)) if rng.random() < 0.12 else None
         courses = {key: course_for(rng, i.maximum) for key, i in self.instruments.items()}
-        helper = ClientRows(self, client, therapist, zone, rng)
+        helper = ClientRows(self, writer, index, client, therapist, zone, rng)
         segments = sorted(plan_segments(rng, start, today), key=lambda s: s.start)
         waiting: list[tuple[date, int, Any, Segment, int]] = []  # a heap by opening day
         order = itertools.count()
-        for day in self.days:
+        for number, day in enumerate(self.days):
+            helper.start_day(number)
             while segments and segments[0].start <= day:
                 segment = segments.pop(0)
                 last = segment.end or today + timedelta(days=WINDOW_DAYS)
@@ -412,6 +492,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--today", type=date.fromisoformat, default=None, help="last day (UTC)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes making rows (default: one per core); the rows are the same for any number",
+    )
     args = parser.parse_args(argv)
     today = args.today or datetime.now(UTC).date()
     url = os.environ.get("DATABASE_URL") or db.default_url("sqlite", args.size)
@@ -424,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
 
     call_command("migrate", verbosity=0)
     migrated = clock.monotonic()
-    counts = Generator(args.size, args.seed, today).run()
+    generator = Generator(args.size, args.seed, today)
+    counts = generator.run(args.jobs)
     finished = clock.monotonic()
     summary = {
         "size": args.size,
@@ -433,6 +520,8 @@ def main(argv: list[str] | None = None) -> int:
         "database": db.engine_of(url),
         "migrate_seconds": round(migrated - started, 1),
         "generate_seconds": round(finished - migrated, 1),
+        "jobs": generator.jobs,
+        "seconds": {step: round(t, 1) for step, t in generator.timings.items()},
         "rows": counts,
     }
     print(json.dumps(summary))

@@ -1,11 +1,9 @@
-"""Writing the history: rows with explicit ids, buffered per table and written in foreign-key
-order (COPY on PostgreSQL, executemany on SQLite), and one client's events turned into rows."""
+"""One client's events turned into rows with explicit ids, for a writer of `bench.load`."""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +11,7 @@ from bench.content import Instrument, Scored
 
 if TYPE_CHECKING:
     from bench.generate import Generator, Segment
+    from bench.load import Writer
 
 FEEDBACK = (
     "Well done for keeping this up.",
@@ -55,139 +54,79 @@ COLUMNS = {
 }
 
 
-class Loader:
-    """Buffers rows per table and writes them in foreign-key order, with explicit ids."""
-
-    def __init__(self, order: list[tuple[Any, list[str]]]) -> None:
-        from django.db import connection
-
-        self.connection = connection
-        self.postgres = connection.vendor == "postgresql"
-        self.order = order
-        self.buffers: dict[Any, list[tuple[Any, ...]]] = {model: [] for model, _ in order}
-        self.counts: dict[str, int] = {model.__name__: 0 for model, _ in order}
-        self.next_ids = {model: self._max_id(model) + 1 for model, _ in order}
-        self.buffered = 0
-
-    def _max_id(self, model: Any) -> int:
-        from django.db.models import Max
-
-        return int(model.objects.aggregate(m=Max("id"))["m"] or 0)
-
-    def new_id(self, model: Any) -> int:
-        value = self.next_ids[model]
-        self.next_ids[model] = value + 1
-        return value
-
-    def add(self, model: Any, row: tuple[Any, ...]) -> None:
-        self.buffers[model].append(row)
-        self.buffered += 1
-
-    def when(self, moment: datetime | None) -> Any:
-        """A UTC datetime as each driver wants it (SQLite: Django's text form)."""
-        if moment is None or self.postgres:
-            return moment
-        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-
-    def day(self, value: date | None) -> Any:
-        return value if value is None or self.postgres else value.isoformat()
-
-    def decimal(self, value: Decimal | None) -> Any:
-        return value if value is None or self.postgres else str(value)
-
-    def begin(self) -> None:
-        with self.connection.cursor() as cursor:
-            if self.postgres:
-                # The generator is the only writer and makes every reference itself.
-                cursor.execute("SET session_replication_role = replica")
-                cursor.execute("SET synchronous_commit = off")
-            else:
-                cursor.execute("PRAGMA foreign_keys = OFF")
-                cursor.execute("PRAGMA synchronous = OFF")
-
-    def flush(self) -> None:
-        from django.db import transaction
-
-        with transaction.atomic():
-            for model, fields in self.order:
-                rows = self.buffers[model]
-                if rows:
-                    self._write(model, fields, rows)
-                    self.counts[model.__name__] += len(rows)
-                    self.buffers[model] = []
-        self.buffered = 0
-
-    def _write(self, model: Any, fields: list[str], rows: list[tuple[Any, ...]]) -> None:
-        table = model._meta.db_table
-        columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
-        if self.postgres:
-            with self.connection.cursor() as cursor:
-                raw = cursor.cursor
-                with raw.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
-                    for row in rows:
-                        copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in fields)
-            self.connection.ensure_connection()
-            raw = self.connection.connection
-            # Table and column names come from the models' own metadata, never from input.
-            insert = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'  # noqa: S608
-            raw.executemany(insert, rows)
-
-    def finish(self) -> None:
-        from django.core.management.color import no_style
-
-        self.flush()
-        models = [model for model, _ in self.order]
-        with self.connection.cursor() as cursor:
-            if self.postgres:
-                for statement in self.connection.ops.sequence_reset_sql(no_style(), models):
-                    cursor.execute(statement)
-                cursor.execute("SET session_replication_role = DEFAULT")
-            else:
-                cursor.execute("PRAGMA foreign_keys = ON")
-                cursor.execute("PRAGMA synchronous = NORMAL")
+# Ids come in blocks, one per table for each client on each day of the history: the id of the
+# n-th row of a table made for client c on day d is base + (d * clients + c) * STRIDE + n + 1.
+# A row's id is then the same whichever process makes it and however many there are, and ids
+# grow with time, interleaved across clients, as the app would have written them (with gaps,
+# as sequences leave). A stride is well above what one client hands in on one day; going past
+# it stops the generator.
+TABLES = {  # the short names used below, in foreign-key order as COLUMNS
+    "assignment": "homework.Assignment",
+    "schedule": "homework.ScheduleVersion",
+    "occurrence": "homework.Occurrence",
+    "submission": "homework.Submission",
+    "metric": "homework.MetricValue",
+    "response": "assessments.AssessmentResponse",
+    "alert": "assessments.Alert",
+    "completion": "homework.Completion",
+    "feedback": "homework.Feedback",
+    "reminder": "reminders.Reminder",
+}
+STRIDES = {
+    "assignment": 8,
+    "schedule": 8,
+    "occurrence": 16,
+    "submission": 32,
+    "metric": 256,
+    "response": 8,
+    "alert": 8,
+    "completion": 64,
+    "feedback": 64,
+    "reminder": 16,
+}
 
 
 class ClientRows:
-    """Turns one client's events into rows of the loader."""
+    """Turns one client's events into rows of a writer."""
 
     def __init__(
-        self, generator: Generator, client: Any, therapist: Any, zone: ZoneInfo, rng: random.Random
+        self,
+        generator: Generator,
+        writer: Writer,
+        index: int,
+        client: Any,
+        therapist: Any,
+        zone: ZoneInfo,
+        rng: random.Random,
     ) -> None:
         self.g = generator
-        self.loader = generator.loader
+        self.loader = writer
+        self.index = index
+        self.block = index  # (day number * clients + index): set by the generator each day
+        self.used: dict[str, tuple[int, int]] = {}  # table: (block, ids used in it)
         self.client = client
         self.therapist = therapist
         self.zone = zone
         self.rng = rng
-        from stepwise.assessments.models import Alert, AssessmentResponse
-        from stepwise.homework.models import (
-            Assignment,
-            Completion,
-            Feedback,
-            MetricValue,
-            Occurrence,
-            ScheduleVersion,
-            Submission,
-        )
-        from stepwise.reminders.models import Reminder
+        from django.apps import apps
 
-        self.m = {
-            "assignment": Assignment,
-            "schedule": ScheduleVersion,
-            "occurrence": Occurrence,
-            "submission": Submission,
-            "metric": MetricValue,
-            "response": AssessmentResponse,
-            "alert": Alert,
-            "completion": Completion,
-            "feedback": Feedback,
-            "reminder": Reminder,
-        }
+        self.m = {name: apps.get_model(label) for name, label in TABLES.items()}
+
+    def start_day(self, number: int) -> None:
+        self.block = number * self.g.size.clients + self.index
 
     def _id(self, name: str) -> int:
-        return self.loader.new_id(self.m[name])
+        block, used = self.used.get(name, (-1, 0))
+        if block != self.block:
+            used = 0
+        stride = STRIDES[name]
+        if used == stride:
+            raise RuntimeError(
+                f"Client {self.index} has more than {stride} {name} rows on one day: "
+                "raise bench.rows.STRIDES."
+            )
+        self.used[name] = (self.block, used + 1)
+        return self.g.bases[name] + self.block * stride + used + 1
 
     def _add(self, name: str, row: tuple[Any, ...]) -> None:
         self.loader.add(self.m[name], row)
