@@ -217,6 +217,8 @@ class Generator:
         self.now = datetime.combine(today, time.min, tzinfo=UTC)
         self.scorer = Scorer()
         self.timings: dict[str, float] = {}
+        self._offsets: dict[tuple[ZoneInfo, date], timedelta] = {}
+        self._evenings: dict[tuple[ZoneInfo, date], tuple[datetime, Any, Any]] = {}
 
     def run(self, jobs: int = 1) -> dict[str, int]:
         from django.apps import apps
@@ -238,7 +240,7 @@ class Generator:
         tables = [model._meta.db_table for model, _ in self.order]
         with tempfile.TemporaryDirectory(prefix="bench-shards-", dir=self.shard_dir()) as shards:
             self.shards = [Path(shards) / f"shard{n}.sqlite3" for n in range(self.jobs)]
-            with deferred_indexes(tables):
+            with deferred_indexes(tables, self.jobs):
                 loaded = clock.monotonic()
                 connections.close_all()  # each process opens its own
                 if self.jobs == 1:
@@ -283,6 +285,7 @@ class Generator:
             writer = CopyWriter(self.order)
         else:
             writer = ShardWriter(self.order, self.shards[part])
+        self.writer_format = writer.when
         histories = [
             self.client_history(index, client, therapist, writer)
             for index, (client, therapist) in enumerate(self.clients)
@@ -324,7 +327,31 @@ class Generator:
             refresh_planner_statistics()
 
     def local(self, day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
-        return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+        """`hour:minute` on `day` in `zone`, in UTC. From 06:00 on, with the day's offset at noon
+        (clocks change in the small hours in every zone used here)."""
+        if hour < 6:
+            return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+        offset = self._offsets.get((zone, day))
+        if offset is None:
+            offset = datetime.combine(day, time(12), tzinfo=zone).utcoffset()
+            assert offset is not None
+            self._offsets[(zone, day)] = offset
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - offset
+
+    def evening(self, day: date, zone: ZoneInfo) -> tuple[datetime, Any, Any]:
+        """When a "due" reminder of `day` goes (18:00 local), as written when it was sent (3 s
+        later) and when it was made (14 days before): the same for every client of the zone."""
+        found = self._evenings.get((zone, day))
+        if found is None:
+            send_at = self.local(day, 18, 0, zone)
+            when = self.writer_format
+            found = (
+                send_at,
+                when(send_at + timedelta(seconds=3)),
+                when(send_at - timedelta(days=14)),
+            )
+            self._evenings[(zone, day)] = found
+        return found
 
     def make_people(self) -> tuple[list[Any], list[tuple[Any, Any]]]:
         """The practice, its therapists (each with an authenticator) and their clients."""
@@ -453,11 +480,12 @@ class Generator:
                     continue
                 done_at = self.local(done_day, rng.randint(7, 22), rng.randint(0, 59), zone)
                 if segment.kind == "exercise":
-                    helper.exercise_done(assignment_id, occurrence_id, segment.item, done_at)
+                    item = segment.item
+                    helper.exercise_done(assignment_id, occurrence_id, item, done_at, done_day)
                     if rng.random() < 0.04:  # extra practice, beyond the schedule
                         later = done_at + timedelta(minutes=rng.randint(30, 90))
-                        if later.astimezone(zone).date() == done_at.astimezone(zone).date():
-                            helper.exercise_done(assignment_id, None, segment.item, later)
+                        if later.astimezone(zone).date() == done_day:
+                            helper.exercise_done(assignment_id, None, item, later, done_day)
                 else:
                     instrument = self.instruments[segment.item]
                     total = courses[segment.item].at((day - start).days, rng, instrument.maximum)
@@ -468,7 +496,7 @@ class Generator:
                     )
                     scored = self.scorer.scored(instrument, total, critical)
                     helper.assessment_done(
-                        assignment_id, occurrence_id, instrument, scored, done_at
+                        assignment_id, occurrence_id, instrument, scored, done_at, done_day
                     )
                 helper.reminder(occurrence_id, day, done_at)
             yield

@@ -13,8 +13,10 @@ the load and made again after it (`deferred_indexes`), as a bulk load into any d
 
 from __future__ import annotations
 
+import queue
 import sqlite3
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -43,11 +45,17 @@ class Writer:
         self.buffers[model].append(row)
         self.buffered += 1
 
+    def extend(self, model: Any, rows: list[tuple[Any, ...]]) -> None:
+        self.buffers[model].extend(rows)
+        self.buffered += len(rows)
+
     def when(self, moment: datetime | None) -> Any:
         """A UTC datetime as each driver wants it (SQLite: Django's text form)."""
         if moment is None or self.postgres:
             return moment
-        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        if moment.tzinfo is not UTC:
+            moment = moment.astimezone(UTC)
+        return moment.isoformat(" ")[:-6]  # without "+00:00", as Django writes it
 
     def day(self, value: date | None) -> Any:
         return value if value is None or self.postgres else value.isoformat()
@@ -203,9 +211,10 @@ _PG_INDEXES = """
 
 
 @contextmanager
-def deferred_indexes(tables: Sequence[str]) -> Iterator[None]:
+def deferred_indexes(tables: Sequence[str], jobs: int = 1) -> Iterator[None]:
     """Drop the tables' secondary indexes and unique constraints (primary keys stay), and make
-    them again, from their own definitions, when the block is done."""
+    them again, from their own definitions, when the block is done: on PostgreSQL `jobs` at a
+    time, on SQLite one at a time with `jobs` threads sorting."""
     from django.db import connection
 
     postgres = connection.vendor == "postgresql"
@@ -238,15 +247,43 @@ def deferred_indexes(tables: Sequence[str]) -> Iterator[None]:
         for statement in drops:
             cursor.execute(statement)
     yield
+    if postgres:
+        _create_in_parallel(creates, jobs)
+        return
     with connection.cursor() as cursor:
-        if postgres:
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-        else:
-            cursor.execute("PRAGMA cache_size = -1000000")  # 1 GB while sorting
+        cursor.execute("PRAGMA cache_size = -1000000")  # 1 GB while sorting
+        cursor.execute(f"PRAGMA threads = {int(jobs)}")
         for statement in creates:
             cursor.execute(statement)
-        if not postgres:
-            cursor.execute("PRAGMA cache_size = -2000")
+        cursor.execute("PRAGMA cache_size = -2000")
+
+
+def _create_in_parallel(statements: Sequence[str], jobs: int) -> None:
+    """PostgreSQL: run the statements on `jobs` connections of their own at once."""
+    from django.db import connection
+
+    idle: queue.Queue[Any] = queue.Queue()
+    opened = []
+    for _ in range(max(1, jobs)):
+        raw = connection.get_new_connection(connection.get_connection_params())
+        raw.autocommit = True
+        raw.execute("SET maintenance_work_mem = '512MB'")
+        opened.append(raw)
+        idle.put(raw)
+
+    def run(statement: str) -> None:
+        raw = idle.get()
+        try:
+            raw.execute(statement)
+        finally:
+            idle.put(raw)
+
+    try:
+        with ThreadPoolExecutor(len(opened)) as pool:
+            list(pool.map(run, statements))
+    finally:
+        for raw in opened:
+            raw.close()
 
 
 def reset_sequences(models: Sequence[Any]) -> None:

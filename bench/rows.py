@@ -103,7 +103,7 @@ class ClientRows:
         self.loader = writer
         self.index = index
         self.block = index  # (day number * clients + index): set by the generator each day
-        self.used: dict[str, tuple[int, int]] = {}  # table: (block, ids used in it)
+        self.used: dict[str, int] = {}  # table: ids of the block used
         self.client = client
         self.therapist = therapist
         self.zone = zone
@@ -114,18 +114,19 @@ class ClientRows:
 
     def start_day(self, number: int) -> None:
         self.block = number * self.g.size.clients + self.index
+        if self.used:
+            self.used = {}
 
-    def _id(self, name: str) -> int:
-        block, used = self.used.get(name, (-1, 0))
-        if block != self.block:
-            used = 0
+    def _id(self, name: str, count: int = 1) -> int:
+        """The next id of the table (the first of `count` in a row)."""
+        used = self.used.get(name, 0)
         stride = STRIDES[name]
-        if used == stride:
+        if used + count > stride:
             raise RuntimeError(
                 f"Client {self.index} has more than {stride} {name} rows on one day: "
                 "raise bench.rows.STRIDES."
             )
-        self.used[name] = (self.block, used + 1)
+        self.used[name] = used + count
         return self.g.bases[name] + self.block * stride + used + 1
 
     def _add(self, name: str, row: tuple[Any, ...]) -> None:
@@ -210,8 +211,14 @@ class ClientRows:
         return occurrence_id
 
     def exercise_done(
-        self, assignment_id: int, occurrence_id: int | None, slug: str, done_at: datetime
+        self,
+        assignment_id: int,
+        occurrence_id: int | None,
+        slug: str,
+        done_at: datetime,
+        done_day: date,
     ) -> None:
+        """`done_at` (UTC) falls on the client's local day `done_day`."""
         exercise = self.g.exercises[slug]
         answers, metrics = self.rng.choice(exercise.variants)
         submission_id = self._id("submission")
@@ -228,20 +235,16 @@ class ClientRows:
                 when,
             ),
         )
-        for name, value in metrics:
-            self._add(
-                "metric",
-                (
-                    self._id("metric"),
-                    submission_id,
-                    self.client.pk,
-                    exercise.definition_id,
-                    name,
-                    value,
-                    when,
-                ),
-            )
-        self.completion(assignment_id, occurrence_id, submission_id, None, done_at)
+        first = self._id("metric", len(metrics))
+        client_id, definition_id = self.client.pk, exercise.definition_id
+        self.loader.extend(
+            self.m["metric"],
+            [
+                (first + n, submission_id, client_id, definition_id, name, value, when)
+                for n, (name, value) in enumerate(metrics)
+            ],
+        )
+        self.completion(assignment_id, occurrence_id, submission_id, None, done_at, done_day)
 
     def assessment_done(
         self,
@@ -250,6 +253,7 @@ class ClientRows:
         instrument: Instrument,
         scored: Scored,
         done_at: datetime,
+        done_day: date,
     ) -> None:
         loader = self.loader
         response_id = self._id("response")
@@ -290,7 +294,7 @@ class ClientRows:
                     "Called the client; safety plan reviewed." if acknowledged else "",
                 ),
             )
-        self.completion(assignment_id, occurrence_id, None, response_id, done_at)
+        self.completion(assignment_id, occurrence_id, None, response_id, done_at, done_day)
 
     def completion(
         self,
@@ -299,6 +303,7 @@ class ClientRows:
         submission_id: int | None,
         response_id: int | None,
         done_at: datetime,
+        done_day: date,
     ) -> None:
         loader, now, rng = self.loader, self.g.now, self.rng
         age = now - done_at
@@ -322,7 +327,7 @@ class ClientRows:
                 response_id,
                 self.client.user_id,
                 loader.when(done_at),
-                loader.day(done_at.astimezone(self.zone).date()),
+                loader.day(done_day),
                 loader.when(reviewed_at),
                 self.therapist.pk if reviewed_at else None,
             ),
@@ -341,14 +346,13 @@ class ClientRows:
 
     def reminder(self, occurrence_id: int, day: date, done_at: datetime | None) -> None:
         """The "due" email of an occurrence: sent, not needed (done first), or still to come."""
-        loader, now = self.loader, self.g.now
-        send_at = self.g.local(day, 18, 0, self.zone)
-        if send_at > now:
+        send_at, sent_when, created_when = self.g.evening(day, self.zone)
+        if send_at > self.g.now:
             state, sent_at, skip = "pending", None, ""
         elif done_at is not None and done_at <= send_at:
             state, sent_at, skip = "skipped", None, "done"
         else:
-            state, sent_at, skip = "sent", send_at + timedelta(seconds=3), ""
+            state, sent_at, skip = "sent", sent_when, ""
         self._add(
             "reminder",
             (
@@ -359,7 +363,7 @@ class ClientRows:
                 "due",
                 "email",
                 f"occ:{occurrence_id}:email:due",
-                loader.when(send_at),
+                self.loader.when(send_at),
                 state,
                 1 if state == "sent" else 0,
                 None,
@@ -367,7 +371,7 @@ class ClientRows:
                 "",
                 "",
                 skip,
-                loader.when(sent_at),
-                loader.when(send_at - timedelta(days=14)),
+                sent_at,
+                created_when,
             ),
         )
