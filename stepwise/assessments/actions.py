@@ -34,6 +34,7 @@ from stepwise.assessments.models import (
 )
 from stepwise.assessments.scoring import ScoreResult, ScoringError, score, supplementary_alerts
 from stepwise.assessments.tasks import notify_care_team
+from stepwise.clinic.access import on_care_team
 from stepwise.clinic.models import Client, Practice
 
 MAX_IMPORT_BYTES = 512 * 1024
@@ -344,7 +345,7 @@ def set_results_shared(client: Client, by: User, *, shared: bool) -> bool:
 
     Returns whether the results are shared afterwards. Doing it twice changes nothing.
     """
-    if not client.therapists.filter(pk=by.pk).exists():
+    if not on_care_team(by, client):
         raise AssessmentError("Only the client's care team can share their results.")
     if shared:
         SharedResults.objects.get_or_create(client=client, defaults={"shared_by": by})

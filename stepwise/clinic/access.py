@@ -31,6 +31,12 @@ def caseload_for(user: User | AnonymousUser) -> ClientQuerySet:
     return Client.objects.filter(therapists=user, practice__memberships__user=user)
 
 
+def on_care_team(user: User, client: Client) -> bool:
+    """Whether the user treats this client: on the care team and a member of its practice (the
+    same rule as `caseload_for`, for actions that are handed a client)."""
+    return caseload_for(user).filter(pk=client.pk).exists()
+
+
 def visible_clients_for(user: User | AnonymousUser) -> ClientQuerySet:
     """Every client whose record this user may open, in any role."""
     if not user.is_authenticated:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stepwise.accounts.models import User
+from stepwise.clinic.access import on_care_team
 from stepwise.clinic.models import Client
 from stepwise.homework.models import (
     Assignee,
@@ -72,7 +73,7 @@ def _version_row(
 
 
 def _check_care_team(client: Client, by: User) -> None:
-    if not client.therapists.filter(pk=by.pk).exists():
+    if not on_care_team(by, client):
         raise HomeworkError("You can assign homework only to clients on your caseload.")
     if client.discharged_at is not None:
         raise HomeworkError(f"{client.display_name} is discharged; make them active first.")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from stepwise.accounts.models import User
+from stepwise.clinic.access import on_care_team
 from stepwise.clinic.models import Client
 from stepwise.homework import assigning
 from stepwise.homework.models import (
@@ -44,7 +45,7 @@ def visible_plans(user: User) -> QuerySet[HomeworkPlan]:
 
 
 def _on_care_team(client: Client, by: User) -> None:
-    if not client.therapists.filter(pk=by.pk).exists():
+    if not on_care_team(by, client):
         raise assigning.HomeworkError("You can only use homework of clients on your caseload.")
 
 
