@@ -31,23 +31,19 @@ def columns_of(model: Any, fields: list[str]) -> list[str]:
 
 
 class Writer:
-    """Buffers rows per table and writes them in foreign-key order. Values come formatted for
-    the engine: SQLite takes Django's text forms of dates, times and decimals."""
+    """Buffers rows per table (rows are appended to `buffers[model]` directly) and writes them
+    in foreign-key order. Values come formatted for the engine: SQLite takes Django's text forms
+    of dates, times and decimals."""
 
     def __init__(self, order: Order, postgres: bool) -> None:
         self.order = order
         self.postgres = postgres
         self.buffers: dict[Any, list[tuple[Any, ...]]] = {model: [] for model, _ in order}
         self.counts: dict[str, int] = {model.__name__: 0 for model, _ in order}
-        self.buffered = 0
 
-    def add(self, model: Any, row: tuple[Any, ...]) -> None:
-        self.buffers[model].append(row)
-        self.buffered += 1
-
-    def extend(self, model: Any, rows: list[tuple[Any, ...]]) -> None:
-        self.buffers[model].extend(rows)
-        self.buffered += len(rows)
+    @property
+    def buffered(self) -> int:
+        return sum(len(rows) for rows in self.buffers.values())
 
     def when(self, moment: datetime | None) -> Any:
         """A UTC datetime as each driver wants it (SQLite: Django's text form)."""
@@ -70,9 +66,8 @@ class Writer:
             if rows:
                 self._write(model, fields, rows)
                 self.counts[model.__name__] += len(rows)
-                self.buffers[model] = []
+                rows.clear()  # the same list: row makers hold it
         self._commit()
-        self.buffered = 0
 
     def close(self) -> None:
         self.flush()

@@ -111,6 +111,8 @@ class ClientRows:
         from django.apps import apps
 
         self.m = {name: apps.get_model(label) for name, label in TABLES.items()}
+        self.rows = {name: writer.buffers[model] for name, model in self.m.items()}
+        self.ids = {name: (generator.bases[name], STRIDES[name]) for name in TABLES}
 
     def start_day(self, number: int) -> None:
         self.block = number * self.g.size.clients + self.index
@@ -120,17 +122,17 @@ class ClientRows:
     def _id(self, name: str, count: int = 1) -> int:
         """The next id of the table (the first of `count` in a row)."""
         used = self.used.get(name, 0)
-        stride = STRIDES[name]
+        base, stride = self.ids[name]
         if used + count > stride:
             raise RuntimeError(
                 f"Client {self.index} has more than {stride} {name} rows on one day: "
                 "raise bench.rows.STRIDES."
             )
         self.used[name] = used + count
-        return self.g.bases[name] + self.block * stride + used + 1
+        return base + self.block * stride + used + 1
 
     def _add(self, name: str, row: tuple[Any, ...]) -> None:
-        self.loader.add(self.m[name], row)
+        self.rows[name].append(row)
 
     def assignment(self, segment: Segment, last: date) -> int:
         g, loader = self.g, self.loader
@@ -237,8 +239,7 @@ class ClientRows:
         )
         first = self._id("metric", len(metrics))
         client_id, definition_id = self.client.pk, exercise.definition_id
-        self.loader.extend(
-            self.m["metric"],
+        self.rows["metric"].extend(
             [
                 (first + n, submission_id, client_id, definition_id, name, value, when)
                 for n, (name, value) in enumerate(metrics)
