@@ -141,6 +141,42 @@ def test_fhir_bundle_validates_and_uses_loinc_for_the_phq9(
     assert {r["questionnaire"] for r in responses} <= canonicals
 
 
+def test_fhir_bundle_uses_loinc_for_the_gad7_panel_and_total(
+    world: World, frozen: Any, alice_client: HttpClient
+) -> None:
+    with time_machine.travel(NOW - timedelta(days=2), tick=False):
+        h.submit_assessment(
+            client=world.carl_client,
+            instrument=h.shipped("gad7"),
+            answers=[2, 2, 1, 1, 2, 1, 2],
+            mode="home",
+        )
+
+    data = json.loads(alice_client.get(f"/clients/{world.carl_client.pk}/fhir/").content)
+
+    Bundle.model_validate(data)
+    gad7 = next(
+        e["resource"]
+        for e in data["entry"]
+        if e["resource"]["resourceType"] == "Questionnaire" and e["resource"].get("code")
+    )
+    assert gad7["code"][0] == {
+        "system": "http://loinc.org",
+        "code": "69737-5",
+        "display": "Generalized anxiety disorder 7 item (GAD-7)",
+    }
+    (score,) = [
+        e["resource"]
+        for e in data["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        and e["resource"]["category"][0]["coding"][0]["code"] == "survey"
+    ]
+    assert score["code"]["coding"][0]["system"] == "http://loinc.org"
+    assert score["code"]["coding"][0]["code"] == "70274-6"
+    assert score["valueQuantity"]["value"] == 11
+    assert score["interpretation"] == [{"text": "Moderate"}]
+
+
 def test_the_fhir_command_writes_the_same_bundle(
     carl_record: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
