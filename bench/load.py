@@ -246,11 +246,14 @@ def deferred_indexes(tables: Sequence[str], jobs: int = 1) -> Iterator[None]:
         _create_in_parallel(creates, jobs)
         return
     with connection.cursor() as cursor:
+        # As for the merge: a rollback journal while the indexes are written, not the WAL.
+        cursor.execute("PRAGMA journal_mode = DELETE")
         cursor.execute("PRAGMA cache_size = -1000000")  # 1 GB while sorting
         cursor.execute(f"PRAGMA threads = {int(jobs)}")
         for statement in creates:
             cursor.execute(statement)
         cursor.execute("PRAGMA cache_size = -2000")
+        cursor.execute("PRAGMA journal_mode = WAL")
 
 
 def _create_in_parallel(statements: Sequence[str], jobs: int) -> None:
