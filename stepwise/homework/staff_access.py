@@ -7,17 +7,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import caseload_for
 from stepwise.homework.models import Assignment, Completion, HomeworkPlan
 from stepwise.homework.plans import visible_plans
-
-
-def signed_in_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+from stepwise.lib.roles import signed_in_user
 
 
 def get_completion_for_therapist(

@@ -12,9 +12,10 @@ from stepwise.clinic.access import get_client_for_therapist
 from stepwise.homework import plans
 from stepwise.homework.assigning import HomeworkError
 from stepwise.homework.models import Assignment, AssignmentStatus
-from stepwise.homework.staff_access import get_plan_for_therapist, signed_in_user
+from stepwise.homework.staff_access import get_plan_for_therapist
 from stepwise.homework.staff_forms import PlanAssignForm, PlanForm
 from stepwise.lib.decorators import therapist_required
+from stepwise.lib.roles import signed_in_user
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,11 +23,12 @@ from stepwise.homework.overview import (
     inbox_page,
     pure,
 )
-from stepwise.homework.staff_access import get_completion_for_therapist, signed_in_user
+from stepwise.homework.staff_access import get_completion_for_therapist
 from stepwise.homework.staff_forms import FeedbackForm
 from stepwise.homework.summaries import TIMELINESS_LABELS, timeliness
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
+from stepwise.lib.roles import signed_in_user
 
 PAGE_SIZE = 50
 

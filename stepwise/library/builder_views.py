@@ -10,10 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stepwise.accounts.models import User
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
-from stepwise.lib.roles import roles_for
+from stepwise.lib.roles import roles_for, signed_in_user
 from stepwise.library import actions, builder
 from stepwise.library.access import get_own_definition, get_version
 from stepwise.library.forms import ImportForm, NewExerciseForm
@@ -29,18 +28,12 @@ from stepwise.library.rendering import build_exercise, media_urls_for
 STEP_OPS = ("add", "remove", "up", "down")
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @require_http_methods(["GET", "POST"])
 @therapist_required
 def new(request: HttpRequest) -> HttpResponse:
     form = NewExerciseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        definition = actions.create_exercise(_user(request), **form.cleaned_data)
+        definition = actions.create_exercise(signed_in_user(request), **form.cleaned_data)
         return redirect("library:builder", definition_id=definition.pk)
     return render(request, "library/new.html", {"form": form})
 
@@ -130,7 +123,7 @@ def edit(request: HttpRequest, definition_id: int) -> HttpResponse:
     actions.save_draft(definition, document, visibility=request.POST.get("visibility"))
     if op == "publish" and not form_problems:
         try:
-            version = actions.publish(definition, _user(request))
+            version = actions.publish(definition, signed_in_user(request))
         except actions.ActionError as exc:
             form_problems = exc.problems or [exc.message]
         else:
@@ -178,7 +171,9 @@ def import_exercise(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                definition = actions.import_definition(_user(request), form.cleaned_data["file"])
+                definition = actions.import_definition(
+                    signed_in_user(request), form.cleaned_data["file"]
+                )
             except actions.ActionError as exc:
                 problems = exc.problems or [exc.message]
             else:
@@ -196,6 +191,6 @@ def import_exercise(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def copy(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_version(request, version_id)
-    definition = actions.copy_exercise(version, _user(request))
+    definition = actions.copy_exercise(version, signed_in_user(request))
     messages.success(request, "This is your own copy. Change it, then publish it.")
     return redirect("library:builder", definition_id=definition.pk)

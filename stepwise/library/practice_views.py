@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.models import Client
@@ -23,16 +22,11 @@ from stepwise.homework.actions import submit_exercise
 from stepwise.homework.models import Mode, Submission
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
+from stepwise.lib.roles import signed_in_user
 from stepwise.library.access import definitions_for, get_version
 from stepwise.library.answers import answer_views, metric_rows
 from stepwise.library.models import CATEGORY_LABELS, ExerciseVersion
 from stepwise.library.runner import run_exercise
-
-
-def _signed_in_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @require_GET
@@ -65,7 +59,7 @@ def _store(
         version=version,
         data=data,
         mode=mode,
-        submitted_by=_signed_in_user(request),
+        submitted_by=signed_in_user(request),
     )
 
 

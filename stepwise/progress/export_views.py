@@ -16,10 +16,9 @@ from django.views.decorators.http import require_GET
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist, own_client_profile
 from stepwise.lib.decorators import practice_admin_required, therapist_required
-from stepwise.lib.roles import roles_for
+from stepwise.lib.roles import roles_for, signed_in_user
 from stepwise.lib.tz import local_today
 from stepwise.progress import exports, fhir, practice
-from stepwise.progress.views import signed_in
 
 
 @require_GET
@@ -37,7 +36,7 @@ def client_csv(request: HttpRequest, client_id: int) -> HttpResponse:
 @therapist_required
 def client_report(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "export.report")
-    report = exports.build_report(client, signed_in(request).time_zone)
+    report = exports.build_report(client, signed_in_user(request).time_zone)
     return render(request, "progress/report.html", {"client": client, "report": report})
 
 

@@ -12,12 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.homework.today import people_for
 from stepwise.lib.decorators import therapist_required
-from stepwise.lib.roles import roles_for
+from stepwise.lib.roles import roles_for, signed_in_user
 from stepwise.progress import client_progress, summary
 from stepwise.progress.dashboard import (
     ATTENTION_SHOWN,
@@ -30,16 +29,10 @@ from stepwise.progress.dashboard import (
 from stepwise.progress.own import build_own_progress
 
 
-def signed_in(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @require_GET
 @therapist_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = signed_in(request)
+    user = signed_in_user(request)
     sort_key, descending = parse_sort(request.GET.get("sort", "name"))
     show = request.GET.get("show", "all")
     if show not in FILTERS:
@@ -94,7 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def client_summary(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "progress.summary")
-    user = signed_in(request)
+    user = signed_in_user(request)
     data = summary.build_summary(client, user, request.GET.get("since", ""))
     return render(request, "progress/summary.html", {"client": client, "summary": data})
 
@@ -103,7 +96,7 @@ def client_summary(request: HttpRequest, client_id: int) -> HttpResponse:
 @therapist_required
 def client_progress_page(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "progress.charts")
-    user = signed_in(request)
+    user = signed_in_user(request)
     data = client_progress.build_progress(
         client, user.time_zone, range_key=request.GET.get("range", "")
     )
@@ -113,7 +106,7 @@ def client_progress_page(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_GET
 def my_progress(request: HttpRequest) -> HttpResponse:
     """The client's own progress, and each linked child's for a parent or carer."""
-    user = signed_in(request)
+    user = signed_in_user(request)
     people = people_for(user)
     if not people:
         record_access(request, "progress.own", None, allowed=False)

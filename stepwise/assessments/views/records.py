@@ -26,12 +26,7 @@ from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.models import Client
 from stepwise.lib.decorators import therapist_required
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+from stepwise.lib.roles import signed_in_user
 
 
 def client_section(client: Client, user: User) -> dict[str, Any]:
@@ -52,7 +47,7 @@ def client_section(client: Client, user: User) -> dict[str, Any]:
 @therapist_required
 def client_assessments(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "assessment.overview")
-    user = _user(request)
+    user = signed_in_user(request)
     context = client_section(client, user)
     context["alerts"] = describe_alerts(open_alerts().filter(client=client), user.time_zone)
     context["clear_draft"] = request.session.pop(CLEAR_DRAFT_KEY, "")
@@ -85,7 +80,7 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
             instrument__key=available.key, instrument__practice=available.version.practice_id
         )
     )
-    user = _user(request)
+    user = signed_in_user(request)
     data = build_results(
         available, catalog.definition_of(available.version), responses, user.time_zone
     )
@@ -113,7 +108,7 @@ def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> Ht
     if alert is None:
         record_access(request, "alert.acknowledge", client.pk, allowed=False)
         raise Http404("No such alert.")
-    user = _user(request)
+    user = signed_in_user(request)
     form = AcknowledgeAlertForm(request.POST)
     if form.is_valid():
         try:
@@ -142,7 +137,7 @@ def share_results(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "assessment.share")
     shared = request.POST.get("shared") == "1"
     try:
-        actions.set_results_shared(client, _user(request), shared=shared)
+        actions.set_results_shared(client, signed_in_user(request), shared=shared)
     except actions.AssessmentError as exc:
         messages.error(request, exc.message)
     else:
