@@ -198,8 +198,9 @@ class Respondent(models.TextChoices):
 class AssessmentResponse(ImmutableModel):
     """A completed questionnaire with the score it was given at submission. Written once."""
 
+    # Indexed as the first column of (client, submitted_at) below.
     client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, related_name="assessment_responses"
+        Client, on_delete=models.PROTECT, related_name="assessment_responses", db_index=False
     )
     instrument = models.ForeignKey(
         InstrumentVersion, on_delete=models.PROTECT, related_name="responses"

@@ -46,7 +46,10 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 class Submission(models.Model):
     """Validated, normalised answers to one exercise version, for one client."""
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="submissions")
+    # Indexed as the first column of (client, -submitted_at) below: no index of its own.
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="submissions", db_index=False
+    )
     exercise_version = models.ForeignKey(
         ExerciseVersion, on_delete=models.PROTECT, related_name="submissions"
     )
@@ -81,7 +84,8 @@ class MetricValue(models.Model):
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="metric_values"
     )
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    # Indexed as the first column of (client, name, recorded_at) below.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", db_index=False)
     definition = models.ForeignKey(ExerciseDefinition, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=40)
     value = models.FloatField()
@@ -112,7 +116,10 @@ class AssignmentStatus(models.TextChoices):
 
 
 class Assignment(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assignments")
+    # Indexed as the first column of (client, status) below.
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
     kind = models.CharField(max_length=12, choices=ItemKind.choices)
     exercise = models.ForeignKey(
         ExerciseDefinition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -197,8 +204,11 @@ class ScheduleVersion(models.Model):
 class Occurrence(models.Model):
     """What is due on which local days. Created in a rolling window by `materialise()`."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="occurrences")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")  # for indexes
+    # Both indexed as the first column of the composite indexes below, not on their own.
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="occurrences", db_index=False
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", db_index=False)
     key = models.CharField(max_length=40)
     opens = models.DateField()
     due = models.DateField()
@@ -224,7 +234,10 @@ class Completion(models.Model):
     """Something done for an assignment: an occurrence (at most once) or extra practice."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="completions")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="completions")
+    # Indexed as the first column of (client, -completed_at) below.
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="completions", db_index=False
+    )
     occurrence = models.OneToOneField(
         Occurrence, null=True, blank=True, on_delete=models.PROTECT, related_name="completion"
     )

@@ -44,8 +44,14 @@ class State(models.TextChoices):
 
 class Reminder(models.Model):
     # Whose homework it serves; empty only for a therapist's digest, which is about no one client.
+    # Indexed as the first column of reminder_client_log (client, -send_at) below.
     client = models.ForeignKey(
-        Client, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+        Client,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        db_index=False,
     )
     # Who receives it when that is not the client: a linked caregiver (homework assigned to the
     # carer) or the therapist (digest). Empty: the client themself.
