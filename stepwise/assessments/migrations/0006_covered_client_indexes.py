@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0005_erasure_may_delete'),
-        ('clinic', '0002_next_session'),
+        ("assessments", "0005_erasure_may_delete"),
+        ("clinic", "0002_next_session"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assessmentresponse',
-            name='client',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='assessment_responses', to='clinic.client'),
+            model_name="assessmentresponse",
+            name="client",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessment_responses",
+                to="clinic.client",
+            ),
         ),
     ]

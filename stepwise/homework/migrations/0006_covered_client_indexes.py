@@ -5,41 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0002_next_session'),
-        ('homework', '0005_inbox_indexes'),
+        ("clinic", "0002_next_session"),
+        ("homework", "0005_inbox_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assignment',
-            name='client',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='clinic.client'),
+            model_name="assignment",
+            name="client",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assignments",
+                to="clinic.client",
+            ),
         ),
         migrations.AlterField(
-            model_name='completion',
-            name='client',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='completions', to='clinic.client'),
+            model_name="completion",
+            name="client",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="completions",
+                to="clinic.client",
+            ),
         ),
         migrations.AlterField(
-            model_name='metricvalue',
-            name='client',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clinic.client'),
+            model_name="metricvalue",
+            name="client",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="clinic.client",
+            ),
         ),
         migrations.AlterField(
-            model_name='occurrence',
-            name='assignment',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='homework.assignment'),
+            model_name="occurrence",
+            name="assignment",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="occurrences",
+                to="homework.assignment",
+            ),
         ),
         migrations.AlterField(
-            model_name='occurrence',
-            name='client',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clinic.client'),
+            model_name="occurrence",
+            name="client",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="clinic.client",
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='client',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='clinic.client'),
+            model_name="submission",
+            name="client",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="submissions",
+                to="clinic.client",
+            ),
         ),
     ]

@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0002_next_session'),
-        ('reminders', '0002_calendar_caregivers_digest'),
+        ("clinic", "0002_next_session"),
+        ("reminders", "0002_calendar_caregivers_digest"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reminder',
-            name='client',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='clinic.client'),
+            model_name="reminder",
+            name="client",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="clinic.client",
+            ),
         ),
     ]
