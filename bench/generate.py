@@ -40,6 +40,7 @@ import sys
 import tempfile
 import time as clock
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -140,6 +141,7 @@ FIRST_NAMES = [
 MARKER = "Bench {size} (seed {seed}, through {today})"
 WINDOW_DAYS = 14  # as stepwise.homework.assigning.WINDOW_DAYS
 FLUSH_ROWS = 200_000  # rows written per transaction
+MAX_SHARDS = 10  # SQLite's limit on attached databases
 
 
 def marker(size: str, seed: int, today: date) -> str:
@@ -235,7 +237,9 @@ class Generator:
         last = self.today + timedelta(days=WINDOW_DAYS)
         self.days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
         self.postgres = connection.vendor == "postgresql"
-        self.jobs = max(1, min(jobs, len(self.clients)))
+        # SQLite attaches every process's shard to merge them, and attaches at most 10.
+        most = len(self.clients) if self.postgres else min(len(self.clients), MAX_SHARDS)
+        self.jobs = max(1, min(jobs, most))
         self.started = started
         tables = [model._meta.db_table for model, _ in self.order]
         with tempfile.TemporaryDirectory(prefix="bench-shards-", dir=self.shard_dir()) as shards:
@@ -248,8 +252,12 @@ class Generator:
                 else:
                     global _GENERATOR
                     _GENERATOR = self
-                    with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
-                        counts = pool.map(_work, range(self.jobs))
+                    # A process that dies (killed for memory, say) fails the run here instead
+                    # of leaving it waiting, as a multiprocessing.Pool would.
+                    with ProcessPoolExecutor(
+                        self.jobs, mp_context=multiprocessing.get_context("fork")
+                    ) as pool:
+                        counts = list(pool.map(_work, range(self.jobs)))
                 if not self.postgres:
                     merge_shards(self.order, self.shards)
                 self.timings["rows"] = clock.monotonic() - loaded
