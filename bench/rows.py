@@ -100,7 +100,7 @@ class ClientRows:
         rng: random.Random,
     ) -> None:
         self.g = generator
-        self.loader = writer
+        self.writer = writer
         self.index = index
         self.block = index  # (day number * clients + index): set by the generator each day
         self.used: dict[str, int] = {}  # table: ids of the block used
@@ -135,7 +135,7 @@ class ClientRows:
         self.rows[name].append(row)
 
     def assignment(self, segment: Segment, last: date) -> int:
-        g, loader = self.g, self.loader
+        g, writer = self.g, self.writer
         assignment_id = self._id("assignment")
         created = g.local(segment.start, 10, 0, self.zone)
         active = segment.end is None
@@ -165,15 +165,15 @@ class ClientRows:
                 title,
                 "client",
                 "",
-                time(18, 0) if loader.postgres else "18:00:00",
+                time(18, 0) if writer.postgres else "18:00:00",
                 False,
                 "active" if active else "ended",
                 minutes,
                 self.therapist.pk,
-                loader.when(created),
+                writer.when(created),
                 None,
-                loader.when(ended),
-                loader.day(last),
+                writer.when(ended),
+                writer.day(last),
             ),
         )
         self._add(
@@ -181,23 +181,23 @@ class ClientRows:
             (
                 self._id("schedule"),
                 assignment_id,
-                loader.day(segment.start),
+                writer.day(segment.start),
                 segment.frequency,
-                loader.day(segment.start),
+                writer.day(segment.start),
                 None,
                 None,
                 None,
                 segment.times_per_week,
                 "",
                 segment.interval_weeks,
-                loader.when(created),
+                writer.when(created),
             ),
         )
         return assignment_id
 
     def occurrence(self, assignment_id: int, occurrence: Any) -> int:
         occurrence_id = self._id("occurrence")
-        loader = self.loader
+        writer = self.writer
         self._add(
             "occurrence",
             (
@@ -205,8 +205,8 @@ class ClientRows:
                 assignment_id,
                 self.client.pk,
                 occurrence.key,
-                loader.day(occurrence.opens),
-                loader.day(occurrence.due),
+                writer.day(occurrence.opens),
+                writer.day(occurrence.due),
                 occurrence.ordinal,
             ),
         )
@@ -224,7 +224,7 @@ class ClientRows:
         exercise = self.g.exercises[slug]
         answers, metrics = self.rng.choice(exercise.variants)
         submission_id = self._id("submission")
-        when = self.loader.when(done_at)
+        when = self.writer.when(done_at)
         self._add(
             "submission",
             (
@@ -256,7 +256,7 @@ class ClientRows:
         done_at: datetime,
         done_day: date,
     ) -> None:
-        loader = self.loader
+        writer = self.writer
         response_id = self._id("response")
         self._add(
             "response",
@@ -267,7 +267,7 @@ class ClientRows:
                 scored.answers,
                 "{}",
                 "",
-                loader.decimal(scored.total),
+                writer.decimal(scored.total),
                 scored.band,
                 scored.subscales,
                 scored.subscale_bands,
@@ -276,7 +276,7 @@ class ClientRows:
                 None,
                 "home",
                 "client",
-                loader.when(done_at),
+                writer.when(done_at),
             ),
         )
         if scored.has_alert:
@@ -289,9 +289,9 @@ class ClientRows:
                     self.client.pk,
                     response_id,
                     scored.critical_items,
-                    loader.when(done_at),
+                    writer.when(done_at),
                     self.therapist.pk if acknowledged else None,
-                    loader.when(seen) if acknowledged else None,
+                    writer.when(seen) if acknowledged else None,
                     "Called the client; safety plan reviewed." if acknowledged else "",
                 ),
             )
@@ -306,7 +306,7 @@ class ClientRows:
         done_at: datetime,
         done_day: date,
     ) -> None:
-        loader, now, rng = self.loader, self.g.now, self.rng
+        writer, now, rng = self.writer, self.g.now, self.rng
         age = now - done_at
         reviewed_at = None
         if age > timedelta(days=4):
@@ -327,9 +327,9 @@ class ClientRows:
                 submission_id,
                 response_id,
                 self.client.user_id,
-                loader.when(done_at),
-                loader.day(done_day),
-                loader.when(reviewed_at),
+                writer.when(done_at),
+                writer.day(done_day),
+                writer.when(reviewed_at),
                 self.therapist.pk if reviewed_at else None,
             ),
         )
@@ -341,7 +341,7 @@ class ClientRows:
                     completion_id,
                     self.therapist.pk,
                     rng.choice(FEEDBACK),
-                    loader.when(reviewed_at),
+                    writer.when(reviewed_at),
                 ),
             )
 
@@ -364,7 +364,7 @@ class ClientRows:
                 "due",
                 "email",
                 f"occ:{occurrence_id}:email:due",
-                self.loader.when(send_at),
+                self.writer.when(send_at),
                 state,
                 1 if state == "sent" else 0,
                 None,
