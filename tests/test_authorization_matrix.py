@@ -365,6 +365,12 @@ ROUTES: dict[str, Route] = {
         data=lambda w: {"note": "Called the client."},
         audited_denial=True,
     ),
+    # An alert email's link: the care team goes to the alert on the client's page.
+    "assessments:alert": Route(
+        care_team_only(302),
+        kwargs=lambda w: {"alert_id": _carl_alert(w)["alert_id"]},
+        audited_denial=True,
+    ),
     # Without an in-session questionnaire running, therapists are sent home; others get 404.
     "assessments:in_session": Route(therapists_only(302)),
     "assessments:in_session_done": Route(therapists_only(302)),

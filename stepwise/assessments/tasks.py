@@ -31,7 +31,7 @@ def notify_care_team(alert_id: int) -> int:
         send_templated_email(
             "attention_needed",
             therapist.email,
-            {"name": therapist.display_name, "path": reverse("home")},
+            {"name": therapist.display_name, "path": reverse("assessments:alert", args=[alert.pk])},
         )
         sent += 1
     return sent

@@ -30,6 +30,7 @@ urlpatterns = [
         records.alert_acknowledge,
         name="alert_acknowledge",
     ),
+    path("attention/<int:alert_id>/", records.alert_link, name="alert"),
     path("in-session/", session.in_session, name="in_session"),
     path("in-session/done/", session.in_session_done, name="in_session_done"),
     path("in-session/end/", session.in_session_end, name="in_session_end"),

@@ -109,6 +109,8 @@ def _assessment_context(completion: Completion) -> dict[str, Any]:
     return {
         "response": response,
         "score": current_score(response),
+        # The alerts it raised, so an acknowledged one no longer reads as waiting.
+        "alerts": list(response.alerts.select_related("acknowledged_by").order_by("id")),
         "instrument": response.instrument,
         "answer_lines": lines,
     }

@@ -72,14 +72,39 @@ def test_the_care_team_is_emailed_without_any_clinical_content(world: World) -> 
     world.carl_client.therapists.add(world.bob)
     submit(world.carl_client, "phq9", PHQ9_CRITICAL)
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "bob@example.com"]
+    alert = Alert.objects.get()
     for message in mail.outbox:
         assert message.subject == "A client needs your attention"
         html = message.alternatives[0][0]
         for text in (message.subject, message.body, html):
+            text = text.replace(f"/attention/{alert.pk}/", "/attention/ID/")
             assert "Carl" not in text
             assert not re.search(r"\d", text.replace("http://127.0.0.1:8000", "")), text
             assert not CLINICAL_WORDS.findall(text.replace("A client needs your attention", ""))
-        assert "/home/" in message.body
+        assert f"http://127.0.0.1:8000/attention/{alert.pk}/" in message.body
+
+
+def test_the_alert_link_opens_the_alert_on_the_clients_page(
+    world: World, alice_client: HttpClient
+) -> None:
+    alert = submit(world.carl_client, "phq9", PHQ9_CRITICAL).alert
+    assert alert is not None
+    response = alice_client.get(f"/attention/{alert.pk}/")
+    assert response["Location"] == f"/clients/{world.carl_client.pk}/#alert-{alert.pk}"
+    page = alice_client.get(f"/clients/{world.carl_client.pk}/").content.decode()
+    assert f'id="alert-{alert.pk}"' in page
+    assert AccessLog.objects.filter(action="alert.open", outcome="allowed").count() == 1
+
+
+def test_the_alert_link_is_not_found_for_someone_off_the_care_team(
+    world: World, login_as: object
+) -> None:
+    alert = submit(world.carl_client, "phq9", PHQ9_CRITICAL).alert
+    assert alert is not None
+    bob = login_as(world.bob)  # type: ignore[operator]
+    assert bob.get(f"/attention/{alert.pk}/").status_code == 404
+    assert bob.get("/attention/999999/").status_code == 404
+    assert AccessLog.objects.filter(action="alert.open", outcome="denied").count() == 2
 
 
 @pytest.mark.usefixtures("immediate_tasks")

@@ -398,3 +398,23 @@ def test_extra_fields_in_a_feedback_post_change_nothing_else(
 
     feedback = Feedback.objects.get()
     assert (feedback.author, feedback.completion) == (world.alice, completion)
+
+
+def test_an_acknowledged_alert_no_longer_reads_as_needing_attention(
+    world: World, alice_client: HttpClient, frozen: Any
+) -> None:
+    from stepwise.assessments.actions import acknowledge_alert
+    from stepwise.assessments.models import Alert
+
+    phq = assign_questionnaire(world.carl_client, world.alice)
+    completion = hand_in_questionnaire(phq, world.carl, [1, 1, 1, 1, 1, 1, 1, 1, 2])
+    alert = Alert.objects.get()
+    before = alice_client.get(detail_url(completion)).content.decode()
+    assert "<dt>Needs attention</dt><dd>Yes" in before
+    assert f'href="/attention/{alert.pk}/"' in before
+
+    acknowledge_alert(alert, world.alice, "Called Carl.")
+    after = alice_client.get(detail_url(completion)).content.decode()
+
+    assert "Needs attention" not in after
+    assert "<dt>Alert</dt><dd>Acknowledged by Alice Therapist on 26 Nov 2026, 09:00" in after

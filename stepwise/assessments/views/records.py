@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from stepwise.accounts.models import User
@@ -128,6 +129,22 @@ def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> Ht
         },
         status=400,
     )
+
+
+@require_GET
+@therapist_required
+def alert_link(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Where an alert email's link leads: the alert on the client's page, for the care team.
+
+    The link names the alert by its id only, so the email says nothing about who or why.
+    """
+    alert = Alert.objects.filter(pk=alert_id).only("client_id", "acknowledged_at").first()
+    client = get_client_for_therapist(request, alert.client_id if alert else 0, "alert.open")
+    assert alert is not None  # no alert, no client: get_client_for_therapist answered 404
+    if alert.acknowledged_at is not None:
+        messages.info(request, "This alert has already been acknowledged.")
+    url = reverse("clinic:client_detail", args=[client.pk])
+    return redirect(f"{url}#alert-{alert.pk}")
 
 
 @require_POST
