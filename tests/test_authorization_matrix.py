@@ -109,6 +109,16 @@ def _carl_alert(w: World) -> dict[str, Any]:
     return {"client_id": w.carl_client.pk, "alert_id": submission.alert.pk}
 
 
+def _carl_escalated_alert(w: World) -> dict[str, Any]:
+    """An alert on Carl's record that nobody acknowledged in time: the admins were told."""
+    from stepwise.assessments.escalation import claim_escalation
+    from stepwise.assessments.models import Alert
+
+    alert = Alert.objects.get(pk=_carl_alert(w)["alert_id"])
+    assert claim_escalation(alert, timezone.now())
+    return {"alert_id": alert.pk}
+
+
 def _carl_phq9_results(w: World) -> dict[str, Any]:
     """Carl's PHQ-9 results page, named by the shipped version's id."""
     phq9 = InstrumentVersion.objects.filter(key="phq9", practice__isnull=True).latest("version")
@@ -370,6 +380,13 @@ ROUTES: dict[str, Route] = {
         care_team_only(302),
         kwargs=lambda w: {"alert_id": _carl_alert(w)["alert_id"]},
         audited_denial=True,
+    ),
+    # Alerts the practice's admins were told about: admins only (each sees their own practice's).
+    "assessments:practice_alerts": Route(signed_in(404, ada=200, olga=200)),
+    "assessments:practice_alert_join": Route(
+        signed_in(404, ada=302),
+        method="post",
+        kwargs=_carl_escalated_alert,
     ),
     # Without an in-session questionnaire running, therapists are sent home; others get 404.
     "assessments:in_session": Route(therapists_only(302)),

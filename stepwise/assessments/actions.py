@@ -18,8 +18,11 @@ from django.utils import timezone
 from stepwise.accounts.models import User
 from stepwise.assessments import catalog
 from stepwise.assessments.definitions import InstrumentDefinition, Option, validate_instrument
+from stepwise.assessments.escalation import escalation_delay, reschedule_open_alerts
 from stepwise.assessments.models import (
     CATEGORIES,
+    DEFAULT_ESCALATION_HOURS,
+    MAX_ESCALATION_HOURS,
     RESPONDENTS,
     Alert,
     AssessmentResponse,
@@ -138,11 +141,26 @@ def submit_assessment(
         )
         alert = None
         if result.critical_items or fired:
-            alert = Alert.objects.create(
-                client=client, response=response, items=[*result.critical_items, *fired]
-            )
-            notify_care_team.enqueue(alert.pk)
+            alert = raise_alert(client, [*result.critical_items, *fired], response=response)
     return Submission(response, alert)
+
+
+def raise_alert(client: Client, items: list[Any], **source: Any) -> Alert:
+    """Store an alert, schedule its escalation and queue the email, in the caller's transaction.
+
+    `source` names what fired it: `response=` (a questionnaire) or `exercise_version=` and
+    `submission_id=` (an exercise's alert rules).
+    """
+    now = timezone.now()
+    alert = Alert.objects.create(
+        client=client,
+        items=items,
+        created_at=now,
+        escalate_at=now + escalation_delay(client.practice_id),
+        **source,
+    )
+    notify_care_team.enqueue(alert.pk)
+    return alert
 
 
 def acknowledge_alert(alert: Alert, by: User, note: str) -> Alert:
@@ -152,7 +170,7 @@ def acknowledge_alert(alert: Alert, by: User, note: str) -> Alert:
         raise AssessmentError("Write a short note about what you did before acknowledging.")
     now = timezone.now()
     updated = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=now, acknowledged_by=by, note=note[:2000]
+        acknowledged_at=now, acknowledged_by=by, note=note[:2000], escalate_at=None
     )
     if updated != 1:
         raise AssessmentError("This alert has already been acknowledged.")
@@ -209,10 +227,7 @@ def rescore_response(
         )
         if newly_fired:
             # A corrected rule that now fires on an old answer still deserves a look.
-            alert = Alert.objects.create(
-                client_id=response.client_id, response=response, items=newly_fired
-            )
-            notify_care_team.enqueue(alert.pk)
+            raise_alert(response.client, newly_fired, response=response)
     return revision
 
 
@@ -323,20 +338,34 @@ def import_instrument(
 
 
 def update_assessment_settings(
-    practice: Practice, by: User, *, crisis_message: str, email_alerts: bool
+    practice: Practice,
+    by: User,
+    *,
+    crisis_message: str,
+    email_alerts: bool,
+    escalate_after_hours: int = DEFAULT_ESCALATION_HOURS,
 ) -> PracticeAssessmentSettings:
     message = crisis_message.strip()
     if not message:
         raise AssessmentError("The crisis message cannot be empty.")
-    settings, _ = PracticeAssessmentSettings.objects.update_or_create(
-        practice=practice,
-        defaults={
-            "crisis_message": message[:2000],
-            "email_alerts": email_alerts,
-            "updated_by": by,
-            "updated_at": timezone.now(),
-        },
-    )
+    if not 1 <= escalate_after_hours <= MAX_ESCALATION_HOURS:
+        raise AssessmentError(
+            f"Choose an escalation time between 1 and {MAX_ESCALATION_HOURS} hours."
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        settings, _ = PracticeAssessmentSettings.objects.update_or_create(
+            practice=practice,
+            defaults={
+                "crisis_message": message[:2000],
+                "email_alerts": email_alerts,
+                "escalate_after_hours": escalate_after_hours,
+                "updated_by": by,
+                "updated_at": now,
+            },
+        )
+        # Alerts already waiting follow the new time (the consequence, called by name).
+        reschedule_open_alerts(practice.pk, now)
     return settings
 
 

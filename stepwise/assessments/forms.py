@@ -13,6 +13,7 @@ from django import forms
 
 from stepwise.assessments.catalog import Availability
 from stepwise.assessments.definitions import InstrumentDefinition, Option
+from stepwise.assessments.models import DEFAULT_ESCALATION_HOURS, MAX_ESCALATION_HOURS
 
 SEXES = (("female", "Female"), ("male", "Male"))
 
@@ -190,5 +191,20 @@ class AssessmentSettingsForm(forms.Form):
     email_alerts = forms.BooleanField(
         label="Email the care team when an answer needs attention (the email names no client "
         "and no answer)",
+        help_text="When this is off, or nobody on a client's care team can be emailed, the "
+        "practice admins are emailed instead.",
         required=False,
+    )
+    escalate_after_hours = forms.IntegerField(
+        label="Tell the practice admins when an alert is not acknowledged within (hours)",
+        min_value=1,
+        max_value=MAX_ESCALATION_HOURS,
+        initial=DEFAULT_ESCALATION_HOURS,
+        help_text="They are told again every day until someone on the care team acknowledges it.",
+        error_messages={
+            "required": "Give the number of hours, from 1 to 168.",
+            "invalid": "Give the number of hours as a whole number, from 1 to 168.",
+            "min_value": "Give the number of hours, from 1 to 168.",
+            "max_value": "Give the number of hours, from 1 to 168.",
+        },
     )

@@ -8,10 +8,12 @@ to the response, which keeps the score it was given at submission.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import cached_property
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -170,12 +172,23 @@ DEFAULT_CRISIS_MESSAGE = (
 )
 
 
+DEFAULT_ESCALATION_HOURS = 24
+MAX_ESCALATION_HOURS = 168  # a week: longer would leave a critical answer unseen too long
+REPEAT_ESCALATION = timedelta(days=1)
+
+
 class PracticeAssessmentSettings(models.Model):
     """Per-practice settings for assessments: the crisis message and alert emails."""
 
     practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="+")
     crisis_message = models.TextField(max_length=2000, default=DEFAULT_CRISIS_MESSAGE)
     email_alerts = models.BooleanField(default=True)
+    # An alert nobody has acknowledged this long after it was raised goes to the practice's
+    # admins, and again every day after that until someone acknowledges it.
+    escalate_after_hours = models.PositiveSmallIntegerField(
+        default=DEFAULT_ESCALATION_HOURS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ESCALATION_HOURS)],
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -273,10 +286,25 @@ class Alert(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(max_length=2000, blank=True)
+    # When the practice's admins are next told that nobody has acknowledged it (the practice's
+    # escalation time after it was raised, then daily); claimed by compare-and-set.
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    escalation_count = models.PositiveIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # Set when the admins were told: by escalation, or at once when no one on the care team
+    # would have been (alert emails off, no active therapist). Lists the alert on their page.
+    admins_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["client", "acknowledged_at"])]
+        indexes = [
+            models.Index(fields=["client", "acknowledged_at"]),
+            models.Index(
+                fields=["escalate_at"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="alert_escalation_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Alert {self.pk} for client {self.client_id}"

@@ -306,6 +306,21 @@ def open_alerts(clients: QuerySet[Client] | None = None) -> QuerySet[Alert]:
     return alerts.select_related("client", "response__instrument").order_by("-created_at", "-id")
 
 
+def waiting_for_admins(practice_id: int) -> QuerySet[Alert]:
+    """Unacknowledged alerts of a practice that its admins were told about, oldest first, with
+    the client and the care team ready to list (two queries)."""
+    return (
+        Alert.objects.filter(
+            client__practice_id=practice_id,
+            acknowledged_at__isnull=True,
+            admins_told_at__isnull=False,
+        )
+        .select_related("client")
+        .prefetch_related("client__therapists")
+        .order_by("created_at", "id")
+    )
+
+
 @dataclass(frozen=True)
 class AlertView:
     alert: Alert

@@ -46,5 +46,11 @@ urlpatterns = [
         practice.instrument_disable,
         name="instrument_disable",
     ),
+    path("practice/alerts/", practice.practice_alerts, name="practice_alerts"),
+    path(
+        "practice/alerts/<int:alert_id>/join/",
+        practice.practice_alert_join,
+        name="practice_alert_join",
+    ),
     path("practice/assessments/", practice.assessment_settings, name="assessment_settings"),
 ]

@@ -262,3 +262,14 @@ def unlink_caregiver(link: CaregiverLink) -> None:
 def set_discharged(client: Client, *, discharged: bool) -> None:
     client.discharged_at = timezone.now() if discharged else None
     client.save(update_fields=["discharged_at"])
+
+
+def join_care_team(client: Client, admin: User) -> None:
+    """A practice admin joins a client's care team to act on an alert nobody acknowledged.
+
+    Admins read a client record only on its care team; an escalated alert is the reason to join.
+    """
+    membership = Membership.objects.filter(user=admin, practice_id=client.practice_id).first()
+    if membership is None or not membership.is_admin:
+        raise ActionError("Only an admin of the client's practice can join the care team.")
+    client.therapists.add(admin)

@@ -32,6 +32,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from stepwise.assessments.escalation import escalate_due_alerts
 from stepwise.clinic.models import CaregiverLink
 from stepwise.homework.models import AssignmentStatus
 from stepwise.lib.db import refresh_planner_statistics
@@ -464,6 +465,8 @@ class Worker:
             self._figures_checked = time.monotonic()
             # The dashboard's stored figures, ready before a therapist opens it on a new day.
             stored.refresh_out_of_date(timezone.now())
+            # Alerts nobody acknowledged in time go to the practice's admins (idempotent).
+            escalate_due_alerts(timezone.now())
         if force or time.monotonic() - self._statistics_checked > 3600:
             self._statistics_checked = time.monotonic()
             refresh_planner_statistics()

@@ -114,7 +114,8 @@ def test_a_practice_can_turn_the_alert_emails_off(world: World) -> None:
     )
     submit(world.carl_client, "phq9", PHQ9_CRITICAL)
     assert Alert.objects.count() == 1
-    assert mail.outbox == []
+    # Nobody on the care team is emailed; the practice's admins are, so someone is told.
+    assert [m.to[0] for m in mail.outbox] == ["ada@example.com"]
 
 
 def test_the_email_is_queued_in_the_same_transaction_as_the_alert(world: World) -> None:

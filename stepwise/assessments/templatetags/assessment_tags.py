@@ -12,10 +12,11 @@ from typing import Any
 from django import template
 
 from stepwise.accounts.models import User
-from stepwise.assessments.results import describe_alerts, open_alerts
+from stepwise.assessments.results import describe_alerts, open_alerts, waiting_for_admins
 from stepwise.assessments.views.records import client_section
 from stepwise.clinic.access import caseload_for
 from stepwise.clinic.models import Client
+from stepwise.lib.roles import roles_for
 
 register = template.Library()
 
@@ -27,6 +28,15 @@ def attention_list(context: dict[str, Any]) -> dict[str, Any]:
         return {"alerts": []}
     alerts = open_alerts(caseload_for(user))
     return {"alerts": describe_alerts(alerts, user.time_zone)}
+
+
+@register.inclusion_tag("assessments/_waiting_for_admins.html", takes_context=True)
+def alerts_waiting_for_admins(context: dict[str, Any]) -> dict[str, Any]:
+    """For a practice admin: how many alerts escalated to the admins still wait (one query)."""
+    roles = roles_for(context["request"])
+    if not roles.admin or roles.practice_id is None:
+        return {"count": 0}
+    return {"count": waiting_for_admins(roles.practice_id).count()}
 
 
 @register.inclusion_tag("assessments/_client_alerts.html", takes_context=True)

@@ -1,4 +1,5 @@
-"""A practice's instruments (which are on, licence confirmations, imports) and its crisis message.
+"""A practice's instruments (which are on, licence confirmations, imports), its crisis message,
+and the alerts its admins were told about.
 
 Every therapist may see which instruments are available; only practice admins change anything.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stepwise.accounts.models import User
@@ -18,6 +20,9 @@ from stepwise.assessments.forms import (
     ImportInstrumentForm,
 )
 from stepwise.assessments.models import DEFAULT_CRISIS_MESSAGE
+from stepwise.assessments.results import waiting_for_admins
+from stepwise.audit.log import record_access
+from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.models import Practice
 from stepwise.lib.decorators import practice_admin_required, therapist_required
 from stepwise.lib.roles import roles_for
@@ -122,7 +127,11 @@ def assessment_settings(request: HttpRequest) -> HttpResponse:
         data["crisis_message"] = DEFAULT_CRISIS_MESSAGE
     form = AssessmentSettingsForm(
         data,
-        initial={"crisis_message": current.crisis_message, "email_alerts": current.email_alerts},
+        initial={
+            "crisis_message": current.crisis_message,
+            "email_alerts": current.email_alerts,
+            "escalate_after_hours": current.escalate_after_hours,
+        },
     )
     if data is not None and form.is_valid():
         try:
@@ -138,3 +147,38 @@ def assessment_settings(request: HttpRequest) -> HttpResponse:
         {"form": form, "practice": practice, "default_message": DEFAULT_CRISIS_MESSAGE},
         status=400 if data is not None else 200,
     )
+
+
+@require_GET
+@practice_admin_required
+def practice_alerts(request: HttpRequest) -> HttpResponse:
+    """Alerts the practice's admins were told about and nobody has acknowledged yet.
+
+    Who and when only: what fired is for the care team, which an admin can join to act on it.
+    """
+    practice = _practice(request)
+    admin = _admin(request)
+    alerts = list(waiting_for_admins(practice.pk))
+    for alert in alerts:
+        record_access(request, "alert.escalated_list", alert.client_id)
+    return render(
+        request,
+        "assessments/practice_alerts.html",
+        {"alerts": alerts, "admin": admin, "time_zone": admin.time_zone},
+    )
+
+
+@require_POST
+@practice_admin_required
+def practice_alert_join(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """An admin joins the client's care team to see and acknowledge a waiting alert."""
+    practice = _practice(request)
+    alert = waiting_for_admins(practice.pk).filter(pk=alert_id).first()
+    if alert is None:
+        record_access(request, "alert.admin_join", None, allowed=False)
+        raise Http404("No such alert.")
+    clinic_actions.join_care_team(alert.client, _admin(request))
+    record_access(request, "alert.admin_join", alert.client_id)
+    messages.success(request, f"You are now on {alert.client.display_name}'s care team.")
+    url = reverse("clinic:client_detail", args=[alert.client_id])
+    return redirect(f"{url}#alert-{alert.pk}")

@@ -24,10 +24,10 @@ from stepwise.assessments.results import (
 )
 from stepwise.assessments.views.session import CLEAR_DRAFT_KEY
 from stepwise.audit.log import record_access
-from stepwise.clinic.access import get_client_for_therapist
+from stepwise.clinic.access import caseload_for, get_client_for_therapist
 from stepwise.clinic.models import Client
 from stepwise.lib.decorators import therapist_required
-from stepwise.lib.roles import signed_in_user
+from stepwise.lib.roles import roles_for, signed_in_user
 
 
 def client_section(client: Client, user: User) -> dict[str, Any]:
@@ -134,11 +134,23 @@ def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> Ht
 @require_GET
 @therapist_required
 def alert_link(request: HttpRequest, alert_id: int) -> HttpResponse:
-    """Where an alert email's link leads: the alert on the client's page, for the care team.
+    """Where an alert email's link leads: the alert on the client's page, for the care team;
+    the practice's waiting alerts, for an admin off the care team.
 
     The link names the alert by its id only, so the email says nothing about who or why.
     """
-    alert = Alert.objects.filter(pk=alert_id).only("client_id", "acknowledged_at").first()
+    alert = Alert.objects.filter(pk=alert_id).select_related("client").first()
+    roles = roles_for(request)
+    if (
+        alert is not None
+        and alert.admins_told_at is not None
+        and roles.admin
+        and alert.client.practice_id == roles.practice_id
+        and not caseload_for(request.user).filter(pk=alert.client_id).exists()
+    ):
+        # An admin told about it (no one on the care team could be, or it escalated).
+        record_access(request, "alert.open", alert.client_id)
+        return redirect(f"{reverse('assessments:practice_alerts')}#alert-{alert.pk}")
     client = get_client_for_therapist(request, alert.client_id if alert else 0, "alert.open")
     assert alert is not None  # no alert, no client: get_client_for_therapist answered 404
     if alert.acknowledged_at is not None:
