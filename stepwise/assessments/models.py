@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from stepwise.clinic.models import Client, Practice
+from stepwise.library.models import ExerciseVersion
 
 CATEGORIES = (
     "depression",
@@ -272,13 +273,24 @@ class ScoreRevision(ImmutableModel):
 
 
 class Alert(models.Model):
-    """A critical answer waiting for the care team: acknowledged once, with a note."""
+    """A critical answer waiting for the care team: acknowledged once, with a note.
+
+    Raised by a questionnaire (`response`) or by an exercise's alert rules (`exercise_version`
+    and the homework submission's id), never both.
+    """
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assessment_alerts")
     response = models.ForeignKey(
-        AssessmentResponse, on_delete=models.PROTECT, related_name="alerts"
+        AssessmentResponse, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
     )
-    # Item numbers and supplementary question ids whose rule fired.
+    exercise_version = models.ForeignKey(
+        ExerciseVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The homework submission that fired the rules: a plain id, because homework sits above
+    # assessments (DESIGN.md's dependency direction); erasure removes alerts by client.
+    submission_id = models.BigIntegerField(null=True, blank=True)
+    # For a questionnaire: item numbers and supplementary question ids whose rule fired.
+    # For an exercise: {"step", "field", "value"} of each rule that fired.
     items = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
     acknowledged_by = models.ForeignKey(
@@ -304,6 +316,18 @@ class Alert(models.Model):
                 condition=Q(acknowledged_at__isnull=True),
                 name="alert_escalation_due",
             ),
+            models.Index(
+                fields=["submission_id"],
+                condition=Q(submission_id__isnull=False),
+                name="alert_by_exercise_submission",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(response__isnull=False, exercise_version__isnull=True)
+                | Q(response__isnull=True, exercise_version__isnull=False),
+                name="alert_from_a_questionnaire_or_an_exercise",
+            )
         ]
 
     def __str__(self) -> str:

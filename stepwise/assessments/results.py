@@ -31,6 +31,8 @@ from stepwise.assessments.scoring import (
     classify_change,
 )
 from stepwise.clinic.models import Client
+from stepwise.library.models import ExerciseVersion
+from stepwise.library.schema import EmotionStep, ScaleStep
 
 VERDICT_LABELS = {
     RELIABLE_IMPROVEMENT: "Reliable improvement",
@@ -298,12 +300,16 @@ def summarise(
     return summaries
 
 
+# What describing an alert reads: the questionnaire's version, or the exercise's.
+ALERT_RELATED = ("client", "response__instrument", "exercise_version")
+
+
 def open_alerts(clients: QuerySet[Client] | None = None) -> QuerySet[Alert]:
     """Alerts nobody has acknowledged yet, newest first, ready to list (one query)."""
     alerts = Alert.objects.filter(acknowledged_at__isnull=True)
     if clients is not None:
         alerts = alerts.filter(client__in=clients)
-    return alerts.select_related("client", "response__instrument").order_by("-created_at", "-id")
+    return alerts.select_related(*ALERT_RELATED).order_by("-created_at", "-id")
 
 
 def waiting_for_admins(practice_id: int) -> QuerySet[Alert]:
@@ -334,11 +340,37 @@ def describe_alerts(alerts: Iterable[Alert], time_zone: str) -> list[AlertView]:
     return [
         AlertView(
             alert,
-            [_reason(alert.response, item) for item in alert.items],
+            _reasons(alert),
             timezone.localtime(alert.created_at, zone),
         )
         for alert in alerts
     ]
+
+
+def _reasons(alert: Alert) -> list[str]:
+    if alert.response is not None:
+        return [_reason(alert.response, item) for item in alert.items]
+    assert alert.exercise_version is not None  # the table's check constraint
+    return [_exercise_reason(alert.exercise_version, item) for item in alert.items]
+
+
+def _exercise_reason(version: ExerciseVersion, item: Any) -> str:
+    """“Daily mood check-in: Overall, how has your mood been today? 0 (Very low)”."""
+    document = version.parsed
+    step = document.steps_by_id().get(str(item.get("step")))
+    value = item.get("value")
+    shown = f"{value:g}" if isinstance(value, int | float) else str(value)
+    if step is None:
+        return f"{document.title}: {item.get('step')} {shown}"
+    prompt = getattr(step, "prompt", step.id)
+    if isinstance(step, EmotionStep):
+        emotion = next((e.label for e in step.emotions if e.id == item.get("field")), "")
+        return f"{document.title}: {prompt} {emotion} at {shown}"
+    if isinstance(step, ScaleStep):
+        label = next((a.label for a in step.anchors if a.value == value), "")
+        if label:
+            shown = f"{shown} ({label})"
+    return f"{document.title}: {prompt} {shown}"
 
 
 def _reason(response: AssessmentResponse, item: Any) -> str:

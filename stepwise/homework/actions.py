@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from stepwise.accounts.models import User
+from stepwise.assessments.actions import raise_alert
+from stepwise.assessments.models import Alert
 from stepwise.clinic.models import Client
 from stepwise.homework.models import MetricValue, Mode, Submission
 from stepwise.library.models import ExerciseVersion
-from stepwise.library.responses import extract_metrics, validate_response
+from stepwise.library.responses import extract_metrics, fired_alert_rules, validate_response
 
 
 def submit_exercise(
@@ -25,10 +27,11 @@ def submit_exercise(
     submitted_by: User | None,
     submitted_at: datetime | None = None,
 ) -> Submission:
-    """Validate `data` (an answer dict, e.g. from `parse_form`) and store it with its metrics.
+    """Validate `data` (an answer dict, e.g. from `parse_form`) and store it with its metrics;
+    raise an alert when the answers meet one of the exercise's alert rules.
 
     Raises `ResponseErrors` when the answers do not fit the version; nothing is stored then.
-    The submission and its metric rows are written in one transaction.
+    The submission, its metric rows and any alert are written in one transaction.
     """
     definition = version.parsed
     validated = validate_response(definition, data)
@@ -54,4 +57,13 @@ def submit_exercise(
             )
             for name, value in metrics.items()
         )
+        fired = fired_alert_rules(definition, validated.answers)
+        if fired:
+            # The same alert, queue, emails and escalation as a questionnaire's critical item.
+            raise_alert(client, fired, exercise_version=version, submission_id=submission.pk)
     return submission
+
+
+def raised_alert(submission: Submission) -> bool:
+    """Whether this submission met one of its exercise's alert rules (one indexed query)."""
+    return Alert.objects.filter(submission_id=submission.pk).exists()

@@ -17,6 +17,7 @@ from stepwise.assessments.actions import AssessmentError
 from stepwise.assessments.forms import AssessmentForm
 from stepwise.audit.log import record_access
 from stepwise.homework import assigning, today
+from stepwise.homework.actions import raised_alert
 from stepwise.homework.models import Assignment, Draft, ItemKind, Occurrence
 from stepwise.library.runner import run_exercise
 
@@ -122,7 +123,7 @@ def _do_exercise(
 
     def on_submit(data: dict[str, Any]) -> HttpResponse:
         try:
-            assigning.complete_exercise(
+            completion = assigning.complete_exercise(
                 assignment=assignment, occurrence=occurrence, data=data, by=_viewer(request)
             )
         except assigning.AlreadyCompleted:
@@ -133,6 +134,8 @@ def _do_exercise(
             return redirect("homework:client_home")
         Draft.objects.filter(user=user, assignment=assignment, slot=slot).delete()
         request.session[CLEAR_DRAFT] = _draft_id(assignment, occurrence)
+        if completion.submission is not None and raised_alert(completion.submission):
+            request.session["homework_show_crisis"] = assignment.client.practice_id
         return redirect("homework:well_done")
 
     initial = None

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.models import Client
-from stepwise.homework.actions import submit_exercise
+from stepwise.homework.actions import raised_alert, submit_exercise
 from stepwise.homework.models import Mode, Submission
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
@@ -73,6 +73,12 @@ def practise_together(request: HttpRequest, client_id: int, version_id: int) -> 
     def on_submit(data: dict[str, Any]) -> HttpResponse:
         submission = _store(request, client, version, Mode.IN_SESSION, data)
         messages.success(request, f"Saved to {client.display_name}'s record.")
+        if raised_alert(submission):
+            messages.warning(
+                request,
+                "An answer met one of this exercise's alert rules: it waits in the "
+                "“Needs attention” list on the client's page until you acknowledge it.",
+            )
         return redirect("library:submission", client_id=client.pk, submission_id=submission.pk)
 
     return run_exercise(

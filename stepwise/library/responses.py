@@ -55,6 +55,7 @@ from stepwise.library.schema import (
     TextField,
     TextStep,
     TimerStep,
+    rule_fires,
 )
 
 FORM_PREFIX = "step-"
@@ -644,3 +645,19 @@ def to_form(definition: ExerciseDefinition, answers: Mapping[str, Any]) -> dict[
         else:
             form[name] = [_form_value(answer)]
     return form
+
+
+def fired_alert_rules(
+    definition: ExerciseDefinition, answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The definition's alert rules that the (validated) answers meet, each with the number
+    it read: ``{"step": "mood", "field": None, "value": 0.0}``."""
+    steps = definition.steps_by_id()
+    fired: list[dict[str, Any]] = []
+    for rule in definition.alert_rules:
+        step = steps[rule.source]
+        probe = Metric(name="alert", label="alert", source=rule.source, field=rule.field)
+        number = _metric_value(probe, step, answers.get(rule.source))
+        if rule_fires(rule, number):
+            fired.append({"step": rule.source, "field": rule.field, "value": number})
+    return fired

@@ -612,6 +612,66 @@ def metric_problem(metric: Metric, step: AnyStep) -> str | None:
     return None
 
 
+# --- alert rules -------------------------------------------------------------------------------
+
+
+class AlertOperator(StrEnum):
+    AT_MOST = "at_most"
+    AT_LEAST = "at_least"
+    EQUALS = "equals"
+
+
+class AlertRule(_Strict):
+    """An answer that needs the care team's attention, like a questionnaire's critical item.
+
+    The number is read from one step as a metric would be: a scale or SUDS value, or the
+    intensity of one emotion (`field`). When it meets the rule, the submission raises an alert
+    (the same queue, emails and escalation as questionnaires) and the client sees the crisis
+    message.
+    """
+
+    source: Identifier  # the step id
+    field: Identifier | None = None  # an emotion id, for an emotion step
+    operator: AlertOperator
+    value: int
+
+
+def _alert_range(step: AnyStep, field: str | None) -> tuple[int, int] | str:
+    """The values a rule on this step can compare, or why it cannot read one."""
+    if isinstance(step, ScaleStep | SudsStep):
+        if field is not None:
+            return f"a {step.type} step has no fields"
+        return step.min, step.max
+    if isinstance(step, EmotionStep):
+        if field is None:
+            return "name the emotion (field) whose intensity the rule reads"
+        if field not in {e.id for e in step.emotions}:
+            return f"step {step.id!r} has no emotion {field!r}"
+        return step.intensity_min, step.intensity_max
+    return f"a {step.type} step gives no single number to compare (use a scale, suds or emotion)"
+
+
+def alert_rule_problem(rule: AlertRule, step: AnyStep) -> str | None:
+    """Why `rule` cannot apply to `step` (or could never fire), or None when it can."""
+    found = _alert_range(step, rule.field)
+    if isinstance(found, str):
+        return found
+    low, high = found
+    if not low <= rule.value <= high:
+        return f"value {rule.value} is outside the step's range {low} to {high}"
+    return None
+
+
+def rule_fires(rule: AlertRule, number: float | None) -> bool:
+    if number is None:
+        return False
+    if rule.operator is AlertOperator.AT_MOST:
+        return number <= rule.value
+    if rule.operator is AlertOperator.AT_LEAST:
+        return number >= rule.value
+    return number == rule.value
+
+
 # --- the definition ----------------------------------------------------------------------------
 
 _EVIDENCE_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*evidence\b", re.IGNORECASE | re.MULTILINE)
@@ -637,6 +697,7 @@ class ExerciseDefinition(_Strict):
     crisis_plan: bool = False  # offered "one tap away" in the client's app
     steps: list[Step] = Field(min_length=1, max_length=100)
     metrics: list[Metric] = Field(default_factory=list, max_length=20)
+    alert_rules: list[AlertRule] = Field(default_factory=list, max_length=20)
 
     @field_validator("audience")
     @classmethod
@@ -686,6 +747,15 @@ class ExerciseDefinition(_Strict):
             problem = metric_problem(metric, source)
             if problem:
                 raise ValueError(f"metric {metric.name!r}: {problem}")
+        for number, rule in enumerate(self.alert_rules, 1):
+            read = steps.get(rule.source)
+            if read is None:
+                raise ValueError(
+                    f"alert rule {number} reads step {rule.source!r}, which does not exist"
+                )
+            problem = alert_rule_problem(rule, read)
+            if problem:
+                raise ValueError(f"alert rule {number}: {problem}")
         return self
 
     def steps_by_id(self) -> dict[str, AnyStep]:

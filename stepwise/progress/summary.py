@@ -20,6 +20,7 @@ from stepwise.accounts.models import User
 from stepwise.assessments import catalog
 from stepwise.assessments.models import Alert
 from stepwise.assessments.results import (
+    ALERT_RELATED,
     VERDICT_LABELS,
     AlertView,
     current_score,
@@ -220,7 +221,7 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
     alerts = (
         Alert.objects.filter(client=client)
         .filter(Q(acknowledged_at__isnull=True) | Q(created_at__gte=start))
-        .select_related("client", "response__instrument", "acknowledged_by")
+        .select_related(*ALERT_RELATED, "acknowledged_by")
         .order_by("-created_at", "-id")
     )
     summary.alerts = describe_alerts(alerts, user.time_zone)

@@ -240,3 +240,23 @@ def test_an_alert_not_yet_told_to_admins_cannot_be_joined(
     assert ada.post(f"/practice/alerts/{alert.pk}/join/").status_code == 404
     assert not world.carl_client.therapists.filter(pk=world.ada.pk).exists()
     assert timezone.now() == RAISED
+
+
+def test_an_admin_sets_the_escalation_time_on_the_settings_page(
+    world: World, login_as: Any
+) -> None:
+    from stepwise.assessments.models import PracticeAssessmentSettings
+
+    ada = login_as(world.ada)
+    assert (
+        'name="escalate_after_hours" value="24"'
+        in ada.get("/practice/assessments/").content.decode()
+    )
+    typed = {"crisis_message": "Ring 999.", "email_alerts": "on", "escalate_after_hours": "0"}
+    refused = ada.post("/practice/assessments/", typed)
+    assert refused.status_code == 400
+    assert "Give the number of hours, from 1 to 168." in refused.content.decode()
+    assert "Ring 999." in refused.content.decode()
+    saved = ada.post("/practice/assessments/", {**typed, "escalate_after_hours": "6"})
+    assert saved.status_code == 302
+    assert PracticeAssessmentSettings.objects.get().escalate_after_hours == 6

@@ -125,6 +125,9 @@ def assessment_settings(request: HttpRequest) -> HttpResponse:
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and "reset" in data:
         data["crisis_message"] = DEFAULT_CRISIS_MESSAGE
+    if data is not None and "escalate_after_hours" not in data:
+        # "Use the default message" posts the message alone: the time stays as it was.
+        data["escalate_after_hours"] = str(current.escalate_after_hours)
     form = AssessmentSettingsForm(
         data,
         initial={

@@ -16,6 +16,7 @@ from stepwise.assessments import actions, catalog
 from stepwise.assessments.forms import AcknowledgeAlertForm, StartInSessionForm
 from stepwise.assessments.models import Alert, InstrumentVersion, SharedResults
 from stepwise.assessments.results import (
+    ALERT_RELATED,
     build_results,
     describe_alerts,
     open_alerts,
@@ -101,11 +102,7 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
 @therapist_required
 def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "alert.acknowledge")
-    alert = (
-        Alert.objects.filter(client=client, pk=alert_id)
-        .select_related("client", "response__instrument")
-        .first()
-    )
+    alert = Alert.objects.filter(client=client, pk=alert_id).select_related(*ALERT_RELATED).first()
     if alert is None:
         record_access(request, "alert.acknowledge", client.pk, allowed=False)
         raise Http404("No such alert.")
