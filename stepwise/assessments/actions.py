@@ -38,6 +38,7 @@ from stepwise.assessments.models import (
 from stepwise.assessments.scoring import ScoreResult, ScoringError, score, supplementary_alerts
 from stepwise.assessments.tasks import notify_care_team
 from stepwise.clinic.access import on_care_team
+from stepwise.clinic.actions import set_practice_country
 from stepwise.clinic.models import Client, Practice
 
 MAX_IMPORT_BYTES = 512 * 1024
@@ -344,10 +345,11 @@ def update_assessment_settings(
     crisis_message: str,
     email_alerts: bool,
     escalate_after_hours: int = DEFAULT_ESCALATION_HOURS,
+    youth_crisis_message: str = "",
+    country: str | None = None,
 ) -> PracticeAssessmentSettings:
-    message = crisis_message.strip()
-    if not message:
-        raise AssessmentError("The crisis message cannot be empty.")
+    """Save a practice's crisis messages (empty: the defaults for each client's country), its
+    alert emails, its escalation time and, when given, its country."""
     if not 1 <= escalate_after_hours <= MAX_ESCALATION_HOURS:
         raise AssessmentError(
             f"Choose an escalation time between 1 and {MAX_ESCALATION_HOURS} hours."
@@ -357,13 +359,16 @@ def update_assessment_settings(
         settings, _ = PracticeAssessmentSettings.objects.update_or_create(
             practice=practice,
             defaults={
-                "crisis_message": message[:2000],
+                "crisis_message": crisis_message.strip()[:2000],
+                "youth_crisis_message": youth_crisis_message.strip()[:2000],
                 "email_alerts": email_alerts,
                 "escalate_after_hours": escalate_after_hours,
                 "updated_by": by,
                 "updated_at": now,
             },
         )
+        if country is not None:
+            set_practice_country(practice, country)
         # Alerts already waiting follow the new time (the consequence, called by name).
         reschedule_open_alerts(practice.pk, now)
     return settings

@@ -14,6 +14,7 @@ from django import forms
 from stepwise.assessments.catalog import Availability
 from stepwise.assessments.definitions import InstrumentDefinition, Option
 from stepwise.assessments.models import DEFAULT_ESCALATION_HOURS, MAX_ESCALATION_HOURS
+from stepwise.clinic.models import COUNTRIES
 
 SEXES = (("female", "Female"), ("male", "Male"))
 
@@ -180,13 +181,29 @@ class ImportInstrumentForm(forms.Form):
 
 
 class AssessmentSettingsForm(forms.Form):
+    country = forms.ChoiceField(
+        label="Where your clients live",
+        choices=[("", "Another country")],
+        required=False,
+        help_text="Chooses the crisis lines shown by default. A client's own country, set on "
+        "their details, comes first. For another country the message names no number: write "
+        "your own below.",
+    )
     crisis_message = forms.CharField(
-        label="Crisis message",
+        label="Your own crisis message (optional)",
         max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Shown to a client (or parent) straight after they give an answer that needs "
-        "attention. Name the emergency number and crisis lines that serve your clients.",
-        error_messages={"required": "The crisis message cannot be empty."},
+        help_text="Leave empty to show the crisis lines for each client's country (below). "
+        "Your own words replace them for every client. Phone numbers become links to call.",
+    )
+    youth_crisis_message = forms.CharField(
+        label="Your own crisis message for clients under 18 (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Leave empty to use the youth lines for the client's country (or your message "
+        "above, if you wrote one). Under-18s are also told to tell a trusted adult.",
     )
     email_alerts = forms.BooleanField(
         label="Email the care team when an answer needs attention (the email names no client "
@@ -208,3 +225,7 @@ class AssessmentSettingsForm(forms.Form):
             "max_value": "Give the number of hours, from 1 to 168.",
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Another country"), *COUNTRIES]  # type: ignore[attr-defined]

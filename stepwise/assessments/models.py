@@ -164,15 +164,6 @@ class PracticeInstrument(models.Model):
         return f"{self.key} {'on' if self.enabled else 'off'} in practice {self.practice_id}"
 
 
-DEFAULT_CRISIS_MESSAGE = (
-    "If you are in danger right now, or you might act on thoughts of harming yourself, please "
-    "get help straight away: call your local emergency number (such as 911, 999 or 112) or go to "
-    "the nearest emergency department. You can also contact a crisis line at any time of day, "
-    "for example 988 in the United States, or Samaritans on 116 123 in the UK and Ireland. "
-    "Please tell your therapist how you are feeling too."
-)
-
-
 DEFAULT_ESCALATION_HOURS = 24
 MAX_ESCALATION_HOURS = 168  # a week: longer would leave a critical answer unseen too long
 REPEAT_ESCALATION = timedelta(days=1)
@@ -182,7 +173,10 @@ class PracticeAssessmentSettings(models.Model):
     """Per-practice settings for assessments: the crisis message and alert emails."""
 
     practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="+")
-    crisis_message = models.TextField(max_length=2000, default=DEFAULT_CRISIS_MESSAGE)
+    # The practice's own words, shown instead of the defaults for the client's country (blank:
+    # the defaults, stepwise/assessments/crisis.py). The youth one is for clients under 18.
+    crisis_message = models.TextField(max_length=2000, blank=True)
+    youth_crisis_message = models.TextField(max_length=2000, blank=True)
     email_alerts = models.BooleanField(default=True)
     # An alert nobody has acknowledged this long after it was raised goes to the practice's
     # admins, and again every day after that until someone acknowledges it.

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from stepwise.accounts.models import User, hash_token, new_token
 from stepwise.clinic.models import (
+    COUNTRY_NAMES,
     CaregiverLink,
     Client,
     Invitation,
@@ -41,6 +42,7 @@ def add_client(
     email: str = "",
     mobile: str = "",
     is_minor: bool = False,
+    country: str = "",
 ) -> Client:
     membership = Membership.objects.get(user=therapist)
     with transaction.atomic():
@@ -51,6 +53,7 @@ def add_client(
             mobile=mobile,
             time_zone=time_zone,
             is_minor=is_minor,
+            country=country,
             created_by=therapist,
         )
         client.therapists.add(therapist)
@@ -65,6 +68,7 @@ def update_client(
     email: str,
     mobile: str,
     is_minor: bool,
+    country: str = "",
     therapists: list[User] | None = None,
     next_session_on: date | None = None,
     next_session_note: str = "",
@@ -77,6 +81,7 @@ def update_client(
         client.email = email.lower()
         client.mobile = mobile
         client.is_minor = is_minor
+        client.country = country
         client.save()
         if therapists is not None:
             if not therapists:
@@ -273,3 +278,11 @@ def join_care_team(client: Client, admin: User) -> None:
     if membership is None or not membership.is_admin:
         raise ActionError("Only an admin of the client's practice can join the care team.")
     client.therapists.add(admin)
+
+
+def set_practice_country(practice: Practice, country: str) -> None:
+    """Where the practice's clients live (it chooses the crisis lines they see by default)."""
+    if country and country not in COUNTRY_NAMES:
+        raise ActionError("Choose a country from the list.")
+    Practice.objects.filter(pk=practice.pk).update(country=country)
+    practice.country = country

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from stepwise.accounts.models import User
-from stepwise.clinic.models import Client, Role
+from stepwise.clinic.models import COUNTRIES, COUNTRY_NAMES, Client, Practice, Role
 from stepwise.lib.forms import MobileField, TimeZoneField
 
 
@@ -23,6 +23,12 @@ class ClientForm(forms.Form):
     is_minor = forms.BooleanField(
         label="Under 18 (a parent or carer may be linked)", required=False
     )
+    country = forms.ChoiceField(
+        label="Country (optional)",
+        required=False,
+        help_text="Chooses the crisis lines the client is shown. Leave it to use the "
+        "practice's country.",
+    )
 
     def __init__(self, *args: Any, practice_id: int, client: Client | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -30,6 +36,14 @@ class ClientForm(forms.Form):
         self.client = client
         self.fields["display_name"].widget.attrs["autocomplete"] = "off"
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+        practice_country = (
+            Practice.objects.filter(pk=practice_id).values_list("country", flat=True).first()
+        )
+        same = COUNTRY_NAMES.get(practice_country or "", "not set")
+        self.fields["country"].choices = [  # type: ignore[attr-defined]
+            ("", f"The practice's country ({same})"),
+            *COUNTRIES,
+        ]
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].lower()

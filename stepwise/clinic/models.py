@@ -7,10 +7,51 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# Countries whose crisis lines Stepwise knows (stepwise/assessments/data/crisis_lines.toml):
+# the six with national lines of their own, then the EU member states (emergency number 112).
+COUNTRIES: tuple[tuple[str, str], ...] = (
+    ("AU", "Australia"),
+    ("CA", "Canada"),
+    ("IE", "Ireland"),
+    ("NZ", "New Zealand"),
+    ("GB", "United Kingdom"),
+    ("US", "United States"),
+    ("AT", "Austria"),
+    ("BE", "Belgium"),
+    ("BG", "Bulgaria"),
+    ("HR", "Croatia"),
+    ("CY", "Cyprus"),
+    ("CZ", "Czechia"),
+    ("DK", "Denmark"),
+    ("EE", "Estonia"),
+    ("FI", "Finland"),
+    ("FR", "France"),
+    ("DE", "Germany"),
+    ("GR", "Greece"),
+    ("HU", "Hungary"),
+    ("IT", "Italy"),
+    ("LV", "Latvia"),
+    ("LT", "Lithuania"),
+    ("LU", "Luxembourg"),
+    ("MT", "Malta"),
+    ("NL", "Netherlands"),
+    ("PL", "Poland"),
+    ("PT", "Portugal"),
+    ("RO", "Romania"),
+    ("SK", "Slovakia"),
+    ("SI", "Slovenia"),
+    ("ES", "Spain"),
+    ("SE", "Sweden"),
+)
+COUNTRY_NAMES = dict(COUNTRIES)
+
 
 class Practice(models.Model):
     name = models.CharField(max_length=120)
     created_at = models.DateTimeField(default=timezone.now)
+    # Where the practice's clients live, unless a client's own country says otherwise: it
+    # chooses the crisis lines a client is shown. Blank: a message that names no number.
+    country = models.CharField(max_length=2, blank=True, choices=COUNTRIES)
 
     def __str__(self) -> str:
         return self.name
@@ -56,6 +97,8 @@ class Client(models.Model):
     mobile = models.CharField(max_length=16, blank=True)
     time_zone = models.CharField(max_length=64)
     is_minor = models.BooleanField("under 18", default=False)
+    # Blank: the practice's country (see Practice.country).
+    country = models.CharField(max_length=2, blank=True, choices=COUNTRIES)
     therapists = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="caseload")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

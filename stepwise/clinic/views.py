@@ -112,6 +112,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         "mobile": client.mobile,
         "time_zone": client.time_zone,
         "is_minor": client.is_minor,
+        "country": client.country,
         "therapists": list(client.therapists.all()),
         "next_session_on": client.next_session_on,
         "next_session_note": client.next_session_note,

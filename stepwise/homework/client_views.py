@@ -14,8 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from stepwise.accounts.models import User
 from stepwise.assessments import catalog
 from stepwise.assessments.actions import AssessmentError
+from stepwise.assessments.crisis import crisis_message_for
 from stepwise.assessments.forms import AssessmentForm
 from stepwise.audit.log import record_access
+from stepwise.clinic.models import Client
 from stepwise.homework import assigning, today
 from stepwise.homework.actions import raised_alert
 from stepwise.homework.models import Assignment, Draft, ItemKind, Occurrence
@@ -135,7 +137,7 @@ def _do_exercise(
         Draft.objects.filter(user=user, assignment=assignment, slot=slot).delete()
         request.session[CLEAR_DRAFT] = _draft_id(assignment, occurrence)
         if completion.submission is not None and raised_alert(completion.submission):
-            request.session["homework_show_crisis"] = assignment.client.practice_id
+            request.session["homework_show_crisis"] = assignment.client.pk
         return redirect("homework:well_done")
 
     initial = None
@@ -192,7 +194,7 @@ def _do_assessment(
             form.add_error(None, exc.message)
         else:
             if alert:
-                request.session["homework_show_crisis"] = assignment.client.practice_id
+                request.session["homework_show_crisis"] = assignment.client.pk
             request.session[CLEAR_DRAFT] = _draft_id(assignment, occurrence)
             return redirect("homework:well_done")
     return render(
@@ -215,10 +217,18 @@ def _do_assessment(
 
 @require_GET
 def well_done(request: HttpRequest) -> HttpResponse:
-    crisis_message = ""
-    practice_id = request.session.pop("homework_show_crisis", None)
-    if practice_id is not None:
-        crisis_message = catalog.assessment_settings(int(practice_id)).crisis_message
+    crisis_message = None
+    client_id = request.session.pop("homework_show_crisis", None)
+    client = (
+        Client.objects.select_related("practice").filter(pk=int(client_id)).first()
+        if client_id is not None
+        else None
+    )
+    if client is not None:
+        # The person who answered: the client, or a parent or carer answering for them.
+        crisis_message = crisis_message_for(
+            client, reader_is_client=client.user_id == request.user.pk
+        )
     return render(
         request,
         "homework/well_done.html",
@@ -287,5 +297,6 @@ def crisis_plan(request: HttpRequest) -> HttpResponse:
             "submission": submission,
             "document": document,
             "answers": answer_views(document, submission.answers),
+            "crisis": crisis_message_for(own),
         },
     )

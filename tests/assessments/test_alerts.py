@@ -136,7 +136,8 @@ def test_the_respondent_sees_the_crisis_message_right_after_submitting(
     html = alice_client.get("/in-session/done/").content.decode()
     assert "If you need help now" in html
     assert "call your local emergency number" in html
-    assert "crisis line" in html
+    assert "crisis line in your country" in html
+    assert "does not watch your answers as they arrive" in html
 
 
 def test_the_crisis_message_is_the_practices_own_when_it_set_one(
@@ -148,7 +149,7 @@ def test_the_crisis_message_is_the_practices_own_when_it_set_one(
     start(alice_client, world.carl_client)
     alice_client.post("/in-session/", form_data(PHQ9_CRITICAL))
     html = alice_client.get("/in-session/done/").content.decode()
-    assert "Ring Riverside&#x27;s crisis team on 0800 000 000." in html
+    assert 'Ring Riverside&#x27;s crisis team on <a href="tel:0800000000">0800 000 000</a>.' in html
 
 
 def test_the_alert_waits_on_the_caseload_and_the_client_page(

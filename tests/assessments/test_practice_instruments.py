@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from stepwise.accounts.models import User
 from stepwise.assessments import catalog
 from stepwise.assessments.models import (
-    DEFAULT_CRISIS_MESSAGE,
     InstrumentSource,
     InstrumentVersion,
     PracticeAssessmentSettings,
@@ -230,10 +229,15 @@ def test_only_admins_can_import(world: World, login_as: LoginAs) -> None:
 def test_an_admin_sets_the_crisis_message_and_can_reset_it(world: World, login_as: LoginAs) -> None:
     ada = login_as(world.ada)
     page = ada.get("/practice/assessments/").content.decode()
-    assert "contact a crisis line" in page
+    assert "Samaritans: 116 123" in page  # the defaults, with their sources
+    assert "https://www.samaritans.org/" in page
     response = ada.post(
         "/practice/assessments/",
-        {"crisis_message": "Call Riverside's duty line: 0800 000 000.", "email_alerts": "on"},
+        {
+            "crisis_message": "Call Riverside's duty line: 0800 000 000.",
+            "email_alerts": "on",
+            "country": "GB",
+        },
     )
     assert response.status_code == 302
     saved = PracticeAssessmentSettings.objects.get(practice=world.practice)
@@ -242,17 +246,16 @@ def test_an_admin_sets_the_crisis_message_and_can_reset_it(world: World, login_a
         True,
         world.ada,
     )
+    world.practice.refresh_from_db()
+    assert world.practice.country == "GB"
     ada.post("/practice/assessments/", {"crisis_message": "x", "reset": "1"})
     saved.refresh_from_db()
-    assert (saved.crisis_message, saved.email_alerts) == (DEFAULT_CRISIS_MESSAGE, False)
-    empty = ada.post("/practice/assessments/", {"crisis_message": "  "})
-    assert empty.status_code == 400
-    assert "The crisis message cannot be empty." in empty.content.decode()
-
-
-def test_the_default_crisis_message_points_to_emergency_services_and_crisis_lines() -> None:
-    assert "emergency number" in DEFAULT_CRISIS_MESSAGE
-    assert "crisis line" in DEFAULT_CRISIS_MESSAGE
+    assert (saved.crisis_message, saved.email_alerts) == ("", False)
+    world.practice.refresh_from_db()
+    assert world.practice.country == "GB"  # a form that did not post it keeps it
+    wrong = ada.post("/practice/assessments/", {"country": "XX", "crisis_message": "Mine"})
+    assert wrong.status_code == 400
+    assert "Mine" in wrong.content.decode()
 
 
 def test_only_admins_change_the_crisis_message(world: World, login_as: LoginAs) -> None:

@@ -208,3 +208,23 @@ def test_a_note_for_the_next_session_shows_on_the_dashboard(
     html = alice_client.get("/dashboard/").content.decode()
     assert "Review the fear ladder" in html
     assert "Thu 3 Dec" in html
+
+
+def test_a_therapist_sets_a_clients_country_defaulting_to_the_practices(
+    world: World, alice_client: HttpClient
+) -> None:
+    from stepwise.clinic.models import Practice
+
+    Practice.objects.filter(pk=world.practice.pk).update(country="AU")
+    page = alice_client.get(f"/clients/{world.carl_client.pk}/edit/").content.decode()
+    assert "The practice&#x27;s country (Australia)" in page
+    data = {
+        "display_name": "Carl",
+        "time_zone": "Europe/London",
+        "country": "NZ",
+        "therapists": [world.alice.pk],
+    }
+    response = alice_client.post(f"/clients/{world.carl_client.pk}/edit/", data)
+    assert response.status_code == 302
+    world.carl_client.refresh_from_db()
+    assert world.carl_client.country == "NZ"

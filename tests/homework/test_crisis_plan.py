@@ -59,3 +59,17 @@ def test_it_takes_one_query(world: World, django_assert_num_queries: Any) -> Non
 
     with django_assert_num_queries(1):
         assert crisis_plan_for(world.carl_client) == plan.pk
+
+
+def test_the_plan_page_shows_the_practices_crisis_message_for_the_clients_country(
+    world: World, login_as: Any
+) -> None:
+    from stepwise.clinic.models import Client
+
+    Client.objects.filter(pk=world.carl_client.pk).update(country="IE")
+    _submit(world, _version("crisis-coping-plan"), 1)
+    page = login_as(world.carl).get("/me/crisis-plan/").content.decode()
+    main = page[: page.index("<footer")]
+    assert '<a href="tel:112">112</a>' in main
+    assert '<a href="tel:116123">116 123</a>' in main
+    assert "does not watch your answers as they arrive" in main

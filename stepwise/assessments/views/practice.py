@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stepwise.accounts.models import User
-from stepwise.assessments import actions, catalog
+from stepwise.assessments import actions, catalog, crisis
 from stepwise.assessments.forms import (
     AssessmentSettingsForm,
     EnableInstrumentForm,
     ImportInstrumentForm,
 )
-from stepwise.assessments.models import DEFAULT_CRISIS_MESSAGE
 from stepwise.assessments.results import waiting_for_admins
 from stepwise.audit.log import record_access
 from stepwise.clinic import actions as clinic_actions
@@ -124,14 +123,21 @@ def assessment_settings(request: HttpRequest) -> HttpResponse:
     current = catalog.assessment_settings(practice.pk)
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and "reset" in data:
-        data["crisis_message"] = DEFAULT_CRISIS_MESSAGE
-    if data is not None and "escalate_after_hours" not in data:
-        # "Use the default message" posts the message alone: the time stays as it was.
-        data["escalate_after_hours"] = str(current.escalate_after_hours)
+        # "Use the default messages": the lines for each client's country, adult and youth.
+        data["crisis_message"] = ""
+        data["youth_crisis_message"] = ""
+    for name, value in (
+        ("escalate_after_hours", str(current.escalate_after_hours)),
+        ("country", practice.country),
+    ):
+        if data is not None and name not in data:
+            data[name] = value  # a form that did not post it leaves it as it was
     form = AssessmentSettingsForm(
         data,
         initial={
+            "country": practice.country,
             "crisis_message": current.crisis_message,
+            "youth_crisis_message": current.youth_crisis_message,
             "email_alerts": current.email_alerts,
             "escalate_after_hours": current.escalate_after_hours,
         },
@@ -140,14 +146,14 @@ def assessment_settings(request: HttpRequest) -> HttpResponse:
         try:
             actions.update_assessment_settings(practice, _admin(request), **form.cleaned_data)
         except actions.AssessmentError as exc:
-            form.add_error("crisis_message", exc.message)
+            form.add_error(None, exc.message)
         else:
             messages.success(request, "Assessment settings saved.")
             return redirect("assessments:assessment_settings")
     return render(
         request,
         "assessments/settings.html",
-        {"form": form, "practice": practice, "default_message": DEFAULT_CRISIS_MESSAGE},
+        {"form": form, "practice": practice, "countries": crisis.crisis_lines().values()},
         status=400 if data is not None else 200,
     )
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog, lock
+from stepwise.assessments.crisis import crisis_message_for
 from stepwise.assessments.forms import AssessmentForm, PasswordConfirmForm, StartInSessionForm
 from stepwise.assessments.models import (
     AssessmentResponse,
@@ -124,9 +125,9 @@ def in_session_done(request: HttpRequest) -> HttpResponse:
     if state.state != lock.DONE:
         return redirect("assessments:in_session")
     client = _client_or_end(request, state, "assessment.in_session_done")
-    crisis_message = ""
+    crisis_message = None
     if state.show_crisis_message:
-        crisis_message = catalog.assessment_settings(client.practice_id).crisis_message
+        crisis_message = crisis_message_for(client)
     return render(
         request,
         "assessments/in_session_done.html",
