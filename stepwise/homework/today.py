@@ -32,7 +32,8 @@ from stepwise.library.models import ExerciseVersion
 
 DONE_SHOWN = 15
 COMING_UP_DAYS = 7
-CRISIS_PLAN_SLUG = "crisis-coping-plan"  # the shipped plan and any practice's copy of it
+# The shipped plans (adult, and young people's) and any practice's copy of them.
+CRISIS_PLAN_SLUGS = ("crisis-coping-plan", "youth-crisis-coping-plan")
 
 
 @dataclass
@@ -141,7 +142,7 @@ def crisis_plan_for(client: Client) -> int | None:
     Filters on the submission's own `exercise_version_id` (the versions come from a subquery
     over a few rows), so no submission row is joined to its version to be ruled out.
     """
-    crisis_plan_versions = ExerciseVersion.objects.filter(definition__slug=CRISIS_PLAN_SLUG)
+    crisis_plan_versions = ExerciseVersion.objects.filter(definition__slug__in=CRISIS_PLAN_SLUGS)
     return (
         Submission.objects.filter(client=client, exercise_version__in=crisis_plan_versions)
         .order_by("-submitted_at", "-id")

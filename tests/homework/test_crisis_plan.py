@@ -73,3 +73,23 @@ def test_the_plan_page_shows_the_practices_crisis_message_for_the_clients_countr
     assert '<a href="tel:112">112</a>' in main
     assert '<a href="tel:116123">116 123</a>' in main
     assert "does not watch your answers as they arrive" in main
+
+
+def test_a_young_persons_plan_is_their_crisis_plan_with_the_youth_message(
+    world: World, login_as: Any
+) -> None:
+    from stepwise.clinic.models import Client, Practice
+    from tests.conftest import make_user
+
+    Practice.objects.filter(pk=world.practice.pk).update(country="GB")
+    mia = make_user("mia@example.net", "Mia")
+    Client.objects.filter(pk=world.mia_client.pk).update(user=mia)
+    world.mia_client.refresh_from_db()
+    plan = _submit(world, _version("youth-crisis-coping-plan"), 1, client=world.mia_client)
+
+    assert crisis_plan_for(world.mia_client) == plan.pk
+    page = login_as(mia).get("/me/crisis-plan/").content.decode()
+    main = page[: page.index("<footer")]
+    assert "Adults I trust and can tell" in main
+    assert "tell a trusted adult now" in main
+    assert '<a href="tel:08001111">0800 1111</a>' in main

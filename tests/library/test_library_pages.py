@@ -31,7 +31,7 @@ def test_the_library_shows_all_seven_categories(library: World, alice_client) ->
 
     for label in CATEGORY_LABELS.values():
         assert f">{label}</h2>" in html
-    assert len(_titles(html)) == 40
+    assert len(_titles(html)) == 41
 
 
 def test_it_filters_by_category(library: World, alice_client) -> None:
@@ -84,7 +84,7 @@ def test_the_list_makes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(13):  # the navigation counts homework to review
         response = alice_client.get(reverse("library:index"))
 
-    assert len(_titles(response.content.decode())) == 70
+    assert len(_titles(response.content.decode())) == 71
 
 
 def test_the_practise_together_picker_makes_a_fixed_number_of_queries(
@@ -96,7 +96,7 @@ def test_the_practise_together_picker_makes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(13):  # the navigation counts homework to review
         response = alice_client.get(url)
 
-    assert response.content.decode().count("exercise-card") == 40
+    assert response.content.decode().count("exercise-card") == 41
 
 
 def test_a_definition_page_shows_why_it_helps_evidence_and_references(

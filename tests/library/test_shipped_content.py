@@ -140,12 +140,17 @@ def test_it_round_trips_a_shipped_exercise_through_the_form(definition: Exercise
     assert again == validated
 
 
-def test_it_marks_exactly_one_crisis_plan_with_the_safety_plan_sections():
-    plans = [d for d in DEFINITIONS if d.crisis_plan]
+def test_it_marks_an_adult_and_a_youth_crisis_plan_with_the_safety_plan_sections():
+    plans = {d.slug: d for d in DEFINITIONS if d.crisis_plan}
 
-    assert [p.slug for p in plans] == ["crisis-coping-plan"]
-    step_ids = set(plans[0].steps_by_id())
-    assert {"warning_signs", "coping_steps", "support_people", "professionals"} <= step_ids
+    assert sorted(plans) == ["crisis-coping-plan", "youth-crisis-coping-plan"]
+    for plan in plans.values():
+        step_ids = set(plan.steps_by_id())
+        assert {"warning_signs", "coping_steps", "support_people", "professionals"} <= step_ids
+    youth = plans["youth-crisis-coping-plan"]
+    assert youth.audience == ["child", "caregiver"]
+    assert "trusted" in youth.steps_by_id()["support_people"].prompt  # type: ignore[union-attr]
+    assert "parent or carer" in youth.steps_by_id()["carer_steps"].prompt  # type: ignore[union-attr]
 
 
 def test_it_ships_parenting_video_lessons_that_work_without_a_video():
