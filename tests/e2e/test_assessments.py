@@ -180,11 +180,25 @@ def test_every_assessment_page_passes_the_checks(
     actions.submit_assessment(
         client=world.dana_client, instrument=phq9, answers=[0, 0, 0, 0, 0, 0, 0, 0, 2]
     )
+    from django.utils import timezone
+
+    from stepwise.assessments.escalation import claim_escalation
+    from stepwise.assessments.models import Alert
+    from stepwise.clinic.models import Practice
+
+    claim_escalation(Alert.objects.get(client=world.dana_client), timezone.now())  # for admins
+    Practice.objects.filter(pk=world.practice.pk).update(country="GB")  # the lines' links
     admin = new_context(**device).new_page()
     sign_in(admin, "ada@example.com")
     visit_all(
         admin,
-        ["/practice/instruments/", "/practice/instruments/import/", "/practice/assessments/"],
+        [
+            "/practice/instruments/",
+            "/practice/instruments/import/",
+            "/practice/assessments/",
+            "/practice/alerts/",
+            "/dashboard/",
+        ],
     )
     admin.goto("/practice/instruments/import/")
     admin.get_by_role("button", name="Import").click()  # a form sent back with errors

@@ -149,7 +149,7 @@ def test_it_marks_an_adult_and_a_youth_crisis_plan_with_the_safety_plan_sections
         assert {"warning_signs", "coping_steps", "support_people", "professionals"} <= step_ids
     youth = plans["youth-crisis-coping-plan"]
     assert youth.audience == ["child", "caregiver"]
-    assert "trusted" in youth.steps_by_id()["support_people"].prompt  # type: ignore[union-attr]
+    assert "Adults I trust" in youth.steps_by_id()["support_people"].prompt  # type: ignore[union-attr]
     assert "parent or carer" in youth.steps_by_id()["carer_steps"].prompt  # type: ignore[union-attr]
 
 
