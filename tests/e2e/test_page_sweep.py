@@ -97,11 +97,17 @@ def test_every_admin_page_passes_the_checks(live_world: World, new_context: Any)
 def test_every_client_and_parent_page_passes_the_checks(
     live_world: World, new_context: Any, device: dict[str, Any]
 ) -> None:
+    from stepwise.clinic.models import Client
+
     world = live_world
     CaregiverLink.objects.create(caregiver=world.gina, client=world.dana_client)
+    Client.objects.filter(pk=world.carl_client.pk).update(country="CA")  # lines with text too
     client_page = new_context(**device).new_page()
     sign_in(client_page, "carl@example.net")
     visit_all(client_page, ["/me/", "/accounts/settings/", "/accounts/password/change/"])
+    footer = client_page.locator("footer")
+    assert footer.get_by_role("link", name="988").count() == 2  # call and text
+    assert footer.get_by_text("does not watch your answers as they arrive").count() == 1
     parent_page = new_context(**device).new_page()
     sign_in(parent_page, "gina@example.net")
     visit_all(parent_page, ["/me/", "/accounts/settings/"])
