@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from stepwise.accounts.models import MagicLink, RememberedDevice, User, hash_token, new_token
+from stepwise.accounts.signals import time_zone_changed
 
 
 def create_invited_user(
@@ -66,9 +67,13 @@ def sign_out_everywhere(user: User) -> None:
 
 
 def update_account_settings(user: User, *, name: str, time_zone: str) -> None:
-    user.name = name
-    user.time_zone = time_zone
-    user.save(update_fields=["name", "time_zone"])
+    with transaction.atomic():
+        zone_moved = user.time_zone != time_zone
+        user.name = name
+        user.time_zone = time_zone
+        user.save(update_fields=["name", "time_zone"])
+        if zone_moved:
+            time_zone_changed.send(User, user=user)
 
 
 def set_active(user: User, active: bool) -> None:

@@ -19,6 +19,7 @@ from stepwise.clinic.models import (
     Practice,
     Role,
 )
+from stepwise.clinic.signals import caregiver_linked, client_schedule_changed
 
 
 class ActionError(Exception):
@@ -70,6 +71,7 @@ def update_client(
     next_session_note: str = "",
 ) -> Client:
     with transaction.atomic():
+        zone_moved = client.time_zone != time_zone
         client.next_session_on = next_session_on
         client.next_session_note = next_session_note
         client.display_name = display_name
@@ -85,6 +87,8 @@ def update_client(
             if members.count() != len(set(therapists)):
                 raise ActionError("Only therapists of this practice can join the care team.")
             client.therapists.set(therapists)
+        if zone_moved:
+            client_schedule_changed.send(Client, client=client)
     return client
 
 
@@ -206,11 +210,18 @@ def accept_invitation(invitation: Invitation, user: User) -> None:
                 raise ActionError("This client already has an account.")
         else:
             assert invitation.client is not None
-            CaregiverLink.objects.get_or_create(
-                caregiver=user,
-                client=invitation.client,
-                defaults={"relationship": invitation.relationship},
-            )
+            link_caregiver(user, invitation.client, relationship=invitation.relationship)
+
+
+def link_caregiver(caregiver: User, client: Client, *, relationship: str = "") -> CaregiverLink:
+    """Link a parent or carer to a client (once; a second call returns the existing link)."""
+    with transaction.atomic():
+        link, created = CaregiverLink.objects.get_or_create(
+            caregiver=caregiver, client=client, defaults={"relationship": relationship}
+        )
+        if created:
+            caregiver_linked.send(CaregiverLink, link=link)
+    return link
 
 
 def set_member_role(membership: Membership, role: str) -> None:
@@ -260,5 +271,7 @@ def unlink_caregiver(link: CaregiverLink) -> None:
 
 
 def set_discharged(client: Client, *, discharged: bool) -> None:
-    client.discharged_at = timezone.now() if discharged else None
-    client.save(update_fields=["discharged_at"])
+    with transaction.atomic():
+        client.discharged_at = timezone.now() if discharged else None
+        client.save(update_fields=["discharged_at"])
+        client_schedule_changed.send(Client, client=client)

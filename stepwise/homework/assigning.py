@@ -32,7 +32,7 @@ from stepwise.homework.models import (
 )
 from stepwise.homework.schedule import Schedule, expand_versions
 from stepwise.homework.schedule import ScheduleVersion as PureVersion
-from stepwise.homework.signals import occurrences_created
+from stepwise.homework.signals import assignment_changed, feedback_left, occurrences_created
 from stepwise.library.models import ExerciseDefinition
 
 WINDOW_DAYS = 14  # occurrences exist this far ahead of the client's today
@@ -160,11 +160,31 @@ def materialise(assignments: Iterable[Assignment], until: date) -> int:
     return len(rows)
 
 
-def _drop_future(assignment: Assignment, from_day: date) -> None:
-    """Remove occurrences opening on or after `from_day` that have nothing recorded against them."""
-    Occurrence.objects.filter(
-        assignment=assignment, opens__gte=from_day, completion__isnull=True
-    ).delete()
+_Slot = tuple[str, date, date, int]  # an occurrence as (key, opens, due, ordinal)
+
+
+def _drop_future(assignment: Assignment, from_day: date, keep: Iterable[_Slot] = ()) -> None:
+    """Remove occurrences opening on or after `from_day` that have nothing recorded against them,
+    except those `keep` names as (key, opens, due, ordinal): the new schedule has them too, so
+    they stay the same rows (and what was already sent for them is not sent again)."""
+    kept = set(keep)
+    doomed = [
+        pk
+        for pk, key, opens, due, ordinal in Occurrence.objects.filter(
+            assignment=assignment, opens__gte=from_day, completion__isnull=True
+        ).values_list("pk", "key", "opens", "due", "ordinal")
+        if (key, opens, due, ordinal) not in kept
+    ]
+    Occurrence.objects.filter(pk__in=doomed).delete()
+
+
+def _expected(assignment: Assignment, since: date, until: date) -> list[_Slot]:
+    """The occurrences the assignment's schedule versions give in [since, until]."""
+    versions = [
+        PureVersion(row.effective_from, row.as_schedule())
+        for row in ScheduleVersion.objects.filter(assignment=assignment).order_by("effective_from")
+    ]
+    return [(o.key, o.opens, o.due, o.ordinal) for o in expand_versions(versions, since, until)]
 
 
 def edit_schedule(assignment: Assignment, schedule: Schedule, *, by: User) -> Assignment:
@@ -179,10 +199,13 @@ def edit_schedule(assignment: Assignment, schedule: Schedule, *, by: User) -> As
         # Versions from today on are replaced (an earlier edit may have set a later start).
         ScheduleVersion.objects.filter(assignment=assignment, effective_from__gte=today).delete()
         _version_row(assignment, max(today, schedule.start), schedule).save()
-        _drop_future(assignment, today)
+        until = today + timedelta(days=WINDOW_DAYS)
+        keep = _expected(assignment, today, until) if assignment.is_active else []
+        _drop_future(assignment, today, keep)
         assignment.materialised_until = today - timedelta(days=1)
         assignment.save(update_fields=["materialised_until"])
-        materialise([assignment], today + timedelta(days=WINDOW_DAYS))
+        materialise([assignment], until)
+        assignment_changed.send(Assignment, assignment=assignment)
     return assignment
 
 
@@ -195,10 +218,14 @@ def update_details(
     hidden_from_caregiver: bool,
 ) -> Assignment:
     _check_care_team(assignment.client, by)
-    assignment.note = note
-    assignment.reminder_time = reminder_time
-    assignment.hidden_from_caregiver = hidden_from_caregiver
-    assignment.save(update_fields=["note", "reminder_time", "hidden_from_caregiver"])
+    with transaction.atomic():
+        moved = assignment.reminder_time != reminder_time
+        assignment.note = note
+        assignment.reminder_time = reminder_time
+        assignment.hidden_from_caregiver = hidden_from_caregiver
+        assignment.save(update_fields=["note", "reminder_time", "hidden_from_caregiver"])
+        if moved:
+            assignment_changed.send(Assignment, assignment=assignment)
     return assignment
 
 
@@ -226,6 +253,7 @@ def set_status(assignment: Assignment, status: str, *, by: User) -> Assignment:
         assignment.save(update_fields=["status", "paused_at", "ended_at", "materialised_until"])
         if status == AssignmentStatus.ACTIVE:
             materialise([assignment], today + timedelta(days=WINDOW_DAYS))
+        assignment_changed.send(Assignment, assignment=assignment)
     return assignment
 
 
@@ -277,6 +305,7 @@ def leave_feedback(completion: Completion, *, by: User, text: str) -> Feedback:
     with transaction.atomic():
         feedback = Feedback.objects.create(completion=completion, author=by, text=text)
         mark_reviewed([completion], by=by)
+        feedback_left.send(Feedback, feedback=feedback)
     return feedback
 
 

@@ -19,6 +19,7 @@ from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.models import Client
 from stepwise.homework.actions import submit_exercise
+from stepwise.homework.forms import DEFAULT_REMINDER
 from stepwise.homework.models import Mode, Submission
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
@@ -117,5 +118,6 @@ def submission_detail(request: HttpRequest, client_id: int, submission_id: int) 
             "is_latest": version.definition.current_version_id == version.pk,
             "answers": answer_views(document, submission.answers),
             "metrics": metric_rows(document, values),
+            "default_reminder": DEFAULT_REMINDER,
         },
     )
