@@ -133,6 +133,14 @@ def unlock(request: HttpRequest, pin: str) -> Unlock:
     if device is None:
         logout(request)
         return Unlock(ok=False, signed_out=True)
+    # Count the attempt before checking the PIN, in one conditional UPDATE: parallel guesses
+    # each take one of the five attempts, and none is checked once they are used up.
+    counted = RememberedDevice.objects.filter(
+        pk=device.pk, failed_attempts__lt=MAX_PIN_FAILURES
+    ).update(failed_attempts=F("failed_attempts") + 1)
+    if counted != 1:
+        logout(request)  # forgets the device too (see below)
+        return Unlock(ok=False, signed_out=True)
     if check_password(pin, device.pin_hash):
         RememberedDevice.objects.filter(pk=device.pk).update(
             failed_attempts=0, last_unlocked_at=timezone.now()
@@ -140,14 +148,13 @@ def unlock(request: HttpRequest, pin: str) -> Unlock:
         session.pop(LOCKED, None)
         session[SEEN] = time.time()
         return Unlock(ok=True)
-    RememberedDevice.objects.filter(pk=device.pk).update(failed_attempts=F("failed_attempts") + 1)
     failures = (
         RememberedDevice.objects.filter(pk=device.pk)
         .values_list("failed_attempts", flat=True)
         .first()
     )
     if failures is None or failures >= MAX_PIN_FAILURES:
-        logout(request)  # forgets the device too (see below)
+        logout(request)
         return Unlock(ok=False, signed_out=True)
     return Unlock(ok=False, attempts_left=MAX_PIN_FAILURES - failures)
 
