@@ -30,6 +30,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from stepwise.accounts.models import RememberedDevice, User
+from stepwise.accounts.rules import is_staff_account
 
 KEEP_DAYS = 30
 PIN_IDLE_MINUTES = 15
@@ -51,9 +52,7 @@ def pin_idle_seconds() -> int:
 
 def may_keep_signed_in(user: User | AnonymousUser) -> bool:
     """Clients and carers may; therapists, practice admins and Django staff may not."""
-    if not user.is_authenticated or user.is_staff or user.is_superuser:
-        return False
-    return not hasattr(user, "membership")
+    return user.is_authenticated and not is_staff_account(user)
 
 
 def is_remembered(session: Any) -> bool:

@@ -76,9 +76,9 @@ def magic_link_request(request: HttpRequest) -> HttpResponse:
             )
         else:
             user = User.objects.filter(email__iexact=email, is_active=True).first()
-            # Staff sign in with a password (and a second factor): links are for clients and carers.
-            if user is not None and not hasattr(user, "membership"):
-                token = actions.issue_magic_link(user)
+            # Staff sign in with a password and a second factor: links are for clients and carers.
+            token = actions.issue_magic_link(user) if user is not None else None
+            if user is not None and token is not None:
                 send_templated_email("magic_link", user.email, {"path": f"/accounts/link/{token}/"})
             return render(request, "accounts/magic_link_sent.html", {"email": email})
     return render(request, "accounts/magic_link_request.html", {"form": form})
