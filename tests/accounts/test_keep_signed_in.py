@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from stepwise.accounts import device
 from stepwise.accounts.models import RememberedDevice
-from tests.conftest import PASSWORD, World, password_login
+from tests.conftest import PASSWORD, World, password_login, run_tasks
 
 PIN = "2580"
 
@@ -146,6 +146,7 @@ def test_background_polling_neither_unlocks_nor_extends(world: World) -> None:
 def test_a_client_can_sign_in_by_link_and_be_kept(world: World) -> None:
     browser = HttpClient()
     browser.post("/accounts/link/", {"email": "carl@example.net"})
+    run_tasks()
     path = re.search(r"/accounts/link/[\w-]+/", mail.outbox[-1].body)
     assert path is not None
     page = browser.get(path.group(0)).content.decode()
