@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from stepwise.accounts.rules import is_staff_account
 from stepwise.lib.roles import roles_for
 
 ENCRYPTED_PREFIX = "fernet:"
@@ -61,11 +62,11 @@ SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
-    """Staff who have not set up a second factor yet."""
+    """Staff (therapists, admins, Django staff or superusers) without a second factor yet."""
     user = request.user
     if not user.is_authenticated:
         return False
-    if not (roles_for(request).therapist or user.is_staff):
+    if not (roles_for(request).therapist or is_staff_account(user)):
         return False
     return not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
 

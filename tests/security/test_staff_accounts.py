@@ -315,3 +315,124 @@ def test_issuing_a_link_by_hand_refuses_staff_too(world: World) -> None:
     assert actions.issue_magic_link(root) is None
     assert actions.issue_magic_link(world.alice) is None
     assert actions.issue_magic_link(world.carl) is not None
+
+
+# SECURITY.md 6, 7, 9 and 13 for Django staff and superusers, not only for practice members.
+# (9, sign-in links, is covered above.)
+
+KINDS_OF_STAFF: dict[str, dict[str, bool]] = {
+    "superuser": {"is_staff": True, "is_superuser": True},
+    "superuser without admin access": {"is_staff": False, "is_superuser": True},
+    "Django staff": {"is_staff": True, "is_superuser": False},
+}
+
+
+def _operator(kind: str) -> User:
+    """A verified account of this kind with no practice membership."""
+    user = User.objects.create_user(email=ROOT, password=PASSWORD, **KINDS_OF_STAFF[kind])
+    EmailAddress.objects.create(user=user, email=ROOT, primary=True, verified=True)
+    return user
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS_OF_STAFF))
+def test_staff_sign_in_is_locked_after_failures_even_with_the_right_password(
+    kind: str, world: World, client: HttpClient
+) -> None:
+    _operator(kind)
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": ROOT, "password": "wrong"})
+    refused = client.post("/accounts/login/", {"login": ROOT, "password": PASSWORD})
+    assert refused.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    # The admin's own login is the same throttled page.
+    assert client.get("/admin/login/?next=/admin/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS_OF_STAFF))
+def test_staff_sign_in_is_throttled_per_address_of_the_caller(
+    kind: str, world: World, client: HttpClient
+) -> None:
+    _operator(kind)
+    for n in range(10):
+        client.post("/accounts/login/", {"login": f"guess{n}@example.com", "password": "wrong"})
+    refused = client.post("/accounts/login/", {"login": ROOT, "password": PASSWORD})
+    assert refused.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS_OF_STAFF))
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(
+    kind: str, world: World, client: HttpClient
+) -> None:
+    user = _operator(kind)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    for path in ("/home/", "/clients/", f"/clients/{world.carl_client.pk}/", "/practice/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"] == "/accounts/2fa/totp/activate/", path
+    assert client.get("/accounts/settings/").status_code == 200
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS_OF_STAFF))
+def test_staff_codes_work_once_and_a_reset_does_not_skip_them(
+    kind: str, world: World, client: HttpClient
+) -> None:
+    from tests.conftest import totp_code
+
+    user = _operator(kind)
+    secret = enrol_totp(user)
+    code = totp_code(secret)
+    first = HttpClient()
+    asked = first.post("/accounts/login/", {"login": ROOT, "password": PASSWORD})
+    assert asked["Location"].startswith("/accounts/2fa/authenticate/")
+    assert first.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    second = HttpClient()
+    second.post("/accounts/login/", {"login": ROOT, "password": PASSWORD})
+    assert second.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 200
+    assert "_auth_user_id" not in second.session
+
+    client.post("/accounts/password/reset/", {"email": ROOT})
+    run_tasks()
+    link = re.search(r"http://\S+(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body)
+    assert link is not None
+    form_page = client.get(link.group(1), follow=True)
+    new_password = "a brand new passphrase"
+    client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
+        {"password1": new_password, "password2": new_password},
+    )
+    assert "_auth_user_id" not in client.session  # a reset signs nobody in
+    after = client.post("/accounts/login/", {"login": ROOT, "password": new_password})
+    assert after["Location"].startswith("/accounts/2fa/authenticate/")
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS_OF_STAFF))
+def test_bad_input_from_staff_gets_a_clear_message_and_keeps_what_was_typed(
+    kind: str, world: World, client: HttpClient
+) -> None:
+    user = _operator(kind)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        "/accounts/settings/", {"name": "Root Operator", "time_zone": "Mars/Olympus_Mons"}
+    )
+    html = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert "is not a time zone we know" in html
+    assert 'value="Root Operator"' in html
+    user.refresh_from_db()
+    assert user.time_zone != "Mars/Olympus_Mons"
+
+
+def test_bad_input_in_the_admin_gets_a_clear_message_and_keeps_what_was_typed(
+    world: World, root_browser: HttpClient
+) -> None:
+    response = root_browser.post(
+        "/admin/account/emailaddress/add/",
+        {"user": world.carl.pk, "email": "not an address", "verified": "on"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in html
+    assert 'value="not an address"' in html
+    assert not EmailAddress.objects.filter(email="not an address").exists()
