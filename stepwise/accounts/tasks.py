@@ -36,15 +36,17 @@ REBUILT = frozenset(
 
 
 @task()
-def send_sign_in_link(email: str) -> bool:
-    """Email a sign-in link if this address may have one; False (and nothing sent) if not."""
+def send_sign_in_link(email: str) -> None:
+    """Email a sign-in link if this address may have one.
+
+    Returns nothing either way: the task table keeps results, and "a link went out" would
+    say that the address belongs to a client."""
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     token = actions.issue_magic_link(user) if user is not None else None
     if user is None or token is None:
-        return False
+        return
     path = reverse("accounts:magic_link_confirm", args=[token])
     send_templated_email("magic_link", user.email, {"path": path})
-    return True
 
 
 def account_email_arguments(context: dict[str, Any]) -> dict[str, Any]:
@@ -90,11 +92,9 @@ def account_email_context(
 @task()
 def send_account_email(
     template_prefix: str, email: str, user_id: int | None, extra: dict[str, Any]
-) -> bool:
+) -> None:
     """Render and send one of allauth's emails (confirmation, reset, account exists...)."""
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     context = account_email_context(template_prefix, email, user, extra)
-    if context is None:
-        return False
-    get_adapter().render_mail(template_prefix, email, context).send()
-    return True
+    if context is not None:
+        get_adapter().render_mail(template_prefix, email, context).send()
