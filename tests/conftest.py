@@ -61,6 +61,21 @@ def password_login(browser: HttpClient, email: str, secret: str | None = None) -
     return browser
 
 
+def run_tasks() -> None:
+    """Run every queued background task now, as the `db_worker` process of `make run` does
+    (public forms only enqueue their emails)."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    # The worker closes connections between tasks; inside a test's transaction (PostgreSQL
+    # reports it as not in autocommit) that would close the test's own connection.
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", return_value=None
+    ):
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
 def make_user(email: str, name: str, time_zone: str = "Europe/London") -> User:
     user = User.objects.create_user(email=email, password=PASSWORD, name=name, time_zone=time_zone)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)

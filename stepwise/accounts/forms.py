@@ -9,6 +9,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -30,6 +31,14 @@ class TherapistSignupForm(SignupForm):
     time_zone = TimeZoneField(label="Your time zone", initial="UTC")
 
     field_order = ["name", "email", "password1", "practice_name", "time_zone"]
+
+    def try_save(self, request: HttpRequest) -> tuple[User | None, HttpResponse | None]:
+        if self.account_already_exists:
+            # Hash the password a new account would have hashed: a taken address must not
+            # answer faster than a new one (the "account exists" email goes by the worker).
+            make_password(self.cleaned_data.get("password1"))
+        user, response = super().try_save(request)
+        return user, response
 
     def signup(self, request: HttpRequest, user: User) -> None:
         from stepwise.clinic.actions import create_solo_practice

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stepwise.accounts import actions, device
+from stepwise.accounts import actions, device, tasks
 from stepwise.accounts.forms import (
     AccountSettingsForm,
     MagicLinkConfirmForm,
@@ -25,7 +25,6 @@ from stepwise.accounts.forms import (
     pin_setup_redirect,
 )
 from stepwise.accounts.models import User
-from stepwise.lib.emails import send_templated_email
 from stepwise.lib.tz import time_zone_names
 
 
@@ -75,11 +74,9 @@ def magic_link_request(request: HttpRequest) -> HttpResponse:
                 None, "Too many sign-in links were asked for. Please wait a few minutes."
             )
         else:
-            user = User.objects.filter(email__iexact=email, is_active=True).first()
-            # Staff sign in with a password (and a second factor): links are for clients and carers.
-            if user is not None and not hasattr(user, "membership"):
-                token = actions.issue_magic_link(user)
-                send_templated_email("magic_link", user.email, {"path": f"/accounts/link/{token}/"})
+            # The same work for every address: the worker decides whether a link goes out (not
+            # to staff: they sign in with a password and a second factor) and sends it.
+            tasks.send_sign_in_link.enqueue(email)
             return render(request, "accounts/magic_link_sent.html", {"email": email})
     return render(request, "accounts/magic_link_request.html", {"form": form})
 

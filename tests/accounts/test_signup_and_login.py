@@ -11,7 +11,7 @@ from django.test import Client as HttpClient
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import Membership, Role
-from tests.conftest import PASSWORD, World, password_login
+from tests.conftest import PASSWORD, World, password_login, run_tasks
 
 SIGNUP = {
     "name": "Tess Therapist",
@@ -39,6 +39,7 @@ def test_signup_sends_a_verification_email_and_login_waits_for_it(
     db: None, client: HttpClient
 ) -> None:
     client.post("/accounts/signup/", SIGNUP)
+    run_tasks()
     assert len(mail.outbox) == 1
     link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body)
     assert link is not None
@@ -95,6 +96,7 @@ def test_signup_with_a_taken_email_creates_no_second_account_and_tells_the_owner
     response = client.post("/accounts/signup/", {**SIGNUP, "email": "alice@example.com"})
     assert response.status_code == 302
     assert User.objects.filter(email="alice@example.com").count() == 1
+    run_tasks()
     assert len(mail.outbox) == 1
     assert "already" in mail.outbox[0].body.lower()
 
