@@ -79,7 +79,12 @@ def magic_link_request(request: HttpRequest) -> HttpResponse:
             # Staff sign in with a password (and a second factor): links are for clients and carers.
             if user is not None and not hasattr(user, "membership"):
                 token = actions.issue_magic_link(user)
-                send_templated_email("magic_link", user.email, {"path": f"/accounts/link/{token}/"})
+                send_templated_email(
+                    "magic_link",
+                    user.email,
+                    {"path": f"/accounts/link/{token}/"},
+                    time_zone=user.time_zone,
+                )
             return render(request, "accounts/magic_link_sent.html", {"email": email})
     return render(request, "accounts/magic_link_request.html", {"form": form})
 

@@ -28,7 +28,9 @@ class ActionError(Exception):
 def create_solo_practice(user: User, name: str = "") -> Practice:
     """A therapist who signs up gets a practice of their own, with them as its admin."""
     with transaction.atomic():
-        practice = Practice.objects.create(name=name or f"{user.display_name}'s practice")
+        practice = Practice.objects.create(
+            name=name or f"{user.display_name}'s practice", time_zone=user.time_zone
+        )
         Membership.objects.create(practice=practice, user=user, role=Role.ADMIN)
     return practice
 

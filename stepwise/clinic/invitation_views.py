@@ -38,6 +38,16 @@ def _created_page(
     )
 
 
+def _send_invitation(issued: actions.IssuedInvitation, to: str) -> None:
+    invitation = issued.invitation
+    send_templated_email(
+        "invitation",
+        to,
+        {"path": issued.path, "expires_at": invitation.expires_at},
+        time_zone=invitation.recipient_zone,
+    )
+
+
 @require_POST
 @therapist_required
 def client_invite(request: HttpRequest, client_id: int) -> HttpResponse:
@@ -51,7 +61,7 @@ def client_invite(request: HttpRequest, client_id: int) -> HttpResponse:
         return redirect("clinic:client_detail", client_id=client.pk)
     emailed = bool(request.POST.get("send_email")) and bool(client.email)
     if emailed:
-        send_templated_email("invitation", client.email, {"path": issued.path})
+        _send_invitation(issued, client.email)
     return _created_page(request, issued, emailed)
 
 
@@ -68,7 +78,7 @@ def caregiver_invite(request: HttpRequest, client_id: int) -> HttpResponse:
         except actions.ActionError as exc:
             form.add_error("email", str(exc))
         else:
-            send_templated_email("invitation", issued.invitation.email, {"path": issued.path})
+            _send_invitation(issued, issued.invitation.email)
             return _created_page(request, issued, emailed=True)
     return render(request, "clinic/caregiver_invite.html", {"form": form, "client": client})
 
@@ -150,7 +160,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = AcceptInvitationForm(
         request.POST or None,
         staff=staff,
-        initial={"email": invitation.email, "sign_in": "link", "time_zone": ""},
+        default_zone=invitation.recipient_zone,
+        initial={
+            "email": invitation.email,
+            "sign_in": "link",
+            # A client keeps the zone their therapist set (their homework days are in it);
+            # others get their device's zone from the page's script, else the default.
+            "time_zone": invitation.client.time_zone
+            if invitation.kind == InvitationKind.CLIENT and invitation.client is not None
+            else "",
+        },
     )
     if staff:
         # A staff invitation is for the address it was emailed to.

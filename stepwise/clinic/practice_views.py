@@ -64,7 +64,13 @@ def member_invite(request: HttpRequest) -> HttpResponse:
         except actions.ActionError as exc:
             form.add_error("email", str(exc))
         else:
-            send_templated_email("staff_invitation", issued.invitation.email, {"path": issued.path})
+            invitation = issued.invitation
+            send_templated_email(
+                "staff_invitation",
+                invitation.email,
+                {"path": issued.path, "expires_at": invitation.expires_at},
+                time_zone=invitation.recipient_zone,
+            )
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
             return redirect("clinic:members")
     return _members_page(request, form, status=400)
