@@ -14,7 +14,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from stepwise.accounts.models import User
 from stepwise.audit.forms import AuditFilterForm
 from stepwise.audit.log import record_access
 from stepwise.audit.models import AccessLog
@@ -115,8 +114,4 @@ def my_record_views(request: HttpRequest) -> HttpResponse:
         .select_related("actor")
         .order_by("-at", "-id")[:200]
     )
-    user = request.user
-    assert isinstance(user, User)
-    return render(
-        request, "audit/my_record_views.html", {"entries": entries, "zone": user.time_zone}
-    )
+    return render(request, "audit/my_record_views.html", {"entries": entries})

@@ -70,7 +70,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "client_id": client_id,
         "state": state,
         "filters": REVIEW_FILTERS,
-        "time_zone": user.time_zone,
     }
     template = (
         "homework/staff_inbox.html#inbox-table" if is_htmx(request) else "homework/staff_inbox.html"
@@ -135,7 +134,6 @@ def _exercise_context(completion: Completion) -> dict[str, Any]:
 def _detail(
     request: HttpRequest, completion: Completion, form: FeedbackForm, status: int = 200
 ) -> HttpResponse:
-    user = signed_in_user(request)
     occurrence = completion.occurrence
     state = timeliness(pure(occurrence) if occurrence is not None else None, completion.local_date)
     client = completion.client
@@ -149,7 +147,6 @@ def _detail(
         ),
         "feedback": Feedback.objects.filter(completion=completion).select_related("author"),
         "form": form,
-        "time_zone": user.time_zone,
     }
     if completion.submission_id is not None:
         context.update(_exercise_context(completion))

@@ -74,7 +74,7 @@ def practice_csv(request: HttpRequest) -> HttpResponse:
     body = exports.write_csv(practice.CSV_HEADERS, practice.csv_rows(figures))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     exports.export_headers(
-        response, f"stepwise-practice-adherence-{timezone.now().date().isoformat()}.csv"
+        response, f"stepwise-practice-adherence-{timezone.localdate().isoformat()}.csv"
     )
     return response
 
