@@ -527,6 +527,26 @@ def test_route_answers_each_persona_as_expected(
     assert failures == [], f"{name}: " + "; ".join(failures)
 
 
+def test_every_page_answers_head_as_it_answers_get(world: World, client: HttpClient) -> None:
+    """Monitors and link checkers use HEAD: a page answers it as GET, without a body."""
+    failures = []
+    for name, route in sorted(ROUTES.items()):
+        if route.method != "get":
+            continue
+        for persona in ("anonymous", "alice", "carl"):
+            url = reverse(name, kwargs=route.kwargs(world))
+            client.logout()
+            user = world.persona(persona)
+            if user is not None:
+                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            expected = client.get(url).status_code
+            head = client.head(url)
+            body = b"".join(head.streaming_content) if head.streaming else head.content
+            if head.status_code != expected or body:
+                failures.append(f"{name} as {persona}: GET {expected}, HEAD {head.status_code}")
+    assert failures == []
+
+
 @pytest.mark.parametrize("name", sorted(ALLAUTH_ROUTES))
 def test_allauth_pages_never_fail_for_anonymous_visitors(
     name: str, db: None, client: HttpClient

@@ -29,7 +29,7 @@ from stepwise.lib.emails import send_templated_email
 from stepwise.lib.tz import time_zone_names
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
@@ -64,7 +64,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def magic_link_request(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link. The answer is the same whether or not the address has an account."""
     form = MagicLinkRequestForm(request.POST or None)
@@ -90,7 +90,7 @@ def magic_link_request(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def magic_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows a button: mail scanners that fetch links must not use them up."""
     form = MagicLinkConfirmForm(request.POST or None)
@@ -119,7 +119,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def keep_signed_in(request: HttpRequest) -> HttpResponse:
     """Choose the PIN that keeps this device signed in (clients and carers, just after sign-in)."""
     from stepwise.accounts.session_timeout import STARTED
@@ -151,7 +151,7 @@ def keep_signed_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unlock(request: HttpRequest) -> HttpResponse:
     """A remembered device asks for its PIN after 15 idle minutes (the middleware sends it here)."""
     if not device.is_locked(request.session):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.actions import create_invited_user
 from stepwise.accounts.forms import AcceptInvitationForm
@@ -65,7 +65,7 @@ def client_invite(request: HttpRequest, client_id: int) -> HttpResponse:
     return _created_page(request, issued, emailed)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def caregiver_invite(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "invitation.create")
@@ -92,7 +92,7 @@ def _invitations_for(request: HttpRequest) -> Q:
     return scope
 
 
-@require_GET
+@require_safe
 @therapist_required
 def invitation_list(request: HttpRequest) -> HttpResponse:
     invitations = (
@@ -142,7 +142,7 @@ INVALID_MESSAGES = {
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation, status = actions.find_open_invitation(token)
     if invitation is None or status != "open":

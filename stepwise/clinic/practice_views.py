@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
@@ -46,7 +46,7 @@ def _members_page(
     )
 
 
-@require_GET
+@require_safe
 @therapist_required
 def members(request: HttpRequest) -> HttpResponse:
     return _members_page(request, TherapistInviteForm())

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import caseload_for
@@ -40,7 +40,7 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-@require_GET
+@require_safe
 @therapist_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """Completions of the caseload, newest unreviewed first; filter by client and by state."""
@@ -155,7 +155,7 @@ def _detail(
     return render(request, "homework/staff_completion.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @therapist_required
 def completion_detail(request: HttpRequest, completion_id: int) -> HttpResponse:
     """One piece of homework as it was handed in, with the feedback given so far."""
