@@ -243,7 +243,10 @@ ROUTES: dict[str, Route] = {
     "accounts:keep_signed_in": Route(signed_in(404, carl=200, dana=200, gina=200)),
     "accounts:unlock": Route(signed_in(302)),
     "accounts:magic_link_request": Route(everyone(200)),
-    "accounts:magic_link_confirm": Route(everyone(410), kwargs=lambda w: {"token": "unknown"}),
+    # A link that no longer works: 410 for a visitor; someone signed in is sent home.
+    "accounts:magic_link_confirm": Route(
+        {**everyone(302), "anonymous": 410}, kwargs=lambda w: {"token": "unknown"}
+    ),
     "clinic:caseload": Route(therapists_only(200)),
     "clinic:client_new": Route(therapists_only(200)),
     "clinic:client_detail": Route(care_team_only(200), kwargs=CARL, audited_denial=True),

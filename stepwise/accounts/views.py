@@ -97,7 +97,7 @@ def magic_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         user = actions.consume_magic_link(token)
         if user is None:
-            return render(request, "accounts/magic_link_invalid.html", status=410)
+            return _link_spent(request)
         if request.user.is_authenticated:
             logout(request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -106,8 +106,17 @@ def magic_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
             return pin_setup_redirect(request, reverse("home"))
         return redirect("home")
     if actions.peek_magic_link(token) is None:
-        return render(request, "accounts/magic_link_invalid.html", status=410)
+        return _link_spent(request)
     return render(request, "accounts/magic_link_confirm.html", {"form": form})
+
+
+def _link_spent(request: HttpRequest) -> HttpResponse:
+    """A used, expired or unknown link. Someone already signed in (typically opening the link
+    they signed in with a second time) goes to their home; anyone else is told to ask again."""
+    if request.user.is_authenticated:
+        messages.info(request, "You are already signed in.")
+        return redirect("home")
+    return render(request, "accounts/magic_link_invalid.html", status=410)
 
 
 def _next_url(request: HttpRequest) -> str:
