@@ -265,6 +265,11 @@ ROUTES: dict[str, Route] = {
         method="post",
         data=lambda w: {"email": "new.colleague@example.com", "role": "therapist"},
     ),
+    "clinic:practice_time_zone": Route(
+        signed_in(404, ada=302, olga=302),
+        method="post",
+        data=lambda w: {"time_zone": "America/Chicago"},
+    ),
     "clinic:member_role": Route(
         signed_in(404, ada=302),
         method="post",

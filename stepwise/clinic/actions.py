@@ -35,6 +35,12 @@ def create_solo_practice(user: User, name: str = "") -> Practice:
     return practice
 
 
+def set_practice_time_zone(practice: Practice, time_zone: str) -> None:
+    """The zone new colleagues start in (each member's own zone is theirs to change)."""
+    practice.time_zone = time_zone
+    practice.save(update_fields=["time_zone"])
+
+
 def add_client(
     therapist: User,
     *,
