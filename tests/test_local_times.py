@@ -117,7 +117,9 @@ def _pages(world: World, client: HttpClient) -> Iterator[tuple[str, str, str]]:
 
 
 def _clock_readings(body: str) -> set[str]:
-    return set(re.findall(r"(?<![\d:])\d\d:\d\d(?![\d:])", body))
+    """Every HH:MM (with or without seconds) a reader sees; ISO 8601 instants in exports carry
+    their offset (…T05:30:00+00:00), so say their zone, and are left out."""
+    return set(re.findall(r"(?<![\d:T])(\d\d:\d\d)(?::\d\d)?(?![\d:])", body))
 
 
 def test_no_page_shows_an_instant_in_utc_or_in_another_persons_zone(
