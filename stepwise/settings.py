@@ -219,6 +219,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stepwise.lib.middleware.ReaderTimeZoneMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "stepwise.accounts.session_timeout.SessionTimeoutMiddleware",
@@ -247,7 +248,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "stepwise.lib.context.navigation",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "stepwise.lib.timetags"],
         },
     }
 ]

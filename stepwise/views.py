@@ -7,21 +7,21 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from stepwise.lib.roles import roles_for
 from stepwise.reminders.health import worker_health
 
 
 @login_not_required
-@require_GET
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "landing.html")
 
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers and the reminder worker is alive, 503 otherwise.
 
@@ -45,7 +45,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse(body)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request)
     if roles.therapist:

@@ -19,11 +19,13 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from stepwise.accounts import actions
 from stepwise.accounts.models import User
 from stepwise.lib.emails import send_templated_email
+from stepwise.lib.tz import reader_zone
 
 CONFIRMATION = ("account/email/email_confirmation_signup", "account/email/email_confirmation")
 RESET_KEY_EMAIL = "account/email/password_reset_key"
@@ -46,7 +48,7 @@ def send_sign_in_link(email: str) -> None:
     if user is None or token is None:
         return
     path = reverse("accounts:magic_link_confirm", args=[token])
-    send_templated_email("magic_link", user.email, {"path": path})
+    send_templated_email("magic_link", user.email, {"path": path}, time_zone=user.time_zone)
 
 
 def account_email_arguments(context: dict[str, Any]) -> dict[str, Any]:
@@ -96,5 +98,8 @@ def send_account_email(
     """Render and send one of allauth's emails (confirmation, reset, account exists...)."""
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     context = account_email_context(template_prefix, email, user, extra)
-    if context is not None:
+    if context is None:
+        return
+    # Written in the recipient's zone, as every email is (`stepwise.lib.emails`).
+    with timezone.override(reader_zone(user.time_zone if user is not None else "UTC")):
         get_adapter().render_mail(template_prefix, email, context).send()

@@ -28,7 +28,7 @@ from stepwise.accounts.models import User
 from stepwise.lib.tz import time_zone_names
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
@@ -63,7 +63,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def magic_link_request(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link. The answer is the same whether or not the address has an account."""
     form = MagicLinkRequestForm(request.POST or None)
@@ -82,14 +82,14 @@ def magic_link_request(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def magic_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows a button: mail scanners that fetch links must not use them up."""
     form = MagicLinkConfirmForm(request.POST or None)
     if request.method == "POST":
         user = actions.consume_magic_link(token)
         if user is None:
-            return render(request, "accounts/magic_link_invalid.html", status=410)
+            return _link_spent(request)
         if request.user.is_authenticated:
             logout(request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -98,8 +98,17 @@ def magic_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
             return pin_setup_redirect(request, reverse("home"))
         return redirect("home")
     if actions.peek_magic_link(token) is None:
-        return render(request, "accounts/magic_link_invalid.html", status=410)
+        return _link_spent(request)
     return render(request, "accounts/magic_link_confirm.html", {"form": form})
+
+
+def _link_spent(request: HttpRequest) -> HttpResponse:
+    """A used, expired or unknown link. Someone already signed in (typically opening the link
+    they signed in with a second time) goes to their home; anyone else is told to ask again."""
+    if request.user.is_authenticated:
+        messages.info(request, "You are already signed in.")
+        return redirect("home")
+    return render(request, "accounts/magic_link_invalid.html", status=410)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -111,7 +120,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def keep_signed_in(request: HttpRequest) -> HttpResponse:
     """Choose the PIN that keeps this device signed in (clients and carers, just after sign-in)."""
     from stepwise.accounts.session_timeout import STARTED
@@ -143,7 +152,7 @@ def keep_signed_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unlock(request: HttpRequest) -> HttpResponse:
     """A remembered device asks for its PIN after 15 idle minutes (the middleware sends it here)."""
     if not device.is_locked(request.session):

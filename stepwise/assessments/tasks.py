@@ -32,6 +32,7 @@ def notify_care_team(alert_id: int) -> int:
             "attention_needed",
             therapist.email,
             {"name": therapist.display_name, "path": reverse("home")},
+            time_zone=therapist.time_zone,
         )
         sent += 1
     return sent

@@ -12,9 +12,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from stepwise.accounts.models import User
 from stepwise.audit.forms import AuditFilterForm
 from stepwise.audit.log import record_access
 from stepwise.audit.models import AccessLog
@@ -54,7 +53,7 @@ def _filtered(request: HttpRequest, form: AuditFilterForm) -> QuerySet[AccessLog
     return entries.select_related("actor").order_by("-at", "-id")
 
 
-@require_GET
+@require_safe
 @practice_admin_required
 def practice_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
@@ -74,7 +73,7 @@ class _Echo:
         return value
 
 
-@require_GET
+@require_safe
 @practice_admin_required
 def practice_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     form = AuditFilterForm(request.GET or None)
@@ -102,7 +101,7 @@ def practice_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def my_record_views(request: HttpRequest) -> HttpResponse:
     """Which staff opened my record, and when (names of staff only)."""
     profile = own_client_profile(request.user)
@@ -115,8 +114,4 @@ def my_record_views(request: HttpRequest) -> HttpResponse:
         .select_related("actor")
         .order_by("-at", "-id")[:200]
     )
-    user = request.user
-    assert isinstance(user, User)
-    return render(
-        request, "audit/my_record_views.html", {"entries": entries, "zone": user.time_zone}
-    )
+    return render(request, "audit/my_record_views.html", {"entries": entries})

@@ -29,9 +29,17 @@ class ActionError(Exception):
 def create_solo_practice(user: User, name: str = "") -> Practice:
     """A therapist who signs up gets a practice of their own, with them as its admin."""
     with transaction.atomic():
-        practice = Practice.objects.create(name=name or f"{user.display_name}'s practice")
+        practice = Practice.objects.create(
+            name=name or f"{user.display_name}'s practice", time_zone=user.time_zone
+        )
         Membership.objects.create(practice=practice, user=user, role=Role.ADMIN)
     return practice
+
+
+def set_practice_time_zone(practice: Practice, time_zone: str) -> None:
+    """The zone new colleagues start in (each member's own zone is theirs to change)."""
+    practice.time_zone = time_zone
+    practice.save(update_fields=["time_zone"])
 
 
 def add_client(

@@ -93,5 +93,13 @@ class TherapistInviteForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.THERAPIST)
 
 
+class PracticeTimeZoneForm(forms.Form):
+    time_zone = TimeZoneField(
+        label="Practice time zone",
+        help_text="New colleagues start in it unless they choose their own; each person's pages "
+        "are in their own zone.",
+    )
+
+
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Role.choices)

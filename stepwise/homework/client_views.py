@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.assessments import catalog
@@ -29,7 +29,7 @@ def _viewer(request: HttpRequest) -> User:
     return user
 
 
-@require_GET
+@require_safe
 def client_home(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     clients = today.people_for(user)
@@ -80,7 +80,7 @@ def _occurrence_for(request: HttpRequest, occurrence_id: int) -> Occurrence:
     return found
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def do_occurrence(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for(request, occurrence_id)
     if hasattr(occurrence, "completion"):
@@ -89,7 +89,7 @@ def do_occurrence(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     return _do(request, occurrence.assignment, occurrence)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def extra_practice(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """Practice beyond the schedule is welcome, and counted."""
     assignment = _assignment_for(request, assignment_id, "homework.extra")
@@ -210,7 +210,7 @@ def _do_assessment(
     )
 
 
-@require_GET
+@require_safe
 def well_done(request: HttpRequest) -> HttpResponse:
     crisis_message = ""
     practice_id = request.session.pop("homework_show_crisis", None)
@@ -262,7 +262,7 @@ def _draft_id(assignment: Assignment, occurrence: Occurrence | None) -> str:
     return f"hw-{assignment.pk}-{occurrence.pk if occurrence else 'extra'}"
 
 
-@require_GET
+@require_safe
 def crisis_plan(request: HttpRequest) -> HttpResponse:
     """The client's own latest crisis coping plan, one tap from their home page."""
     from stepwise.homework.models import Submission

@@ -90,7 +90,9 @@ class DetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Shown to the client with this homework; never sent in reminders.",
     )
-    reminder_time = forms.TimeField(label="Reminder time", widget=TimeInput())
+    reminder_time = forms.TimeField(
+        label="Reminder time", widget=TimeInput(), help_text="In the client's local time."
+    )
     hidden_from_caregiver = forms.BooleanField(
         label="Hide from their parent or carer", required=False
     )

@@ -73,7 +73,7 @@ def _resolve(value: str, user: User, client: Client) -> assigning.ItemChoice | N
     return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def assign(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "homework.assign")

@@ -28,7 +28,7 @@ from stepwise.library.rendering import build_exercise, media_urls_for
 STEP_OPS = ("add", "remove", "up", "down")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def new(request: HttpRequest) -> HttpResponse:
     form = NewExerciseForm(request.POST or None)
@@ -103,13 +103,13 @@ def _builder_context(
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def edit(request: HttpRequest, definition_id: int) -> HttpResponse:
     definition = get_own_definition(request, definition_id)
     media = _practice_media(request)
     document = _working_document(definition)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD from a link checker: never saves
         return render(
             request, "library/builder.html", _builder_context(request, definition, document, media)
         )
@@ -162,7 +162,7 @@ def builder_preview(request: HttpRequest, definition_id: int) -> HttpResponse:
     return render(request, "library/builder.html#preview", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def import_exercise(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)

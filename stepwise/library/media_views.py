@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.lib.decorators import therapist_required
@@ -31,7 +31,7 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def media_list(request: HttpRequest) -> HttpResponse:
     """The practice's uploaded files, and the upload form."""
@@ -84,7 +84,7 @@ def _chunks(handle: Any, length: int, chunk: int = 256 * 1024) -> Iterator[bytes
         handle.close()
 
 
-@require_GET
+@require_safe
 def media_file(request: HttpRequest, media_id: uuid.UUID) -> HttpResponseBase:
     """Stream a file to a member, client or caregiver of its practice; 404 for anyone else.
 

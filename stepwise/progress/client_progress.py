@@ -65,8 +65,10 @@ def metric_series(
     *,
     visible: QuerySet[Assignment] | None = None,
 ) -> dict[int, tuple[str, list[MetricSeries]]]:
-    """Per exercise: its title and each declared metric's values over time (two queries)."""
-    zone = zoneinfo.ZoneInfo(client.time_zone)
+    """Per exercise: its title and each declared metric's values over time (two queries).
+
+    The moments are read in the reader's zone (the one the request activated).
+    """
     values = MetricValue.objects.filter(client=client).filter(_visible_submissions(visible))
     if since is not None:
         values = values.filter(recorded_at__gte=since)
@@ -77,7 +79,7 @@ def metric_series(
         lambda: defaultdict(list)
     )
     for definition_id, name, value, recorded_at in rows:
-        by_definition[definition_id][name].append((timezone.localtime(recorded_at, zone), value))
+        by_definition[definition_id][name].append((timezone.localtime(recorded_at), value))
     if not by_definition:
         return {}
     definitions = ExerciseDefinition.objects.filter(pk__in=list(by_definition)).select_related(
@@ -191,7 +193,7 @@ def adherence_calendar(client: Client, today: date) -> charts.Calendar:
         practice[day] += 1
     return charts.adherence_calendar(
         chart_id=f"calendar-{client.pk}",
-        title="Homework calendar",
+        title="Homework calendar (client's days)",
         today=today,
         weeks=CALENDAR_WEEKS,
         due_by_day=due_by_day,

@@ -37,7 +37,7 @@ CLIENT_CSV_HEADERS = [
     "record",
     "id",
     "submitted_at_utc",
-    "local_date",
+    "client_local_date",  # the client's own calendar day (their homework counts on it)
     "title",
     "version",
     "mode",

@@ -30,7 +30,7 @@ from stepwise.assessments.scoring import ScoringError, classify_change
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, Completion, Mode, Submission
 from stepwise.homework.schedule import Adherence
-from stepwise.lib.tz import local_day_bounds, local_today
+from stepwise.lib.tz import client_day, local_day_bounds, local_today
 from stepwise.library import schema
 from stepwise.library.answers import answer_views
 from stepwise.progress import queries
@@ -66,7 +66,7 @@ class AssignmentLine:
 
 @dataclass(frozen=True)
 class DoneItem:
-    when: datetime
+    day: date  # the client's local day it counts on
     title: str
     status: str
     reviewed: bool
@@ -89,6 +89,7 @@ class MetricLine:
 @dataclass(frozen=True)
 class ScoreChange:
     when: datetime
+    day: date  # the client's local day it was answered on
     abbreviation: str
     total: str
     band: str
@@ -100,6 +101,7 @@ class ScoreChange:
 @dataclass(frozen=True)
 class Note:
     when: datetime
+    day: date  # the client's local day it was written on
     exercise: str
     prompt: str
     text: str
@@ -126,6 +128,10 @@ class Summary:
     @property
     def days(self) -> int:
         return (self.today - self.since).days + 1
+
+    @property
+    def one_day(self) -> bool:
+        return self.since == self.today
 
     @property
     def totals_rate(self) -> str:
@@ -159,8 +165,9 @@ def _local_date(when: datetime | None, zone: zoneinfo.ZoneInfo) -> date | None:
 
 
 def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
+    """The period is in the client's local days (their homework counts on those), and so is
+    each item's day; alerts carry the reader's own time."""
     client_zone = zoneinfo.ZoneInfo(client.time_zone)
-    viewer_zone = zoneinfo.ZoneInfo(user.time_zone)
     today = local_today(client.time_zone, timezone.now())
     last_review = _local_date(
         Completion.objects.filter(client=client).aggregate(last=Max("reviewed_at"))["last"],
@@ -213,10 +220,10 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
             )
         )
     summary.done_count = len(completions)
-    summary.done = [_done_item(c, viewer_zone) for c in completions[:MAX_DONE_SHOWN]]
+    summary.done = [_done_item(c) for c in completions[:MAX_DONE_SHOWN]]
     summary.metrics = metric_lines(client, start)
-    summary.scores = _score_changes(client, start, viewer_zone)
-    summary.in_session, summary.notes, summary.notes_count = _notes(client, start, client_zone)
+    summary.scores = _score_changes(client, start)
+    summary.in_session, summary.notes, summary.notes_count = _notes(client, start)
     alerts = (
         Alert.objects.filter(client=client)
         .filter(Q(acknowledged_at__isnull=True) | Q(created_at__gte=start))
@@ -227,7 +234,7 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
     return summary
 
 
-def _done_item(completion: Completion, zone: zoneinfo.ZoneInfo) -> DoneItem:
+def _done_item(completion: Completion) -> DoneItem:
     occurrence = completion.occurrence
     if occurrence is None:
         status = "Extra practice"
@@ -236,7 +243,7 @@ def _done_item(completion: Completion, zone: zoneinfo.ZoneInfo) -> DoneItem:
     else:
         status = "Late"
     return DoneItem(
-        when=timezone.localtime(completion.completed_at, zone),
+        day=completion.local_date,
         title=completion.assignment.title,
         status=status,
         reviewed=completion.reviewed_at is not None,
@@ -267,7 +274,7 @@ def metric_lines(client: Client, start: datetime) -> list[MetricLine]:
     return lines
 
 
-def _score_changes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> list[ScoreChange]:
+def _score_changes(client: Client, start: datetime) -> list[ScoreChange]:
     """Each questionnaire answered in the period: its change from the one before, and the
     reliable-change verdict against the baseline (the first ever)."""
     by_key: dict[str, list[Any]] = defaultdict(list)
@@ -305,7 +312,8 @@ def _score_changes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> 
                     )
             changes.append(
                 ScoreChange(
-                    when=timezone.localtime(response.submitted_at, zone),
+                    when=response.submitted_at,
+                    day=client_day(response.submitted_at, client.time_zone),
                     abbreviation=response.instrument.abbreviation,
                     total="—" if score.total is None else format_amount(score.total),
                     band=score.band,
@@ -322,7 +330,7 @@ def _score_changes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> 
     return changes
 
 
-def _notes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> tuple[int, list[Note], int]:
+def _notes(client: Client, start: datetime) -> tuple[int, list[Note], int]:
     """The client's own words in the period (text and reflection answers), newest first."""
     submissions = (
         Submission.objects.filter(client=client, submitted_at__gte=start)
@@ -348,7 +356,8 @@ def _notes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> tuple[in
                 shown = text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1] + "…"
                 notes.append(
                     Note(
-                        when=timezone.localtime(submission.submitted_at, zone),
+                        when=submission.submitted_at,
+                        day=client_day(submission.submitted_at, client.time_zone),
                         exercise=version.definition.title,
                         prompt=prompt,
                         text=shown,

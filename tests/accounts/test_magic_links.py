@@ -40,6 +40,20 @@ def test_a_link_works_only_once(world: World, client: HttpClient) -> None:
     assert other.get(path).status_code == 410
 
 
+def test_opening_the_used_link_again_while_signed_in_goes_home(
+    world: World, client: HttpClient
+) -> None:
+    path = _request_link(client, "carl@example.net")
+    assert path is not None
+    client.post(path)
+    for method in (client.get, client.post):
+        response = method(path, follow=True)
+        assert response.redirect_chain[0] == ("/home/", 302), method
+        assert response.request["PATH_INFO"] == "/me/"
+        assert "This link no longer works" not in response.content.decode()
+        assert "You are already signed in." in response.content.decode()
+
+
 def test_a_link_expires(world: World, client: HttpClient) -> None:
     path = _request_link(client, "carl@example.net")
     assert path is not None

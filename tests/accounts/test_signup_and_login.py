@@ -35,6 +35,38 @@ def test_signup_creates_a_solo_practice_with_the_therapist_as_admin(
     assert user.name == "Tess Therapist"
 
 
+def test_the_signup_page_leaves_the_time_zone_for_the_browser_to_propose(
+    db: None, client: HttpClient
+) -> None:
+    """The field is empty so stepwise.js can fill in the device's zone (Intl); it is marked for
+    that script and offers the list of zones."""
+    html = client.get("/accounts/signup/").content.decode()
+    field = re.search(r"<input[^>]*name=\"time_zone\"[^>]*>", html)
+    assert field is not None
+    assert "data-detect-tz" in field.group(0)
+    assert "value=" not in field.group(0)
+    assert '<datalist id="time-zones">' in html
+
+
+def test_signup_proposed_zone_becomes_the_therapists_and_the_new_practices(
+    db: None, client: HttpClient
+) -> None:
+    client.post("/accounts/signup/", {**SIGNUP, "time_zone": "America/Chicago"})
+    user = User.objects.get(email="tess@example.com")
+    assert user.time_zone == "America/Chicago"
+    assert Membership.objects.get(user=user).practice.time_zone == "America/Chicago"
+
+
+def test_signup_without_a_script_and_without_a_zone_starts_in_utc(
+    db: None, client: HttpClient
+) -> None:
+    response = client.post("/accounts/signup/", {**SIGNUP, "time_zone": ""})
+    assert response.status_code == 302
+    user = User.objects.get(email="tess@example.com")
+    assert user.time_zone == "UTC"
+    assert Membership.objects.get(user=user).practice.time_zone == "UTC"
+
+
 def test_signup_sends_a_verification_email_and_login_waits_for_it(
     db: None, client: HttpClient
 ) -> None:

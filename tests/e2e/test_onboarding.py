@@ -68,3 +68,20 @@ def test_therapist_signs_up_adds_a_client_and_the_client_lands_on_their_home(
     client.wait_for_url("**/me/")
     client.get_by_role("heading", name="Hello, Robin").wait_for()
     assert client.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_sign_up_form_proposes_the_browsers_own_time_zone(
+    new_context: Any, smtp_sink: SmtpSink
+) -> None:
+    """The field is filled from the browser's Intl zone, and the account is made in it."""
+    from stepwise.accounts.models import User
+
+    page = new_context(timezone_id="America/Chicago").new_page()
+    page.goto("/accounts/signup/")
+    assert page.get_by_label("Your time zone").input_value() == "America/Chicago"
+    page.get_by_label("Your name").fill("Tess Therapist")
+    page.get_by_label("Email").fill("tess@example.com")
+    page.get_by_label("Password").fill("a long and unusual passphrase")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    assert User.objects.get(email="tess@example.com").time_zone == "America/Chicago"

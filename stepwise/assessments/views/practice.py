@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog
@@ -35,7 +35,7 @@ def _admin(request: HttpRequest) -> User:
     return user
 
 
-@require_GET
+@require_safe
 @therapist_required
 def instrument_list(request: HttpRequest) -> HttpResponse:
     practice = _practice(request)
@@ -83,7 +83,7 @@ def instrument_disable(request: HttpRequest, key: str) -> HttpResponse:
     return _switch(request, key, enabled=False)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @practice_admin_required
 def instrument_import(request: HttpRequest) -> HttpResponse:
     form = ImportInstrumentForm(request.POST or None, request.FILES or None)
@@ -112,7 +112,7 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @practice_admin_required
 def assessment_settings(request: HttpRequest) -> HttpResponse:
     practice = _practice(request)

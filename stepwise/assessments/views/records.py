@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog
@@ -43,7 +43,7 @@ def client_section(client: Client, user: User) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 @therapist_required
 def client_assessments(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "assessment.overview")
@@ -54,7 +54,7 @@ def client_assessments(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "assessments/client_assessments.html", context)
 
 
-@require_GET
+@require_safe
 @therapist_required
 def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpResponse:
     """The client's results for one instrument. The URL names it by the id of one of its

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog, lock
@@ -60,7 +60,7 @@ def start_in_session(request: HttpRequest, client_id: int) -> HttpResponse:
     return redirect("assessments:in_session")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def in_session(request: HttpRequest) -> HttpResponse:
     state = lock.current(request)
@@ -115,7 +115,7 @@ def in_session(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @therapist_required
 def in_session_done(request: HttpRequest) -> HttpResponse:
     state = lock.current(request)
