@@ -128,6 +128,13 @@ try:
     VAPID_SUBJECT = env.string("VAPID_SUBJECT", "mailto:admin@stepwise.invalid")
     if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
         _fail("VAPID_SUBJECT must start with mailto: or https://.")
+    # Push services a subscription may name (host names or parent domains, comma-separated);
+    # empty: any public https host. Endpoints resolving to a non-public address are always refused.
+    STEPWISE_PUSH_SERVICES = env.csv_list("STEPWISE_PUSH_SERVICES")
+    # Tests only: lets push reach a fake service on loopback over plain http.
+    STEPWISE_PUSH_ALLOW_PRIVATE = env.boolean("STEPWISE_PUSH_ALLOW_PRIVATE", False)
+    if PRODUCTION and STEPWISE_PUSH_ALLOW_PRIVATE:
+        _fail("STEPWISE_PUSH_ALLOW_PRIVATE is for tests only; it cannot be set in production.")
 
     # Reminders: the worker's retries, its health, and one gentle nudge after a missed day.
     STEPWISE_OVERDUE_NUDGE = env.boolean("STEPWISE_OVERDUE_NUDGE", default=True)

@@ -21,6 +21,9 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
+from stepwise.lib import outbound
+from stepwise.reminders import conf
+
 log = logging.getLogger(__name__)
 
 
@@ -173,6 +176,15 @@ class PushChannel:
         from pywebpush import WebPushException, webpush
 
         subscription = json.loads(message.to)
+        # Checked again at each send: the DNS answer may have changed since the subscription,
+        # and the session refuses a connection that reaches a non-public address all the same.
+        allow_private = conf.push_allow_private()
+        try:
+            conf.check_push_endpoint(str(subscription.get("endpoint", "")))
+        except outbound.UnsafeAddress as exc:
+            raise PermanentFailure(f"push endpoint refused: {exc}") from None
+        except outbound.Unresolvable as exc:
+            raise TemporaryFailure(f"push service unreachable: {exc}") from None
         payload = json.dumps(
             {"title": message.subject, "body": message.text.split("\n")[0], "url": message.link}
         )
@@ -185,6 +197,7 @@ class PushChannel:
                 timeout=settings.SMS_TIMEOUT,
                 ttl=12 * 3600,
                 headers={"Topic": message.key[-32:].replace(":", "-")},
+                requests_session=outbound.public_session(allow_private=allow_private),
             )
         except WebPushException as exc:
             status = exc.response.status_code if exc.response is not None else 0
@@ -193,6 +206,8 @@ class PushChannel:
             if status == 429 or status >= 500 or status == 0:
                 raise TemporaryFailure(f"push service answered {status}") from None
             raise PermanentFailure(f"push service refused the message ({status})") from None
+        except outbound.UnsafeAddress as exc:
+            raise PermanentFailure(f"push endpoint refused: {exc}") from None
         except OSError as exc:
             raise TemporaryFailure(f"push service unreachable: {type(exc).__name__}") from None
         return str(getattr(response, "headers", {}).get("Location", ""))
