@@ -389,11 +389,37 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Every handler drops URL secrets (sign-in links, invitations, reset keys, calendar feeds) from
+# what it writes: the request lines of runserver/`serve` and Django's "Not Found: /path" alike.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"secret_paths": {"()": "stepwise.lib.redact.RedactSecretPaths"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_paths"],
+        },
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["secret_paths"],
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own defaults write through unfiltered handlers: replace them with ours.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
