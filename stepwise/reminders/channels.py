@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.utils.crypto import salted_hmac
 
 from stepwise.lib import outbound
 from stepwise.reminders import conf
@@ -59,6 +60,17 @@ class Channel(Protocol):
     def send(self, message: Outgoing) -> str: ...
 
 
+def reminder_message_id(key: str) -> str:
+    """The reminder's Message-ID: the same on every attempt (derived from its unique key), so a
+    resend after a worker died between the server's "accepted" and our record of it can be
+    recognised as the same message by mail servers and clients that de-duplicate; unique to this
+    installation (its secret and its host name) and naming nothing but an opaque digest."""
+    host = urllib.parse.urlsplit(settings.SITE_URL).hostname or "stepwise.invalid"
+    digest = salted_hmac("stepwise.reminders.message-id", key, algorithm="sha256").hexdigest()
+    # 96 bits are plenty, and keep the header on one line (a folded Message-ID breaks clients).
+    return f"<reminder.{digest[:24]}@{host}>"
+
+
 class EmailChannel:
     """SMTP through Django's backend, one connection per batch."""
 
@@ -96,7 +108,7 @@ class EmailChannel:
         )
         if message.html:
             email.attach_alternative(message.html, "text/html")
-        message_id = f"<{message.key.replace(':', '.')}@stepwise.reminders>"
+        message_id = reminder_message_id(message.key)
         email.extra_headers["Message-ID"] = message_id
         try:
             sent = email.send()
