@@ -71,7 +71,7 @@ class RequestSizeLimitMiddleware:
         declared = declared_length(request)
         if declared:
             limit = self._limit_for(request)
-            if declared > limit:
+            if limit is not None and declared > limit:
                 return render(
                     request,
                     "too_large.html",
@@ -81,8 +81,9 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _limit_for(request: HttpRequest) -> int:
-        default = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) + FORM_OVERHEAD_BYTES
+    def _limit_for(request: HttpRequest) -> int | None:
+        form_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # None: the operator turned it off
+        default = None if form_limit is None else int(form_limit) + FORM_OVERHEAD_BYTES
         try:
             view = resolve(request.path_info).func
         except Resolver404:

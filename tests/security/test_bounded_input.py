@@ -214,3 +214,14 @@ def test_an_upload_within_the_limit_still_reaches_the_page(world: World, setting
         "/library/media/", {"title": "Calm"}, HTTP_X_CSRFTOKEN=token
     )  # no file: the form's own message, not 413
     assert response.status_code == 400
+
+
+def test_with_the_form_limit_turned_off_only_upload_urls_are_bounded(
+    world: World, settings: Any, login_as: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None  # Django's own switch for "no limit"
+    carl = login_as(world.carl)
+    response = carl.post("/me/draft/1/extra/", {"step-notes": "x" * (3 * 1024 * 1024)})
+    # The view answers (here: no such homework), not the middleware's 413 page.
+    assert response.status_code == 404
+    assert "too large to send" not in response.content.decode()
