@@ -128,6 +128,11 @@ class Summary:
         return (self.today - self.since).days + 1
 
     @property
+    def earliest(self) -> date:
+        """The first day the "show from" picker offers (older dates are not accepted)."""
+        return self.today - timedelta(days=MAX_DAYS)
+
+    @property
     def totals_rate(self) -> str:
         return rate_label(self.totals)
 

@@ -225,3 +225,13 @@ def test_with_the_form_limit_turned_off_only_upload_urls_are_bounded(
     # The view answers (here: no such homework), not the middleware's 413 page.
     assert response.status_code == 404
     assert "too large to send" not in response.content.decode()
+
+
+@pytest.mark.parametrize("since", ["9999-12-31", "0001-01-01", "2026-02-30"])
+def test_the_summarys_date_picker_is_bounded_and_a_far_date_falls_back(
+    world: World, alice_client: HttpClient, since: str
+) -> None:
+    response = alice_client.get(f"/clients/{world.carl_client.pk}/summary/?since={since}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'min="2025-11-25" max="2026-11-26"' in html
