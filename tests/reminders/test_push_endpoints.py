@@ -156,7 +156,7 @@ def test_a_name_that_rebinds_between_check_and_connect_reaches_nothing_inside(
     with internal_service() as inside:
         endpoint = f"https://rebind.example.net:{inside.port}/push/1"
         dns.answer("rebind.example.net", PUBLIC_ADDRESS, "127.0.0.1")  # check, then connect
-        with pytest.raises(PermanentFailure, match="non-public"):
+        with pytest.raises(PermanentFailure, match="connection reached a non-public"):
             PushChannel().send(outgoing(json.dumps(PushSubscriber(endpoint).subscription())))
     assert inside.received == b""  # no TLS handshake, no request
 
