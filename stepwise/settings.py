@@ -128,6 +128,13 @@ try:
     VAPID_SUBJECT = env.string("VAPID_SUBJECT", "mailto:admin@stepwise.invalid")
     if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
         _fail("VAPID_SUBJECT must start with mailto: or https://.")
+    # Push services a subscription may name (host names or parent domains, comma-separated);
+    # empty: any public https host. Endpoints resolving to a non-public address are always refused.
+    STEPWISE_PUSH_SERVICES = env.csv_list("STEPWISE_PUSH_SERVICES")
+    # Tests only: lets push reach a fake service on loopback over plain http.
+    STEPWISE_PUSH_ALLOW_PRIVATE = env.boolean("STEPWISE_PUSH_ALLOW_PRIVATE", False)
+    if PRODUCTION and STEPWISE_PUSH_ALLOW_PRIVATE:
+        _fail("STEPWISE_PUSH_ALLOW_PRIVATE is for tests only; it cannot be set in production.")
 
     # Reminders: the worker's retries, its health, and one gentle nudge after a missed day.
     STEPWISE_OVERDUE_NUDGE = env.boolean("STEPWISE_OVERDUE_NUDGE", default=True)
@@ -217,6 +224,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the body: an oversized upload is refused unread (413).
+    "stepwise.lib.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "stepwise.lib.middleware.ReaderTimeZoneMiddleware",
@@ -381,11 +390,37 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Every handler drops URL secrets (sign-in links, invitations, reset keys, calendar feeds) from
+# what it writes: the request lines of runserver/`serve` and Django's "Not Found: /path" alike.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"secret_paths": {"()": "stepwise.lib.redact.RedactSecretPaths"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_paths"],
+        },
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["secret_paths"],
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own defaults write through unfiltered handlers: replace them with ours.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -11,7 +11,7 @@ gina    caregiver (parent) linked to Mia, a minor client of alice's
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from django.test import Client as HttpClient
 from stepwise.accounts.models import User
 from stepwise.clinic import actions
 from stepwise.clinic.models import CaregiverLink, Client, Membership, Practice, Role
+from tests.fakes.dns import PUBLIC_ADDRESS, FakeDns, fake_dns
 
 pytest_plugins = ["tests.fakes.smtp"]
 
@@ -181,3 +182,13 @@ def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDns]:
+    """The documentation push hosts the tests subscribe with resolve to a public address; a
+    test can point any name anywhere (`dns.set("name", "127.0.0.1")`). Other names: real DNS."""
+    with fake_dns(monkeypatch) as fake:
+        for name in ("push.example.net", "push.example.com"):
+            fake.set(name, PUBLIC_ADDRESS)
+        yield fake

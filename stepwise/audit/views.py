@@ -3,7 +3,6 @@ staff looked at their record. Nothing here can change a record."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 
@@ -21,6 +20,7 @@ from stepwise.clinic.access import own_client_profile
 from stepwise.clinic.models import Client, Membership
 from stepwise.lib.decorators import practice_admin_required
 from stepwise.lib.roles import roles_for
+from stepwise.lib.spreadsheet import csv_line_writer
 
 PAGE_SIZE = 50
 
@@ -68,18 +68,13 @@ def practice_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_safe
 @practice_admin_required
 def practice_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     form = AuditFilterForm(request.GET or None)
     entries = _filtered(request, form)
     record_access(request, "audit.export", None)
-    writer = csv.writer(_Echo())
+    writer = csv_line_writer()
 
     def rows() -> Iterator[str]:
         yield writer.writerow(["when (UTC)", "who", "client id", "what", "path", "ip", "outcome"])

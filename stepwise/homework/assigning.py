@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from stepwise.accounts.models import User
 from stepwise.clinic.access import on_care_team
@@ -44,6 +44,23 @@ class HomeworkError(Exception):
 
 class AlreadyCompleted(HomeworkError):
     """This occurrence already has a result (a second tab, a double click)."""
+
+
+class NotOpenYet(HomeworkError):
+    """The occurrence opens on a later day of the client's: it cannot be answered ahead."""
+
+
+def check_open_now(occurrence: Occurrence, today: date) -> None:
+    """Refuse an occurrence that opens after the client's `today` (their local day).
+
+    Answered ahead, it would count as "on time" for a day still to come and the therapist
+    would read a result dated before the item was ever given.
+    """
+    if occurrence.opens > today:
+        raise NotOpenYet(
+            f"This one opens on {dateformat.format(occurrence.opens, 'l j F')}. "
+            "You can do it from then."
+        )
 
 
 @dataclass(frozen=True)
@@ -274,6 +291,9 @@ def record_completion(
         raise HomeworkError("This homework has ended, so it cannot be handed in any more.")
     if occurrence is not None and occurrence.assignment_id != assignment.pk:
         raise HomeworkError("That item does not belong to this homework.")
+    today = today_for(assignment.client)
+    if occurrence is not None:
+        check_open_now(occurrence, today)
     try:
         with transaction.atomic():
             return Completion.objects.create(
@@ -283,7 +303,7 @@ def record_completion(
                 submission=submission,
                 assessment_response=assessment_response,
                 completed_by=by,
-                local_date=today_for(assignment.client),
+                local_date=today,
             )
     except IntegrityError:
         raise AlreadyCompleted("This was already handed in; nothing more to do.") from None
@@ -326,7 +346,7 @@ def complete_exercise(
 
     if assignment.exercise is None or assignment.exercise.current_version is None:
         raise HomeworkError("This exercise is no longer available.")
-    _check_open(assignment)
+    _check_open(assignment, occurrence)
     with transaction.atomic():
         submission = submit_exercise(
             client=assignment.client,
@@ -354,7 +374,7 @@ def complete_assessment(
     from stepwise.assessments import catalog
     from stepwise.assessments.models import Mode, Respondent
 
-    _check_open(assignment)
+    _check_open(assignment, occurrence)
     available = catalog.find_available(assignment.client.practice_id, assignment.instrument_key)
     if available is None:
         raise HomeworkError("This questionnaire is no longer available.")
@@ -382,8 +402,10 @@ def complete_assessment(
     return completion, stored.alert is not None
 
 
-def _check_open(assignment: Assignment) -> None:
+def _check_open(assignment: Assignment, occurrence: Occurrence | None) -> None:
     if assignment.status == AssignmentStatus.ENDED:
         raise HomeworkError("This homework has ended, so it cannot be handed in any more.")
     if assignment.client.discharged_at is not None:
         raise HomeworkError("This homework is closed.")
+    if occurrence is not None:
+        check_open_now(occurrence, today_for(assignment.client))

@@ -17,7 +17,7 @@ from stepwise.assessments.actions import AssessmentError
 from stepwise.assessments.forms import AssessmentForm
 from stepwise.audit.log import record_access
 from stepwise.homework import assigning, today
-from stepwise.homework.models import Assignment, Draft, ItemKind, Occurrence
+from stepwise.homework.models import Assignment, Draft, ItemKind, Occurrence, today_for
 from stepwise.library.runner import run_exercise
 
 CLEAR_DRAFT = "homework_clear_draft"
@@ -85,6 +85,11 @@ def do_occurrence(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for(request, occurrence_id)
     if hasattr(occurrence, "completion"):
         messages.info(request, "You already did this one. Well done!")
+        return redirect("homework:client_home")
+    try:
+        assigning.check_open_now(occurrence, today_for(occurrence.assignment.client))
+    except assigning.NotOpenYet as exc:
+        messages.info(request, str(exc))
         return redirect("homework:client_home")
     return _do(request, occurrence.assignment, occurrence)
 
@@ -239,10 +244,15 @@ def save_draft(request: HttpRequest, assignment_id: int, slot: str) -> HttpRespo
     )
     if assignment is None or not assignment.is_active:
         raise Http404("Not found.")
-    if slot != "extra" and not (
-        slot.isdigit() and assignment.occurrences.filter(pk=int(slot)).exists()
-    ):
-        raise Http404("Not found.")
+    occurrence = None
+    if slot != "extra":
+        occurrence = assignment.occurrences.filter(pk=int(slot)).first() if slot.isdigit() else None
+        if occurrence is None:
+            raise Http404("Not found.")
+        try:
+            assigning.check_open_now(occurrence, today_for(assignment.client))
+        except assigning.NotOpenYet as exc:
+            return HttpResponse(str(exc), status=409)
     # The size the browser declared: the body itself may already be read as form data.
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -12,10 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
+from stepwise.lib.middleware import body_limit
 from stepwise.lib.roles import roles_for, signed_in_user
 from stepwise.library import actions, builder
 from stepwise.library.access import get_own_definition, get_version
 from stepwise.library.forms import ImportForm, NewExerciseForm
+from stepwise.library.loader import IMPORT_MAX_BYTES
 from stepwise.library.models import (
     AUDIENCE_LABELS,
     CATEGORY_LABELS,
@@ -162,6 +164,7 @@ def builder_preview(request: HttpRequest, definition_id: int) -> HttpResponse:
     return render(request, "library/builder.html#preview", context)
 
 
+@body_limit(IMPORT_MAX_BYTES)
 @require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def import_exercise(request: HttpRequest) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.lib.decorators import therapist_required
+from stepwise.lib.middleware import body_limit
 from stepwise.lib.roles import roles_for
 from stepwise.library import actions
 from stepwise.library.access import get_media_for_user
@@ -24,13 +25,7 @@ from stepwise.library.models import MediaFile
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
+@body_limit(actions.max_upload_bytes)
 @require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def media_list(request: HttpRequest) -> HttpResponse:
@@ -39,16 +34,9 @@ def media_list(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     limit = actions.max_upload_bytes()
     status = 200
-    # Refuse an oversized upload from its declared length, before reading the body.
-    too_big = request.method == "POST" and _declared_length(request) > limit + 64 * 1024
-    refused = ""
-    if too_big:
-        form = MediaUploadForm()
-        refused = f"The file is too large: at most {limit // (1024 * 1024)} MB."
-        status = 413
-    else:
-        form = MediaUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and not too_big:
+    # A body declared larger than the limit never gets here: RequestSizeLimitMiddleware (413).
+    form = MediaUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
         if form.is_valid():
             try:
                 media = actions.upload_media(
@@ -67,7 +55,7 @@ def media_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "library/media.html",
-        {"form": form, "files": files, "max_mb": limit // (1024 * 1024), "refused": refused},
+        {"form": form, "files": files, "max_mb": limit // (1024 * 1024)},
         status=status,
     )
 

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from stepwise.lib.text import strip_control_characters
+
 SCHEMA_VERSION: Final = 1
 
 # Limits on what a client may answer. The response validator enforces them; the schema makes sure
@@ -77,6 +79,17 @@ class Aggregate(StrEnum):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _without_control_characters(value: Any) -> Any:
+    """`value` (parsed JSON) with control characters dropped from every string in it."""
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, list):
+        return [_without_control_characters(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_control_characters(v) for k, v in value.items()}
+    return value
 
 
 def _unique(ids: list[str], what: str) -> None:
@@ -637,6 +650,13 @@ class ExerciseDefinition(_Strict):
     crisis_plan: bool = False  # offered "one tap away" in the client's app
     steps: list[Step] = Field(min_length=1, max_length=100)
     metrics: list[Metric] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_control_characters(cls, data: Any) -> Any:
+        """Whatever path a definition comes by (builder, import, database), its text carries no
+        control characters: a NUL once broke the renderer, and PostgreSQL refuses one in JSON."""
+        return _without_control_characters(data)
 
     @field_validator("audience")
     @classmethod

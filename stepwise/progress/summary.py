@@ -133,6 +133,10 @@ class Summary:
     def one_day(self) -> bool:
         return self.since == self.today
 
+    def earliest(self) -> date:
+        """The first day the "show from" picker offers (older dates are not accepted)."""
+        return self.today - timedelta(days=MAX_DAYS)
+
     @property
     def totals_rate(self) -> str:
         return rate_label(self.totals)

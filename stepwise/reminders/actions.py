@@ -15,10 +15,8 @@ between the two (a queryset `.update()`) is never missed.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import logging
 import secrets
-import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from django.utils.crypto import salted_hmac
 from stepwise.accounts.models import User
 from stepwise.clinic.models import CaregiverLink, Client
 from stepwise.homework.models import Assignee, Assignment, AssignmentStatus, Feedback, Occurrence
+from stepwise.lib import outbound
 from stepwise.lib.tz import local_today
 from stepwise.reminders import conf, digest, ics, policy
 from stepwise.reminders.models import (
@@ -554,24 +553,13 @@ def stop_sms(number: str) -> int:
     return changed
 
 
-def _acceptable_push_endpoint(endpoint: str) -> bool:
-    """Push services are public HTTPS endpoints; refuse anything that points inwards."""
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.scheme != "https" or not parts.hostname or len(endpoint) > 1000:
-        return False
-    host = parts.hostname.lower()
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return False
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return True
-    return address.is_global
-
-
 def subscribe_push(client: Client, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
-    if not _acceptable_push_endpoint(endpoint):
-        raise PreferenceError("That push subscription is not one we can use.")
+    # Resolved now and again at every send (a name's DNS answer can change): the worker must
+    # never be pointed at a host inside the network.
+    try:
+        conf.check_push_endpoint(endpoint)
+    except (outbound.UnsafeAddress, outbound.Unresolvable):
+        raise PreferenceError("That push subscription is not one we can use.") from None
     if not (0 < len(p256dh) <= 200 and 0 < len(auth) <= 100):
         raise PreferenceError("That push subscription is not one we can use.")
     now = timezone.now()

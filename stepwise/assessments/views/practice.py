@@ -20,6 +20,7 @@ from stepwise.assessments.forms import (
 from stepwise.assessments.models import DEFAULT_CRISIS_MESSAGE
 from stepwise.clinic.models import Practice
 from stepwise.lib.decorators import practice_admin_required, therapist_required
+from stepwise.lib.middleware import body_limit
 from stepwise.lib.roles import roles_for
 
 
@@ -83,6 +84,7 @@ def instrument_disable(request: HttpRequest, key: str) -> HttpResponse:
     return _switch(request, key, enabled=False)
 
 
+@body_limit(actions.MAX_IMPORT_BYTES)
 @require_http_methods(["GET", "HEAD", "POST"])
 @practice_admin_required
 def instrument_import(request: HttpRequest) -> HttpResponse:
