@@ -114,7 +114,10 @@ def attach_checks(context: Any) -> PageChecks:
             where = msg.location.get("url")
             # A page's own 4xx status is the test's to judge; failed sub-resources are problems.
             own_status = msg.text.startswith("Failed to load resource") and where == page.url
-            if msg.type == "error" and not own_status:
+            # A test that cuts the connection (offline, or requests aborted as disconnected)
+            # causes these itself; the page's own handling of it is what the test checks.
+            cut_off = "net::ERR_INTERNET_DISCONNECTED" in msg.text
+            if msg.type == "error" and not own_status and not cut_off:
                 checks.problems.append(f"console error on {page.url}: {msg.text} ({where})")
 
         page.on("console", on_console)
