@@ -165,32 +165,7 @@
   };
 
   function enhance(form) {
-    keepAliveWhileAnswering(form);
     new Stepper(form).wire();
-  }
-
-  // Answering is activity: tell the server now and then, so a long questionnaire filled in
-  // without page loads does not reach the idle sign-out.
-  function keepAliveWhileAnswering(form) {
-    var url = form.getAttribute("data-keepalive-url");
-    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
-    var last = Date.now();
-    if (!url || !token || !window.fetch) {
-      return;
-    }
-    form.addEventListener("change", function () {
-      if (Date.now() - last < 60 * 1000) {
-        return;
-      }
-      last = Date.now();
-      window.fetch(url, {
-        method: "POST",
-        headers: { "X-CSRFToken": token.value },
-        credentials: "same-origin",
-      }).catch(function () {
-        // offline: the draft keeps the answers; nothing else to do
-      });
-    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
