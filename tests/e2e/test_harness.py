@@ -65,7 +65,7 @@ def test_the_live_server_answers_requests_that_overlap(live_world: Any, new_cont
     url = page.url
 
     def fetch(_: int) -> int:
-        with urlopen(Request(url, headers={"Cookie": cookie}), timeout=60) as response:  # noqa: S310
+        with urlopen(Request(url, headers={"Cookie": cookie}), timeout=60) as response:
             return int(response.status)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
