@@ -197,6 +197,11 @@ def enabled_instruments(practice_id: int) -> list[Availability]:
     return [a for a in catalogue(practice_id) if a.enabled]
 
 
+def assignable_instruments(practice_id: int) -> list[Availability]:
+    """Enabled instruments that may go out as homework: not the clinician-administered ones."""
+    return [a for a in enabled_instruments(practice_id) if not a.version.in_session_only]
+
+
 def group_by_category(available: Iterable[Availability]) -> list[tuple[str, list[Availability]]]:
     groups: dict[str, list[Availability]] = {}
     for item in available:

@@ -25,8 +25,13 @@ CATEGORIES = (
     "well-being and stress",
     "child and family",
     "substance use",
+    "suicide risk screening",
 )
-RESPONDENTS = {"self": "The client", "caregiver": "A parent or caregiver"}
+RESPONDENTS = {
+    "self": "The client",
+    "caregiver": "A parent or caregiver",
+    "clinician": "The clinician asks the client, in session",
+}
 
 
 class ImmutableError(Exception):
@@ -135,6 +140,11 @@ class InstrumentVersion(ImmutableModel):
     @property
     def is_caregiver_report(self) -> bool:
         return self.respondent == "caregiver"
+
+    @property
+    def in_session_only(self) -> bool:
+        """Asked aloud by a clinician in session and never sent as homework (ASQ)."""
+        return self.respondent == "clinician"
 
 
 class PracticeInstrument(models.Model):
