@@ -380,6 +380,12 @@ ROUTES: dict[str, Route] = {
     "assessments:instrument_disable": Route(
         signed_in(404, ada=302, olga=302), method="post", kwargs=lambda w: {"key": "k10"}
     ),
+    "assessments:instrument_cutoff": Route(
+        signed_in(404, ada=302, olga=302),
+        method="post",
+        kwargs=lambda w: {"key": "smfq_child"},
+        data=lambda w: {"cutoff": "10"},
+    ),
     "assessments:assessment_settings": Route(signed_in(404, ada=200, olga=200)),
     "library:index": Route(therapists_only(200)),
     "library:new": Route(therapists_only(200)),

@@ -867,6 +867,61 @@ def _numbers(values: Iterable[int]) -> str:
     return ", ".join(str(v) for v in sorted(values))
 
 
+# --- A practice's screening cut-off -------------------------------------------------------------
+
+_CONFIGURABLE = re.compile(
+    r"make\s+(?:the\s+threshold\s+)?configurable(?:\s*\((\d+)\s*-\s*(\d+)\))?", re.IGNORECASE
+)
+_AT_OR_ABOVE = re.compile(r"(>=|≥)\s*\d+")
+
+
+def cutoff_range(definition: InstrumentDefinition) -> tuple[int, int] | None:
+    """The scores a practice may choose as the screening cut-off, where the file says to make it
+    configurable (SMFQ, PCL-5) and the total splits into two bands at it; else None."""
+    notes = " ".join(
+        str(v)
+        for v in (
+            (definition.scoring.model_extra or {}).get("cutoff_note"),
+            (definition.model_extra or {}).get("cutoff_note"),
+        )
+        if v
+    )
+    bands = definition.bands or ()
+    totals = possible_scores(definition)
+    found = _CONFIGURABLE.search(notes)
+    if not found or len(bands) != 2 or not totals:
+        return None
+    if found.group(1):  # the file names the published range (PCL-5: 31-33)
+        return int(found.group(1)), int(found.group(2))
+    return int(min(totals)) + 1, int(max(totals))
+
+
+def default_cutoff(definition: InstrumentDefinition) -> int | None:
+    bands = definition.bands or ()
+    return int(bands[1].min) if cutoff_range(definition) else None
+
+
+def with_cutoff(definition: InstrumentDefinition, cutoff: int | None) -> InstrumentDefinition:
+    """The definition with its two bands split at a practice's chosen cut-off (scores at or above
+    it are in the upper band) and caseness moved with it; unchanged when None or the default."""
+    allowed = cutoff_range(definition)
+    if cutoff is None or allowed is None or cutoff == default_cutoff(definition):
+        return definition
+    low, high = allowed
+    if not low <= cutoff <= high:
+        raise InstrumentError([f"cut-off {cutoff} is outside {low}-{high}"], definition.id)
+    lower, upper = definition.bands or ()
+    label = _AT_OR_ABOVE.sub(f">={cutoff}", upper.label)
+    data = definition.model_dump(mode="python", exclude={"screen_bands"})
+    data["bands"] = [
+        {"min": lower.min, "max": cutoff - 1, "label": lower.label},
+        {"min": cutoff, "max": upper.max, "label": label},
+    ]
+    if data.get("reliable_change") and data["reliable_change"].get("caseness_threshold"):
+        data["reliable_change"]["caseness_threshold"] = cutoff
+    return InstrumentDefinition.model_validate(data)
+
+
 # --- Loading and validating --------------------------------------------------------------------
 
 

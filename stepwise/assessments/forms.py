@@ -180,6 +180,17 @@ class EnableInstrumentForm(forms.Form):
     confirm_licence = forms.BooleanField(required=False)
 
 
+class CutoffForm(forms.Form):
+    cutoff = forms.IntegerField(
+        label="Screening cut-off",
+        required=False,
+        min_value=0,
+        max_value=1000,
+        help_text="Scores at or above it count as a positive screen. Leave empty for the default.",
+        error_messages={"invalid": "Enter the cut-off as a whole number, or leave it empty."},
+    )
+
+
 class ImportInstrumentForm(forms.Form):
     file = forms.FileField(
         label="Instrument file (JSON)",

@@ -157,6 +157,9 @@ class PracticeInstrument(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     licence_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The practice's screening cut-off, where the instrument's file says to make it configurable
+    # (SMFQ; PCL-5 within 31-33); null = the file's own.
+    cutoff = models.PositiveSmallIntegerField(null=True, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -173,7 +173,7 @@ class Results:
 
     @property
     def has_total(self) -> bool:
-        return self.definition.plan.aggregate != "none"
+        return self.definition.plan.aggregate not in ("none", "screen")
 
     @property
     def subscale_labels(self) -> list[str]:
@@ -280,7 +280,7 @@ def summarise(
         found = by_owner.get((available.key, available.version.practice_id))
         if not found:
             continue
-        definition = definition_of(available.version)
+        definition = available.definition
         zone = zoneinfo.ZoneInfo(time_zone)
         first, last = current_score(found[0]), current_score(found[-1])
         rows = [
@@ -336,6 +336,8 @@ def _reason(response: AssessmentResponse, item: Any) -> str:
         value = answers[item - 1] if item <= len(answers) else None
         options = definition.options_for(entry)
         label = next((o.label for o in options if o.value == value), value)
+        if value is None and definition.plan.screen is not None:
+            label = "Refused to answer"
         return f"{version.abbreviation} question {item} ({entry.text}): {label}"
     extra = next((e for e in definition.additional_unscored_items if e.id == item), None)
     answer = (response.supplementary or {}).get(str(item), "")

@@ -45,5 +45,10 @@ urlpatterns = [
         practice.instrument_disable,
         name="instrument_disable",
     ),
+    path(
+        "practice/instruments/<slug:key>/cutoff/",
+        practice.instrument_cutoff,
+        name="instrument_cutoff",
+    ),
     path("practice/assessments/", practice.assessment_settings, name="assessment_settings"),
 ]

@@ -81,9 +81,7 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
         )
     )
     user = signed_in_user(request)
-    data = build_results(
-        available, catalog.definition_of(available.version), responses, user.time_zone
-    )
+    data = build_results(available, available.definition, responses, user.time_zone)
     return render(
         request,
         "assessments/results.html",
