@@ -358,6 +358,13 @@ ROUTES: dict[str, Route] = {
         kwargs=_carl_phq9_results,
         audited_denial=True,
     ),
+    "assessments:new_episode": Route(
+        care_team_only(302),
+        method="post",
+        kwargs=_carl_phq9_results,
+        data=lambda w: {"note": "New referral."},
+        audited_denial=True,
+    ),
     "assessments:alert_acknowledge": Route(
         care_team_only(302),
         method="post",

@@ -23,6 +23,7 @@ from stepwise.assessments.models import (
     RESPONDENTS,
     Alert,
     AssessmentResponse,
+    EpisodeStart,
     InstrumentSource,
     InstrumentVersion,
     Mode,
@@ -388,3 +389,22 @@ def set_results_shared(client: Client, by: User, *, shared: bool) -> bool:
     else:
         SharedResults.objects.filter(client=client).delete()
     return shared
+
+
+def start_new_episode(
+    client: Client, instrument_key: str, by: User, note: str = ""
+) -> EpisodeStart:
+    """Start a new episode of care for one instrument: its next response is the new baseline.
+
+    Only the client's care team may. Earlier responses stay and are shown as an earlier episode;
+    reliable change and "recovered" are judged from the new baseline on.
+    """
+    if not on_care_team(by, client):
+        raise AssessmentError("Only the client's care team can start a new episode of care.")
+    if not AssessmentResponse.objects.filter(
+        client=client, instrument__key=instrument_key
+    ).exists():
+        raise AssessmentError("There are no answers to this questionnaire yet; nothing to reset.")
+    return EpisodeStart.objects.create(
+        client=client, instrument_key=instrument_key, started_by=by, note=note.strip()[:500]
+    )

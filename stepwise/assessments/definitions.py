@@ -28,6 +28,9 @@ from pydantic import (
 )
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+# Where each shipped reliable-change value comes from (computed or cited), kept beside the
+# verbatim instrument files rather than in them.
+RELIABLE_CHANGE_BASIS = Path(__file__).resolve().parent / "reliable_change.json"
 
 Aggregate = Literal["sum", "mean", "none", "screen"]
 MissingKind = Literal["require_all", "blank_as_zero", "mean_of_answered"]
@@ -960,6 +963,32 @@ def _load_shipped() -> tuple[tuple[str, InstrumentDefinition], ...]:
             raise InstrumentError([f"id {definition.id!r} does not match the file name"], path.name)
         loaded.append((definition.id, definition))
     return tuple(loaded)
+
+
+@functools.cache
+def _basis() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = json.loads(RELIABLE_CHANGE_BASIS.read_text())
+    return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
+def reliable_change_basis(instrument_id: str) -> dict[str, Any]:
+    """How a shipped instrument's reliable-change value was obtained ({} when not recorded)."""
+    return dict(_basis().get(instrument_id, {}))
+
+
+def describe_basis(instrument_id: str) -> str:
+    """One sentence for the therapist on where the reliable-change value comes from."""
+    basis = reliable_change_basis(instrument_id)
+    if not basis:
+        return ""
+    if basis["method"] == "jacobson_truax":
+        text = (
+            f"Computed by the Jacobson-Truax formula from SD {basis['sd']} and reliability "
+            f"{basis['r']} ({basis['sd_source']})."
+        )
+    else:
+        text = f"Taken from a published source: {basis['source']}"
+    return f"{text} {basis.get('note', '')}".strip()
 
 
 def shipped_instruments() -> dict[str, InstrumentDefinition]:

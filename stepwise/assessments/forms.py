@@ -180,6 +180,16 @@ class EnableInstrumentForm(forms.Form):
     confirm_licence = forms.BooleanField(required=False)
 
 
+class NewEpisodeForm(forms.Form):
+    note = forms.CharField(
+        label="Why a new episode? (optional)",
+        required=False,
+        max_length=500,
+        help_text="For example: returned after a year; new referral. At most 500 characters.",
+        error_messages={"max_length": "Keep the note to 500 characters or fewer."},
+    )
+
+
 class CutoffForm(forms.Form):
     cutoff = forms.IntegerField(
         label="Screening cut-off",

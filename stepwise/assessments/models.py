@@ -307,3 +307,27 @@ class SharedResults(models.Model):
 
     def __str__(self) -> str:
         return f"Results shared with client {self.client_id}"
+
+
+class EpisodeStart(models.Model):
+    """A therapist's decision that a new episode of care begins for one instrument: the client's
+    next response to it becomes the baseline for reliable change and recovery.
+
+    Rows are only ever added (the newest per client and instrument applies); with who, when and
+    why, they are the record of each reset.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    instrument_key = models.CharField(max_length=40)
+    starts_at = models.DateTimeField(default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["client_id", "instrument_key", "-starts_at", "-id"]
+        indexes = [models.Index(fields=["client", "instrument_key", "-starts_at"])]
+
+    def __str__(self) -> str:
+        return f"New {self.instrument_key} episode for client {self.client_id}"

@@ -26,6 +26,11 @@ urlpatterns = [
         name="results",
     ),
     path(
+        "clients/<int:client_id>/assessments/<int:instrument_id>/new-episode/",
+        records.new_episode,
+        name="new_episode",
+    ),
+    path(
         "clients/<int:client_id>/alerts/<int:alert_id>/acknowledge/",
         records.alert_acknowledge,
         name="alert_acknowledge",
