@@ -484,7 +484,9 @@ def _aggregate(values: list[float], how: str) -> float | None:
     return sum(values) / len(values)  # mean
 
 
-def _metric_value(metric: Metric, step: AnyStep, answer: Any) -> float | None:
+def _metric_value(
+    metric: Metric, step: AnyStep, answer: Any, answers: dict[str, Any] | None = None
+) -> float | None:
     how = metric.aggregate.value
     if isinstance(step, ListStep):
         rows = answer or []
@@ -492,11 +494,19 @@ def _metric_value(metric: Metric, step: AnyStep, answer: Any) -> float | None:
             return float(len(rows))
         values = [row.get(metric.field) for row in rows]
         present = [v for v in values if v is not None]
+        if metric.option is not None:
+            return float(sum(1 for v in present if v == metric.option))
         if how == "count":
             return float(len(present))
         return _aggregate([float(v) for v in present], how)
     if isinstance(step, EmotionStep):
         entries = answer or []
+        if metric.same_as is not None:
+            # Only the feelings rated both times, so before and after compare the same ones.
+            other = {e["emotion"] for e in (answers or {}).get(metric.same_as) or []}
+            entries = [e for e in entries if e["emotion"] in other]
+            if not entries:
+                return None
         if metric.field is not None:
             found = [e["intensity"] for e in entries if e["emotion"] == metric.field]
             return float(found[0]) if found else None
@@ -523,7 +533,9 @@ def extract_metrics(
     steps = definition.steps_by_id()
     metrics: dict[str, float] = {}
     for metric in definition.metrics:
-        value = _metric_value(metric, steps[metric.source], validated.answers.get(metric.source))
+        value = _metric_value(
+            metric, steps[metric.source], validated.answers.get(metric.source), validated.answers
+        )
         if value is not None:
             metrics[metric.name] = round(value, 4)
     return metrics

@@ -77,6 +77,7 @@ def test_it_counts_and_aggregates_list_rows():
 
     assert extract_metrics(plan, validated) == {
         "activities": 3.0,
+        "done": 2.0,
         "pleasure": 3.5,
         "mastery": 6.5,
         "mood": 5.0,
