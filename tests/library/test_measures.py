@@ -119,3 +119,15 @@ def test_option_and_same_as_are_refused_where_they_mean_nothing(metric: dict[str
     data["metrics"] = [metric]
     with pytest.raises(ValueError, match=r"option only applies|same_as must name"):
         ExerciseDefinition.model_validate(data)
+
+
+def test_a_timer_is_typed_in_minutes_and_stored_in_seconds() -> None:
+    from stepwise.library.responses import parse_form, to_form
+
+    play = LIBRARY["child-led-special-play"]
+    parsed = parse_form(play, {"step-play_timer": "4.5"})
+    assert parsed["play_timer"] == 270
+    assert to_form(play, {"play_timer": 270})["step-play_timer"] == ["4.5"]
+    assert to_form(play, {"play_timer": 65})["step-play_timer"] == ["1.08"]
+    assert parse_form(play, {"step-play_timer": "1.08"})["play_timer"] == 65
+    assert parse_form(play, {"step-play_timer": "five"})["play_timer"] == "five"
