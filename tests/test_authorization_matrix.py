@@ -366,6 +366,13 @@ ROUTES: dict[str, Route] = {
         kwargs=_carl_phq9_results,
         audited_denial=True,
     ),
+    "assessments:new_episode": Route(
+        care_team_only(302),
+        method="post",
+        kwargs=_carl_phq9_results,
+        data=lambda w: {"note": "New referral."},
+        audited_denial=True,
+    ),
     "assessments:alert_acknowledge": Route(
         care_team_only(302),
         method="post",
@@ -387,6 +394,12 @@ ROUTES: dict[str, Route] = {
     ),
     "assessments:instrument_disable": Route(
         signed_in(404, ada=302, olga=302), method="post", kwargs=lambda w: {"key": "k10"}
+    ),
+    "assessments:instrument_cutoff": Route(
+        signed_in(404, ada=302, olga=302),
+        method="post",
+        kwargs=lambda w: {"key": "smfq_child"},
+        data=lambda w: {"cutoff": "10"},
     ),
     "assessments:assessment_settings": Route(signed_in(404, ada=200, olga=200)),
     "library:index": Route(therapists_only(200)),

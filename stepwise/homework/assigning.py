@@ -115,6 +115,8 @@ def assign(
         raise HomeworkError("Choose an exercise.")
     if item.kind == ItemKind.ASSESSMENT and not item.instrument_key:
         raise HomeworkError("Choose a questionnaire.")
+    if item.kind == ItemKind.ASSESSMENT:
+        _refuse_in_session_only(client.practice_id, item.instrument_key)
     if assignee == Assignee.CAREGIVER and not client.caregiver_links.exists():
         raise HomeworkError(f"{client.display_name} has no linked parent or carer yet.")
     with transaction.atomic():
@@ -134,6 +136,18 @@ def assign(
         _version_row(assignment, schedule.start, schedule).save()
         materialise([assignment], today + timedelta(days=WINDOW_DAYS))
     return assignment
+
+
+def _refuse_in_session_only(practice_id: int, instrument_key: str) -> None:
+    """A clinician-administered screen (ASQ) is asked in session, never sent home."""
+    from stepwise.assessments import catalog
+
+    available = catalog.find_available(practice_id, instrument_key)
+    if available is not None and available.version.in_session_only:
+        raise HomeworkError(
+            f"{available.version.abbreviation} is asked by a clinician in session and cannot be "
+            "assigned as homework. Start it from the client's questionnaires page instead."
+        )
 
 
 def materialise(assignments: Iterable[Assignment], until: date) -> int:
@@ -378,6 +392,8 @@ def complete_assessment(
     available = catalog.find_available(assignment.client.practice_id, assignment.instrument_key)
     if available is None:
         raise HomeworkError("This questionnaire is no longer available.")
+    if available.version.in_session_only:
+        raise HomeworkError("This questionnaire is asked in session only.")
     with transaction.atomic():
         stored = assessment_actions.submit_assessment(
             client=assignment.client,

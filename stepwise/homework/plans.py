@@ -186,7 +186,7 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
         .published()
         .filter(pk__in=exercise_ids)
     }
-    enabled = {a.key for a in catalog.enabled_instruments(plan.practice_id)}
+    enabled = {a.key for a in catalog.assignable_instruments(plan.practice_id)}
     has_exercises, has_instruments = _already_has(client)
     today = today_for(client)
     result = PlanAssigned()

@@ -37,7 +37,7 @@ def _item_choices(user: User, client: Client) -> list[tuple[str, list[tuple[str,
         )
     questionnaires = [
         (f"assessment:{a.version.pk}", f"{a.version.abbreviation}: {a.version.name}")
-        for a in catalog.enabled_instruments(client.practice_id)
+        for a in catalog.assignable_instruments(client.practice_id)
     ]
     return [*groups.items(), ("Questionnaires", questionnaires)]
 
@@ -62,7 +62,7 @@ def _resolve(value: str, user: User, client: Client) -> assigning.ItemChoice | N
             estimated_minutes=exercise.estimated_minutes,
         )
     if kind == ItemKind.ASSESSMENT:
-        for available in catalog.enabled_instruments(client.practice_id):
+        for available in catalog.assignable_instruments(client.practice_id):
             if available.version.pk == int(raw_id):
                 return assigning.ItemChoice(
                     kind=ItemKind.ASSESSMENT,

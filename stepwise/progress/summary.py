@@ -24,6 +24,7 @@ from stepwise.assessments.results import (
     AlertView,
     current_score,
     describe_alerts,
+    episode_starts,
     responses_for,
 )
 from stepwise.assessments.scoring import ScoringError, classify_change
@@ -280,26 +281,39 @@ def metric_lines(client: Client, start: datetime) -> list[MetricLine]:
 
 def _score_changes(client: Client, start: datetime) -> list[ScoreChange]:
     """Each questionnaire answered in the period: its change from the one before, and the
-    reliable-change verdict against the baseline (the first ever)."""
+    reliable-change verdict against the baseline (the first of the current episode of care)."""
     by_key: dict[str, list[Any]] = defaultdict(list)
     for response in responses_for(client):
         by_key[response.instrument.key].append(response)
     if not any(r.submitted_at >= start for rs in by_key.values() for r in rs):
         return []
     definitions = catalog.current_definitions(client.practice_id)
+    starts = episode_starts(client)
     changes = []
     for key, responses in by_key.items():
         definition = definitions.get(key)
         scores = [current_score(r) for r in responses]
-        baseline = scores[0]
+        episode_start = starts.get(key)
+        # The baseline is the first response of the current episode of care.
+        first = next(
+            (
+                i
+                for i, r in enumerate(responses)
+                if episode_start is None or r.submitted_at >= episode_start
+            ),
+            None,
+        )
+        baseline = scores[first] if first is not None else scores[0]
         for index, response in enumerate(responses):
             if response.submitted_at < start:
                 continue
             score = scores[index]
             previous = scores[index - 1].total if index else None
-            verdict = "Baseline" if index == 0 else "—"
+            in_episode = first is not None and index >= first
+            verdict = "Baseline" if index == first else "—"
             if (
-                index
+                in_episode
+                and index != first
                 and definition is not None
                 and baseline.total is not None
                 and score.total is not None
@@ -327,7 +341,7 @@ def _score_changes(client: Client, start: datetime) -> list[ScoreChange]:
                         definition.plan.higher_is_better if definition else None,
                     ),
                     verdict=verdict,
-                    is_baseline=index == 0,
+                    is_baseline=index == first,
                 )
             )
     changes.sort(key=lambda c: c.when, reverse=True)

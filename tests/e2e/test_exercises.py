@@ -307,7 +307,7 @@ def test_a_client_orders_a_fear_ladder_with_the_keyboard_on_a_phone(
     assert [row["suds"] for row in ladder] == [20, 90, 60]
 
 
-def test_timers_record_the_seconds_and_the_slider_follows_the_number(
+def test_timers_fill_in_minutes_and_the_slider_follows_the_number(
     live_world: World, new_context: Any
 ) -> None:
     from tests.library.helpers import publish_sink
@@ -323,12 +323,12 @@ def test_timers_record_the_seconds_and_the_slider_follows_the_number(
     page.clock.run_for(65_000)
     practice.get_by_role("button", name="Pause the timer").click()
     expect(practice.locator("[data-timer-display]")).to_have_text("8:55")
-    expect(page.locator("#f-step-practice")).to_have_value("65")
+    expect(page.locator("#f-step-practice")).to_have_value("1.08")  # minutes; 65 s when saved
     expect(practice.locator("[data-timer-status]")).to_have_text("Timer paused at 1:05.")
     extra = page.locator('[data-step="extra"]')
     extra.get_by_role("button", name="Start the timer").click()
     page.clock.run_for(10_000)
-    expect(page.locator("#f-step-extra")).to_have_value("10")
+    expect(page.locator("#f-step-extra")).to_have_value("0.17")
     expect(extra.locator("[data-timer-display]")).to_have_text("0:10")
 
     number = page.locator("#f-step-suds_before")

@@ -14,6 +14,7 @@ from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog
 from stepwise.assessments.forms import (
     AssessmentSettingsForm,
+    CutoffForm,
     EnableInstrumentForm,
     ImportInstrumentForm,
 )
@@ -82,6 +83,34 @@ def instrument_enable(request: HttpRequest, key: str) -> HttpResponse:
 @practice_admin_required
 def instrument_disable(request: HttpRequest, key: str) -> HttpResponse:
     return _switch(request, key, enabled=False)
+
+
+@require_POST
+@practice_admin_required
+def instrument_cutoff(request: HttpRequest, key: str) -> HttpResponse:
+    practice = _practice(request)
+    available = catalog.find_available(practice.pk, key)
+    if available is None:
+        raise Http404("No such instrument.")
+    form = CutoffForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, str(next(iter(form.errors.values()))[0]))
+        return redirect("assessments:instrument_list")
+    try:
+        actions.set_instrument_cutoff(
+            practice, key, cutoff=form.cleaned_data["cutoff"], by=_admin(request)
+        )
+    except actions.AssessmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        updated = catalog.find_available(practice.pk, key)
+        shown = updated.cutoff if updated is not None else form.cleaned_data["cutoff"]
+        messages.success(
+            request,
+            f"{available.version.abbreviation} now screens positive at {shown} or more for "
+            "questionnaires scored from now on.",
+        )
+    return redirect("assessments:instrument_list")
 
 
 @body_limit(actions.MAX_IMPORT_BYTES)

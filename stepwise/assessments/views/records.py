@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog
-from stepwise.assessments.forms import AcknowledgeAlertForm, StartInSessionForm
+from stepwise.assessments.forms import AcknowledgeAlertForm, NewEpisodeForm, StartInSessionForm
 from stepwise.assessments.models import Alert, InstrumentVersion, SharedResults
 from stepwise.assessments.results import (
     build_results,
     describe_alerts,
+    episode_starts,
     open_alerts,
     responses_for,
     summarise,
@@ -61,20 +62,7 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
     versions, never by its key: the key (``phq9``) would put a clinical name into the address,
     the logs and the browser's history."""
     client = get_client_for_therapist(request, client_id, "assessment.results")
-    key = (
-        InstrumentVersion.objects.filter(
-            Q(practice__isnull=True) | Q(practice_id=client.practice_id), pk=instrument_id
-        )
-        .values_list("key", flat=True)
-        .first()
-    )
-    if key is None:
-        record_access(request, "assessment.results", client.pk, allowed=False)
-        raise Http404("No such instrument.")
-    available = catalog.find_available(client.practice_id, key)
-    if available is None:
-        record_access(request, "assessment.results", client.pk, allowed=False)
-        raise Http404("No such instrument.")
+    available = _instrument_of(request, client, instrument_id, "assessment.results")
     responses = list(
         responses_for(client).filter(
             instrument__key=available.key, instrument__practice=available.version.practice_id
@@ -82,7 +70,11 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
     )
     user = signed_in_user(request)
     data = build_results(
-        available, catalog.definition_of(available.version), responses, user.time_zone
+        available,
+        available.definition,
+        responses,
+        user.time_zone,
+        episode_start=episode_starts(client).get(available.key),
     )
     return render(
         request,
@@ -92,8 +84,51 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
             "results": data,
             "version": available.version,
             "clear_draft": request.session.pop(CLEAR_DRAFT_KEY, ""),
+            "episode_form": NewEpisodeForm(),
         },
     )
+
+
+def _instrument_of(
+    request: HttpRequest, client: Client, instrument_id: int, action: str
+) -> catalog.Availability:
+    """The instrument a version id names, as the client's practice has it; 404 otherwise."""
+    key = (
+        InstrumentVersion.objects.filter(
+            Q(practice__isnull=True) | Q(practice_id=client.practice_id), pk=instrument_id
+        )
+        .values_list("key", flat=True)
+        .first()
+    )
+    available = None if key is None else catalog.find_available(client.practice_id, key)
+    if available is None:
+        record_access(request, action, client.pk, allowed=False)
+        raise Http404("No such instrument.")
+    return available
+
+
+@require_POST
+@therapist_required
+def new_episode(request: HttpRequest, client_id: int, instrument_id: int) -> HttpResponse:
+    """Start a new episode of care for one instrument (the access log records who and when)."""
+    client = get_client_for_therapist(request, client_id, "assessment.new_episode")
+    available = _instrument_of(request, client, instrument_id, "assessment.new_episode")
+    form = NewEpisodeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, str(next(iter(form.errors.values()))[0]))
+    else:
+        try:
+            actions.start_new_episode(client, available.key, signed_in_user(request), note)
+        except actions.AssessmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"A new episode of care has begun: {client.display_name}'s next "
+                f"{available.version.abbreviation} will be the new baseline.",
+            )
+    return redirect("assessments:results", client_id=client.pk, instrument_id=available.version.pk)
 
 
 @require_POST

@@ -124,6 +124,28 @@ def in_session_done(request: HttpRequest) -> HttpResponse:
     if state.state != lock.DONE:
         return redirect("assessments:in_session")
     client = _client_or_end(request, state, "assessment.in_session_done")
+    response = (
+        AssessmentResponse.objects.filter(pk=state.response_id or 0, client=client)
+        .select_related("instrument")
+        .first()
+    )
+    if response is not None and response.instrument.in_session_only:
+        # The clinician holds the device and recorded the answers: show them the result and
+        # the instrument's next steps at once, not the client's crisis message.
+        definition = catalog.definition_of(response.instrument)
+        return render(
+            request,
+            "assessments/in_session_screen_done.html",
+            {
+                "state": state,
+                "client": client,
+                "version": response.instrument,
+                "result": response.band,
+                "positive": bool(response.critical_items),
+                "next_steps": definition.next_steps(response.band),
+                "end_form": PasswordConfirmForm(),
+            },
+        )
     crisis_message = ""
     if state.show_crisis_message:
         crisis_message = catalog.assessment_settings(client.practice_id).crisis_message
