@@ -15,6 +15,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
 from stepwise.lib.env import Env, SettingError
+from stepwise.lib.storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -181,6 +182,11 @@ try:
     STEPWISE_RETENTION_YEARS = env.integer("STEPWISE_RETENTION_YEARS", 7, minimum=1, maximum=100)
     # Largest audio or video file a therapist may upload to the library, in megabytes.
     STEPWISE_MAX_UPLOAD_MB = env.integer("STEPWISE_MAX_UPLOAD_MB", 200, minimum=1, maximum=10_000)
+
+    # Uploaded media: the data folder by default, or an S3-compatible bucket when several web
+    # nodes must serve the same files (STEPWISE_MEDIA_STORAGE=s3, see docs/scaling.md).
+    MEDIA_STORAGE = env.choice("STEPWISE_MEDIA_STORAGE", ("local", "s3"), "local")
+    _media_storage = media_storage(env, MEDIA_STORAGE, production=PRODUCTION)
 except SettingError as exc:
     sys.stderr.write(f"Stepwise cannot start: {exc}\n")
     raise
@@ -336,7 +342,7 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "stepwise" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
