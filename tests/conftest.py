@@ -24,7 +24,7 @@ from stepwise.accounts.models import User
 from stepwise.clinic import actions
 from stepwise.clinic.models import CaregiverLink, Client, Membership, Practice, Role
 
-pytest_plugins = ["tests.fakes.smtp", "tests.fakes.objectstore"]
+pytest_plugins = ["tests.fakes.smtp", "tests.fakes.objectstore", "tests.processes"]
 
 PASSWORD = "correct horse battery staple"
 

@@ -8,7 +8,6 @@ skipped (the in-process tests in test_worker.py cover the same rules on both eng
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,10 +17,8 @@ from collections.abc import Callable, Iterator
 from datetime import time as clock_time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -33,6 +30,7 @@ from stepwise.reminders.models import Reminder, State
 from tests.conftest import World
 from tests.fakes.providers import fake_provider
 from tests.fakes.smtp import SmtpSink
+from tests.processes import needs_postgres, process_env, wait_until
 from tests.reminders.conftest import SECRET_NOTE, SECRET_TITLE, exercise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,20 +79,8 @@ def make_due_reminders(
     return [r.pk for r in Reminder.objects.filter(occurrence__assignment=assignment)]
 
 
-needs_postgres = pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="worker subprocesses need a database shared between processes; pytest-django's "
-    "SQLite test database is in memory (run with DATABASE_URL=postgres://…)",
-)
-
-
 def worker_env(**extra: str) -> dict[str, str]:
-    db = settings.DATABASES["default"]
-    auth = db["USER"] or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", **extra}
+    return process_env(**extra)
 
 
 def smtp_env(sink: SmtpSink) -> dict[str, str]:
@@ -137,14 +123,6 @@ def start_worker() -> Iterator[Starter]:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
-
-
-def wait_until(condition: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 @needs_postgres
