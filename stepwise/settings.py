@@ -142,6 +142,7 @@ try:
         "STEPWISE_WORKER_STALE_SECONDS", 300, minimum=30, maximum=86400
     )
     STEPWISE_WORKER_EXPECTED = env.boolean("STEPWISE_WORKER_EXPECTED", default=PRODUCTION)
+    STEPWISE_TASK_WORKER_EXPECTED = env.boolean("STEPWISE_TASK_WORKER_EXPECTED", default=False)
     SMS_INBOUND_SECRET = env.string("SMS_INBOUND_SECRET")
 
     # Keys that encrypt secrets stored in the database (TOTP seeds): Fernet keys, newest first.

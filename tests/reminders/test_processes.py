@@ -20,13 +20,14 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import Client as HttpClient
 from django.utils import timezone
 
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, ItemKind, Occurrence
 from stepwise.lib.tz import local_today
 from stepwise.reminders import actions
-from stepwise.reminders.models import Reminder, State
+from stepwise.reminders.models import Reminder, State, UpkeepTurn, WorkerHeartbeat, WorkerKind
 from tests.conftest import World
 from tests.fakes.providers import fake_provider
 from tests.fakes.smtp import SmtpSink
@@ -203,3 +204,44 @@ def test_sigterm_finishes_the_current_send_claims_nothing_new_and_exits_0(
     assert not Reminder.objects.filter(state=State.SENDING).exists()
     # The rest of its batch went back unsent and uncounted; the second batch was never claimed.
     assert Reminder.objects.filter(pk__in=ids, state=State.PENDING, attempts=0).count() == 8
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_run_the_periodic_upkeep_once(
+    world: World, start_worker: Starter, client: HttpClient
+) -> None:
+    env = worker_env()
+    workers = [
+        start_worker(env, "--loop", "--interval", "0.2", "--worker-id", f"host-{n}:1") for n in "ab"
+    ]
+    wait_until(lambda: WorkerHeartbeat.objects.count() == 2, 60, "both workers to beat")
+    wait_until(lambda: UpkeepTurn.objects.count() == 3, 60, "the upkeep jobs to run")
+    time.sleep(2)  # both workers loop about ten times more
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    outputs = [worker.communicate(timeout=30)[0] for worker in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+
+    runs = {turn.job: turn.runs for turn in UpkeepTurn.objects.all()}
+    assert runs == {"rolling-windows": 1, "dashboard-figures": 1, "planner-statistics": 1}
+    assert client.get("/healthz").json()["reminder_workers_alive"] == 2
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_reports_its_heartbeat_to_healthz(client: HttpClient) -> None:
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "task_worker", "--batch", "--no-startup-delay"],
+        cwd=ROOT,
+        env=worker_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr
+
+    beat = WorkerHeartbeat.objects.get()
+    assert (beat.kind, beat.worker_id.startswith("tasks:")) == (WorkerKind.TASKS, True)
+    body = client.get("/healthz").json()
+    assert (body["task_worker"], body["task_workers_alive"]) == ("ok", 1)

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", options["addr"], "--noreload"],
-            "worker": [python, "manage.py", "db_worker", "--no-reload"],
+            "worker": [python, "manage.py", "task_worker", "--no-reload"],
             "reminders": [python, "manage.py", "send_reminders", "--loop"],
         }
         processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
