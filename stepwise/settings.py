@@ -86,6 +86,22 @@ try:
     elif _db["ENGINE"] == "django.db.backends.postgresql":
         _db.setdefault("OPTIONS", {})
         _db["CONN_HEALTH_CHECKS"] = True
+        # Many nodes, few PostgreSQL connections (docs/scaling.md): a pool in each process
+        # (psycopg's, through Django), or PgBouncer in transaction mode in front of the server.
+        _pool_size = env.integer("STEPWISE_DB_POOL_SIZE", 0, minimum=0, maximum=200)
+        _pooler = env.choice("STEPWISE_DB_POOLER", ("none", "pgbouncer-transaction"), "none")
+        if _pool_size and _pooler != "none":
+            _fail("Use STEPWISE_DB_POOL_SIZE or STEPWISE_DB_POOLER, not both.")
+        if _pool_size:
+            _db["CONN_MAX_AGE"] = 0  # Django's pool keeps the connections instead
+            _db["CONN_HEALTH_CHECKS"] = False
+            _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 10}
+        if _pooler == "pgbouncer-transaction":
+            # A transaction-mode pooler gives each transaction any server connection: no cursor
+            # may outlive its transaction, and no statement may be prepared on one connection
+            # and run on another.
+            _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _db["OPTIONS"]["prepare_threshold"] = None
     else:
         _fail("DATABASE_URL must point to SQLite (sqlite:///...) or PostgreSQL (postgres://...).")
     DATABASES = {"default": _db}

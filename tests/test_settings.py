@@ -186,3 +186,52 @@ def test_an_s3_endpoint_must_be_https_in_production_and_keys_come_in_pairs() -> 
             production=False,
         )
     assert media_storage(Env({}), "local", production=True)["BACKEND"].endswith("FileSystemStorage")
+
+
+def _database_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    show = (
+        "import json; from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(json.dumps([d['CONN_MAX_AGE'], d['OPTIONS'].get('pool'),"
+        " d.get('DISABLE_SERVER_SIDE_CURSORS', False), d['OPTIONS'].get('prepare_threshold', 5)]))"
+    )
+    environment = {
+        "PATH": os.environ["PATH"],
+        "STEPWISE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://stepwise@db.internal:5432/stepwise",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", show],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_connection_pool_per_process_can_be_turned_on(tmp_path: Path) -> None:
+    import json
+
+    result = _database_settings(tmp_path, STEPWISE_DB_POOL_SIZE="8")
+    age, pool, no_server_cursors, _ = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (age, pool, no_server_cursors) == (
+        0,
+        {"min_size": 1, "max_size": 8, "timeout": 10},
+        False,
+    )
+
+
+def test_behind_pgbouncer_in_transaction_mode_nothing_outlives_a_transaction(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    result = _database_settings(tmp_path, STEPWISE_DB_POOLER="pgbouncer-transaction")
+    _, pool, no_server_cursors, prepare = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (pool, no_server_cursors, prepare) == (None, True, None)
+    both = _database_settings(
+        tmp_path, STEPWISE_DB_POOLER="pgbouncer-transaction", STEPWISE_DB_POOL_SIZE="4"
+    )
+    assert both.returncode != 0
+    assert "not both" in both.stderr
