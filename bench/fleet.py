@@ -179,11 +179,45 @@ def run_wrk(script: str, ports: list[int], seconds: float, concurrency: int) -> 
     return results
 
 
+def worker_cpu_seconds(masters: list[int]) -> float:
+    """CPU time (user + system) used so far by the gunicorn workers of these masters (Linux):
+    less disturbed than wall-clock latency when other work shares the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for master in masters:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        for child in children:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def wait_until_warm(ports: list[int], timeout: float = 120) -> None:
+    """Until each node's workers have booted (gunicorn opens its port before they have): ten
+    quick answers in a row from every node."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    for port in ports:
+        quick = 0
+        while quick < 10:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"The node on port {port} did not warm up in {timeout:g} s.")
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30):
+                    pass
+            except OSError:
+                time.sleep(0.5)
+                continue
+            quick = quick + 1 if time.monotonic() - started < 0.5 else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the measured run")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per node")
-    parser.add_argument("--concurrency", type=int, default=4, help="wrk connections per node")
+    parser.add_argument("--concurrency", type=int, default=2, help="wrk connections per node")
     parser.add_argument("--json", default="", help="also write the results to this file")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -198,10 +232,14 @@ def main(argv: list[str] | None = None) -> int:
     nodes = [start_gunicorn(port, args.workers) for port in ports]
     script = write_script(subject)
     try:
-        run_wrk(script, ports, 3, args.concurrency)  # warm every worker of both nodes
+        wait_until_warm(ports)
+        run_wrk(script, ports, 10, args.concurrency)  # imports, connections, stored figures
+        masters = [node.pid for node in nodes]
+        cpu_before = worker_cpu_seconds(masters)
         started = time.monotonic()
         results = run_wrk(script, ports, args.seconds, args.concurrency)
         wall = time.monotonic() - started
+        cpu = worker_cpu_seconds(masters) - cpu_before
     finally:
         os.unlink(script)
         for node in nodes:
@@ -222,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         "total_rps": round(sum(r.rps for r in results), 1),
         "p95_ms_worst_node": max(r.p95_ms for r in results),
         "errors": sum(r.errors for r in results),
+        "web_cpu_ms_per_request": round(1000 * cpu / max(1, sum(r.requests for r in results)), 1),
     }
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1))
