@@ -28,7 +28,7 @@ needs_postgres = pytest.mark.skipif(
 )
 
 
-def test_database_url() -> str:
+def shared_database_url() -> str:
     """The URL of the test database this process uses, for a subprocess to reach it."""
     db = settings.DATABASES["default"]
     auth = db["USER"] or "postgres"
@@ -37,11 +37,8 @@ def test_database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-test_database_url.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
-
-
 def process_env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": test_database_url(), "LOG_LEVEL": "WARNING", **extra}
+    return {**os.environ, "DATABASE_URL": shared_database_url(), "LOG_LEVEL": "WARNING", **extra}
 
 
 def free_port() -> int:
