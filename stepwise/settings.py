@@ -199,6 +199,10 @@ try:
     STEPWISE_RETENTION_YEARS = env.integer("STEPWISE_RETENTION_YEARS", 7, minimum=1, maximum=100)
     # Largest audio or video file a therapist may upload to the library, in megabytes.
     STEPWISE_MAX_UPLOAD_MB = env.integer("STEPWISE_MAX_UPLOAD_MB", 200, minimum=1, maximum=10_000)
+    # Rows the shared database cache (login throttling) holds before it culls (see CACHES).
+    STEPWISE_CACHE_MAX_ENTRIES = env.integer(
+        "STEPWISE_CACHE_MAX_ENTRIES", 50_000, minimum=1_000, maximum=10_000_000
+    )
 
     # Uploaded media: the data folder by default, or an S3-compatible bucket when several web
     # nodes must serve the same files (STEPWISE_MEDIA_STORAGE=s3, see docs/scaling.md).
@@ -299,6 +303,11 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "stepwise_cache",
+        # Past MAX_ENTRIES rows Django deletes the expired ones and then a third of the rest,
+        # live throttle counters included (Django's default, 300, is a few minutes of a busy
+        # evening's sign-ins): it must stay well above the live entries, while every write
+        # counts the rows.
+        "OPTIONS": {"MAX_ENTRIES": STEPWISE_CACHE_MAX_ENTRIES},
     }
 }
 
