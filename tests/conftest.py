@@ -25,7 +25,7 @@ from stepwise.clinic import actions
 from stepwise.clinic.models import CaregiverLink, Client, Membership, Practice, Role
 from tests.fakes.dns import PUBLIC_ADDRESS, FakeDns, fake_dns
 
-pytest_plugins = ["tests.fakes.smtp"]
+pytest_plugins = ["tests.fakes.smtp", "tests.fakes.objectstore", "tests.processes"]
 
 PASSWORD = "correct horse battery staple"
 

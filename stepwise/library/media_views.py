@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,6 +15,7 @@ from stepwise.accounts.models import User
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.middleware import body_limit
 from stepwise.lib.roles import roles_for
+from stepwise.lib.storage import read_range
 from stepwise.library import actions
 from stepwise.library.access import get_media_for_user
 from stepwise.library.forms import MediaUploadForm
@@ -60,18 +59,6 @@ def media_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _chunks(handle: Any, length: int, chunk: int = 256 * 1024) -> Iterator[bytes]:
-    try:
-        while length > 0:
-            data = handle.read(min(chunk, length))
-            if not data:
-                break
-            length -= len(data)
-            yield data
-    finally:
-        handle.close()
-
-
 @require_safe
 def media_file(request: HttpRequest, media_id: uuid.UUID) -> HttpResponseBase:
     """Stream a file to a member, client or caregiver of its practice; 404 for anyone else.
@@ -79,9 +66,9 @@ def media_file(request: HttpRequest, media_id: uuid.UUID) -> HttpResponseBase:
     Answers a single byte range (`Range: bytes=a-b`) so players can seek.
     """
     media = get_media_for_user(request, media_id)
-    handle = media.file.open("rb")
-    response: HttpResponseBase
     size = media.size
+    response: HttpResponseBase
+    start, end, status = 0, size - 1, 200
     match = _RANGE.match(request.headers.get("Range", ""))
     if match and (match.group(1) or match.group(2)):
         if match.group(1):
@@ -90,19 +77,16 @@ def media_file(request: HttpRequest, media_id: uuid.UUID) -> HttpResponseBase:
         else:  # the last N bytes
             start, end = max(size - int(match.group(2)), 0), size - 1
         if start > end or start >= size:
-            handle.close()
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
             return response
-        handle.seek(start)
-        response = StreamingHttpResponse(
-            _chunks(handle, end - start + 1), status=206, content_type=media.content_type
-        )
+        status = 206
+    # Read from the media storage (the data folder or the bucket) as the response is sent.
+    chunks = read_range(media.file.storage, media.file.name, start, end)
+    response = StreamingHttpResponse(chunks, status=status, content_type=media.content_type)
+    if status == 206:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(end - start + 1)
-    else:
-        response = FileResponse(handle, content_type=media.content_type)
-        response["Content-Length"] = str(size)
+    response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = "inline"
     return response

@@ -37,6 +37,11 @@ def worker_expected() -> bool:
     return bool(getattr(settings, "STEPWISE_WORKER_EXPECTED", False))
 
 
+def task_worker_expected() -> bool:
+    """Whether /healthz should fail before any task worker (`manage.py task_worker`) beat."""
+    return bool(getattr(settings, "STEPWISE_TASK_WORKER_EXPECTED", False))
+
+
 def sms_inbound_secret() -> str:
     return str(getattr(settings, "SMS_INBOUND_SECRET", ""))
 

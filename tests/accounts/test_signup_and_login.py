@@ -150,6 +150,24 @@ def test_login_is_locked_after_repeated_failures_even_with_the_right_password(
     assert "_auth_user_id" not in client.session
 
 
+def test_a_lockout_is_not_culled_from_a_busy_shared_cache(db: None) -> None:
+    from allauth.core import ratelimit
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/accounts/login/")
+    request.user = AnonymousUser()
+    for _ in range(5):  # five wrong passwords for one account
+        assert ratelimit.consume(request, action="login_failed", key="carl@example.net")
+    # A county service's evening: thousands of other people's counters written meanwhile.
+    # Django's database cache culls a third of its keys once it holds more than MAX_ENTRIES.
+    for n in range(1000):
+        cache.set(f"someone-else-{n}", [n], 300)
+
+    assert not ratelimit.consume(request, action="login_failed", key="carl@example.net")
+
+
 def test_login_throttling_is_kept_in_the_shared_database_cache(db: None) -> None:
     from django.conf import settings
 

@@ -255,7 +255,13 @@ def test_healthz_answers_503_when_the_worker_went_quiet(
     body = response.json()
     assert body["reminder_worker"] == "stale"
     assert body["reminder_worker_age_seconds"] >= 200
-    assert set(body) == {"status", "database", "reminder_worker", "reminder_worker_age_seconds"}
+    assert set(body) == {
+        "status",
+        "database",
+        "reminder_worker",
+        "reminder_worker_age_seconds",
+        "reminder_workers_alive",
+    }
 
 
 def test_healthz_fails_when_a_worker_is_expected_but_never_ran(

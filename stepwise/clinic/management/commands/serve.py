@@ -35,7 +35,7 @@ class Command(BaseCommand):
                     [python, "manage.py", "runserver", options["addr"], "--noreload"],
                     essential=True,
                 ),
-                Child("task worker", [python, "manage.py", "db_worker", "--no-reload"]),
+                Child("task worker", [python, "manage.py", "task_worker", "--no-reload"]),
                 Child("reminder worker", [python, "manage.py", "send_reminders", "--loop"]),
             ],
             say=lambda message: self.stderr.write(message),
