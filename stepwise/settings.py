@@ -15,6 +15,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
 from stepwise.lib.env import Env, SettingError
+from stepwise.lib.storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -85,6 +86,22 @@ try:
     elif _db["ENGINE"] == "django.db.backends.postgresql":
         _db.setdefault("OPTIONS", {})
         _db["CONN_HEALTH_CHECKS"] = True
+        # Many nodes, few PostgreSQL connections (docs/scaling.md): a pool in each process
+        # (psycopg's, through Django), or PgBouncer in transaction mode in front of the server.
+        _pool_size = env.integer("STEPWISE_DB_POOL_SIZE", 0, minimum=0, maximum=200)
+        _pooler = env.choice("STEPWISE_DB_POOLER", ("none", "pgbouncer-transaction"), "none")
+        if _pool_size and _pooler != "none":
+            _fail("Use STEPWISE_DB_POOL_SIZE or STEPWISE_DB_POOLER, not both.")
+        if _pool_size:
+            _db["CONN_MAX_AGE"] = 0  # Django's pool keeps the connections instead
+            _db["CONN_HEALTH_CHECKS"] = False
+            _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 10}
+        if _pooler == "pgbouncer-transaction":
+            # A transaction-mode pooler gives each transaction any server connection: no cursor
+            # may outlive its transaction, and no statement may be prepared on one connection
+            # and run on another.
+            _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _db["OPTIONS"]["prepare_threshold"] = None
     else:
         _fail("DATABASE_URL must point to SQLite (sqlite:///...) or PostgreSQL (postgres://...).")
     DATABASES = {"default": _db}
@@ -128,6 +145,13 @@ try:
     VAPID_SUBJECT = env.string("VAPID_SUBJECT", "mailto:admin@stepwise.invalid")
     if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
         _fail("VAPID_SUBJECT must start with mailto: or https://.")
+    # Push services a subscription may name (host names or parent domains, comma-separated);
+    # empty: any public https host. Endpoints resolving to a non-public address are always refused.
+    STEPWISE_PUSH_SERVICES = env.csv_list("STEPWISE_PUSH_SERVICES")
+    # Tests only: lets push reach a fake service on loopback over plain http.
+    STEPWISE_PUSH_ALLOW_PRIVATE = env.boolean("STEPWISE_PUSH_ALLOW_PRIVATE", False)
+    if PRODUCTION and STEPWISE_PUSH_ALLOW_PRIVATE:
+        _fail("STEPWISE_PUSH_ALLOW_PRIVATE is for tests only; it cannot be set in production.")
 
     # Reminders: the worker's retries, its health, and one gentle nudge after a missed day.
     STEPWISE_OVERDUE_NUDGE = env.boolean("STEPWISE_OVERDUE_NUDGE", default=True)
@@ -141,6 +165,7 @@ try:
         "STEPWISE_WORKER_STALE_SECONDS", 300, minimum=30, maximum=86400
     )
     STEPWISE_WORKER_EXPECTED = env.boolean("STEPWISE_WORKER_EXPECTED", default=PRODUCTION)
+    STEPWISE_TASK_WORKER_EXPECTED = env.boolean("STEPWISE_TASK_WORKER_EXPECTED", default=False)
     SMS_INBOUND_SECRET = env.string("SMS_INBOUND_SECRET")
 
     # Keys that encrypt secrets stored in the database (TOTP seeds): Fernet keys, newest first.
@@ -181,6 +206,15 @@ try:
     STEPWISE_RETENTION_YEARS = env.integer("STEPWISE_RETENTION_YEARS", 7, minimum=1, maximum=100)
     # Largest audio or video file a therapist may upload to the library, in megabytes.
     STEPWISE_MAX_UPLOAD_MB = env.integer("STEPWISE_MAX_UPLOAD_MB", 200, minimum=1, maximum=10_000)
+    # Rows the shared database cache (login throttling) holds before it culls (see CACHES).
+    STEPWISE_CACHE_MAX_ENTRIES = env.integer(
+        "STEPWISE_CACHE_MAX_ENTRIES", 50_000, minimum=1_000, maximum=10_000_000
+    )
+
+    # Uploaded media: the data folder by default, or an S3-compatible bucket when several web
+    # nodes must serve the same files (STEPWISE_MEDIA_STORAGE=s3, see docs/scaling.md).
+    MEDIA_STORAGE = env.choice("STEPWISE_MEDIA_STORAGE", ("local", "s3"), "local")
+    _media_storage = media_storage(env, MEDIA_STORAGE, production=PRODUCTION)
 except SettingError as exc:
     sys.stderr.write(f"Stepwise cannot start: {exc}\n")
     raise
@@ -217,8 +251,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the body: an oversized upload is refused unread (413).
+    "stepwise.lib.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stepwise.lib.middleware.ReaderTimeZoneMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "stepwise.accounts.session_timeout.SessionTimeoutMiddleware",
@@ -247,7 +284,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "stepwise.lib.context.navigation",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "stepwise.lib.timetags"],
         },
     }
 ]
@@ -276,6 +313,11 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "stepwise_cache",
+        # Past MAX_ENTRIES rows Django deletes the expired ones and then a third of the rest,
+        # live throttle counters included (Django's default, 300, is a few minutes of a busy
+        # evening's sign-ins): it must stay well above the live entries, while every write
+        # counts the rows.
+        "OPTIONS": {"MAX_ENTRIES": STEPWISE_CACHE_MAX_ENTRIES},
     }
 }
 
@@ -336,7 +378,7 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "stepwise" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -380,11 +422,37 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Every handler drops URL secrets (sign-in links, invitations, reset keys, calendar feeds) from
+# what it writes: the request lines of runserver/`serve` and Django's "Not Found: /path" alike.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"secret_paths": {"()": "stepwise.lib.redact.RedactSecretPaths"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_paths"],
+        },
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["secret_paths"],
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own defaults write through unfiltered handlers: replace them with ours.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

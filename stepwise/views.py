@@ -7,45 +7,56 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from stepwise.lib.roles import roles_for
-from stepwise.reminders.health import worker_health
+from stepwise.reminders.health import fleet_health
+from stepwise.reminders.models import WorkerKind
+
+_WORKER_NAMES: dict[str, str] = {
+    WorkerKind.REMINDERS: "reminder_worker",
+    WorkerKind.TASKS: "task_worker",
+}
 
 
 @login_not_required
-@require_GET
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "landing.html")
 
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers and the reminder worker is alive, 503 otherwise.
+    """200 when the database answers and each kind of worker is alive, 503 otherwise.
 
-    The worker is reported once it has ever beaten (or STEPWISE_WORKER_EXPECTED says it should
-    run), so an install that does not use reminders is not "down". Says nothing about any client.
+    A kind (reminder worker, task worker) is reported once one of its workers has ever beaten (or
+    STEPWISE_WORKER_EXPECTED / STEPWISE_TASK_WORKER_EXPECTED says it should run), so an install
+    that does not run it is not "down"; with several workers of a kind, the newest beat counts and
+    `..._alive` says how many beat recently. Says nothing about any client.
     """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        worker = worker_health()
+        workers = fleet_health()
     except Exception:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     body: dict[str, object] = {"status": "ok", "database": "ok"}
-    if worker.reported:
-        body["reminder_worker"] = "ok" if worker.healthy else "stale"
-        body["reminder_worker_age_seconds"] = worker.age_seconds
-    if not worker.healthy:
+    for worker in workers:
+        if worker.reported:
+            name = _WORKER_NAMES[worker.kind]
+            body[name] = "ok" if worker.healthy else "stale"
+            body[f"{name}_age_seconds"] = worker.age_seconds
+            body[f"{name}s_alive"] = worker.alive
+    if not all(worker.healthy for worker in workers):
         body["status"] = "unavailable"
         return JsonResponse(body, status=503)
     return JsonResponse(body)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request)
     if roles.therapist:

@@ -11,7 +11,7 @@ gina    caregiver (parent) linked to Mia, a minor client of alice's
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +23,9 @@ from django.test import Client as HttpClient
 from stepwise.accounts.models import User
 from stepwise.clinic import actions
 from stepwise.clinic.models import CaregiverLink, Client, Membership, Practice, Role
+from tests.fakes.dns import PUBLIC_ADDRESS, FakeDns, fake_dns
 
-pytest_plugins = ["tests.fakes.smtp"]
+pytest_plugins = ["tests.fakes.smtp", "tests.fakes.objectstore", "tests.processes"]
 
 PASSWORD = "correct horse battery staple"
 
@@ -59,6 +60,21 @@ def password_login(browser: HttpClient, email: str, secret: str | None = None) -
         response = browser.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
     assert response.status_code == 302, response
     return browser
+
+
+def run_tasks() -> None:
+    """Run every queued background task now, as the `db_worker` process of `make run` does
+    (public forms only enqueue their emails)."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    # The worker closes connections between tasks; inside a test's transaction (PostgreSQL
+    # reports it as not in autocommit) that would close the test's own connection.
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", return_value=None
+    ):
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
 def make_user(email: str, name: str, time_zone: str = "Europe/London") -> User:
@@ -166,3 +182,13 @@ def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDns]:
+    """The documentation push hosts the tests subscribe with resolve to a public address; a
+    test can point any name anywhere (`dns.set("name", "127.0.0.1")`). Other names: real DNS."""
+    with fake_dns(monkeypatch) as fake:
+        for name in ("push.example.net", "push.example.com"):
+            fake.set(name, PUBLIC_ADDRESS)
+        yield fake

@@ -253,7 +253,10 @@ ROUTES: dict[str, Route] = {
     "accounts:keep_signed_in": Route(signed_in(404, carl=200, dana=200, gina=200)),
     "accounts:unlock": Route(signed_in(302)),
     "accounts:magic_link_request": Route(everyone(200)),
-    "accounts:magic_link_confirm": Route(everyone(410), kwargs=lambda w: {"token": "unknown"}),
+    # A link that no longer works: 410 for a visitor; someone signed in is sent home.
+    "accounts:magic_link_confirm": Route(
+        {**everyone(302), "anonymous": 410}, kwargs=lambda w: {"token": "unknown"}
+    ),
     "clinic:caseload": Route(therapists_only(200)),
     "clinic:client_new": Route(therapists_only(200)),
     "clinic:client_detail": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
@@ -271,6 +274,11 @@ ROUTES: dict[str, Route] = {
         signed_in(404, ada=302, olga=302),
         method="post",
         data=lambda w: {"email": "new.colleague@example.com", "role": "therapist"},
+    ),
+    "clinic:practice_time_zone": Route(
+        signed_in(404, ada=302, olga=302),
+        method="post",
+        data=lambda w: {"time_zone": "America/Chicago"},
     ),
     "clinic:member_role": Route(
         signed_in(404, ada=302),
@@ -368,6 +376,13 @@ ROUTES: dict[str, Route] = {
         kwargs=_carl_phq9_results,
         audited_denial=True,
     ),
+    "assessments:new_episode": Route(
+        care_team_only(302),
+        method="post",
+        kwargs=_carl_phq9_results,
+        data=lambda w: {"note": "New referral."},
+        audited_denial=True,
+    ),
     "assessments:alert_acknowledge": Route(
         care_team_only(302),
         method="post",
@@ -402,6 +417,12 @@ ROUTES: dict[str, Route] = {
     ),
     "assessments:instrument_disable": Route(
         signed_in(404, ada=302, olga=302), method="post", kwargs=lambda w: {"key": "k10"}
+    ),
+    "assessments:instrument_cutoff": Route(
+        signed_in(404, ada=302, olga=302),
+        method="post",
+        kwargs=lambda w: {"key": "smfq_child"},
+        data=lambda w: {"cutoff": "10"},
     ),
     "assessments:assessment_settings": Route(signed_in(404, ada=200, olga=200)),
     "library:index": Route(therapists_only(200)),
@@ -548,6 +569,26 @@ def test_route_answers_each_persona_as_expected(
         if name == "clinic:client_invite":
             Invitation.objects.filter(client=world.mia_client).update(revoked_at=timezone.now())
     assert failures == [], f"{name}: " + "; ".join(failures)
+
+
+def test_every_page_answers_head_as_it_answers_get(world: World, client: HttpClient) -> None:
+    """Monitors and link checkers use HEAD: a page answers it as GET, without a body."""
+    failures = []
+    for name, route in sorted(ROUTES.items()):
+        if route.method != "get":
+            continue
+        for persona in ("anonymous", "alice", "carl"):
+            url = reverse(name, kwargs=route.kwargs(world))
+            client.logout()
+            user = world.persona(persona)
+            if user is not None:
+                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            expected = client.get(url).status_code
+            head = client.head(url)
+            body = b"".join(head.streaming_content) if head.streaming else head.content
+            if head.status_code != expected or body:
+                failures.append(f"{name} as {persona}: GET {expected}, HEAD {head.status_code}")
+    assert failures == []
 
 
 @pytest.mark.parametrize("name", sorted(ALLAUTH_ROUTES))

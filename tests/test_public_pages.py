@@ -30,6 +30,15 @@ def test_landing_page_is_public(db: None, client: HttpClient) -> None:
     assert b"Therapy homework" in response.content
 
 
+def test_monitors_can_ask_for_the_landing_page_and_the_health_check_with_head(
+    db: None, client: HttpClient
+) -> None:
+    for path in ("/", "/healthz"):
+        response = client.head(path)
+        assert response.status_code == 200, path
+        assert response.content == b""
+
+
 def test_pages_need_a_login_by_default(db: None, client: HttpClient) -> None:
     response = client.get("/clients/")
     assert response.status_code == 302

@@ -133,3 +133,105 @@ def test_the_default_sqlite_database_runs_in_wal_mode_with_a_busy_timeout(tmp_pa
     assert journal_mode == "wal"
     assert int(busy_timeout) >= 1000
     assert (tmp_path / "stepwise.sqlite3").exists()
+
+
+def test_media_go_to_an_s3_bucket_when_the_environment_says_so(tmp_path: Path) -> None:
+    environment = {
+        "PATH": os.environ["PATH"],
+        "STEPWISE_DATA_DIR": str(tmp_path),
+        "STEPWISE_MEDIA_STORAGE": "s3",
+        "STEPWISE_S3_BUCKET": "county-media",
+        "STEPWISE_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+        "STEPWISE_S3_REGION": "eu-west-2",
+        "STEPWISE_S3_ACCESS_KEY_ID": "id",
+        "STEPWISE_S3_SECRET_ACCESS_KEY": "secret",
+    }
+    show = (
+        "from django.core.files.storage import storages; s = storages['default'];"
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.region_name, s.default_acl)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", show],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "S3Storage",
+        "county-media",
+        "http://127.0.0.1:9000",
+        "eu-west-2",
+        "None",
+    ], result.stderr
+
+
+def test_an_s3_media_storage_without_a_bucket_stops_the_start(tmp_path: Path) -> None:
+    result = run_settings(tmp_path, STEPWISE_MEDIA_STORAGE="s3")
+    assert result.returncode != 0
+    assert "STEPWISE_S3_BUCKET" in result.stderr
+
+
+def test_an_s3_endpoint_must_be_https_in_production_and_keys_come_in_pairs() -> None:
+    from stepwise.lib.storage import media_storage
+
+    plain = {"STEPWISE_S3_BUCKET": "b", "STEPWISE_S3_ENDPOINT_URL": "http://minio.internal:9000"}
+    with pytest.raises(SettingError, match="https:// address in production"):
+        media_storage(Env(plain), "s3", production=True)
+    with pytest.raises(SettingError, match="or neither"):
+        media_storage(
+            Env({"STEPWISE_S3_BUCKET": "b", "STEPWISE_S3_ACCESS_KEY_ID": "x"}),
+            "s3",
+            production=False,
+        )
+    assert media_storage(Env({}), "local", production=True)["BACKEND"].endswith("FileSystemStorage")
+
+
+def _database_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    show = (
+        "import json; from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(json.dumps([d['CONN_MAX_AGE'], d['OPTIONS'].get('pool'),"
+        " d.get('DISABLE_SERVER_SIDE_CURSORS', False), d['OPTIONS'].get('prepare_threshold', 5)]))"
+    )
+    environment = {
+        "PATH": os.environ["PATH"],
+        "STEPWISE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://stepwise@db.internal:5432/stepwise",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", show],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_connection_pool_per_process_can_be_turned_on(tmp_path: Path) -> None:
+    import json
+
+    result = _database_settings(tmp_path, STEPWISE_DB_POOL_SIZE="8")
+    age, pool, no_server_cursors, _ = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (age, pool, no_server_cursors) == (
+        0,
+        {"min_size": 1, "max_size": 8, "timeout": 10},
+        False,
+    )
+
+
+def test_behind_pgbouncer_in_transaction_mode_nothing_outlives_a_transaction(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    result = _database_settings(tmp_path, STEPWISE_DB_POOLER="pgbouncer-transaction")
+    _, pool, no_server_cursors, prepare = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (pool, no_server_cursors, prepare) == (None, True, None)
+    both = _database_settings(
+        tmp_path, STEPWISE_DB_POOLER="pgbouncer-transaction", STEPWISE_DB_POOL_SIZE="4"
+    )
+    assert both.returncode != 0
+    assert "not both" in both.stderr

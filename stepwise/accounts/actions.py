@@ -8,6 +8,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from stepwise.accounts.models import MagicLink, RememberedDevice, User, hash_token, new_token
+from stepwise.accounts.rules import may_sign_in_by_link
+from stepwise.accounts.signals import time_zone_changed
 
 
 def create_invited_user(
@@ -23,7 +25,10 @@ def create_invited_user(
     return user
 
 
-def issue_magic_link(user: User) -> str:
+def issue_magic_link(user: User) -> str | None:
+    """A new sign-in link's token, or None for someone who may not sign in by link."""
+    if not may_sign_in_by_link(user):
+        return None
     token = new_token()
     MagicLink.objects.create(
         user=user, token_hash=hash_token(token), expires_at=timezone.now() + MagicLink.lifetime()
@@ -32,19 +37,23 @@ def issue_magic_link(user: User) -> str:
 
 
 def peek_magic_link(token: str) -> MagicLink | None:
-    return (
+    """The usable link of this token, if its user may still sign in by link."""
+    link = (
         MagicLink.objects.usable()
         .select_related("user")
         .filter(token_hash=hash_token(token))
         .first()
     )
+    if link is None or not may_sign_in_by_link(link.user):
+        return None  # e.g. issued to a client who has become staff since
+    return link
 
 
 def consume_magic_link(token: str) -> User | None:
     """The user for a usable link, marking it used; None if unknown, used or expired."""
     with transaction.atomic():
         link = peek_magic_link(token)
-        if link is None or not link.user.is_active:
+        if link is None:
             return None
         claimed = MagicLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
             used_at=timezone.now()
@@ -66,9 +75,13 @@ def sign_out_everywhere(user: User) -> None:
 
 
 def update_account_settings(user: User, *, name: str, time_zone: str) -> None:
-    user.name = name
-    user.time_zone = time_zone
-    user.save(update_fields=["name", "time_zone"])
+    with transaction.atomic():
+        zone_moved = user.time_zone != time_zone
+        user.name = name
+        user.time_zone = time_zone
+        user.save(update_fields=["name", "time_zone"])
+        if zone_moved:
+            time_zone_changed.send(User, user=user)
 
 
 def set_active(user: User, active: bool) -> None:

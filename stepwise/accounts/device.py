@@ -30,6 +30,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from stepwise.accounts.models import RememberedDevice, User
+from stepwise.accounts.rules import is_staff_account
 
 KEEP_DAYS = 30
 PIN_IDLE_MINUTES = 15
@@ -51,9 +52,7 @@ def pin_idle_seconds() -> int:
 
 def may_keep_signed_in(user: User | AnonymousUser) -> bool:
     """Clients and carers may; therapists, practice admins and Django staff may not."""
-    if not user.is_authenticated or user.is_staff or user.is_superuser:
-        return False
-    return not hasattr(user, "membership")
+    return user.is_authenticated and not is_staff_account(user)
 
 
 def is_remembered(session: Any) -> bool:
@@ -133,6 +132,14 @@ def unlock(request: HttpRequest, pin: str) -> Unlock:
     if device is None:
         logout(request)
         return Unlock(ok=False, signed_out=True)
+    # Count the attempt before checking the PIN, in one conditional UPDATE: parallel guesses
+    # each take one of the five attempts, and none is checked once they are used up.
+    counted = RememberedDevice.objects.filter(
+        pk=device.pk, failed_attempts__lt=MAX_PIN_FAILURES
+    ).update(failed_attempts=F("failed_attempts") + 1)
+    if counted != 1:
+        logout(request)  # forgets the device too (see below)
+        return Unlock(ok=False, signed_out=True)
     if check_password(pin, device.pin_hash):
         RememberedDevice.objects.filter(pk=device.pk).update(
             failed_attempts=0, last_unlocked_at=timezone.now()
@@ -140,14 +147,13 @@ def unlock(request: HttpRequest, pin: str) -> Unlock:
         session.pop(LOCKED, None)
         session[SEEN] = time.time()
         return Unlock(ok=True)
-    RememberedDevice.objects.filter(pk=device.pk).update(failed_attempts=F("failed_attempts") + 1)
     failures = (
         RememberedDevice.objects.filter(pk=device.pk)
         .values_list("failed_attempts", flat=True)
         .first()
     )
     if failures is None or failures >= MAX_PIN_FAILURES:
-        logout(request)  # forgets the device too (see below)
+        logout(request)
         return Unlock(ok=False, signed_out=True)
     return Unlock(ok=False, attempts_left=MAX_PIN_FAILURES - failures)
 

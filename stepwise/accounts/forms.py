@@ -9,6 +9,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -27,15 +28,29 @@ class TherapistSignupForm(SignupForm):
         required=False,
         help_text="Leave empty to use your own name. You can invite colleagues later.",
     )
-    time_zone = TimeZoneField(label="Your time zone", initial="UTC")
+    # Empty in the page: the browser's own zone is filled in by a script (stepwise.js), and
+    # without the script an empty field means UTC. Every time is then shown in this zone.
+    time_zone = TimeZoneField(
+        label="Your time zone",
+        required=False,
+        help_text="Filled in from this device. Leave empty for UTC; you can change it in Settings.",
+    )
 
     field_order = ["name", "email", "password1", "practice_name", "time_zone"]
+
+    def try_save(self, request: HttpRequest) -> tuple[User | None, HttpResponse | None]:
+        if self.account_already_exists:
+            # Hash the password a new account would have hashed: a taken address must not
+            # answer faster than a new one (the "account exists" email goes by the worker).
+            make_password(self.cleaned_data.get("password1"))
+        user, response = super().try_save(request)
+        return user, response
 
     def signup(self, request: HttpRequest, user: User) -> None:
         from stepwise.clinic.actions import create_solo_practice
 
         user.name = self.cleaned_data["name"]
-        user.time_zone = self.cleaned_data["time_zone"]
+        user.time_zone = self.cleaned_data["time_zone"] or "UTC"
         user.save(update_fields=["name", "time_zone"])
         create_solo_practice(user, self.cleaned_data["practice_name"])
 
@@ -60,16 +75,27 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 10 characters. Not needed if you chose sign-in links.",
     )
-    time_zone = TimeZoneField(label="Your time zone")
+    time_zone = TimeZoneField(label="Your time zone", required=False)
 
-    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, staff: bool = False, default_zone: str = "UTC", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.staff = staff
+        # Without a script to fill in the device's zone, an empty field takes this one (the
+        # practice's for staff, the client record's for clients and their carers).
+        self.default_zone = default_zone
+        self.fields[
+            "time_zone"
+        ].help_text = f"Every time is shown in this zone. Leave empty for {default_zone}."
         if staff:
             # Therapists always use a password (and, later, a second factor).
             del self.fields["sign_in"]
             self.fields["password"].required = True
             self.fields["password"].help_text = "At least 10 characters."
+
+    def clean_time_zone(self) -> str:
+        return str(self.cleaned_data.get("time_zone") or self.default_zone)
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].lower()

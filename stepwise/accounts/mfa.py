@@ -3,7 +3,9 @@
 Therapists and practice admins (and Django staff) must have a second factor (an authenticator
 app, or a passkey) before any page but their own account pages opens. allauth asks for the
 second factor at every password sign-in once one exists, and a password reset signs nobody in,
-so a reset never skips it. TOTP secrets are stored encrypted with the keys in
+so a reset never skips it. The Django admin asks more of everyone: a second factor completed in
+this very session (a sign-in or re-authentication with it), whoever the user is and however they
+signed in. TOTP secrets are stored encrypted with the keys in
 ``STEPWISE_FIELD_KEYS`` (Fernet; the first key encrypts, every key decrypts, so keys rotate by
 putting a new one first and re-saving).
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -20,7 +23,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
+from stepwise.accounts.rules import is_staff_account
 from stepwise.lib.roles import roles_for
 
 ENCRYPTED_PREFIX = "fernet:"
@@ -57,13 +62,32 @@ SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
-    """Staff who have not set up a second factor yet."""
+    """Staff (therapists, admins, Django staff or superusers) without a second factor yet."""
     user = request.user
     if not user.is_authenticated:
         return False
-    if not (roles_for(request).therapist or user.is_staff):
+    if not (roles_for(request).therapist or is_staff_account(user)):
         return False
     return not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
+
+
+def completed_second_factor(request: HttpRequest) -> bool:
+    """This session's user gave a second factor in this session (at sign-in or since)."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def is_admin_path(path: str) -> bool:
+    return path.startswith(f"/{settings.ADMIN_URL_PATH}/")
+
+
+def _redirect(request: HttpRequest, to: str, message: str) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=403)
+        response["HX-Redirect"] = to
+        return response
+    messages.info(request, message)
+    return HttpResponseRedirect(to)
 
 
 class RequireStaffMFAMiddleware:
@@ -71,15 +95,28 @@ class RequireStaffMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(OPEN_PREFIXES) and needs_second_factor(request):
-            setup = reverse("mfa_activate_totp")
-            if request.headers.get("HX-Request"):
-                response = HttpResponse(status=403)
-                response["HX-Redirect"] = setup
-                return response
-            messages.info(
+        if request.user.is_staff and is_admin_path(request.path):
+            # Every admin URL, everyone the admin lets in (it turns away the rest itself): a
+            # password alone, or any sign-in without the second step, is not enough.
+            if not completed_second_factor(request):
+                if not Authenticator.objects.filter(
+                    user=request.user, type__in=SECOND_FACTORS
+                ).exists():
+                    return _redirect(
+                        request,
+                        reverse("mfa_activate_totp"),
+                        "The admin needs two-step sign-in. Set it up, then open the admin again.",
+                    )
+                confirm = reverse("mfa_reauthenticate")
+                return _redirect(
+                    request,
+                    f"{confirm}?{urlencode({'next': request.get_full_path()})}",
+                    "The admin needs your second step in this session: enter your code.",
+                )
+        elif not request.path.startswith(OPEN_PREFIXES) and needs_second_factor(request):
+            return _redirect(
                 request,
+                reverse("mfa_activate_totp"),
                 "To protect your clients' records, set up two-step sign-in before you continue.",
             )
-            return HttpResponseRedirect(setup)
         return self.get_response(request)

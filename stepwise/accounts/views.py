@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stepwise.accounts import actions, device
+from stepwise.accounts import actions, device, tasks
 from stepwise.accounts.forms import (
     AccountSettingsForm,
     MagicLinkConfirmForm,
@@ -25,11 +25,10 @@ from stepwise.accounts.forms import (
     pin_setup_redirect,
 )
 from stepwise.accounts.models import User
-from stepwise.lib.emails import send_templated_email
 from stepwise.lib.tz import time_zone_names
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
@@ -64,7 +63,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def magic_link_request(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link. The answer is the same whether or not the address has an account."""
     form = MagicLinkRequestForm(request.POST or None)
@@ -75,24 +74,22 @@ def magic_link_request(request: HttpRequest) -> HttpResponse:
                 None, "Too many sign-in links were asked for. Please wait a few minutes."
             )
         else:
-            user = User.objects.filter(email__iexact=email, is_active=True).first()
-            # Staff sign in with a password (and a second factor): links are for clients and carers.
-            if user is not None and not hasattr(user, "membership"):
-                token = actions.issue_magic_link(user)
-                send_templated_email("magic_link", user.email, {"path": f"/accounts/link/{token}/"})
+            # The same work for every address: the worker decides whether a link goes out (not
+            # to staff: they sign in with a password and a second factor) and sends it.
+            tasks.send_sign_in_link.enqueue(email)
             return render(request, "accounts/magic_link_sent.html", {"email": email})
     return render(request, "accounts/magic_link_request.html", {"form": form})
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def magic_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows a button: mail scanners that fetch links must not use them up."""
     form = MagicLinkConfirmForm(request.POST or None)
     if request.method == "POST":
         user = actions.consume_magic_link(token)
         if user is None:
-            return render(request, "accounts/magic_link_invalid.html", status=410)
+            return _link_spent(request)
         if request.user.is_authenticated:
             logout(request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -101,8 +98,17 @@ def magic_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
             return pin_setup_redirect(request, reverse("home"))
         return redirect("home")
     if actions.peek_magic_link(token) is None:
-        return render(request, "accounts/magic_link_invalid.html", status=410)
+        return _link_spent(request)
     return render(request, "accounts/magic_link_confirm.html", {"form": form})
+
+
+def _link_spent(request: HttpRequest) -> HttpResponse:
+    """A used, expired or unknown link. Someone already signed in (typically opening the link
+    they signed in with a second time) goes to their home; anyone else is told to ask again."""
+    if request.user.is_authenticated:
+        messages.info(request, "You are already signed in.")
+        return redirect("home")
+    return render(request, "accounts/magic_link_invalid.html", status=410)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -114,7 +120,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def keep_signed_in(request: HttpRequest) -> HttpResponse:
     """Choose the PIN that keeps this device signed in (clients and carers, just after sign-in)."""
     from stepwise.accounts.session_timeout import STARTED
@@ -146,7 +152,7 @@ def keep_signed_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unlock(request: HttpRequest) -> HttpResponse:
     """A remembered device asks for its PIN after 15 idle minutes (the middleware sends it here)."""
     if not device.is_locked(request.session):

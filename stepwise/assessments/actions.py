@@ -26,6 +26,7 @@ from stepwise.assessments.models import (
     RESPONDENTS,
     Alert,
     AssessmentResponse,
+    EpisodeStart,
     InstrumentSource,
     InstrumentVersion,
     Mode,
@@ -116,7 +117,9 @@ def submit_assessment(
         raise AssessmentError("This questionnaire is not available to this client's practice.")
     if mode not in Mode.values or respondent not in Respondent.values:
         raise AssessmentError("Unknown mode or respondent.")
-    definition = catalog.definition_of(instrument)
+    definition = catalog.practice_definition(
+        instrument, catalog.practice_cutoff(client.practice_id, instrument.key)
+    )
     extras = clean_supplementary(definition, supplementary or {})
     try:
         result = score(definition, list(answers), sex=sex if definition.needs_sex else None)
@@ -201,7 +204,9 @@ def rescore_response(
     Raises AssessmentError when the answers do not fit the chosen version.
     """
     target = newest_version_like(response.instrument) if use_newest_version else response.instrument
-    definition = catalog.definition_of(target)
+    definition = catalog.practice_definition(
+        target, catalog.practice_cutoff(response.client.practice_id, target.key)
+    )
     try:
         result = score(definition, list(response.answers), sex=response.sex or None)
     except ScoringError as exc:
@@ -262,6 +267,38 @@ def set_instrument_enabled(
         practice=practice,
         key=key,
         defaults={"enabled": enabled, "changed_by": by, "changed_at": now, **confirmation},
+    )
+    return setting
+
+
+def set_instrument_cutoff(
+    practice: Practice, key: str, *, cutoff: int | None, by: User
+) -> PracticeInstrument:
+    """Choose the screening cut-off for an instrument whose file asks for it to be configurable.
+
+    Applies to responses scored from now on (and to rescoring); None returns to the file's own.
+    """
+    available = catalog.find_available(practice.pk, key)
+    if available is None:
+        raise AssessmentError("There is no such instrument.")
+    allowed = available.cutoff_range
+    if allowed is None:
+        raise AssessmentError(f"{available.version.abbreviation} has no configurable cut-off.")
+    low, high = allowed
+    if cutoff is not None and not low <= cutoff <= high:
+        raise AssessmentError(
+            f"The cut-off for {available.version.abbreviation} must be from {low} to {high}."
+        )
+    setting, _ = PracticeInstrument.objects.update_or_create(
+        practice=practice,
+        key=key,
+        defaults={"cutoff": cutoff, "changed_by": by, "changed_at": timezone.now()},
+        create_defaults={
+            "cutoff": cutoff,
+            "enabled": available.enabled,
+            "changed_by": by,
+            "changed_at": timezone.now(),
+        },
     )
     return setting
 
@@ -386,3 +423,22 @@ def set_results_shared(client: Client, by: User, *, shared: bool) -> bool:
     else:
         SharedResults.objects.filter(client=client).delete()
     return shared
+
+
+def start_new_episode(
+    client: Client, instrument_key: str, by: User, note: str = ""
+) -> EpisodeStart:
+    """Start a new episode of care for one instrument: its next response is the new baseline.
+
+    Only the client's care team may. Earlier responses stay and are shown as an earlier episode;
+    reliable change and "recovered" are judged from the new baseline on.
+    """
+    if not on_care_team(by, client):
+        raise AssessmentError("Only the client's care team can start a new episode of care.")
+    if not AssessmentResponse.objects.filter(
+        client=client, instrument__key=instrument_key
+    ).exists():
+        raise AssessmentError("There are no answers to this questionnaire yet; nothing to reset.")
+    return EpisodeStart.objects.create(
+        client=client, instrument_key=instrument_key, started_by=by, note=note.strip()[:500]
+    )

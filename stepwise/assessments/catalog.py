@@ -21,7 +21,10 @@ from django.db.models import Q
 from stepwise.assessments.definitions import (
     INSTRUMENTS_DIR,
     InstrumentDefinition,
+    cutoff_range,
+    default_cutoff,
     load_instrument,
+    with_cutoff,
 )
 from stepwise.assessments.models import (
     CATEGORIES,
@@ -104,6 +107,22 @@ def definition_of(version: InstrumentVersion) -> InstrumentDefinition:
     return parsed
 
 
+def practice_definition(
+    version: InstrumentVersion, cutoff: int | None = None
+) -> InstrumentDefinition:
+    """A stored version's definition with the practice's screening cut-off, if it chose one."""
+    return with_cutoff(definition_of(version), cutoff)
+
+
+def practice_cutoff(practice_id: int, key: str) -> int | None:
+    """The cut-off a practice chose for an instrument (one query), or None for the file's own."""
+    return (
+        PracticeInstrument.objects.filter(practice_id=practice_id, key=key)
+        .values_list("cutoff", flat=True)
+        .first()
+    )
+
+
 _ATTRIBUTION_LINE = re.compile(r"attribution line:\s*'([^']+)'", re.IGNORECASE)
 
 
@@ -139,6 +158,21 @@ class Availability:
     @property
     def licence_confirmed(self) -> bool:
         return self.setting is not None and self.setting.licence_confirmed_at is not None
+
+    @property
+    def cutoff_range(self) -> tuple[int, int] | None:
+        return cutoff_range(definition_of(self.version))
+
+    @property
+    def cutoff(self) -> int | None:
+        """The screening cut-off in use: the practice's choice, else the file's."""
+        chosen = self.setting.cutoff if self.setting is not None else None
+        return chosen if chosen is not None else default_cutoff(definition_of(self.version))
+
+    @property
+    def definition(self) -> InstrumentDefinition:
+        """The definition as this practice scores it (its cut-off applied)."""
+        return practice_definition(self.version, self.setting.cutoff if self.setting else None)
 
 
 def _category_order(version: InstrumentVersion) -> tuple[int, str]:
@@ -176,8 +210,9 @@ def catalogue(practice_id: int) -> list[Availability]:
 
 
 def current_definitions(practice_id: int) -> dict[str, InstrumentDefinition]:
-    """The checked definition of each instrument the practice can see, by key (two queries)."""
-    return {a.key: definition_of(a.version) for a in catalogue(practice_id)}
+    """The checked definition of each instrument the practice can see, by key (two queries),
+    with the practice's screening cut-offs applied."""
+    return {a.key: a.definition for a in catalogue(practice_id)}
 
 
 def _is_enabled(version: InstrumentVersion, setting: PracticeInstrument | None) -> bool:
@@ -195,6 +230,11 @@ def find_available(practice_id: int, key: str) -> Availability | None:
 
 def enabled_instruments(practice_id: int) -> list[Availability]:
     return [a for a in catalogue(practice_id) if a.enabled]
+
+
+def assignable_instruments(practice_id: int) -> list[Availability]:
+    """Enabled instruments that may go out as homework: not the clinician-administered ones."""
+    return [a for a in enabled_instruments(practice_id) if not a.version.in_session_only]
 
 
 def group_by_category(available: Iterable[Availability]) -> list[tuple[str, list[Availability]]]:

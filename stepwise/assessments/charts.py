@@ -238,8 +238,8 @@ def charts_for(
                 chart_id=f"chart-{definition.id}",
                 title=title,
                 values=[(row.when, value) for row, value in plotted],
-                low=float(definition.scoring.min),
-                high=float(definition.scoring.max),
+                low=float(definition.scoring.min or 0),  # a plotted total means a range
+                high=float(definition.scoring.max or 0),
                 bands=bands,
                 summary=_summary(title, plotted, bool(bands)),
             )

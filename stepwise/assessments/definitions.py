@@ -28,8 +28,11 @@ from pydantic import (
 )
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+# Where each shipped reliable-change value comes from (computed or cited), kept beside the
+# verbatim instrument files rather than in them.
+RELIABLE_CHANGE_BASIS = Path(__file__).resolve().parent / "reliable_change.json"
 
-Aggregate = Literal["sum", "mean", "none"]
+Aggregate = Literal["sum", "mean", "none", "screen"]
 MissingKind = Literal["require_all", "blank_as_zero", "mean_of_answered"]
 
 
@@ -127,6 +130,8 @@ class Item(_Model):
     reverse: Flag = False
     subscale: str | None = None
     options: tuple[Option, ...] | None = None
+    # A screening question asked only when the screen is positive (ASQ item 5, acuity).
+    gated: Flag = False
 
 
 class Band(_Model):
@@ -141,6 +146,13 @@ class Band(_Model):
         return f"{self.label!r} ({format_number(self.min)}-{format_number(self.max)})"
 
 
+class ScreenBand(_Model):
+    """A screening result named by the rule that gives it, with no score range (ASQ)."""
+
+    rule: Text
+    label: Text
+
+
 class Subscale(_Model):
     items: tuple[Whole, ...] = Field(min_length=1)
     min: Number | None = None
@@ -152,8 +164,9 @@ class Subscale(_Model):
 
 class Scoring(_Model):
     method: Text
-    min: Number
-    max: Number
+    # None only for a screening rule, which reports a result and no score (ASQ).
+    min: Number | None = None
+    max: Number | None = None
     raw_min: Number | None = None
     raw_max: Number | None = None
     subscales: dict[str, Subscale] = Field(default_factory=dict)
@@ -228,6 +241,48 @@ class CriticalRule:
 
 
 @dataclass(frozen=True)
+class ScreenPlan:
+    """A screening rule with no total (ASQ): Yes, or a refusal, to any screening item is positive;
+    a gated item, asked only after a positive screen, decides its acuity."""
+
+    screening_items: tuple[int, ...]
+    acuity_item: int | None
+    positive_value: int
+    refusal_is_positive: bool
+    negative: str
+    positive: str
+    acute: str
+    # A positive screen whose acuity question is not answered yet: ask it, manage as acute.
+    undetermined: str
+    # Next steps for the clinician, by band label, where the file gives them.
+    actions: Mapping[str, str]
+
+    def band(self, answers: Sequence[int | None]) -> str:
+        acuity = None if self.acuity_item is None else answers[self.acuity_item - 1]
+        if acuity == self.positive_value:
+            return self.acute  # safety first, even against an inconsistent record
+        if not self.positive_items(answers):
+            return self.negative
+        if self.acuity_item is not None and acuity is None:
+            return self.undetermined
+        return self.positive
+
+    def positive_items(self, answers: Sequence[int | None]) -> list[int]:
+        return [
+            n
+            for n in self.screening_items
+            if answers[n - 1] == self.positive_value
+            or (answers[n - 1] is None and self.refusal_is_positive)
+        ]
+
+    def flagged_items(self, answers: Sequence[int | None]) -> list[int]:
+        flagged = self.positive_items(answers)
+        if self.acuity_item is not None and answers[self.acuity_item - 1] == self.positive_value:
+            flagged.append(self.acuity_item)
+        return flagged
+
+
+@dataclass(frozen=True)
 class ScoringPlan:
     """An instrument's scoring rules in a form code can follow without re-reading prose."""
 
@@ -240,6 +295,7 @@ class ScoringPlan:
     subscales: dict[str, SubscalePlan]
     critical_rules: tuple[CriticalRule, ...]
     higher_is_better: bool | None
+    screen: ScreenPlan | None = None
 
 
 # Direction of improvement for shipped instruments whose file does not say it in words. PHQ-9 and
@@ -272,12 +328,25 @@ class InstrumentDefinition(_Model):
     scoring: Scoring
     bands: tuple[Band, ...] | None = None
     bands_by_sex: dict[str, tuple[Band, ...]] | None = None
+    # A screening rule's results (read from the file's "bands" when scoring.method says so).
+    screen_bands: tuple[ScreenBand, ...] = ()
     critical_items: tuple[CriticalItem, ...] = ()
     reliable_change: ReliableChange | None = None
     enabled_by_default: Flag = False
     higher_is_better: Flag | None = None
 
     _plan: ScoringPlan = PrivateAttr()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _screen_bands(cls, data: Any) -> Any:
+        # A screening rule's bands are rules, not ranges: read them as such, and leave the
+        # file's own text untouched (critical items there are the same rule in words).
+        scoring = data.get("scoring") if isinstance(data, dict) else None
+        if isinstance(scoring, dict) and _SCREEN.match(str(scoring.get("method", ""))):
+            data = {**data, "screen_bands": data.get("bands") or (), "bands": None}
+            data["critical_items"] = ()
+        return data
 
     @model_validator(mode="after")
     def _read_rules(self) -> InstrumentDefinition:
@@ -294,6 +363,28 @@ class InstrumentDefinition(_Model):
     @property
     def needs_sex(self) -> bool:
         return bool(self.bands_by_sex)
+
+    @property
+    def in_session_only(self) -> bool:
+        """Asked aloud by a clinician in session, never sent as homework (ASQ)."""
+        extra = self.model_extra or {}
+        return extra.get("respondent") == "clinician" or "in_session_only" in str(
+            extra.get("administration", "")
+        )
+
+    def next_steps(self, band: str) -> str:
+        """The file's guidance for the clinician after a screening result, if it gives any."""
+        screen = self.plan.screen
+        if screen is None:
+            return ""
+        if band == screen.undetermined and band not in screen.actions:
+            # The file's platform policy: ask the acuity question; until then, manage as acute.
+            acute = screen.actions.get(screen.acute, "")
+            return (
+                f"Ask question {screen.acuity_item} now and record a new screen with its answer. "
+                f"Until it is answered, manage the patient as an acute positive screen. {acute}"
+            ).strip()
+        return screen.actions.get(band, "")
 
     def options_for(self, item: Item) -> tuple[Option, ...]:
         return item.options if item.options is not None else self.options or ()
@@ -315,6 +406,66 @@ _HIGHER_BETTER = re.compile(r"\b(higher|lower)\b[^.;]*?=\s*better", re.IGNORECAS
 _IMPROVEMENT = re.compile(r"\b(decrease|increase)\b[^.;]*?=\s*reliable\s+improvement", re.I)
 _RULE = re.compile(r"^\s*(score|answer)\s*(>=|<=|==|!=|=|>|<)\s*(\S+)")
 _NUMERIC = re.compile(r"-?\d+(?:\.\d+)?")
+_SCREEN = re.compile(r"^\s*screening rule\b", re.IGNORECASE)
+_REFUSAL_POSITIVE = re.compile(r"refus\w*[^.;]*\bcounts?\s+as\s+(?:a\s+)?positive", re.I)
+
+
+def _read_screen_plan(
+    d: InstrumentDefinition, item_scores: tuple[dict[int, int], ...]
+) -> tuple[ScoringPlan | None, list[str]]:
+    """A screening rule (ASQ): bands are outcomes named by their rule, not score ranges."""
+    problems: list[str] = []
+    gated = [item.number for item in d.items if item.gated]
+    screening = tuple(item.number for item in d.items if not item.gated)
+    if len(gated) > 1:
+        problems.append("a screening rule takes at most one gated (acuity) item")
+    yes = [o.value for o in d.options or () if o.label.strip().casefold() == "yes"]
+    if len(yes) != 1 or any(item.options for item in d.items):
+        problems.append("a screening rule needs shared options with exactly one 'Yes'")
+    labels: dict[str, str] = {}
+    for band in d.screen_bands:
+        rule = band.rule.casefold()
+        if "not answered" in rule:
+            labels["undetermined"] = band.label
+        elif "all no" in rule:
+            labels["negative"] = band.label
+        elif re.search(r"item\s+\d+\s+yes\b", rule) and "any of" not in rule:
+            labels["acute"] = band.label
+        elif re.search(r"item\s+\d+\s+no\b", rule):
+            labels["positive"] = band.label
+        else:
+            problems.append(f"screening band {band.label!r}: rule {band.rule!r} is not understood")
+    needed = ("negative", "positive", "acute", "undetermined") if gated else ("negative",)
+    missing = [name for name in needed if name not in labels]
+    if missing:
+        problems.append(f"a screening rule needs bands for: {', '.join(missing)}")
+    if problems:
+        return None, problems
+    actions = d.scoring.model_extra.get("actions") if d.scoring.model_extra else None
+    negative = labels["negative"]
+    screen = ScreenPlan(
+        screening_items=screening,
+        acuity_item=gated[0] if gated else None,
+        positive_value=yes[0],
+        refusal_is_positive=bool(_REFUSAL_POSITIVE.search(d.scoring.missing_rule)),
+        negative=negative,
+        positive=labels.get("positive", negative),
+        acute=labels.get("acute", negative),
+        undetermined=labels.get("undetermined", negative),
+        actions={str(k): str(v) for k, v in (actions or {}).items()},
+    )
+    plan = ScoringPlan(
+        aggregate="screen",
+        multiplier=1,
+        decimals=0,
+        missing=MissingPolicy("require_all"),
+        item_scores=item_scores,
+        subscales={},
+        critical_rules=(),
+        higher_is_better=None,
+        screen=screen,
+    )
+    return plan, []
 
 
 def _read_plan(d: InstrumentDefinition) -> tuple[ScoringPlan | None, list[str]]:
@@ -324,6 +475,11 @@ def _read_plan(d: InstrumentDefinition) -> tuple[ScoringPlan | None, list[str]]:
         return None, problems  # nothing below is trustworthy without well-numbered items
 
     item_scores = tuple(_item_score_map(d.options_for(item), item.reverse) for item in d.items)
+    if _SCREEN.match(d.scoring.method):
+        return _read_screen_plan(d, item_scores)
+    if d.scoring.min is None or d.scoring.max is None:
+        problems.append("scoring.min and scoring.max are required for a scored instrument")
+        return None, problems
     aggregate, multiplier = _read_total_rule(d, problems)
     missing = _read_missing_rule(d, aggregate, problems)
     decimals = 2
@@ -609,7 +765,7 @@ def possible_subscale_scores(
 
 
 def _possible_totals(plan: ScoringPlan) -> frozenset[Fraction]:
-    if plan.aggregate == "none":
+    if plan.aggregate in ("none", "screen"):
         return frozenset()
     count = len(plan.item_scores)
     states = _reachable([s.values() for s in plan.item_scores], _allowed_blanks(plan, count))
@@ -635,9 +791,10 @@ def _range_problems(d: InstrumentDefinition, plan: ScoringPlan) -> list[str]:
     totals = _possible_totals(plan)
     if totals:
         low, high = min(totals), max(totals)
-        if (exact(d.scoring.min), exact(d.scoring.max)) != (low, high):
+        stated_min, stated_max = d.scoring.min or 0, d.scoring.max or 0  # checked present above
+        if (exact(stated_min), exact(stated_max)) != (low, high):
             problems.append(
-                f"scoring.min/max say {format_number(d.scoring.min)}-{format_number(d.scoring.max)}"
+                f"scoring.min/max say {format_number(stated_min)}-{format_number(stated_max)}"
                 f" but the items give {format_number(low)}-{format_number(high)}"
             )
         if plan.multiplier != 1 and d.scoring.raw_min is not None and d.scoring.raw_max is not None:
@@ -713,6 +870,61 @@ def _numbers(values: Iterable[int]) -> str:
     return ", ".join(str(v) for v in sorted(values))
 
 
+# --- A practice's screening cut-off -------------------------------------------------------------
+
+_CONFIGURABLE = re.compile(
+    r"make\s+(?:the\s+threshold\s+)?configurable(?:\s*\((\d+)\s*-\s*(\d+)\))?", re.IGNORECASE
+)
+_AT_OR_ABOVE = re.compile(r"(>=|≥)\s*\d+")
+
+
+def cutoff_range(definition: InstrumentDefinition) -> tuple[int, int] | None:
+    """The scores a practice may choose as the screening cut-off, where the file says to make it
+    configurable (SMFQ, PCL-5) and the total splits into two bands at it; else None."""
+    notes = " ".join(
+        str(v)
+        for v in (
+            (definition.scoring.model_extra or {}).get("cutoff_note"),
+            (definition.model_extra or {}).get("cutoff_note"),
+        )
+        if v
+    )
+    bands = definition.bands or ()
+    totals = possible_scores(definition)
+    found = _CONFIGURABLE.search(notes)
+    if not found or len(bands) != 2 or not totals:
+        return None
+    if found.group(1):  # the file names the published range (PCL-5: 31-33)
+        return int(found.group(1)), int(found.group(2))
+    return int(min(totals)) + 1, int(max(totals))
+
+
+def default_cutoff(definition: InstrumentDefinition) -> int | None:
+    bands = definition.bands or ()
+    return int(bands[1].min) if cutoff_range(definition) else None
+
+
+def with_cutoff(definition: InstrumentDefinition, cutoff: int | None) -> InstrumentDefinition:
+    """The definition with its two bands split at a practice's chosen cut-off (scores at or above
+    it are in the upper band) and caseness moved with it; unchanged when None or the default."""
+    allowed = cutoff_range(definition)
+    if cutoff is None or allowed is None or cutoff == default_cutoff(definition):
+        return definition
+    low, high = allowed
+    if not low <= cutoff <= high:
+        raise InstrumentError([f"cut-off {cutoff} is outside {low}-{high}"], definition.id)
+    lower, upper = definition.bands or ()
+    label = _AT_OR_ABOVE.sub(f">={cutoff}", upper.label)
+    data = definition.model_dump(mode="python", exclude={"screen_bands"})
+    data["bands"] = [
+        {"min": lower.min, "max": cutoff - 1, "label": lower.label},
+        {"min": cutoff, "max": upper.max, "label": label},
+    ]
+    if data.get("reliable_change") and data["reliable_change"].get("caseness_threshold"):
+        data["reliable_change"]["caseness_threshold"] = cutoff
+    return InstrumentDefinition.model_validate(data)
+
+
 # --- Loading and validating --------------------------------------------------------------------
 
 
@@ -751,6 +963,32 @@ def _load_shipped() -> tuple[tuple[str, InstrumentDefinition], ...]:
             raise InstrumentError([f"id {definition.id!r} does not match the file name"], path.name)
         loaded.append((definition.id, definition))
     return tuple(loaded)
+
+
+@functools.cache
+def _basis() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = json.loads(RELIABLE_CHANGE_BASIS.read_text())
+    return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
+def reliable_change_basis(instrument_id: str) -> dict[str, Any]:
+    """How a shipped instrument's reliable-change value was obtained ({} when not recorded)."""
+    return dict(_basis().get(instrument_id, {}))
+
+
+def describe_basis(instrument_id: str) -> str:
+    """One sentence for the therapist on where the reliable-change value comes from."""
+    basis = reliable_change_basis(instrument_id)
+    if not basis:
+        return ""
+    if basis["method"] == "jacobson_truax":
+        text = (
+            f"Computed by the Jacobson-Truax formula from SD {basis['sd']} and reliability "
+            f"{basis['r']} ({basis['sd_source']})."
+        )
+    else:
+        text = f"Taken from a published source: {basis['source']}"
+    return f"{text} {basis.get('note', '')}".strip()
 
 
 def shipped_instruments() -> dict[str, InstrumentDefinition]:

@@ -66,7 +66,12 @@ def _email(people: Iterable[User], template: str, alert: Alert) -> int:
     path = reverse("assessments:alert", args=[alert.pk])
     sent = 0
     for person in people:
-        send_templated_email(template, person.email, {"name": person.display_name, "path": path})
+        send_templated_email(
+            template,
+            person.email,
+            {"name": person.display_name, "path": path},
+            time_zone=person.time_zone,
+        )
         sent += 1
     return sent
 

@@ -38,6 +38,14 @@ def _as_int(value: str) -> int:
     return int(value)
 
 
+# A screening question may be refused (ASQ); the refusal is stored as null and counts as positive.
+REFUSED = "refused"
+
+
+def _answer_or_refusal(value: str) -> int | None:
+    return None if value == REFUSED else int(value)
+
+
 class AssessmentForm(forms.Form):
     """One radio group per item, then the instrument's unscored extra questions."""
 
@@ -57,14 +65,24 @@ class AssessmentForm(forms.Form):
                 },
             )
             self._steps.append(("sex", None, str(self.fields["sex"].label), "sex"))
+        screen = definition.plan.screen
         for item in definition.items:
             name = f"item_{item.number}"
+            choices = [(str(o.value), o.label) for o in definition.options_for(item)]
+            required = self.items_required
+            text = item.text
+            if screen is not None and item.gated:
+                # Asked only after a positive screen; left blank when it was not asked.
+                required = False
+                text = f"{item.text} (Ask only if any answer above is Yes or refused.)"
+            elif screen is not None and screen.refusal_is_positive:
+                choices.append((REFUSED, "Refused to answer"))
             self.fields[name] = forms.TypedChoiceField(
-                label=item.text,
-                choices=[(str(o.value), o.label) for o in definition.options_for(item)],
-                coerce=_as_int,
+                label=text,
+                choices=choices,
+                coerce=_answer_or_refusal if screen is not None else _as_int,
                 empty_value=None,
-                required=self.items_required,
+                required=required,
                 widget=forms.RadioSelect,
                 error_messages={
                     "required": f"Please answer question {item.number}.",
@@ -73,7 +91,7 @@ class AssessmentForm(forms.Form):
                     ),
                 },
             )
-            self._steps.append((name, item.number, item.text, "item"))
+            self._steps.append((name, item.number, text, "item"))
         for extra in definition.additional_unscored_items:
             name = f"extra_{extra.id}"
             numeric = all(isinstance(o, Option) for o in extra.options)
@@ -162,6 +180,27 @@ class AcknowledgeAlertForm(forms.Form):
 
 class EnableInstrumentForm(forms.Form):
     confirm_licence = forms.BooleanField(required=False)
+
+
+class NewEpisodeForm(forms.Form):
+    note = forms.CharField(
+        label="Why a new episode? (optional)",
+        required=False,
+        max_length=500,
+        help_text="For example: returned after a year; new referral. At most 500 characters.",
+        error_messages={"max_length": "Keep the note to 500 characters or fewer."},
+    )
+
+
+class CutoffForm(forms.Form):
+    cutoff = forms.IntegerField(
+        label="Screening cut-off",
+        required=False,
+        min_value=0,
+        max_value=1000,
+        help_text="Scores at or above it count as a positive screen. Leave empty for the default.",
+        error_messages={"invalid": "Enter the cut-off as a whole number, or leave it empty."},
+    )
 
 
 class ImportInstrumentForm(forms.Form):

@@ -28,8 +28,13 @@ CATEGORIES = (
     "well-being and stress",
     "child and family",
     "substance use",
+    "suicide risk screening",
 )
-RESPONDENTS = {"self": "The client", "caregiver": "A parent or caregiver"}
+RESPONDENTS = {
+    "self": "The client",
+    "caregiver": "A parent or caregiver",
+    "clinician": "The clinician asks the client, in session",
+}
 
 
 class ImmutableError(Exception):
@@ -139,6 +144,11 @@ class InstrumentVersion(ImmutableModel):
     def is_caregiver_report(self) -> bool:
         return self.respondent == "caregiver"
 
+    @property
+    def in_session_only(self) -> bool:
+        """Asked aloud by a clinician in session and never sent as homework (ASQ)."""
+        return self.respondent == "clinician"
+
 
 class PracticeInstrument(models.Model):
     """A practice's choice to switch an instrument on or off, and who confirmed its licence."""
@@ -150,6 +160,9 @@ class PracticeInstrument(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     licence_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The practice's screening cut-off, where the instrument's file says to make it configurable
+    # (SMFQ; PCL-5 within 31-33); null = the file's own.
+    cutoff = models.PositiveSmallIntegerField(null=True, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -340,3 +353,27 @@ class SharedResults(models.Model):
 
     def __str__(self) -> str:
         return f"Results shared with client {self.client_id}"
+
+
+class EpisodeStart(models.Model):
+    """A therapist's decision that a new episode of care begins for one instrument: the client's
+    next response to it becomes the baseline for reliable change and recovery.
+
+    Rows are only ever added (the newest per client and instrument applies); with who, when and
+    why, they are the record of each reset.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    instrument_key = models.CharField(max_length=40)
+    starts_at = models.DateTimeField(default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["client_id", "instrument_key", "-starts_at", "-id"]
+        indexes = [models.Index(fields=["client", "instrument_key", "-starts_at"])]
+
+    def __str__(self) -> str:
+        return f"New {self.instrument_key} episode for client {self.client_id}"

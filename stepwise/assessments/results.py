@@ -1,7 +1,9 @@
 """Measurement-based care: a client's scores over time, change from baseline, and summaries.
 
-The first response to an instrument is the baseline; each later one is classified against it
-with `classify_change` (Jacobson-Truax), using the newest version of the instrument's definition.
+The baseline is the first response to an instrument in the current episode of care: the first
+ever, or the first after the therapist last started a new episode (`EpisodeStart`). Each later
+response is classified against it with `classify_change` (Jacobson-Truax), using the newest
+version of the instrument's definition; "recovered" means reliable recovery on this measure.
 """
 
 from __future__ import annotations
@@ -19,8 +21,14 @@ from django.utils import timezone
 from stepwise.assessments import charts
 from stepwise.assessments.catalog import Availability, definition_of
 from stepwise.assessments.charts import subscale_label
-from stepwise.assessments.definitions import InstrumentDefinition, format_number
-from stepwise.assessments.models import Alert, AssessmentResponse, Respondent, ScoreRevision
+from stepwise.assessments.definitions import InstrumentDefinition, describe_basis, format_number
+from stepwise.assessments.models import (
+    Alert,
+    AssessmentResponse,
+    EpisodeStart,
+    Respondent,
+    ScoreRevision,
+)
 from stepwise.assessments.scoring import (
     NO_RELIABLE_CHANGE,
     RECOVERED,
@@ -112,6 +120,8 @@ class Row:
     is_baseline: bool
     change: ChangeResult | None
     subscales: list[SubscaleCell]
+    # Answered before the therapist started the current episode of care: not compared.
+    earlier_episode: bool = False
 
     @property
     def total_label(self) -> str:
@@ -119,6 +129,8 @@ class Row:
 
     @property
     def change_label(self) -> str:
+        if self.earlier_episode:
+            return "Earlier episode"
         if self.is_baseline:
             return "Baseline"
         if self.change is None:
@@ -148,7 +160,7 @@ class Row:
 
     @property
     def verdict_label(self) -> str:
-        if self.is_baseline or self.change is None:
+        if self.is_baseline or self.earlier_episode or self.change is None:
             return "—"
         if self.change.verdict is None:
             return "Not available (no published value)"
@@ -164,6 +176,7 @@ class Results:
     definition: InstrumentDefinition
     rows: list[Row] = field(default_factory=list)
     charts: list[charts.Chart] = field(default_factory=list)
+    episode_start: datetime | None = None
 
     @property
     def latest(self) -> Row | None:
@@ -171,11 +184,22 @@ class Results:
 
     @property
     def baseline(self) -> Row | None:
-        return self.rows[0] if self.rows else None
+        return next((row for row in self.rows if row.is_baseline), None)
 
     @property
     def has_total(self) -> bool:
-        return self.definition.plan.aggregate != "none"
+        return self.definition.plan.aggregate not in ("none", "screen")
+
+    @property
+    def bands_note(self) -> str:
+        """Where the bands are a convention rather than the developers' norms (PSS-10), say so."""
+        note = str((self.definition.model_extra or {}).get("bands_note", ""))
+        if "convention" in note.casefold():
+            return (
+                f"{self.definition.abbreviation} bands are a widely used convention, not the "
+                "developers' norms: read them as a rough guide."
+            )
+        return ""
 
     @property
     def subscale_labels(self) -> list[str]:
@@ -198,7 +222,8 @@ class Results:
             )
         if rc.mcid is not None:
             note += f" Clinically meaningful change: {format_number(rc.mcid)} {unit}."
-        return note
+        basis = describe_basis(self.definition.id)
+        return f"{note} {basis}" if basis else note
 
 
 def _cells(definition: InstrumentDefinition, score: Score) -> list[SubscaleCell]:
@@ -221,17 +246,43 @@ def _change(definition: InstrumentDefinition, baseline: Score, score: Score) -> 
         return None
 
 
+def episode_starts(client: Client) -> dict[str, datetime]:
+    """When the current episode of care began, per instrument key, where a therapist started
+    one (one query)."""
+    found: dict[str, datetime] = {}
+    rows = EpisodeStart.objects.filter(client=client).order_by(
+        "instrument_key", "-starts_at", "-id"
+    )
+    for key, starts_at in rows.values_list("instrument_key", "starts_at"):
+        found.setdefault(key, starts_at)
+    return found
+
+
 def build_results(
     availability: Availability,
     definition: InstrumentDefinition,
     responses: Sequence[AssessmentResponse],
     time_zone: str,
+    episode_start: datetime | None = None,
 ) -> Results:
     zone = zoneinfo.ZoneInfo(time_zone)
-    results = Results(availability, definition)
+    results = Results(availability, definition, episode_start=episode_start)
     baseline: Score | None = None
     for response in responses:
         score = current_score(response)
+        if episode_start is not None and response.submitted_at < episode_start:
+            results.rows.append(
+                Row(
+                    response=response,
+                    when=timezone.localtime(response.submitted_at, zone),
+                    score=score,
+                    is_baseline=False,
+                    change=None,
+                    subscales=_cells(definition, score),
+                    earlier_episode=True,
+                )
+            )
+            continue
         is_baseline = baseline is None
         if baseline is None:
             baseline = score
@@ -278,25 +329,37 @@ def summarise(
         owner = (response.instrument.key, response.instrument.practice_id)
         by_owner.setdefault(owner, []).append(response)
     summaries: list[InstrumentSummary] = []
+    starts = episode_starts(client) if by_owner else {}
+    zone = zoneinfo.ZoneInfo(time_zone)
     for available in catalogue:
         found = by_owner.get((available.key, available.version.practice_id))
         if not found:
             continue
-        definition = definition_of(available.version)
-        zone = zoneinfo.ZoneInfo(time_zone)
-        first, last = current_score(found[0]), current_score(found[-1])
-        rows = [
-            Row(found[0], timezone.localtime(found[0].submitted_at, zone), first, True, None, []),
-            Row(
-                found[-1],
-                timezone.localtime(found[-1].submitted_at, zone),
-                last,
-                len(found) == 1,
-                None if len(found) == 1 else _change(definition, first, last),
-                _cells(definition, last),
-            ),
-        ]
-        summaries.append(InstrumentSummary(available, len(found), rows[1], rows[0]))
+        definition = available.definition
+        start = starts.get(available.key)
+        episode = [r for r in found if start is None or r.submitted_at >= start]
+        last = current_score(found[-1])
+        latest_when = timezone.localtime(found[-1].submitted_at, zone)
+        cells = _cells(definition, last)
+        if not episode:
+            # A new episode has begun and nothing is answered in it yet: nothing to compare.
+            latest = Row(found[-1], latest_when, last, False, None, cells, earlier_episode=True)
+            summaries.append(InstrumentSummary(available, len(found), latest, latest))
+            continue
+        first = current_score(episode[0])
+        baseline = Row(
+            episode[0], timezone.localtime(episode[0].submitted_at, zone), first, True, None, []
+        )
+        only_one = len(episode) == 1
+        latest = Row(
+            found[-1],
+            latest_when,
+            last,
+            only_one,
+            None if only_one else _change(definition, first, last),
+            cells,
+        )
+        summaries.append(InstrumentSummary(available, len(found), latest, baseline))
     return summaries
 
 
@@ -383,6 +446,8 @@ def _reason(response: AssessmentResponse, item: Any) -> str:
         value = answers[item - 1] if item <= len(answers) else None
         options = definition.options_for(entry)
         label = next((o.label for o in options if o.value == value), value)
+        if value is None and definition.plan.screen is not None:
+            label = "Refused to answer"
         return f"{version.abbreviation} question {item} ({entry.text}): {label}"
     extra = next((e for e in definition.additional_unscored_items if e.id == item), None)
     answer = (response.supplementary or {}).get(str(item), "")

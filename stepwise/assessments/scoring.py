@@ -16,6 +16,7 @@ from stepwise.assessments.definitions import (
     Band,
     InstrumentDefinition,
     MissingPolicy,
+    ScreenPlan,
     exact,
     find_band,
     format_number,
@@ -73,6 +74,8 @@ def score(
     plan = definition.plan
     expect_answer_count(definition, len(answers))
     item_scores = [_item_score(definition, number, raw) for number, raw in enumerate(answers, 1)]
+    if plan.screen is not None:
+        return _screen(definition, plan.screen, item_scores)
     missing = [number for number, value in enumerate(item_scores, 1) if value is None]
     _check_missing(definition, plan.missing, missing)
     bands = _total_bands(definition, sex)
@@ -121,6 +124,21 @@ def score(
         answered=len(answered),
         missing=missing,
         prorated=plan.aggregate == "mean" and bool(missing),
+    )
+
+
+def _screen(
+    definition: InstrumentDefinition, screen: ScreenPlan, answers: list[int | None]
+) -> ScoreResult:
+    # No total: the result is the band. A refused screening question (None) counts as positive
+    # where the instrument says so; the acuity question is None when it was not asked.
+    return ScoreResult(
+        instrument=definition.id,
+        total=None,
+        band=screen.band(answers),
+        critical_items=screen.flagged_items(answers),
+        answered=sum(1 for a in answers if a is not None),
+        missing=[n for n, a in enumerate(answers, 1) if a is None],
     )
 
 

@@ -26,6 +26,11 @@ urlpatterns = [
         name="results",
     ),
     path(
+        "clients/<int:client_id>/assessments/<int:instrument_id>/new-episode/",
+        records.new_episode,
+        name="new_episode",
+    ),
+    path(
         "clients/<int:client_id>/alerts/<int:alert_id>/acknowledge/",
         records.alert_acknowledge,
         name="alert_acknowledge",
@@ -51,6 +56,11 @@ urlpatterns = [
         "practice/alerts/<int:alert_id>/join/",
         practice.practice_alert_join,
         name="practice_alert_join",
+    ),
+    path(
+        "practice/instruments/<slug:key>/cutoff/",
+        practice.instrument_cutoff,
+        name="instrument_cutoff",
     ),
     path("practice/assessments/", practice.assessment_settings, name="assessment_settings"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from stepwise.audit.models import Outcome
+from stepwise.lib.forms import DateInRangeField
 
 
 class AuditFilterForm(forms.Form):
@@ -14,9 +15,5 @@ class AuditFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome", required=False, choices=[("", "Any"), *Outcome.choices]
     )
-    since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = DateInRangeField(label="From", required=False, years_back=30, years_ahead=1)
+    until = DateInRangeField(label="To", required=False, years_back=30, years_ahead=1)

@@ -3,7 +3,6 @@ staff looked at their record. Nothing here can change a record."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 
@@ -12,9 +11,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from stepwise.accounts.models import User
 from stepwise.audit.forms import AuditFilterForm
 from stepwise.audit.log import record_access
 from stepwise.audit.models import AccessLog
@@ -22,6 +20,7 @@ from stepwise.clinic.access import own_client_profile
 from stepwise.clinic.models import Client, Membership
 from stepwise.lib.decorators import practice_admin_required
 from stepwise.lib.roles import roles_for
+from stepwise.lib.spreadsheet import csv_line_writer
 
 PAGE_SIZE = 50
 
@@ -54,7 +53,7 @@ def _filtered(request: HttpRequest, form: AuditFilterForm) -> QuerySet[AccessLog
     return entries.select_related("actor").order_by("-at", "-id")
 
 
-@require_GET
+@require_safe
 @practice_admin_required
 def practice_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
@@ -69,18 +68,13 @@ def practice_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@require_GET
+@require_safe
 @practice_admin_required
 def practice_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     form = AuditFilterForm(request.GET or None)
     entries = _filtered(request, form)
     record_access(request, "audit.export", None)
-    writer = csv.writer(_Echo())
+    writer = csv_line_writer()
 
     def rows() -> Iterator[str]:
         yield writer.writerow(["when (UTC)", "who", "client id", "what", "path", "ip", "outcome"])
@@ -102,7 +96,7 @@ def practice_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def my_record_views(request: HttpRequest) -> HttpResponse:
     """Which staff opened my record, and when (names of staff only)."""
     profile = own_client_profile(request.user)
@@ -115,8 +109,4 @@ def my_record_views(request: HttpRequest) -> HttpResponse:
         .select_related("actor")
         .order_by("-at", "-id")[:200]
     )
-    user = request.user
-    assert isinstance(user, User)
-    return render(
-        request, "audit/my_record_views.html", {"entries": entries, "zone": user.time_zone}
-    )
+    return render(request, "audit/my_record_views.html", {"entries": entries})

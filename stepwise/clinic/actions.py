@@ -20,6 +20,7 @@ from stepwise.clinic.models import (
     Practice,
     Role,
 )
+from stepwise.clinic.signals import caregiver_linked, client_schedule_changed
 
 
 class ActionError(Exception):
@@ -29,9 +30,17 @@ class ActionError(Exception):
 def create_solo_practice(user: User, name: str = "") -> Practice:
     """A therapist who signs up gets a practice of their own, with them as its admin."""
     with transaction.atomic():
-        practice = Practice.objects.create(name=name or f"{user.display_name}'s practice")
+        practice = Practice.objects.create(
+            name=name or f"{user.display_name}'s practice", time_zone=user.time_zone
+        )
         Membership.objects.create(practice=practice, user=user, role=Role.ADMIN)
     return practice
+
+
+def set_practice_time_zone(practice: Practice, time_zone: str) -> None:
+    """The zone new colleagues start in (each member's own zone is theirs to change)."""
+    practice.time_zone = time_zone
+    practice.save(update_fields=["time_zone"])
 
 
 def add_client(
@@ -74,6 +83,7 @@ def update_client(
     next_session_note: str = "",
 ) -> Client:
     with transaction.atomic():
+        zone_moved = client.time_zone != time_zone
         client.next_session_on = next_session_on
         client.next_session_note = next_session_note
         client.display_name = display_name
@@ -90,6 +100,8 @@ def update_client(
             if members.count() != len(set(therapists)):
                 raise ActionError("Only therapists of this practice can join the care team.")
             client.therapists.set(therapists)
+        if zone_moved:
+            client_schedule_changed.send(Client, client=client)
     return client
 
 
@@ -211,11 +223,18 @@ def accept_invitation(invitation: Invitation, user: User) -> None:
                 raise ActionError("This client already has an account.")
         else:
             assert invitation.client is not None
-            CaregiverLink.objects.get_or_create(
-                caregiver=user,
-                client=invitation.client,
-                defaults={"relationship": invitation.relationship},
-            )
+            link_caregiver(user, invitation.client, relationship=invitation.relationship)
+
+
+def link_caregiver(caregiver: User, client: Client, *, relationship: str = "") -> CaregiverLink:
+    """Link a parent or carer to a client (once; a second call returns the existing link)."""
+    with transaction.atomic():
+        link, created = CaregiverLink.objects.get_or_create(
+            caregiver=caregiver, client=client, defaults={"relationship": relationship}
+        )
+        if created:
+            caregiver_linked.send(CaregiverLink, link=link)
+    return link
 
 
 def set_member_role(membership: Membership, role: str) -> None:
@@ -265,8 +284,10 @@ def unlink_caregiver(link: CaregiverLink) -> None:
 
 
 def set_discharged(client: Client, *, discharged: bool) -> None:
-    client.discharged_at = timezone.now() if discharged else None
-    client.save(update_fields=["discharged_at"])
+    with transaction.atomic():
+        client.discharged_at = timezone.now() if discharged else None
+        client.save(update_fields=["discharged_at"])
+        client_schedule_changed.send(Client, client=client)
 
 
 def join_care_team(client: Client, admin: User) -> None:

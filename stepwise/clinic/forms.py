@@ -8,7 +8,7 @@ from django import forms
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import COUNTRIES, COUNTRY_NAMES, Client, Practice, Role
-from stepwise.lib.forms import MobileField, TimeZoneField
+from stepwise.lib.forms import DateInRangeField, MobileField, TimeZoneField
 
 
 class ClientForm(forms.Form):
@@ -73,10 +73,8 @@ class ClientEditForm(ClientForm):
         help_text="Therapists of your practice who can see this client.",
         error_messages={"required": "Keep at least one therapist on the care team."},
     )
-    next_session_on = forms.DateField(
-        label="Next session (optional)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+    next_session_on = DateInRangeField(
+        label="Next session (optional)", required=False, years_back=1, years_ahead=2
     )
     next_session_note = forms.CharField(
         label="Note for the next session (optional)",
@@ -105,6 +103,14 @@ class CaregiverInviteForm(forms.Form):
 class TherapistInviteForm(forms.Form):
     email = forms.EmailField(label="Colleague's email", max_length=254)
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.THERAPIST)
+
+
+class PracticeTimeZoneForm(forms.Form):
+    time_zone = TimeZoneField(
+        label="Practice time zone",
+        help_text="New colleagues start in it unless they choose their own; each person's pages "
+        "are in their own zone.",
+    )
 
 
 class MemberRoleForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.actions import create_invited_user
 from stepwise.accounts.forms import AcceptInvitationForm
@@ -38,6 +38,16 @@ def _created_page(
     )
 
 
+def _send_invitation(issued: actions.IssuedInvitation, to: str) -> None:
+    invitation = issued.invitation
+    send_templated_email(
+        "invitation",
+        to,
+        {"path": issued.path, "expires_at": invitation.expires_at},
+        time_zone=invitation.recipient_zone,
+    )
+
+
 @require_POST
 @therapist_required
 def client_invite(request: HttpRequest, client_id: int) -> HttpResponse:
@@ -51,11 +61,11 @@ def client_invite(request: HttpRequest, client_id: int) -> HttpResponse:
         return redirect("clinic:client_detail", client_id=client.pk)
     emailed = bool(request.POST.get("send_email")) and bool(client.email)
     if emailed:
-        send_templated_email("invitation", client.email, {"path": issued.path})
+        _send_invitation(issued, client.email)
     return _created_page(request, issued, emailed)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def caregiver_invite(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "invitation.create")
@@ -68,7 +78,7 @@ def caregiver_invite(request: HttpRequest, client_id: int) -> HttpResponse:
         except actions.ActionError as exc:
             form.add_error("email", str(exc))
         else:
-            send_templated_email("invitation", issued.invitation.email, {"path": issued.path})
+            _send_invitation(issued, issued.invitation.email)
             return _created_page(request, issued, emailed=True)
     return render(request, "clinic/caregiver_invite.html", {"form": form, "client": client})
 
@@ -82,7 +92,7 @@ def _invitations_for(request: HttpRequest) -> Q:
     return scope
 
 
-@require_GET
+@require_safe
 @therapist_required
 def invitation_list(request: HttpRequest) -> HttpResponse:
     invitations = (
@@ -132,7 +142,7 @@ INVALID_MESSAGES = {
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation, status = actions.find_open_invitation(token)
     if invitation is None or status != "open":
@@ -150,7 +160,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = AcceptInvitationForm(
         request.POST or None,
         staff=staff,
-        initial={"email": invitation.email, "sign_in": "link", "time_zone": ""},
+        default_zone=invitation.recipient_zone,
+        initial={
+            "email": invitation.email,
+            "sign_in": "link",
+            # A client keeps the zone their therapist set (their homework days are in it);
+            # others get their device's zone from the page's script, else the default.
+            "time_zone": invitation.client.time_zone
+            if invitation.kind == InvitationKind.CLIENT and invitation.client is not None
+            else "",
+        },
     )
     if staff:
         # A staff invitation is for the address it was emailed to.

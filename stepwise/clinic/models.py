@@ -48,6 +48,9 @@ COUNTRY_NAMES = dict(COUNTRIES)
 
 class Practice(models.Model):
     name = models.CharField(max_length=120)
+    # The zone a new member starts in (and the one named where the reader's zone is not known,
+    # e.g. an invitation to someone without an account yet). Each member then keeps their own.
+    time_zone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(default=timezone.now)
     # Where the practice's clients live, unless a client's own country says otherwise: it
     # chooses the crisis lines a client is shown. Blank: a message that names no number.
@@ -201,6 +204,14 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} invitation ({self.status})"
+
+    @property
+    def recipient_zone(self) -> str:
+        """The zone of the person invited, as far as we know it before they have an account:
+        the client record's for a client and their carers, the practice's for a colleague."""
+        if self.client is not None:
+            return self.client.time_zone
+        return self.practice.time_zone
 
     @property
     def status(self) -> str:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
 from stepwise.clinic import actions
-from stepwise.clinic.forms import MemberRoleForm, TherapistInviteForm
+from stepwise.clinic.forms import MemberRoleForm, PracticeTimeZoneForm, TherapistInviteForm
 from stepwise.clinic.models import Membership, Practice
 from stepwise.lib.decorators import practice_admin_required, therapist_required
 from stepwise.lib.emails import send_templated_email
 from stepwise.lib.roles import roles_for
+from stepwise.lib.tz import time_zone_names
 
 
 def _practice(request: HttpRequest) -> Practice:
@@ -24,7 +25,10 @@ def _practice(request: HttpRequest) -> Practice:
 
 
 def _members_page(
-    request: HttpRequest, invite_form: TherapistInviteForm, status: int = 200
+    request: HttpRequest,
+    invite_form: TherapistInviteForm,
+    status: int = 200,
+    zone_form: PracticeTimeZoneForm | None = None,
 ) -> HttpResponse:
     practice = _practice(request)
     members = (
@@ -38,6 +42,9 @@ def _members_page(
             "practice": practice,
             "members": members,
             "invite_form": invite_form,
+            "zone_form": zone_form
+            or PracticeTimeZoneForm(initial={"time_zone": practice.time_zone}),
+            "time_zones": time_zone_names(),
             "open_invitations": open_invitations,
             "is_admin": roles_for(request).admin,
             "role_choices": MemberRoleForm.base_fields["role"].choices,  # type: ignore[attr-defined]
@@ -46,7 +53,7 @@ def _members_page(
     )
 
 
-@require_GET
+@require_safe
 @therapist_required
 def members(request: HttpRequest) -> HttpResponse:
     return _members_page(request, TherapistInviteForm())
@@ -64,10 +71,27 @@ def member_invite(request: HttpRequest) -> HttpResponse:
         except actions.ActionError as exc:
             form.add_error("email", str(exc))
         else:
-            send_templated_email("staff_invitation", issued.invitation.email, {"path": issued.path})
+            invitation = issued.invitation
+            send_templated_email(
+                "staff_invitation",
+                invitation.email,
+                {"path": issued.path, "expires_at": invitation.expires_at},
+                time_zone=invitation.recipient_zone,
+            )
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
             return redirect("clinic:members")
     return _members_page(request, form, status=400)
+
+
+@require_POST
+@practice_admin_required
+def practice_time_zone(request: HttpRequest) -> HttpResponse:
+    form = PracticeTimeZoneForm(request.POST)
+    if not form.is_valid():
+        return _members_page(request, TherapistInviteForm(), status=400, zone_form=form)
+    actions.set_practice_time_zone(_practice(request), form.cleaned_data["time_zone"])
+    messages.success(request, "The practice's time zone is saved.")
+    return redirect("clinic:members")
 
 
 @require_POST

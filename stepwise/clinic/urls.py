@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("practice/", practice_views.members, name="members"),
     path("practice/invite/", practice_views.member_invite, name="member_invite"),
+    path("practice/time-zone/", practice_views.practice_time_zone, name="practice_time_zone"),
     path(
         "practice/members/<int:membership_id>/role/", practice_views.member_role, name="member_role"
     ),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
@@ -25,7 +25,7 @@ from stepwise.lib.tz import time_zone_names
 CASELOAD_FILTERS = {"active": "Active", "discharged": "Discharged", "all": "All"}
 
 
-@require_GET
+@require_safe
 @therapist_required
 def caseload(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:80]
@@ -60,7 +60,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def client_new(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -84,7 +84,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @therapist_required
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "client.detail")
@@ -102,7 +102,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "client.edit")

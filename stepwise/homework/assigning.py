@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from stepwise.accounts.models import User
 from stepwise.clinic.access import on_care_team
@@ -32,7 +32,7 @@ from stepwise.homework.models import (
 )
 from stepwise.homework.schedule import Schedule, expand_versions
 from stepwise.homework.schedule import ScheduleVersion as PureVersion
-from stepwise.homework.signals import occurrences_created
+from stepwise.homework.signals import assignment_changed, feedback_left, occurrences_created
 from stepwise.library.models import ExerciseDefinition
 
 WINDOW_DAYS = 14  # occurrences exist this far ahead of the client's today
@@ -44,6 +44,23 @@ class HomeworkError(Exception):
 
 class AlreadyCompleted(HomeworkError):
     """This occurrence already has a result (a second tab, a double click)."""
+
+
+class NotOpenYet(HomeworkError):
+    """The occurrence opens on a later day of the client's: it cannot be answered ahead."""
+
+
+def check_open_now(occurrence: Occurrence, today: date) -> None:
+    """Refuse an occurrence that opens after the client's `today` (their local day).
+
+    Answered ahead, it would count as "on time" for a day still to come and the therapist
+    would read a result dated before the item was ever given.
+    """
+    if occurrence.opens > today:
+        raise NotOpenYet(
+            f"This one opens on {dateformat.format(occurrence.opens, 'l j F')}. "
+            "You can do it from then."
+        )
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,8 @@ def assign(
         raise HomeworkError("Choose an exercise.")
     if item.kind == ItemKind.ASSESSMENT and not item.instrument_key:
         raise HomeworkError("Choose a questionnaire.")
+    if item.kind == ItemKind.ASSESSMENT:
+        _refuse_in_session_only(client.practice_id, item.instrument_key)
     if assignee == Assignee.CAREGIVER and not client.caregiver_links.exists():
         raise HomeworkError(f"{client.display_name} has no linked parent or carer yet.")
     with transaction.atomic():
@@ -117,6 +136,18 @@ def assign(
         _version_row(assignment, schedule.start, schedule).save()
         materialise([assignment], today + timedelta(days=WINDOW_DAYS))
     return assignment
+
+
+def _refuse_in_session_only(practice_id: int, instrument_key: str) -> None:
+    """A clinician-administered screen (ASQ) is asked in session, never sent home."""
+    from stepwise.assessments import catalog
+
+    available = catalog.find_available(practice_id, instrument_key)
+    if available is not None and available.version.in_session_only:
+        raise HomeworkError(
+            f"{available.version.abbreviation} is asked by a clinician in session and cannot be "
+            "assigned as homework. Start it from the client's questionnaires page instead."
+        )
 
 
 def materialise(assignments: Iterable[Assignment], until: date) -> int:
@@ -160,11 +191,31 @@ def materialise(assignments: Iterable[Assignment], until: date) -> int:
     return len(rows)
 
 
-def _drop_future(assignment: Assignment, from_day: date) -> None:
-    """Remove occurrences opening on or after `from_day` that have nothing recorded against them."""
-    Occurrence.objects.filter(
-        assignment=assignment, opens__gte=from_day, completion__isnull=True
-    ).delete()
+_Slot = tuple[str, date, date, int]  # an occurrence as (key, opens, due, ordinal)
+
+
+def _drop_future(assignment: Assignment, from_day: date, keep: Iterable[_Slot] = ()) -> None:
+    """Remove occurrences opening on or after `from_day` that have nothing recorded against them,
+    except those `keep` names as (key, opens, due, ordinal): the new schedule has them too, so
+    they stay the same rows (and what was already sent for them is not sent again)."""
+    kept = set(keep)
+    doomed = [
+        pk
+        for pk, key, opens, due, ordinal in Occurrence.objects.filter(
+            assignment=assignment, opens__gte=from_day, completion__isnull=True
+        ).values_list("pk", "key", "opens", "due", "ordinal")
+        if (key, opens, due, ordinal) not in kept
+    ]
+    Occurrence.objects.filter(pk__in=doomed).delete()
+
+
+def _expected(assignment: Assignment, since: date, until: date) -> list[_Slot]:
+    """The occurrences the assignment's schedule versions give in [since, until]."""
+    versions = [
+        PureVersion(row.effective_from, row.as_schedule())
+        for row in ScheduleVersion.objects.filter(assignment=assignment).order_by("effective_from")
+    ]
+    return [(o.key, o.opens, o.due, o.ordinal) for o in expand_versions(versions, since, until)]
 
 
 def edit_schedule(assignment: Assignment, schedule: Schedule, *, by: User) -> Assignment:
@@ -179,10 +230,13 @@ def edit_schedule(assignment: Assignment, schedule: Schedule, *, by: User) -> As
         # Versions from today on are replaced (an earlier edit may have set a later start).
         ScheduleVersion.objects.filter(assignment=assignment, effective_from__gte=today).delete()
         _version_row(assignment, max(today, schedule.start), schedule).save()
-        _drop_future(assignment, today)
+        until = today + timedelta(days=WINDOW_DAYS)
+        keep = _expected(assignment, today, until) if assignment.is_active else []
+        _drop_future(assignment, today, keep)
         assignment.materialised_until = today - timedelta(days=1)
         assignment.save(update_fields=["materialised_until"])
-        materialise([assignment], today + timedelta(days=WINDOW_DAYS))
+        materialise([assignment], until)
+        assignment_changed.send(Assignment, assignment=assignment)
     return assignment
 
 
@@ -195,10 +249,14 @@ def update_details(
     hidden_from_caregiver: bool,
 ) -> Assignment:
     _check_care_team(assignment.client, by)
-    assignment.note = note
-    assignment.reminder_time = reminder_time
-    assignment.hidden_from_caregiver = hidden_from_caregiver
-    assignment.save(update_fields=["note", "reminder_time", "hidden_from_caregiver"])
+    with transaction.atomic():
+        moved = assignment.reminder_time != reminder_time
+        assignment.note = note
+        assignment.reminder_time = reminder_time
+        assignment.hidden_from_caregiver = hidden_from_caregiver
+        assignment.save(update_fields=["note", "reminder_time", "hidden_from_caregiver"])
+        if moved:
+            assignment_changed.send(Assignment, assignment=assignment)
     return assignment
 
 
@@ -226,6 +284,7 @@ def set_status(assignment: Assignment, status: str, *, by: User) -> Assignment:
         assignment.save(update_fields=["status", "paused_at", "ended_at", "materialised_until"])
         if status == AssignmentStatus.ACTIVE:
             materialise([assignment], today + timedelta(days=WINDOW_DAYS))
+        assignment_changed.send(Assignment, assignment=assignment)
     return assignment
 
 
@@ -246,6 +305,9 @@ def record_completion(
         raise HomeworkError("This homework has ended, so it cannot be handed in any more.")
     if occurrence is not None and occurrence.assignment_id != assignment.pk:
         raise HomeworkError("That item does not belong to this homework.")
+    today = today_for(assignment.client)
+    if occurrence is not None:
+        check_open_now(occurrence, today)
     try:
         with transaction.atomic():
             return Completion.objects.create(
@@ -255,7 +317,7 @@ def record_completion(
                 submission=submission,
                 assessment_response=assessment_response,
                 completed_by=by,
-                local_date=today_for(assignment.client),
+                local_date=today,
             )
     except IntegrityError:
         raise AlreadyCompleted("This was already handed in; nothing more to do.") from None
@@ -277,6 +339,7 @@ def leave_feedback(completion: Completion, *, by: User, text: str) -> Feedback:
     with transaction.atomic():
         feedback = Feedback.objects.create(completion=completion, author=by, text=text)
         mark_reviewed([completion], by=by)
+        feedback_left.send(Feedback, feedback=feedback)
     return feedback
 
 
@@ -297,7 +360,7 @@ def complete_exercise(
 
     if assignment.exercise is None or assignment.exercise.current_version is None:
         raise HomeworkError("This exercise is no longer available.")
-    _check_open(assignment)
+    _check_open(assignment, occurrence)
     with transaction.atomic():
         submission = submit_exercise(
             client=assignment.client,
@@ -325,10 +388,12 @@ def complete_assessment(
     from stepwise.assessments import catalog
     from stepwise.assessments.models import Mode, Respondent
 
-    _check_open(assignment)
+    _check_open(assignment, occurrence)
     available = catalog.find_available(assignment.client.practice_id, assignment.instrument_key)
     if available is None:
         raise HomeworkError("This questionnaire is no longer available.")
+    if available.version.in_session_only:
+        raise HomeworkError("This questionnaire is asked in session only.")
     with transaction.atomic():
         stored = assessment_actions.submit_assessment(
             client=assignment.client,
@@ -353,8 +418,10 @@ def complete_assessment(
     return completion, stored.alert is not None
 
 
-def _check_open(assignment: Assignment) -> None:
+def _check_open(assignment: Assignment, occurrence: Occurrence | None) -> None:
     if assignment.status == AssignmentStatus.ENDED:
         raise HomeworkError("This homework has ended, so it cannot be handed in any more.")
     if assignment.client.discharged_at is not None:
         raise HomeworkError("This homework is closed.")
+    if occurrence is not None:
+        check_open_now(occurrence, today_for(assignment.client))

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.assessments import catalog
@@ -20,7 +20,7 @@ from stepwise.audit.log import record_access
 from stepwise.clinic.models import Client
 from stepwise.homework import assigning, today
 from stepwise.homework.actions import raised_alert
-from stepwise.homework.models import Assignment, Draft, ItemKind, Occurrence
+from stepwise.homework.models import Assignment, Draft, ItemKind, Occurrence, today_for
 from stepwise.library.runner import run_exercise
 
 CLEAR_DRAFT = "homework_clear_draft"
@@ -32,7 +32,7 @@ def _viewer(request: HttpRequest) -> User:
     return user
 
 
-@require_GET
+@require_safe
 def client_home(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     clients = today.people_for(user)
@@ -83,16 +83,21 @@ def _occurrence_for(request: HttpRequest, occurrence_id: int) -> Occurrence:
     return found
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def do_occurrence(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for(request, occurrence_id)
     if hasattr(occurrence, "completion"):
         messages.info(request, "You already did this one. Well done!")
         return redirect("homework:client_home")
+    try:
+        assigning.check_open_now(occurrence, today_for(occurrence.assignment.client))
+    except assigning.NotOpenYet as exc:
+        messages.info(request, str(exc))
+        return redirect("homework:client_home")
     return _do(request, occurrence.assignment, occurrence)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def extra_practice(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """Practice beyond the schedule is welcome, and counted."""
     assignment = _assignment_for(request, assignment_id, "homework.extra")
@@ -215,7 +220,7 @@ def _do_assessment(
     )
 
 
-@require_GET
+@require_safe
 def well_done(request: HttpRequest) -> HttpResponse:
     crisis_message = None
     client_id = request.session.pop("homework_show_crisis", None)
@@ -252,10 +257,15 @@ def save_draft(request: HttpRequest, assignment_id: int, slot: str) -> HttpRespo
     )
     if assignment is None or not assignment.is_active:
         raise Http404("Not found.")
-    if slot != "extra" and not (
-        slot.isdigit() and assignment.occurrences.filter(pk=int(slot)).exists()
-    ):
-        raise Http404("Not found.")
+    occurrence = None
+    if slot != "extra":
+        occurrence = assignment.occurrences.filter(pk=int(slot)).first() if slot.isdigit() else None
+        if occurrence is None:
+            raise Http404("Not found.")
+        try:
+            assigning.check_open_now(occurrence, today_for(assignment.client))
+        except assigning.NotOpenYet as exc:
+            return HttpResponse(str(exc), status=409)
     # The size the browser declared: the body itself may already be read as form data.
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -275,7 +285,7 @@ def _draft_id(assignment: Assignment, occurrence: Occurrence | None) -> str:
     return f"hw-{assignment.pk}-{occurrence.pk if occurrence else 'extra'}"
 
 
-@require_GET
+@require_safe
 def crisis_plan(request: HttpRequest) -> HttpResponse:
     """The client's own latest crisis coping plan, one tap from their home page."""
     from stepwise.homework.models import Submission

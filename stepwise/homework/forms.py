@@ -12,6 +12,7 @@ from stepwise.homework.models import Assignee
 from stepwise.homework.schedule import Frequency, ScheduleError
 from stepwise.homework.schedule_fields import (
     WEEKDAY_CHOICES,
+    ScheduleDateField,
     ScheduleFieldsForm,
     frequency_choices,
 )
@@ -50,18 +51,12 @@ class AssignForm(ScheduleFieldsForm):
     interval_weeks = forms.IntegerField(
         label="Every how many weeks", min_value=1, max_value=52, initial=2, required=False
     )
-    due = forms.DateField(
-        label="Due by", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    start = forms.DateField(
-        label="Starting", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due = ScheduleDateField(label="Due by", required=False)
+    start = ScheduleDateField(label="Starting", required=False)
     ends = forms.ChoiceField(
         label="Ends", choices=ENDS, initial="never", required=False, widget=forms.RadioSelect
     )
-    end = forms.DateField(
-        label="Last day", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end = ScheduleDateField(label="Last day", required=False)
     max_count = forms.IntegerField(
         label="Number of times", min_value=1, max_value=365, required=False
     )

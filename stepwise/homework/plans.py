@@ -137,7 +137,7 @@ def describe_item(item: dict[str, Any]) -> str:
     """A plan item's schedule in words, relative to whenever it is assigned."""
     try:
         schedule = item_schedule(item, date(2000, 1, 3))
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, ValueError, TypeError, OverflowError):
         return "—"
     if schedule.frequency == Frequency.ONCE:
         days = item.get("due_in_days") or 0
@@ -186,7 +186,7 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
         .published()
         .filter(pk__in=exercise_ids)
     }
-    enabled = {a.key for a in catalog.enabled_instruments(plan.practice_id)}
+    enabled = {a.key for a in catalog.assignable_instruments(plan.practice_id)}
     has_exercises, has_instruments = _already_has(client)
     today = today_for(client)
     result = PlanAssigned()
@@ -226,7 +226,7 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
                 )
             try:
                 schedule = item_schedule(item, today)
-            except (KeyError, ValueError, TypeError) as exc:
+            except (KeyError, ValueError, TypeError, OverflowError) as exc:
                 raise assigning.HomeworkError(f"“{title}” has a broken schedule.") from exc
             try:
                 assignment = assigning.assign(

@@ -23,6 +23,11 @@ class Frequency(StrEnum):
     EVERY_N_WEEKS = "every_n_weeks"
 
 
+# No date of a schedule lies further ahead than this: dates near 9999-12-31 overflow the day
+# arithmetic, and a homework date years away is a typo.
+HORIZON_DAYS = 5 * 366
+
+
 class ScheduleError(ValueError):
     """A schedule that cannot be kept; the message says what to change."""
 
@@ -40,6 +45,14 @@ class Schedule:
 
     def validate(self, today: date | None = None) -> None:
         """Raise ScheduleError naming the problem; `today` (local) refuses past due dates."""
+        if today is not None:
+            horizon = today + timedelta(days=HORIZON_DAYS)
+            for day in (self.start, self.due, self.end):
+                if day is not None and day > horizon:
+                    raise ScheduleError(
+                        f"Choose dates up to {horizon.day} {horizon:%B %Y}: "
+                        "homework is planned at most five years ahead."
+                    )
         if self.end is not None and self.end < self.start:
             raise ScheduleError("The end date is before the start date.")
         if self.max_count is not None and self.max_count < 1:

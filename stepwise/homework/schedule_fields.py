@@ -8,7 +8,8 @@ from typing import Any
 
 from django import forms
 
-from stepwise.homework.schedule import Frequency, Schedule
+from stepwise.homework.schedule import HORIZON_DAYS, Frequency, Schedule
+from stepwise.lib.forms import DateInRangeField
 
 # The plain words, as the therapist's pages say a schedule (`summaries.how_often`).
 FREQUENCY_LABELS: Mapping[Frequency, str] = {
@@ -30,6 +31,13 @@ NEEDED_FOR: Mapping[str, tuple[str, str]] = {
     Frequency.WEEKDAYS.value: ("weekdays", "Choose at least one day of the week."),
     Frequency.ONCE.value: ("due", "Choose the date it is due by."),
 }
+
+
+class ScheduleDateField(DateInRangeField):
+    """A start, due or last day: from a year back to the schedule's horizon ahead."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(years_back=1, years_ahead=HORIZON_DAYS // 366, **kwargs)
 
 
 def frequency_choices(

@@ -1,12 +1,24 @@
-"""Signals homework sends, so later apps (reminders) follow along without being imported."""
+"""Signals homework sends, so later apps (reminders) follow along without being imported.
+
+Each is sent by the action that made the change, inside its transaction, so a receiver's rows
+commit or roll back with it. Receivers must be idempotent. These are named domain events, not
+model signals: a write that bypasses the actions (a queryset `.update()`) sends nothing.
+"""
 
 from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent by `assigning.materialise()` inside the transaction that inserted the occurrences, so a
-# receiver's rows commit or roll back with them. Keyword arguments: `assignment_ids` (list of
-# int) and the window of local days the new occurrences open in, `opens_from` and `until`
-# (dates, inclusive). Some occurrences in the window may have existed before; receivers must be
-# idempotent.
+# Sent by `assigning.materialise()` after inserting occurrences. Keyword arguments:
+# `assignment_ids` (list of int) and the window of local days the new occurrences open in,
+# `opens_from` and `until` (dates, inclusive). Some occurrences in the window may have existed
+# before.
 occurrences_created = Signal()
+
+# Sent by `assigning.update_details()`, `edit_schedule()` and `set_status()` after an assignment's
+# reminder time, schedule or status changed. Keyword argument: `assignment` (an Assignment).
+assignment_changed = Signal()
+
+# Sent by `assigning.leave_feedback()` after the therapist left a note on a completion. Keyword
+# argument: `feedback` (a Feedback).
+feedback_left = Signal()

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.homework import assigning
 from stepwise.homework.models import Assignment, AssignmentStatus, today_for
@@ -58,7 +58,7 @@ def assignment_resume(request: HttpRequest, client_id: int, assignment_id: int) 
     return _back_to_client(assignment)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def assignment_end(request: HttpRequest, client_id: int, assignment_id: int) -> HttpResponse:
     """GET asks for confirmation; POST ends the assignment. Its history stays readable."""
@@ -110,7 +110,7 @@ def _edit_page(
     )
 
 
-@require_GET
+@require_safe
 @therapist_required
 def assignment_edit(request: HttpRequest, client_id: int, assignment_id: int) -> HttpResponse:
     assignment = get_assignment_for_therapist(

@@ -13,18 +13,12 @@ from django import forms
 from stepwise.homework.models import Assignment, HomeworkPlan
 from stepwise.homework.schedule_fields import (
     WEEKDAY_CHOICES,
+    ScheduleDateField,
     ScheduleFieldsForm,
     frequency_choices,
 )
 
 FEEDBACK_MAX = 2000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class TimeInput(forms.TimeInput):
@@ -51,7 +45,7 @@ class ScheduleForm(ScheduleFieldsForm):
     frequency = forms.ChoiceField(
         label="How often", choices=frequency_choices(), widget=forms.RadioSelect
     )
-    start = forms.DateField(label="Starts on", widget=DateInput())
+    start = ScheduleDateField(label="Starts on")
     times_per_week = forms.IntegerField(
         label="Times a week", required=False, help_text="For “a number of times a week”: 1 to 7."
     )
@@ -65,13 +59,10 @@ class ScheduleForm(ScheduleFieldsForm):
     interval_weeks = forms.IntegerField(
         label="Every how many weeks", required=False, help_text="For “every few weeks”: 1 to 52."
     )
-    due = forms.DateField(
-        label="Due date", required=False, widget=DateInput(), help_text="For “once”."
-    )
-    end = forms.DateField(
+    due = ScheduleDateField(label="Due date", required=False, help_text="For “once”.")
+    end = ScheduleDateField(
         label="Last day",
         required=False,
-        widget=DateInput(),
         help_text="Leave empty to keep going until you end it.",
     )
     max_count = forms.IntegerField(
@@ -90,7 +81,9 @@ class DetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Shown to the client with this homework; never sent in reminders.",
     )
-    reminder_time = forms.TimeField(label="Reminder time", widget=TimeInput())
+    reminder_time = forms.TimeField(
+        label="Reminder time", widget=TimeInput(), help_text="In the client's local time."
+    )
     hidden_from_caregiver = forms.BooleanField(
         label="Hide from their parent or carer", required=False
     )

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.homework import plans
@@ -18,7 +18,7 @@ from stepwise.lib.decorators import therapist_required
 from stepwise.lib.roles import signed_in_user
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
     """Save some of this client's current homework as a plan for other clients."""
@@ -86,7 +86,7 @@ def plan_assign(request: HttpRequest, client_id: int) -> HttpResponse:
     return redirect(back)
 
 
-@require_GET
+@require_safe
 @therapist_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)

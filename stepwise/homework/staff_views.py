@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import caseload_for
@@ -40,7 +40,7 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-@require_GET
+@require_safe
 @therapist_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """Completions of the caseload, newest unreviewed first; filter by client and by state."""
@@ -70,7 +70,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "client_id": client_id,
         "state": state,
         "filters": REVIEW_FILTERS,
-        "time_zone": user.time_zone,
     }
     template = (
         "homework/staff_inbox.html#inbox-table" if is_htmx(request) else "homework/staff_inbox.html"
@@ -137,7 +136,6 @@ def _exercise_context(completion: Completion) -> dict[str, Any]:
 def _detail(
     request: HttpRequest, completion: Completion, form: FeedbackForm, status: int = 200
 ) -> HttpResponse:
-    user = signed_in_user(request)
     occurrence = completion.occurrence
     state = timeliness(pure(occurrence) if occurrence is not None else None, completion.local_date)
     client = completion.client
@@ -151,7 +149,6 @@ def _detail(
         ),
         "feedback": Feedback.objects.filter(completion=completion).select_related("author"),
         "form": form,
-        "time_zone": user.time_zone,
     }
     if completion.submission_id is not None:
         context.update(_exercise_context(completion))
@@ -160,7 +157,7 @@ def _detail(
     return render(request, "homework/staff_completion.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @therapist_required
 def completion_detail(request: HttpRequest, completion_id: int) -> HttpResponse:
     """One piece of homework as it was handed in, with the feedback given so far."""

@@ -37,7 +37,7 @@ def _item_choices(user: User, client: Client) -> list[tuple[str, list[tuple[str,
         )
     questionnaires = [
         (f"assessment:{a.version.pk}", f"{a.version.abbreviation}: {a.version.name}")
-        for a in catalog.enabled_instruments(client.practice_id)
+        for a in catalog.assignable_instruments(client.practice_id)
     ]
     return [*groups.items(), ("Questionnaires", questionnaires)]
 
@@ -62,7 +62,7 @@ def _resolve(value: str, user: User, client: Client) -> assigning.ItemChoice | N
             estimated_minutes=exercise.estimated_minutes,
         )
     if kind == ItemKind.ASSESSMENT:
-        for available in catalog.enabled_instruments(client.practice_id):
+        for available in catalog.assignable_instruments(client.practice_id):
             if available.version.pk == int(raw_id):
                 return assigning.ItemChoice(
                     kind=ItemKind.ASSESSMENT,
@@ -73,7 +73,7 @@ def _resolve(value: str, user: User, client: Client) -> assigning.ItemChoice | N
     return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def assign(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "homework.assign")

@@ -1,11 +1,13 @@
-"""Form fields shared across apps: time zones and mobile numbers with specific messages."""
+"""Form fields shared across apps: time zones, mobile numbers and dates, with specific messages."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import dateformat, timezone
 
 from stepwise.lib.tz import is_time_zone
 
@@ -61,3 +63,61 @@ class MobileField(forms.CharField):
                 code="invalid_mobile",
             )
         return compact
+
+
+def _years_from(day: date, years: int) -> date:
+    """`day` moved by whole years (29 February becomes 28 February), clamped to what exists."""
+    year = min(max(day.year + years, date.min.year), date.max.year)
+    return (
+        day.replace(year=year, day=min(day.day, 28)) if day.month == 2 else day.replace(year=year)
+    )
+
+
+def date_bounds(years_back: int, years_ahead: int, today: date | None = None) -> tuple[date, date]:
+    """The first and last day a date field accepts, counted from `today` (the local date)."""
+    today = today or timezone.localdate()
+    return _years_from(today, -years_back), _years_from(today, years_ahead)
+
+
+class DateInRangeInput(forms.DateInput):
+    """The browser's date picker, limited to the same range the server accepts."""
+
+    input_type = "date"
+
+    def __init__(self, years_back: int, years_ahead: int, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+        self.years_back, self.years_ahead = years_back, years_ahead
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        low, high = date_bounds(self.years_back, self.years_ahead)
+        attrs = {"min": low.isoformat(), "max": high.isoformat(), **(attrs or {})}
+        return super().get_context(name, value, attrs)
+
+
+class DateInRangeField(forms.DateField):
+    """Every date a person types in Stepwise: a real date within a sane distance of today.
+
+    A date like 9999-12-31 parses, but arithmetic on it (a schedule's next day, a day's end in
+    UTC) overflows; a date decades away is a typo in any case. The range is counted from the
+    local today at the moment the form is checked, so a long-running server never goes stale.
+    """
+
+    def __init__(self, *, years_back: int = 100, years_ahead: int = 10, **kwargs: Any) -> None:
+        self.years_back, self.years_ahead = years_back, years_ahead
+        kwargs.setdefault("widget", DateInRangeInput(years_back, years_ahead))
+        super().__init__(**kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        low, high = date_bounds(self.years_back, self.years_ahead)
+        if not low <= value <= high:
+            raise forms.ValidationError(
+                "Enter a date between %(low)s and %(high)s.",
+                code="date_out_of_range",
+                params={
+                    "low": dateformat.format(low, "j F Y"),
+                    "high": dateformat.format(high, "j F Y"),
+                },
+            )

@@ -14,8 +14,13 @@ def time_zone_names() -> tuple[str, ...]:
     return (*sorted(n for n in names if "/" in n and not n.startswith(("Etc/", "SystemV/"))), "UTC")
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())  # reads the zone files: once per process
+
+
 def is_time_zone(name: str) -> bool:
-    return name in zoneinfo.available_timezones()
+    return name in _known_zones()
 
 
 def local_instant(day: date, at: time, zone: str) -> datetime:
@@ -43,3 +48,13 @@ def local_day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
 
 def local_today(zone: str, now: datetime) -> date:
     return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+
+def reader_zone(name: str) -> zoneinfo.ZoneInfo:
+    """The zone a person reads times in; UTC when they have none (or a name this system lost)."""
+    return zoneinfo.ZoneInfo(name if name and is_time_zone(name) else "UTC")
+
+
+def client_day(when: datetime, zone: str) -> date:
+    """The client's local calendar day of an instant: the day their homework counts on."""
+    return when.astimezone(zoneinfo.ZoneInfo(zone)).date()

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from stepwise.clinic.access import caseload_for
 from stepwise.lib.decorators import therapist_required
@@ -39,7 +39,7 @@ def _choice(request: HttpRequest, name: str, allowed: dict[str, Any]) -> str:
     return value if value in allowed else ""
 
 
-@require_GET
+@require_safe
 @therapist_required
 def index(request: HttpRequest) -> HttpResponse:
     category = _choice(request, "category", CATEGORY_LABELS)
@@ -89,7 +89,7 @@ def _step_name(step: schema.AnyStep) -> str:
     return words if len(words) <= 90 else words[:87].rstrip() + "..."
 
 
-@require_GET
+@require_safe
 @therapist_required
 def detail(request: HttpRequest, definition_id: int) -> HttpResponse:
     definition = get_definition(request, definition_id)
@@ -133,7 +133,7 @@ def _checked(request: HttpRequest, version: ExerciseVersion, data: dict[str, Any
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def preview(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_version(request, version_id)
@@ -146,7 +146,7 @@ def preview(request: HttpRequest, version_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @therapist_required
 def export(request: HttpRequest, version_id: int) -> HttpResponse:
     """The version's document as a JSON file another practice can import."""

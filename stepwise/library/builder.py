@@ -117,9 +117,11 @@ def _metric_line(metric: Mapping[str, Any]) -> str:
         source,
         str(metric.get("aggregate", "value")),
     ]
-    if metric.get("unit"):
-        parts.append(str(metric["unit"]))
-    return " | ".join(parts)
+    extras = [f"{key}={metric[key]}" for key in ("option", "same_as") if metric.get(key)]
+    if metric.get("unit") or extras:
+        parts.append(str(metric.get("unit") or ""))
+    # Optional trailing "option=yes" (count rows that chose it) or "same_as=step" (emotions).
+    return " | ".join(parts + extras)
 
 
 def step_values(step: Mapping[str, Any]) -> dict[str, str]:
@@ -349,6 +351,14 @@ def _metrics(text: str, problems: list[str]) -> list[dict[str, Any]]:
             metric["aggregate"] = parts[3]
         if len(parts) > 4 and parts[4]:
             metric["unit"] = parts[4]
+        for extra in parts[5:]:
+            key, _, value = extra.partition("=")
+            if key.strip() in ("option", "same_as") and value.strip():
+                metric[key.strip()] = value.strip()
+            elif extra:
+                problems.append(
+                    f"Metric “{parts[0]}”: “{extra}” is not understood; use option=… or same_as=…"
+                )
         metrics.append(metric)
     return metrics
 

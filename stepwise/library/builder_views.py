@@ -12,10 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
+from stepwise.lib.middleware import body_limit
 from stepwise.lib.roles import roles_for, signed_in_user
 from stepwise.library import actions, builder
 from stepwise.library.access import get_own_definition, get_version
 from stepwise.library.forms import ImportForm, NewExerciseForm
+from stepwise.library.loader import IMPORT_MAX_BYTES
 from stepwise.library.models import (
     AUDIENCE_LABELS,
     CATEGORY_LABELS,
@@ -28,7 +30,7 @@ from stepwise.library.rendering import build_exercise, media_urls_for
 STEP_OPS = ("add", "remove", "up", "down")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def new(request: HttpRequest) -> HttpResponse:
     form = NewExerciseForm(request.POST or None)
@@ -103,13 +105,13 @@ def _builder_context(
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def edit(request: HttpRequest, definition_id: int) -> HttpResponse:
     definition = get_own_definition(request, definition_id)
     media = _practice_media(request)
     document = _working_document(definition)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD from a link checker: never saves
         return render(
             request, "library/builder.html", _builder_context(request, definition, document, media)
         )
@@ -162,7 +164,8 @@ def builder_preview(request: HttpRequest, definition_id: int) -> HttpResponse:
     return render(request, "library/builder.html#preview", context)
 
 
-@require_http_methods(["GET", "POST"])
+@body_limit(IMPORT_MAX_BYTES)
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def import_exercise(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)

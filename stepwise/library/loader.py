@@ -16,6 +16,9 @@ from pydantic import ValidationError
 from stepwise.library.schema import SCHEMA_VERSION, STEP_TYPES, ExerciseDefinition
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+# Shared pieces the shipped files refer to by name, so one wording serves every exercise.
+BLOCKS_DIR = Path(__file__).resolve().parent / "blocks"
+REFERENCES_PATH = Path(__file__).resolve().parent / "references.json"
 IMPORT_MAX_BYTES = 512 * 1024
 
 
@@ -155,8 +158,72 @@ def validate_import(raw_json_text: str | bytes) -> tuple[ExerciseDefinition | No
     return definition, []
 
 
+@cache
+def bibliography() -> dict[str, dict[str, Any]]:
+    """The shipped library's references by key (`references.json`)."""
+    data: dict[str, dict[str, Any]] = _parse_json(REFERENCES_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def format_reference(entry: dict[str, Any]) -> str:
+    """One reference as a reader sees it: the citation, then its DOI or PubMed link if any."""
+    text = str(entry["citation"])
+    if entry.get("doi"):
+        return f"{text} https://doi.org/{entry['doi']}"
+    if entry.get("pmid"):
+        return f"{text} PMID: {entry['pmid']}"
+    return text
+
+
+def _block(name: str, where: str) -> Any:
+    path = BLOCKS_DIR / f"{name}.json"
+    if not path.is_file():
+        raise ShippedContentError(f"{where}: no shared block {name!r} in {BLOCKS_DIR.name}/")
+    return _parse_json(path.read_text(encoding="utf-8"))
+
+
+def expand_shared_pieces(data: Any, where: str) -> Any:
+    """Put the shared blocks and references into a shipped document before it is checked.
+
+    A step written `{"include": "exposure-safety"}` becomes the step in `blocks/`; a reference
+    written `"@craske2014"` becomes that entry of `references.json`, with its DOI or PubMed id.
+    The stored document holds the full text, so a version never changes under its readers.
+    """
+    if not isinstance(data, dict):
+        return data
+    steps = data.get("steps")
+    if isinstance(steps, list):
+        data["steps"] = [
+            _block(str(step["include"]), where)
+            if isinstance(step, dict) and set(step) == {"include"}
+            else step
+            for step in steps
+        ]
+    references = data.get("references")
+    if isinstance(references, list):
+        known = bibliography()
+        expanded = []
+        for ref in references:
+            if isinstance(ref, str) and ref.startswith("@"):
+                entry = known.get(ref[1:])
+                if entry is None:
+                    raise ShippedContentError(f"{where}: no reference {ref!r} in references.json")
+                expanded.append(format_reference(entry))
+            else:
+                expanded.append(ref)
+        data["references"] = expanded
+    return data
+
+
 def load_definition_file(path: Path) -> ExerciseDefinition:
-    definition, problems = validate_import(path.read_bytes())
+    raw = path.read_bytes()
+    try:
+        data = _parse_json(raw.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        data = None  # validate_import names the problem
+    if data is not None:
+        raw = json.dumps(expand_shared_pieces(data, path.name), ensure_ascii=False).encode()
+    definition, problems = validate_import(raw)
     if definition is None:
         raise ShippedContentError(f"{path.name}: " + "; ".join(problems))
     if path.stem != definition.slug:

@@ -1,99 +1,92 @@
-"""A small, safe markdown subset for exercise text and therapist notes.
+"""A safe markdown subset for exercise text and therapist notes, parsed by markdown-it-py
+(CommonMark) rather than by hand.
 
-Everything is HTML-escaped first; only then are paragraphs, headings, bulleted and numbered
-lists, bold, italic, inline code and links (https, http or site-relative) turned into markup.
-Nothing a definition says can add a tag or an attribute of its own.
+Only paragraphs, headings, bulleted and numbered lists, bold, italic, inline code, backslash
+escapes and links are switched on; raw HTML, images, tables, block quotes, code blocks and
+entities stay off, so their punctuation shows as typed. Links go only to http(s), mailto, tel or
+a path on this site (never protocol-relative `//host`), and always carry `rel="noopener
+noreferrer"`. Control characters are dropped first.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
-_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_ITALIC = re.compile(
-    r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)"
+from stepwise.lib.text import strip_control_characters
+
+# What the renderer may emit: the tests feed it arbitrary text and hold it to this list.
+ALLOWED_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "a"}
 )
-_CODE = re.compile(r"`([^`]+)`")
-# Runs on escaped text, so a URL cannot contain a quote or an angle bracket.
-_LINK = re.compile(r"\[([^\]\n]+)\]\(((?:https?://|/)[^\s()]*)\)")
+ALLOWED_ATTRIBUTES = {"a": frozenset({"href", "rel"}), "ol": frozenset({"start"})}
+
+_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
 
-def _inline(text: str) -> str:
-    html = str(escape(text))
-    codes: list[str] = []
+def is_allowed_link(url: str) -> bool:
+    """http(s), mailto and tel links, or a path on this site; not `//host` nor `/\\host`
+    (browsers read both as another host), nor javascript:, data: or any other scheme."""
+    lowered = url.strip().lower()
+    if "\\" in lowered:
+        return False
+    if lowered.startswith("/"):
+        return not lowered.startswith("//")
+    return lowered.startswith(_SCHEMES)
 
-    def keep_code(match: re.Match[str]) -> str:
-        codes.append(f"<code>{match.group(1)}</code>")
-        return f"\x00{len(codes) - 1}\x00"
 
-    html = _CODE.sub(keep_code, html)
-    html = _LINK.sub(r'<a href="\2" rel="noopener noreferrer">\1</a>', html)
-    html = _BOLD.sub(r"<strong>\1</strong>", html)
-    html = _ITALIC.sub(lambda m: f"<em>{m.group(1) or m.group(2)}</em>", html)
-    return re.sub("\x00(\\d+)\x00", lambda m: codes[int(m.group(1))], html)
+@cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["heading", "list", "backticks", "emphasis", "link", "escape", "newline"])
+    md.validateLink = is_allowed_link  # type: ignore[method-assign]
+    return md
+
+
+def _tokens(text: str) -> list[Token]:
+    return _parser().parse(strip_control_characters(text).replace("\r\n", "\n"))
 
 
 def render_markdown(text: str | None, *, heading_offset: int = 1) -> SafeString:
     """HTML for `text`; `## Evidence` becomes an h3 with the default offset of 1."""
     if not text:
         return SafeString("")
-    blocks: list[str] = []
-    paragraph: list[str] = []
-    items: list[str] = []
-    list_tag = ""
-
-    def flush_paragraph() -> None:
-        if paragraph:
-            blocks.append("<p>" + " ".join(_inline(line.strip()) for line in paragraph) + "</p>")
-            paragraph.clear()
-
-    def flush_list() -> None:
-        nonlocal list_tag
-        if items:
-            body = "".join(f"<li>{item}</li>" for item in items)
-            blocks.append(f"<{list_tag}>{body}</{list_tag}>")
-            items.clear()
-        list_tag = ""
-
-    for line in text.replace("\r\n", "\n").split("\n"):
-        heading = _HEADING.match(line)
-        bullet = _BULLET.match(line)
-        numbered = None if bullet else _NUMBERED.match(line)
-        if not line.strip():
-            flush_paragraph()
-            flush_list()
-        elif heading:
-            flush_paragraph()
-            flush_list()
-            level = min(6, len(heading.group(1)) + heading_offset)
-            blocks.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
-        elif bullet or numbered:
-            flush_paragraph()
-            tag = "ul" if bullet else "ol"
-            if list_tag and list_tag != tag:
-                flush_list()
-            list_tag = tag
-            items.append(_inline((bullet or numbered).group(1)))  # type: ignore[union-attr]
-        elif items:
-            items[-1] += " " + _inline(line.strip())  # a wrapped list item
-        else:
-            paragraph.append(line)
-    flush_paragraph()
-    flush_list()
-    # Every piece of text went through escape() in _inline(); only our own tags are added.
-    return mark_safe("\n".join(blocks))  # noqa: S308  # nosec B308 B703
+    tokens = _tokens(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"
+        dropped_links = 0
+        for child in token.children or ():
+            if child.type == "link_open":
+                if is_allowed_link(str(child.attrGet("href") or "")):
+                    child.attrSet("rel", "noopener noreferrer")
+                else:  # an empty destination `[]()`: keep the words, drop the link
+                    child.type, child.content, dropped_links = "text", "", dropped_links + 1
+            elif child.type == "link_close" and dropped_links:
+                child.type, child.content, dropped_links = "text", "", dropped_links - 1
+            elif child.type in ("softbreak", "hardbreak"):  # a wrapped line reads as one line
+                child.type, child.content = "text", " "
+    md = _parser()
+    html = md.renderer.render(tokens, md.options, {})
+    # markdown-it escapes all text and attribute values, and raw HTML is off.
+    return mark_safe(html.strip())  # noqa: S308  # nosec B308 B703
 
 
 def plain_text(text: str | None) -> str:
     """The words of `text` without markdown punctuation, e.g. for speech synthesis."""
     if not text:
         return ""
-    words = _LINK.sub(r"\1", text)
-    words = re.sub(r"[*_`#]+", "", words)
-    return re.sub(r"\s+", " ", words).strip()
+    words: list[str] = []
+    for token in _tokens(text):
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        if token.type in ("paragraph_close", "heading_close"):
+            words.append(" ")
+    return re.sub(r"\s+", " ", "".join(words)).strip()

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.lib.decorators import therapist_required
+from stepwise.lib.middleware import body_limit
 from stepwise.lib.roles import roles_for
+from stepwise.lib.storage import read_range
 from stepwise.library import actions
 from stepwise.library.access import get_media_for_user
 from stepwise.library.forms import MediaUploadForm
@@ -24,14 +24,8 @@ from stepwise.library.models import MediaFile
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
-@require_http_methods(["GET", "POST"])
+@body_limit(actions.max_upload_bytes)
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def media_list(request: HttpRequest) -> HttpResponse:
     """The practice's uploaded files, and the upload form."""
@@ -39,16 +33,9 @@ def media_list(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     limit = actions.max_upload_bytes()
     status = 200
-    # Refuse an oversized upload from its declared length, before reading the body.
-    too_big = request.method == "POST" and _declared_length(request) > limit + 64 * 1024
-    refused = ""
-    if too_big:
-        form = MediaUploadForm()
-        refused = f"The file is too large: at most {limit // (1024 * 1024)} MB."
-        status = 413
-    else:
-        form = MediaUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and not too_big:
+    # A body declared larger than the limit never gets here: RequestSizeLimitMiddleware (413).
+    form = MediaUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
         if form.is_valid():
             try:
                 media = actions.upload_media(
@@ -67,33 +54,21 @@ def media_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "library/media.html",
-        {"form": form, "files": files, "max_mb": limit // (1024 * 1024), "refused": refused},
+        {"form": form, "files": files, "max_mb": limit // (1024 * 1024)},
         status=status,
     )
 
 
-def _chunks(handle: Any, length: int, chunk: int = 256 * 1024) -> Iterator[bytes]:
-    try:
-        while length > 0:
-            data = handle.read(min(chunk, length))
-            if not data:
-                break
-            length -= len(data)
-            yield data
-    finally:
-        handle.close()
-
-
-@require_GET
+@require_safe
 def media_file(request: HttpRequest, media_id: uuid.UUID) -> HttpResponseBase:
     """Stream a file to a member, client or caregiver of its practice; 404 for anyone else.
 
     Answers a single byte range (`Range: bytes=a-b`) so players can seek.
     """
     media = get_media_for_user(request, media_id)
-    handle = media.file.open("rb")
-    response: HttpResponseBase
     size = media.size
+    response: HttpResponseBase
+    start, end, status = 0, size - 1, 200
     match = _RANGE.match(request.headers.get("Range", ""))
     if match and (match.group(1) or match.group(2)):
         if match.group(1):
@@ -102,19 +77,16 @@ def media_file(request: HttpRequest, media_id: uuid.UUID) -> HttpResponseBase:
         else:  # the last N bytes
             start, end = max(size - int(match.group(2)), 0), size - 1
         if start > end or start >= size:
-            handle.close()
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
             return response
-        handle.seek(start)
-        response = StreamingHttpResponse(
-            _chunks(handle, end - start + 1), status=206, content_type=media.content_type
-        )
+        status = 206
+    # Read from the media storage (the data folder or the bucket) as the response is sent.
+    chunks = read_range(media.file.storage, media.file.name, start, end)
+    response = StreamingHttpResponse(chunks, status=status, content_type=media.content_type)
+    if status == 206:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(end - start + 1)
-    else:
-        response = FileResponse(handle, content_type=media.content_type)
-        response["Content-Length"] = str(size)
+    response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = "inline"
     return response

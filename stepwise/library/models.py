@@ -38,6 +38,7 @@ CATEGORY_LABELS: dict[str, str] = {
     schema.Category.EXPOSURE: "Exposure",
     schema.Category.COGNITIVE: "Cognitive",
     schema.Category.AFFECT_EMOTION: "Affect and emotion",
+    schema.Category.BEHAVIOURAL: "Behavioural activation and self-monitoring",
 }
 AUDIENCE_LABELS: dict[str, str] = {
     schema.Audience.ADULT: "Adults",

@@ -13,12 +13,13 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.models import Client
 from stepwise.homework.actions import raised_alert, submit_exercise
+from stepwise.homework.forms import DEFAULT_REMINDER
 from stepwise.homework.models import Mode, Submission
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
@@ -29,7 +30,7 @@ from stepwise.library.models import CATEGORY_LABELS, ExerciseVersion
 from stepwise.library.runner import run_exercise
 
 
-@require_GET
+@require_safe
 @therapist_required
 def practise_pick(request: HttpRequest, client_id: int) -> HttpResponse:
     """Choose an exercise to do together with the client now."""
@@ -63,7 +64,7 @@ def _store(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def practise_together(request: HttpRequest, client_id: int, version_id: int) -> HttpResponse:
     """Therapist and client complete an exercise in session; saved to the client's record."""
@@ -96,7 +97,7 @@ def practise_together(request: HttpRequest, client_id: int, version_id: int) -> 
     )
 
 
-@require_GET
+@require_safe
 @therapist_required
 def submission_detail(request: HttpRequest, client_id: int, submission_id: int) -> HttpResponse:
     """A submission as the therapist reads it, against the version it answered."""
@@ -123,5 +124,6 @@ def submission_detail(request: HttpRequest, client_id: int, submission_id: int) 
             "is_latest": version.definition.current_version_id == version.pk,
             "answers": answer_views(document, submission.answers),
             "metrics": metric_rows(document, values),
+            "default_reminder": DEFAULT_REMINDER,
         },
     )

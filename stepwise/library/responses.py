@@ -31,6 +31,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from stepwise.library.schema import (
@@ -366,13 +367,15 @@ def _validate_list(step: ListStep, value: Any, errors: Errors) -> list[dict[str,
 
 def _validate_timer(step: TimerStep, value: Any, errors: Errors) -> int | None:
     limit = step.limit_seconds
+    # Stored in seconds; people type minutes in the form (parse_form converts), so the message
+    # speaks of minutes.
     seconds, error = _whole_number(
         value,
         0,
         limit,
         required=step.required,
         missing="Please record the time you practised.",
-        wrong=f"Enter the time practised in whole seconds, from 0 to {limit}.",
+        wrong=f"Enter the minutes practised, from 0 to {minutes_text(limit)}.",
     )
     if error:
         errors[step.id] = error
@@ -485,7 +488,9 @@ def _aggregate(values: list[float], how: str) -> float | None:
     return sum(values) / len(values)  # mean
 
 
-def _metric_value(metric: Metric, step: AnyStep, answer: Any) -> float | None:
+def _metric_value(
+    metric: Metric, step: AnyStep, answer: Any, answers: dict[str, Any] | None = None
+) -> float | None:
     how = metric.aggregate.value
     if isinstance(step, ListStep):
         rows = answer or []
@@ -493,11 +498,19 @@ def _metric_value(metric: Metric, step: AnyStep, answer: Any) -> float | None:
             return float(len(rows))
         values = [row.get(metric.field) for row in rows]
         present = [v for v in values if v is not None]
+        if metric.option is not None:
+            return float(sum(1 for v in present if v == metric.option))
         if how == "count":
             return float(len(present))
         return _aggregate([float(v) for v in present], how)
     if isinstance(step, EmotionStep):
         entries = answer or []
+        if metric.same_as is not None:
+            # Only the feelings rated both times, so before and after compare the same ones.
+            other = {e["emotion"] for e in (answers or {}).get(metric.same_as) or []}
+            entries = [e for e in entries if e["emotion"] in other]
+            if not entries:
+                return None
         if metric.field is not None:
             found = [e["intensity"] for e in entries if e["emotion"] == metric.field]
             return float(found[0]) if found else None
@@ -524,7 +537,9 @@ def extract_metrics(
     steps = definition.steps_by_id()
     metrics: dict[str, float] = {}
     for metric in definition.metrics:
-        value = _metric_value(metric, steps[metric.source], validated.answers.get(metric.source))
+        value = _metric_value(
+            metric, steps[metric.source], validated.answers.get(metric.source), validated.answers
+        )
         if value is not None:
             metrics[metric.name] = round(value, 4)
     return metrics
@@ -580,6 +595,24 @@ def _parse_rows(step: ListStep, form: Any, keys: list[str]) -> list[dict[str, st
     ]
 
 
+def minutes_text(seconds: int) -> str:
+    """Seconds as minutes the way people type them: 300 -> "5", 90 -> "1.5", 65 -> "1.08"."""
+    text = f"{seconds / 60:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _seconds_from_minutes(value: str) -> int | str:
+    """A timer's form value is minutes ("4.5"); the answer is whole seconds. Garbage stays as typed
+    so validation can name it."""
+    try:
+        minutes = Decimal(value.strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return value
+    if not minutes.is_finite():
+        return value
+    return int((minutes * 60).to_integral_value(rounding=ROUND_HALF_UP))
+
+
 def parse_form(definition: ExerciseDefinition, form: Any) -> dict[str, Any]:
     """Turn a flat form (a Django QueryDict or a mapping of name -> str | list[str]) into answers.
 
@@ -606,6 +639,10 @@ def parse_form(definition: ExerciseDefinition, form: Any) -> dict[str, Any]:
             data[step.id] = _parse_rows(step, form, keys)
         elif isinstance(step, ReflectionStep):
             data[step.id] = {q.id: _last(form, f"{name}-{q.id}") or "" for q in step.questions}
+        elif isinstance(step, TimerStep):
+            value = _last(form, name)
+            if value is not None:
+                data[step.id] = _seconds_from_minutes(value) if value.strip() else value
         else:
             value = _last(form, name)
             if value is not None:
@@ -642,6 +679,8 @@ def to_form(definition: ExerciseDefinition, answers: Mapping[str, Any]) -> dict[
                     form[f"{name}-{question_id}"] = [text]
         elif isinstance(answer, list):
             form[name] = [str(item) for item in answer]
+        elif isinstance(step, TimerStep) and isinstance(answer, int):
+            form[name] = [minutes_text(answer)]
         else:
             form[name] = [_form_value(answer)]
     return form

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from stepwise.lib.text import strip_control_characters
+
 SCHEMA_VERSION: Final = 1
 
 # Limits on what a client may answer. The response validator enforces them; the schema makes sure
@@ -55,6 +57,8 @@ class Category(StrEnum):
     EXPOSURE = "exposure"
     COGNITIVE = "cognitive"
     AFFECT_EMOTION = "affect_emotion"
+    # Behavioural activation, self-monitoring and stimulus control: changing what people do.
+    BEHAVIOURAL = "behavioural"
 
 
 class Audience(StrEnum):
@@ -77,6 +81,17 @@ class Aggregate(StrEnum):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _without_control_characters(value: Any) -> Any:
+    """`value` (parsed JSON) with control characters dropped from every string in it."""
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, list):
+        return [_without_control_characters(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_control_characters(v) for k, v in value.items()}
+    return value
 
 
 def _unique(ids: list[str], what: str) -> None:
@@ -566,6 +581,12 @@ class Metric(_Strict):
     source: Identifier  # the step id
     field: Identifier | None = None  # a list field id, or an emotion id
     aggregate: Aggregate = Aggregate.VALUE
+    # With aggregate "count" on a list's choice field: count only rows that chose this option
+    # (activities marked done).
+    option: Identifier | None = None
+    # With an emotion step: take only the emotions also rated in this other emotion step, so a
+    # before/after pair compares the same feelings (a thought record's re-rating).
+    same_as: Identifier | None = None
     unit: Label | None = None
 
 
@@ -579,6 +600,8 @@ def metric_problem(metric: Metric, step: AnyStep) -> str | None:
     allowed: frozenset[Aggregate]
     if metric.field is not None and not isinstance(step, EmotionStep | ListStep):
         return "field only applies to list and emotion steps"
+    if metric.option is not None and (not isinstance(step, ListStep) or metric.field is None):
+        return "option only applies to counting a list's choice field"
     if isinstance(step, ScaleStep | SudsStep | MediaStep):
         allowed = frozenset({Aggregate.VALUE})
     elif isinstance(step, TimerStep | BreathingStep):
@@ -600,6 +623,12 @@ def metric_problem(metric: Metric, step: AnyStep) -> str | None:
             return f"step {step.id!r} has no field {metric.field!r}"
         elif metric.aggregate != Aggregate.COUNT and field.kind not in NUMERIC_FIELD_KINDS:
             return f"field {metric.field!r} of step {step.id!r} is not a number"
+        elif metric.option is not None:
+            if not isinstance(field, ChoiceField) or metric.aggregate != Aggregate.COUNT:
+                return "option only applies to counting a list's choice field"
+            if metric.option not in {o.id for o in field.options}:
+                return f"field {metric.field!r} has no option {metric.option!r}"
+            allowed = frozenset({Aggregate.COUNT})
         else:
             allowed = _NUMBER_AGGREGATES
     else:
@@ -699,6 +728,13 @@ class ExerciseDefinition(_Strict):
     metrics: list[Metric] = Field(default_factory=list, max_length=20)
     alert_rules: list[AlertRule] = Field(default_factory=list, max_length=20)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_control_characters(cls, data: Any) -> Any:
+        """Whatever path a definition comes by (builder, import, database), its text carries no
+        control characters: a NUL once broke the renderer, and PostgreSQL refuses one in JSON."""
+        return _without_control_characters(data)
+
     @field_validator("audience")
     @classmethod
     def _unique_audience(cls, value: list[Audience]) -> list[Audience]:
@@ -747,6 +783,12 @@ class ExerciseDefinition(_Strict):
             problem = metric_problem(metric, source)
             if problem:
                 raise ValueError(f"metric {metric.name!r}: {problem}")
+            if metric.same_as is not None and not (
+                isinstance(source, EmotionStep)
+                and isinstance(steps.get(metric.same_as), EmotionStep)
+                and metric.same_as != metric.source
+            ):
+                raise ValueError(f"metric {metric.name!r}: same_as must name another emotion step")
         for number, rule in enumerate(self.alert_rules, 1):
             read = steps.get(rule.source)
             if read is None:

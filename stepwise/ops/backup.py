@@ -1,5 +1,9 @@
 """Consistent backups of the database and media in one archive, optionally encrypted.
 
+Media come from the media storage, whichever it is: the data folder, or every object of the
+S3 bucket (under the configured prefix) when `STEPWISE_MEDIA_STORAGE=s3`; a restore puts them
+back into the storage configured where it runs.
+
 SQLite is copied with its online backup API (a consistent snapshot while the app runs);
 PostgreSQL with `pg_dump --format=custom`. A manifest records the row count and a checksum of
 every table, so a restore can prove it brought back exactly what was saved.
@@ -24,7 +28,8 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.apps import apps
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import connection
 from django.utils import timezone
 
@@ -129,15 +134,49 @@ def make_backup(output: Path, passphrase: str | None = None) -> BackupSummary:
         with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
             for item in sorted(work.iterdir()):
                 archive.add(item, arcname=item.name)
-            media = Path(settings.MEDIA_ROOT)
-            if media.exists():
-                archive.add(media, arcname="media")
+            _archive_media(archive, storages["default"])
         data = buffer.getvalue()
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(encrypt(data, passphrase) if passphrase else data)
     output.chmod(0o600)
     rows = sum(t["rows"] for t in fingerprints.values())
     return BackupSummary(output, len(fingerprints), rows, bool(passphrase))
+
+
+def _stored_names(storage: Storage, folder: str = "") -> list[str]:
+    """Every file in a storage, by name, folders walked."""
+    folders, files = storage.listdir(folder)
+    names = [f"{folder}{name}" for name in files]
+    for sub in folders:
+        names += _stored_names(storage, f"{folder}{sub}/")
+    return sorted(names)
+
+
+def _archive_media(archive: tarfile.TarFile, storage: Storage) -> None:
+    if isinstance(storage, FileSystemStorage):
+        media = Path(storage.location)
+        if media.exists():
+            archive.add(media, arcname="media")
+        return
+    for name in _stored_names(storage):  # an object store: each object, read as a stream
+        info = tarfile.TarInfo(f"media/{name}")
+        info.size = storage.size(name)
+        info.mtime = int(timezone.now().timestamp())
+        info.mode = 0o600
+        with storage.open(name, "rb") as handle:
+            archive.addfile(info, handle)
+
+
+def _restore_media(folder: Path, storage: Storage) -> None:
+    if isinstance(storage, FileSystemStorage):
+        shutil.copytree(folder, storage.location, dirs_exist_ok=True)
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        with path.open("rb") as handle:
+            saved = storage.save(name, File(handle, name=name))
+        if saved != name:  # the storage renamed it: the database would not find it
+            raise BackupError(f"The media storage stored {name} as {saved}.")
 
 
 def _database_is_empty() -> bool:
@@ -193,7 +232,7 @@ def restore_backup(path: Path, passphrase: str | None = None) -> dict[str, Any]:
             )
         media = work / "media"
         if media.exists():
-            shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+            _restore_media(media, storages["default"])
     return verify(manifest["tables"])
 
 

@@ -31,7 +31,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from stepwise.accounts.models import User
-from stepwise.assessments.models import Alert, AssessmentResponse, ScoreRevision, SharedResults
+from stepwise.assessments.models import (
+    Alert,
+    AssessmentResponse,
+    EpisodeStart,
+    ScoreRevision,
+    SharedResults,
+)
 from stepwise.audit.models import AccessLog, Outcome
 from stepwise.clinic.models import CaregiverLink, Client, Invitation, Membership
 from stepwise.homework.models import (
@@ -147,6 +153,7 @@ def erase_client(
         _delete(erased, Occurrence.objects.filter(client=client))
         _delete(erased, Assignment.objects.filter(pk__in=assignment_ids))
         _delete(erased, SharedResults.objects.filter(client=client))
+        _delete(erased, EpisodeStart.objects.filter(client=client))
         _delete(erased, Invitation.objects.filter(client=client))
         _delete(erased, CaregiverLink.objects.filter(client=client))
         _delete(erased, Client.objects.filter(pk=client.pk))

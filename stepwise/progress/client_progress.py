@@ -7,6 +7,7 @@ a child's progress, `visible` limits everything to the homework that parent may 
 
 from __future__ import annotations
 
+import dataclasses
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,8 +18,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from stepwise.assessments import catalog
+from stepwise.assessments.client_wording import client_band
+from stepwise.assessments.client_wording import for_client as for_client_wording
 from stepwise.assessments.models import AssessmentResponse
-from stepwise.assessments.results import Results, build_results, responses_for
+from stepwise.assessments.results import (
+    Results,
+    Row,
+    build_results,
+    episode_starts,
+    responses_for,
+)
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, Completion, MetricValue, Submission
 from stepwise.lib.tz import local_day_bounds, local_today
@@ -65,8 +74,10 @@ def metric_series(
     *,
     visible: QuerySet[Assignment] | None = None,
 ) -> dict[int, tuple[str, list[MetricSeries]]]:
-    """Per exercise: its title and each declared metric's values over time (two queries)."""
-    zone = zoneinfo.ZoneInfo(client.time_zone)
+    """Per exercise: its title and each declared metric's values over time (two queries).
+
+    The moments are read in the reader's zone (the one the request activated).
+    """
     values = MetricValue.objects.filter(client=client).filter(_visible_submissions(visible))
     if since is not None:
         values = values.filter(recorded_at__gte=since)
@@ -77,7 +88,7 @@ def metric_series(
         lambda: defaultdict(list)
     )
     for definition_id, name, value, recorded_at in rows:
-        by_definition[definition_id][name].append((timezone.localtime(recorded_at, zone), value))
+        by_definition[definition_id][name].append((timezone.localtime(recorded_at), value))
     if not by_definition:
         return {}
     definitions = ExerciseDefinition.objects.filter(pk__in=list(by_definition)).select_related(
@@ -191,7 +202,7 @@ def adherence_calendar(client: Client, today: date) -> charts.Calendar:
         practice[day] += 1
     return charts.adherence_calendar(
         chart_id=f"calendar-{client.pk}",
-        title="Homework calendar",
+        title="Homework calendar (client's days)",
         today=today,
         weeks=CALENDAR_WEEKS,
         due_by_day=due_by_day,
@@ -199,20 +210,47 @@ def adherence_calendar(client: Client, today: date) -> charts.Calendar:
     )
 
 
-def score_results(client: Client, time_zone: str) -> list[Results]:
-    """Each questionnaire the client answered, with its rows and banded charts (four queries)."""
+def score_results(client: Client, time_zone: str, *, for_client: bool = False) -> list[Results]:
+    """Each questionnaire the client answered, with its rows and banded charts (five queries).
+
+    `for_client`: the client's (or carer's) own view of shared results: bands in the client's
+    wording, and nothing a clinician asked in session (the ASQ).
+    """
     by_key: dict[tuple[str, int | None], list[AssessmentResponse]] = defaultdict(list)
     for response in responses_for(client):
         by_key[(response.instrument.key, response.instrument.practice_id)].append(response)
     if not by_key:
         return []
     found = []
+    starts = episode_starts(client)
     for available in catalog.catalogue(client.practice_id):
         responses = by_key.get((available.key, available.version.practice_id))
-        if responses:
-            definition = catalog.definition_of(available.version)
-            found.append(build_results(available, definition, responses, time_zone))
+        if not responses:
+            continue
+        if for_client and available.version.in_session_only:
+            continue
+        definition = for_client_wording(available.definition) if for_client else None
+        results = build_results(
+            available,
+            definition or available.definition,
+            responses,
+            time_zone,
+            episode_start=starts.get(available.key),
+        )
+        if for_client:
+            results.rows = [_in_client_words(available.key, row) for row in results.rows]
+        found.append(results)
     return found
+
+
+def _in_client_words(key: str, row: Row) -> Row:
+    score = row.score
+    worded = dataclasses.replace(
+        score,
+        band=client_band(key, score.band),
+        subscale_bands={sid: client_band(key, b) for sid, b in score.subscale_bands.items()},
+    )
+    return dataclasses.replace(row, score=worded)
 
 
 def range_since(range_key: str, client: Client) -> tuple[str, datetime | None]:

@@ -11,7 +11,7 @@ import json
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist, own_client_profile
@@ -21,7 +21,7 @@ from stepwise.lib.tz import local_today
 from stepwise.progress import exports, fhir, practice
 
 
-@require_GET
+@require_safe
 @therapist_required
 def client_csv(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "export.client_csv")
@@ -32,7 +32,7 @@ def client_csv(request: HttpRequest, client_id: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @therapist_required
 def client_report(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "export.report")
@@ -40,7 +40,7 @@ def client_report(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "progress/report.html", {"client": client, "report": report})
 
 
-@require_GET
+@require_safe
 @therapist_required
 def client_fhir(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "export.fhir")
@@ -54,7 +54,7 @@ def client_fhir(request: HttpRequest, client_id: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @practice_admin_required
 def practice_figures(request: HttpRequest) -> HttpResponse:
     practice_id = roles_for(request).practice_id
@@ -64,7 +64,7 @@ def practice_figures(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/practice_figures.html", {"figures": figures})
 
 
-@require_GET
+@require_safe
 @practice_admin_required
 def practice_csv(request: HttpRequest) -> HttpResponse:
     practice_id = roles_for(request).practice_id
@@ -74,12 +74,12 @@ def practice_csv(request: HttpRequest) -> HttpResponse:
     body = exports.write_csv(practice.CSV_HEADERS, practice.csv_rows(figures))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     exports.export_headers(
-        response, f"stepwise-practice-adherence-{timezone.now().date().isoformat()}.csv"
+        response, f"stepwise-practice-adherence-{timezone.localdate().isoformat()}.csv"
     )
     return response
 
 
-@require_GET
+@require_safe
 def my_data(request: HttpRequest) -> HttpResponse:
     """A client downloads everything Stepwise holds about them: JSON and CSV in one zip."""
     client = own_client_profile(request.user)

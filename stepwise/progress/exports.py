@@ -1,12 +1,12 @@
 """Exports of a client's record: the CSV of submissions and scores, and the printable report.
 
-Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed with an
-apostrophe, so a client's note can never become a formula on the therapist's computer.
+Every CSV goes through `stepwise.lib.spreadsheet`: a cell that a spreadsheet would run as a
+formula gets a leading apostrophe, so a client's note never becomes a formula on the therapist's
+computer.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -24,20 +24,20 @@ from stepwise.assessments.results import Results, current_score
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, Completion, Feedback, Submission
 from stepwise.homework.schedule import Adherence
+from stepwise.lib.spreadsheet import csv_text
 from stepwise.lib.tz import local_day_bounds, local_today
 from stepwise.progress import charts, queries
 from stepwise.progress.client_progress import minutes_chart, score_results
 from stepwise.progress.figures import format_amount, period_adherence, rate_label
 from stepwise.progress.summary import MetricLine, metric_lines
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_REPORT_DAYS = 3660
 
 CLIENT_CSV_HEADERS = [
     "record",
     "id",
     "submitted_at_utc",
-    "local_date",
+    "client_local_date",  # the client's own calendar day (their homework counts on it)
     "title",
     "version",
     "mode",
@@ -50,20 +50,8 @@ CLIENT_CSV_HEADERS = [
 ]
 
 
-def safe_cell(value: object) -> object:
-    """Text that would start a formula gets a leading apostrophe; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def write_csv(headers: list[str], rows: Iterable[list[object]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return out.getvalue()
+    return csv_text(headers, rows)
 
 
 def _homework_status(completion: Completion | None) -> str:

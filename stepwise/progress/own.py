@@ -85,6 +85,6 @@ def build_own_progress(user: User, client: Client) -> OwnProgress:
         minutes_4_weeks=round(sum_minutes(minute_days, four_weeks)),
         minutes=minutes,
         metrics=metric_charts(metric_series(client, since, visible=visible), id_prefix="own"),
-        scores=score_results(client, client.time_zone) if shared else [],
+        scores=score_results(client, client.time_zone, for_client=True) if shared else [],
         results_shared=shared,
     )

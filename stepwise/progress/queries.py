@@ -15,7 +15,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from stepwise.assessments.models import AssessmentResponse, ScoreRevision
+from stepwise.assessments.models import AssessmentResponse, EpisodeStart, ScoreRevision
 from stepwise.assessments.results import Score, current_score
 from stepwise.clinic.models import Client
 from stepwise.homework import schedule as sched
@@ -200,10 +200,21 @@ def score_histories(client_ids: Sequence[int]) -> dict[int, list[ScoreHistory]]:
     does not grow with years of fortnightly questionnaires.
     """
     partition = [F("client_id"), F("instrument__key")]
+    # Only the current episode of care counts: responses before the newest "new episode" a
+    # therapist started for that instrument are left out, so its baseline is the first after.
+    episode_start = Subquery(
+        EpisodeStart.objects.filter(
+            client_id=OuterRef("client_id"), instrument_key=OuterRef("instrument__key")
+        )
+        .order_by("-starts_at", "-id")
+        .values("starts_at")[:1]
+    )
     # The window runs over narrow rows (ids and counts); only the rows it picks are loaded whole,
     # which keeps JSON columns and model instances out of the sort over the whole history.
     picked = dict(
         AssessmentResponse.objects.filter(client_id__in=client_ids)
+        .annotate(episode_start=episode_start)
+        .filter(Q(episode_start__isnull=True) | Q(submitted_at__gte=F("episode_start")))
         .annotate(
             newest=Window(
                 RowNumber(),

@@ -27,7 +27,12 @@ from django.utils import timezone
 
 from stepwise.assessments import catalog
 from stepwise.assessments.definitions import InstrumentDefinition
-from stepwise.assessments.models import AssessmentResponse, InstrumentVersion, ScoreRevision
+from stepwise.assessments.models import (
+    AssessmentResponse,
+    EpisodeStart,
+    InstrumentVersion,
+    ScoreRevision,
+)
 from stepwise.assessments.scoring import RELIABLE_DETERIORATION, ScoringError, classify_change
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, Completion, ScheduleVersion, Submission
@@ -411,7 +416,7 @@ def connect() -> None:
     """Register the receivers (from `ProgressConfig.ready`)."""
     uid = "progress.stored"
     post_save.connect(_client_written, sender=Client, dispatch_uid=f"{uid}.client")
-    for model in (Submission, Completion, AssessmentResponse, Assignment):
+    for model in (Submission, Completion, AssessmentResponse, Assignment, EpisodeStart):
         post_save.connect(
             _row_of_client_written, sender=model, dispatch_uid=f"{uid}.{model.__name__}"
         )

@@ -25,13 +25,14 @@ from stepwise.assessments.results import (
     AlertView,
     current_score,
     describe_alerts,
+    episode_starts,
     responses_for,
 )
 from stepwise.assessments.scoring import ScoringError, classify_change
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, Completion, Mode, Submission
 from stepwise.homework.schedule import Adherence
-from stepwise.lib.tz import local_day_bounds, local_today
+from stepwise.lib.tz import client_day, local_day_bounds, local_today
 from stepwise.library import schema
 from stepwise.library.answers import answer_views
 from stepwise.progress import queries
@@ -67,7 +68,7 @@ class AssignmentLine:
 
 @dataclass(frozen=True)
 class DoneItem:
-    when: datetime
+    day: date  # the client's local day it counts on
     title: str
     status: str
     reviewed: bool
@@ -90,6 +91,7 @@ class MetricLine:
 @dataclass(frozen=True)
 class ScoreChange:
     when: datetime
+    day: date  # the client's local day it was answered on
     abbreviation: str
     total: str
     band: str
@@ -101,6 +103,7 @@ class ScoreChange:
 @dataclass(frozen=True)
 class Note:
     when: datetime
+    day: date  # the client's local day it was written on
     exercise: str
     prompt: str
     text: str
@@ -127,6 +130,14 @@ class Summary:
     @property
     def days(self) -> int:
         return (self.today - self.since).days + 1
+
+    @property
+    def one_day(self) -> bool:
+        return self.since == self.today
+
+    def earliest(self) -> date:
+        """The first day the "show from" picker offers (older dates are not accepted)."""
+        return self.today - timedelta(days=MAX_DAYS)
 
     @property
     def totals_rate(self) -> str:
@@ -160,8 +171,9 @@ def _local_date(when: datetime | None, zone: zoneinfo.ZoneInfo) -> date | None:
 
 
 def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
+    """The period is in the client's local days (their homework counts on those), and so is
+    each item's day; alerts carry the reader's own time."""
     client_zone = zoneinfo.ZoneInfo(client.time_zone)
-    viewer_zone = zoneinfo.ZoneInfo(user.time_zone)
     today = local_today(client.time_zone, timezone.now())
     last_review = _local_date(
         Completion.objects.filter(client=client).aggregate(last=Max("reviewed_at"))["last"],
@@ -214,10 +226,10 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
             )
         )
     summary.done_count = len(completions)
-    summary.done = [_done_item(c, viewer_zone) for c in completions[:MAX_DONE_SHOWN]]
+    summary.done = [_done_item(c) for c in completions[:MAX_DONE_SHOWN]]
     summary.metrics = metric_lines(client, start)
-    summary.scores = _score_changes(client, start, viewer_zone)
-    summary.in_session, summary.notes, summary.notes_count = _notes(client, start, client_zone)
+    summary.scores = _score_changes(client, start)
+    summary.in_session, summary.notes, summary.notes_count = _notes(client, start)
     alerts = (
         Alert.objects.filter(client=client)
         .filter(Q(acknowledged_at__isnull=True) | Q(created_at__gte=start))
@@ -228,7 +240,7 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
     return summary
 
 
-def _done_item(completion: Completion, zone: zoneinfo.ZoneInfo) -> DoneItem:
+def _done_item(completion: Completion) -> DoneItem:
     occurrence = completion.occurrence
     if occurrence is None:
         status = "Extra practice"
@@ -237,7 +249,7 @@ def _done_item(completion: Completion, zone: zoneinfo.ZoneInfo) -> DoneItem:
     else:
         status = "Late"
     return DoneItem(
-        when=timezone.localtime(completion.completed_at, zone),
+        day=completion.local_date,
         title=completion.assignment.title,
         status=status,
         reviewed=completion.reviewed_at is not None,
@@ -268,28 +280,41 @@ def metric_lines(client: Client, start: datetime) -> list[MetricLine]:
     return lines
 
 
-def _score_changes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> list[ScoreChange]:
+def _score_changes(client: Client, start: datetime) -> list[ScoreChange]:
     """Each questionnaire answered in the period: its change from the one before, and the
-    reliable-change verdict against the baseline (the first ever)."""
+    reliable-change verdict against the baseline (the first of the current episode of care)."""
     by_key: dict[str, list[Any]] = defaultdict(list)
     for response in responses_for(client):
         by_key[response.instrument.key].append(response)
     if not any(r.submitted_at >= start for rs in by_key.values() for r in rs):
         return []
     definitions = catalog.current_definitions(client.practice_id)
+    starts = episode_starts(client)
     changes = []
     for key, responses in by_key.items():
         definition = definitions.get(key)
         scores = [current_score(r) for r in responses]
-        baseline = scores[0]
+        episode_start = starts.get(key)
+        # The baseline is the first response of the current episode of care.
+        first = next(
+            (
+                i
+                for i, r in enumerate(responses)
+                if episode_start is None or r.submitted_at >= episode_start
+            ),
+            None,
+        )
+        baseline = scores[first] if first is not None else scores[0]
         for index, response in enumerate(responses):
             if response.submitted_at < start:
                 continue
             score = scores[index]
             previous = scores[index - 1].total if index else None
-            verdict = "Baseline" if index == 0 else "—"
+            in_episode = first is not None and index >= first
+            verdict = "Baseline" if index == first else "—"
             if (
-                index
+                in_episode
+                and index != first
                 and definition is not None
                 and baseline.total is not None
                 and score.total is not None
@@ -306,7 +331,8 @@ def _score_changes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> 
                     )
             changes.append(
                 ScoreChange(
-                    when=timezone.localtime(response.submitted_at, zone),
+                    when=response.submitted_at,
+                    day=client_day(response.submitted_at, client.time_zone),
                     abbreviation=response.instrument.abbreviation,
                     total="—" if score.total is None else format_amount(score.total),
                     band=score.band,
@@ -316,14 +342,14 @@ def _score_changes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> 
                         definition.plan.higher_is_better if definition else None,
                     ),
                     verdict=verdict,
-                    is_baseline=index == 0,
+                    is_baseline=index == first,
                 )
             )
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes
 
 
-def _notes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> tuple[int, list[Note], int]:
+def _notes(client: Client, start: datetime) -> tuple[int, list[Note], int]:
     """The client's own words in the period (text and reflection answers), newest first."""
     submissions = (
         Submission.objects.filter(client=client, submitted_at__gte=start)
@@ -349,7 +375,8 @@ def _notes(client: Client, start: datetime, zone: zoneinfo.ZoneInfo) -> tuple[in
                 shown = text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1] + "…"
                 notes.append(
                     Note(
-                        when=timezone.localtime(submission.submitted_at, zone),
+                        when=submission.submitted_at,
+                        day=client_day(submission.submitted_at, client.time_zone),
                         exercise=version.definition.title,
                         prompt=prompt,
                         text=shown,

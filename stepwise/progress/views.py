@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist
@@ -29,7 +29,7 @@ from stepwise.progress.dashboard import (
 from stepwise.progress.own import build_own_progress
 
 
-@require_GET
+@require_safe
 @therapist_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -83,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @therapist_required
 def client_summary(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "progress.summary")
@@ -92,7 +92,7 @@ def client_summary(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "progress/summary.html", {"client": client, "summary": data})
 
 
-@require_GET
+@require_safe
 @therapist_required
 def client_progress_page(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "progress.charts")
@@ -103,7 +103,7 @@ def client_progress_page(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "progress/client_progress.html", {"client": client, "progress": data})
 
 
-@require_GET
+@require_safe
 def my_progress(request: HttpRequest) -> HttpResponse:
     """The client's own progress, and each linked child's for a parent or carer."""
     user = signed_in_user(request)

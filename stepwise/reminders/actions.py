@@ -2,31 +2,35 @@
 choices (the client's preferences, unsubscribe, SMS STOP, push subscriptions; a caregiver's email
 opt-out; a therapist's digest), and make or revoke a client's private calendar link.
 
-Preference changes take effect for every pending reminder in two ways: `reschedule_pending()`
-moves `send_at` when a time changes (preferred time, quiet hours, the client's time zone, an
-assignment's reminder time), and the worker checks channels, pauses and times again just before
-sending, so a change that lands between the two is never missed.
+Every change that decides what is due when (an assignment's reminder time, schedule, pause,
+resume or end; the client's time zone, discharge, channels, preferred time or quiet hours) is
+followed by `reschedule_assignment()` / `reschedule_client()` in the same transaction, called by
+name from these actions or, for homework and clinic (which must not import reminders), from the
+named domain signals they send (`reminders.follow`). One rule: the pending rows become exactly
+those a fresh assignment with today's settings would make (still ahead), minus any already sent.
+The worker checks channels, pauses and times again just before sending, so a change that lands
+between the two (a queryset `.update()`) is never missed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import logging
 import secrets
-import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import CaregiverLink, Client
-from stepwise.homework.models import Assignee, AssignmentStatus, Feedback, Occurrence
+from stepwise.homework.models import Assignee, Assignment, AssignmentStatus, Feedback, Occurrence
+from stepwise.lib import outbound
 from stepwise.lib.tz import local_today
 from stepwise.reminders import conf, digest, ics, policy
 from stepwise.reminders.models import (
@@ -158,8 +162,10 @@ def planned_send_at(reminder: Reminder, preferences: ReminderPreferences | None)
 def _occurrence_rows(
     occurrences: Iterable[Occurrence],
     preferences: dict[int, ReminderPreferences],
-    now: datetime,
+    now: datetime | None,
 ) -> list[Reminder]:
+    """The client's rows for these occurrences under the current choices; with `now`, only
+    those still ahead (a moment that passed before the homework existed is not sent late)."""
     nudge = conf.overdue_nudge()
     rows: list[Reminder] = []
     for occurrence in occurrences:
@@ -174,7 +180,7 @@ def _occurrence_rows(
             when[Kind.OVERDUE] = policy.overdue_send_at(occurrence.due, at, zone)
         for kind, instant in when.items():
             send_at = policy.after_quiet_hours(instant, prefs.quiet_start, prefs.quiet_end, zone)
-            if send_at < now:  # its moment passed before the homework existed: not sent late
+            if now is not None and send_at < now:
                 continue
             for channel in enabled_channels(prefs):
                 rows.append(
@@ -190,7 +196,7 @@ def _occurrence_rows(
     return rows
 
 
-def _caregiver_rows(occurrences: Iterable[Occurrence], now: datetime) -> list[Reminder]:
+def _caregiver_rows(occurrences: Iterable[Occurrence], now: datetime | None) -> list[Reminder]:
     """Email rows for each linked caregiver who has not opted out, for homework assigned to the
     caregiver: at the assignment's reminder time on the client's local day (no quiet hours)."""
     occurrences = [o for o in occurrences if o.assignment.assignee == Assignee.CAREGIVER]
@@ -207,7 +213,7 @@ def _caregiver_rows(occurrences: Iterable[Occurrence], now: datetime) -> list[Re
         if nudge:
             when[Kind.OVERDUE] = policy.overdue_send_at(occurrence.due, at, zone)
         for kind, send_at in when.items():
-            if send_at < now:
+            if now is not None and send_at < now:
                 continue
             for carer in carers.get(client.pk, []):
                 rows.append(
@@ -261,18 +267,7 @@ def create_for_occurrences(
 
 def add_missing_reminders(client: Client, now: datetime | None = None) -> int:
     """After a channel is turned on: rows for the client's open occurrences still ahead."""
-    now = now or timezone.now()
-    today = local_today(client.time_zone, now)
-    occurrences = list(
-        _open_occurrences(
-            client=client, assignment__assignee=Assignee.CLIENT, due__gte=today - timedelta(days=1)
-        )
-    )
-    if not occurrences:
-        return 0
-    rows = _occurrence_rows(occurrences, {client.pk: preferences_for(client)}, now)
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return len(rows)
+    return reschedule_client(client, now).created
 
 
 def add_missing_caregiver_reminders(caregiver: User, now: datetime | None = None) -> int:
@@ -335,23 +330,153 @@ def create_for_feedback(feedback: Feedback, now: datetime | None = None) -> int:
     return len(rows)
 
 
-def reschedule_pending(client: Client) -> int:
-    """Recompute `send_at` of the client's pending reminders (a time or time zone changed)."""
+# --- following changes ----------------------------------------------------------------------
+
+_HOMEWORK_KINDS = (Kind.DUE, Kind.OVERDUE)
+
+
+@dataclass
+class Rescheduled:
+    created: int = 0
+    moved: int = 0
+    cancelled: int = 0
+
+    def __iadd__(self, other: Rescheduled) -> Rescheduled:
+        self.created += other.created
+        self.moved += other.moved
+        self.cancelled += other.cancelled
+        return self
+
+
+def _planned(assignment: Assignment, prefs: ReminderPreferences | None) -> dict[str, Reminder]:
+    """Every reminder row the assignment's open occurrences call for under the current settings,
+    past or future, by key. Occurrences due more than two days ago have nothing left to send
+    (the overdue nudge goes the day after the due day, quiet hours move it less than a day)."""
+    client = assignment.client
+    if not assignment.is_active or client.discharged_at is not None:
+        return {}
+    today = local_today(client.time_zone, timezone.now())
+    occurrences = list(_open_occurrences(assignment=assignment, due__gte=today - timedelta(days=2)))
+    for occurrence in occurrences:
+        occurrence.assignment = assignment  # the caller's copy, with its client
+    if assignment.assignee == Assignee.CLIENT:
+        assert prefs is not None
+        rows = _occurrence_rows(occurrences, {client.pk: prefs}, None)
+    else:
+        rows = _caregiver_rows(occurrences, None)
+    return {row.key: row for row in rows}
+
+
+def _cancel(rows: Sequence[Reminder], reason: str) -> int:
+    """Unsent rows no longer wanted. A row never tried is only a plan and goes; one waiting for a
+    retry has a delivery history and is marked not sent, with why."""
+    never_tried = [r.pk for r in rows if r.attempts == 0]
+    tried = [r.pk for r in rows if r.attempts > 0]
+    Reminder.objects.filter(pk__in=never_tried, state=State.PENDING).delete()
+    Reminder.objects.filter(pk__in=tried, state=State.PENDING).update(
+        state=State.SKIPPED, skip_reason=reason
+    )
+    return len(rows)
+
+
+def _why_not(assignment: Assignment) -> str:
+    if assignment.client.discharged_at is not None:
+        return "discharged"
+    if not assignment.is_active:
+        return f"assignment_{assignment.status}"
+    return "rescheduled"
+
+
+def reschedule_assignment(
+    assignment: Assignment,
+    now: datetime | None = None,
+    prefs: ReminderPreferences | None = None,
+) -> Rescheduled:
+    """Make the assignment's unsent reminders what its current settings call for.
+
+    Rows the settings call for are created when still ahead; pending rows move to their new time
+    (a moment now in the past cancels them); pending rows no longer called for (a paused, ended
+    or rescheduled occurrence, a channel turned off) are cancelled. A row already sent, failed
+    or skipped is never touched or made again. Call inside the transaction of the change.
+    """
+    now = now or timezone.now()
+    if prefs is None and assignment.assignee == Assignee.CLIENT:
+        prefs = preferences_for(assignment.client)
+    wanted = _planned(assignment, prefs)
+    existing = {
+        row.key: row
+        for row in Reminder.objects.filter(
+            Q(state=State.PENDING) | Q(key__in=list(wanted)),
+            occurrence__assignment_id=assignment.pk,
+            kind__in=_HOMEWORK_KINDS,
+        ).only("pk", "key", "state", "send_at", "attempts")
+    }
+    done = Rescheduled()
+    create = [row for key, row in wanted.items() if key not in existing and row.send_at >= now]
+    Reminder.objects.bulk_create(create, ignore_conflicts=True, batch_size=500)
+    done.created = len(create)
+    moved: list[Reminder] = []
+    unwanted: list[Reminder] = []
+    for key, row in existing.items():
+        if row.state != State.PENDING:
+            continue  # sent, failed or skipped: never again
+        plan = wanted.get(key)
+        if plan is None or (plan.send_at != row.send_at and plan.send_at < now):
+            unwanted.append(row)
+        elif plan.send_at != row.send_at and row.attempts == 0:  # retries keep their backoff
+            row.send_at = plan.send_at
+            moved.append(row)
+    Reminder.objects.bulk_update(moved, ["send_at"], batch_size=500)
+    done.moved = len(moved)
+    done.cancelled = _cancel(unwanted, _why_not(assignment))
+    done.cancelled += _cancel_dropped(assignment.client)
+    return done
+
+
+def _cancel_dropped(client: Client) -> int:
+    """Pending rows whose occurrence a schedule edit or a pause removed."""
+    dropped = list(
+        Reminder.objects.filter(
+            client=client,
+            state=State.PENDING,
+            kind__in=_HOMEWORK_KINDS,
+            occurrence__isnull=True,
+        ).only("pk", "attempts")
+    )
+    return _cancel(dropped, "dropped")
+
+
+def reschedule_client(client: Client, now: datetime | None = None) -> Rescheduled:
+    """After a change to the client (time zone, discharge, channels, preferred time, quiet hours):
+    every assignment's reminders as `reschedule_assignment()` makes them, and pending feedback
+    notes at the time the quiet hours now allow."""
+    now = now or timezone.now()
     prefs = preferences_for(client)
-    pending = list(
-        Reminder.objects.filter(client=client, state=State.PENDING).select_related(
-            "occurrence__assignment"
+    with_pending = Reminder.objects.filter(
+        client=client, state=State.PENDING, occurrence__isnull=False
+    ).values("occurrence__assignment_id")
+    assignments = Assignment.objects.filter(
+        Q(status=AssignmentStatus.ACTIVE) | Q(pk__in=with_pending), client=client
+    )
+    done = Rescheduled()
+    for assignment in assignments:
+        assignment.client = client
+        done += reschedule_assignment(assignment, now, prefs)
+    feedback = list(
+        Reminder.objects.filter(
+            client=client, state=State.PENDING, kind=Kind.FEEDBACK, recipient__isnull=True
         )
     )
-    changed = []
-    for reminder in pending:
+    moved = []
+    for reminder in feedback:
         reminder.client = client
         planned = planned_send_at(reminder, prefs)
-        if planned != reminder.send_at and reminder.attempts == 0:  # retries keep their backoff
+        if planned != reminder.send_at and reminder.attempts == 0:
             reminder.send_at = planned
-            changed.append(reminder)
-    Reminder.objects.bulk_update(changed, ["send_at"], batch_size=500)
-    return len(changed)
+            moved.append(reminder)
+    Reminder.objects.bulk_update(moved, ["send_at"], batch_size=500)
+    done.moved += len(moved)
+    return done
 
 
 # --- the client's choices ------------------------------------------------------------------
@@ -395,16 +520,17 @@ def save_preferences(client: Client, choices: Choices) -> ReminderPreferences:
         prefs.paused = choices.paused
         prefs.updated_at = now
         prefs.save()
-        add_missing_reminders(client, now)
-        reschedule_pending(client)
+        reschedule_client(client, now)
     return prefs
 
 
 def unsubscribe_email(prefs: ReminderPreferences) -> None:
-    """One-click unsubscribe: email off; pending emails are skipped when their time comes."""
-    _set_channel(prefs, Channel.EMAIL, False, timezone.now())
-    prefs.updated_at = timezone.now()
-    prefs.save(update_fields=["email_enabled", "email_consent_at", "updated_at"])
+    """One-click unsubscribe: email off, and the pending emails cancelled."""
+    with transaction.atomic():
+        _set_channel(prefs, Channel.EMAIL, False, timezone.now())
+        prefs.updated_at = timezone.now()
+        prefs.save(update_fields=["email_enabled", "email_consent_at", "updated_at"])
+        reschedule_client(prefs.client)
     log.info("Email reminders turned off by unsubscribe link for client %s", prefs.client_id)
 
 
@@ -417,31 +543,23 @@ def stop_sms(number: str) -> int:
     if not client_ids:
         return 0
     preferences_by_client(client_ids)
-    changed = ReminderPreferences.objects.filter(client_id__in=client_ids).update(
-        sms_enabled=False, sms_consent_at=None, updated_at=timezone.now()
-    )
+    with transaction.atomic():
+        changed = ReminderPreferences.objects.filter(client_id__in=client_ids).update(
+            sms_enabled=False, sms_consent_at=None, updated_at=timezone.now()
+        )
+        for client in Client.objects.filter(pk__in=client_ids):
+            reschedule_client(client)
     log.info("SMS reminders turned off by STOP for %d client(s)", changed)
     return changed
 
 
-def _acceptable_push_endpoint(endpoint: str) -> bool:
-    """Push services are public HTTPS endpoints; refuse anything that points inwards."""
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.scheme != "https" or not parts.hostname or len(endpoint) > 1000:
-        return False
-    host = parts.hostname.lower()
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return False
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return True
-    return address.is_global
-
-
 def subscribe_push(client: Client, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
-    if not _acceptable_push_endpoint(endpoint):
-        raise PreferenceError("That push subscription is not one we can use.")
+    # Resolved now and again at every send (a name's DNS answer can change): the worker must
+    # never be pointed at a host inside the network.
+    try:
+        conf.check_push_endpoint(endpoint)
+    except (outbound.UnsafeAddress, outbound.Unresolvable):
+        raise PreferenceError("That push subscription is not one we can use.") from None
     if not (0 < len(p256dh) <= 200 and 0 < len(auth) <= 100):
         raise PreferenceError("That push subscription is not one we can use.")
     now = timezone.now()
@@ -454,7 +572,7 @@ def subscribe_push(client: Client, endpoint: str, p256dh: str, auth: str) -> Pus
         _set_channel(prefs, Channel.PUSH, True, now)
         prefs.updated_at = now
         prefs.save(update_fields=["push_enabled", "push_consent_at", "updated_at"])
-        add_missing_reminders(client, now)
+        reschedule_client(client, now)
     return subscription
 
 
@@ -467,6 +585,7 @@ def unsubscribe_push(client: Client, endpoint: str) -> None:
             _set_channel(prefs, Channel.PUSH, False, now)
             prefs.updated_at = now
             prefs.save(update_fields=["push_enabled", "push_consent_at", "updated_at"])
+            reschedule_client(client, now)
 
 
 # --- caregivers ------------------------------------------------------------------------------

@@ -7,4 +7,6 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self) -> None:
-        from stepwise.reminders import receivers  # noqa: F401  (connects the signal receivers)
+        from stepwise.reminders import follow
+
+        follow.connect()

@@ -20,6 +20,10 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.utils.crypto import salted_hmac
+
+from stepwise.lib import outbound
+from stepwise.reminders import conf
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,17 @@ class Channel(Protocol):
     def session(self) -> Any: ...
 
     def send(self, message: Outgoing) -> str: ...
+
+
+def reminder_message_id(key: str) -> str:
+    """The reminder's Message-ID: the same on every attempt (derived from its unique key), so a
+    resend after a worker died between the server's "accepted" and our record of it can be
+    recognised as the same message by mail servers and clients that de-duplicate; unique to this
+    installation (its secret and its host name) and naming nothing but an opaque digest."""
+    host = urllib.parse.urlsplit(settings.SITE_URL).hostname or "stepwise.invalid"
+    digest = salted_hmac("stepwise.reminders.message-id", key, algorithm="sha256").hexdigest()
+    # 96 bits are plenty, and keep the header on one line (a folded Message-ID breaks clients).
+    return f"<reminder.{digest[:24]}@{host}>"
 
 
 class EmailChannel:
@@ -93,7 +108,7 @@ class EmailChannel:
         )
         if message.html:
             email.attach_alternative(message.html, "text/html")
-        message_id = f"<{message.key.replace(':', '.')}@stepwise.reminders>"
+        message_id = reminder_message_id(message.key)
         email.extra_headers["Message-ID"] = message_id
         try:
             sent = email.send()
@@ -173,6 +188,15 @@ class PushChannel:
         from pywebpush import WebPushException, webpush
 
         subscription = json.loads(message.to)
+        # Checked again at each send: the DNS answer may have changed since the subscription,
+        # and the session refuses a connection that reaches a non-public address all the same.
+        allow_private = conf.push_allow_private()
+        try:
+            conf.check_push_endpoint(str(subscription.get("endpoint", "")))
+        except outbound.UnsafeAddress as exc:
+            raise PermanentFailure(f"push endpoint refused: {exc}") from None
+        except outbound.Unresolvable as exc:
+            raise TemporaryFailure(f"push service unreachable: {exc}") from None
         payload = json.dumps(
             {"title": message.subject, "body": message.text.split("\n")[0], "url": message.link}
         )
@@ -185,6 +209,7 @@ class PushChannel:
                 timeout=settings.SMS_TIMEOUT,
                 ttl=12 * 3600,
                 headers={"Topic": message.key[-32:].replace(":", "-")},
+                requests_session=outbound.public_session(allow_private=allow_private),
             )
         except WebPushException as exc:
             status = exc.response.status_code if exc.response is not None else 0
@@ -193,6 +218,8 @@ class PushChannel:
             if status == 429 or status >= 500 or status == 0:
                 raise TemporaryFailure(f"push service answered {status}") from None
             raise PermanentFailure(f"push service refused the message ({status})") from None
+        except outbound.UnsafeAddress as exc:
+            raise PermanentFailure(f"push endpoint refused: {exc}") from None
         except OSError as exc:
             raise TemporaryFailure(f"push service unreachable: {type(exc).__name__}") from None
         return str(getattr(response, "headers", {}).get("Location", ""))

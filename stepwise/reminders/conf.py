@@ -10,6 +10,8 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from stepwise.lib import outbound
+
 
 def overdue_nudge() -> bool:
     """One gentle nudge the morning after the due day (STEPWISE_OVERDUE_NUDGE, default on)."""
@@ -35,5 +37,27 @@ def worker_expected() -> bool:
     return bool(getattr(settings, "STEPWISE_WORKER_EXPECTED", False))
 
 
+def task_worker_expected() -> bool:
+    """Whether /healthz should fail before any task worker (`manage.py task_worker`) beat."""
+    return bool(getattr(settings, "STEPWISE_TASK_WORKER_EXPECTED", False))
+
+
 def sms_inbound_secret() -> str:
     return str(getattr(settings, "SMS_INBOUND_SECRET", ""))
+
+
+def push_allow_private() -> bool:
+    """Let push reach plain http and non-public addresses (STEPWISE_PUSH_ALLOW_PRIVATE): only for
+    tests against a fake push service on loopback; settings refuse it in production."""
+    return bool(getattr(settings, "STEPWISE_PUSH_ALLOW_PRIVATE", False))
+
+
+def push_services() -> list[str]:
+    """Push service hosts (or parent domains) subscriptions may name (STEPWISE_PUSH_SERVICES);
+    empty: any public https host."""
+    return list(getattr(settings, "STEPWISE_PUSH_SERVICES", []))
+
+
+def check_push_endpoint(endpoint: str) -> None:
+    """Raise `UnsafeAddress` (or `Unresolvable`) unless `endpoint` is a public push service."""
+    outbound.check_url(endpoint, allow_private=push_allow_private(), allowed_hosts=push_services())

@@ -231,12 +231,36 @@ class CalendarFeed(models.Model):
         return f"Calendar feed {self.pk} of client {self.client_id}"
 
 
+class WorkerKind(models.TextChoices):
+    REMINDERS = "reminders", "Reminder worker"
+    TASKS = "tasks", "Task worker"
+
+
 class WorkerHeartbeat(models.Model):
-    """One row per worker process, touched every loop; /healthz reads the newest."""
+    """One row per worker process, touched every loop; /healthz reads the newest of each kind."""
 
     worker_id = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=16, choices=WorkerKind.choices, default=WorkerKind.REMINDERS)
     beat_at = models.DateTimeField()
     started_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.worker_id} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class UpkeepTurn(models.Model):
+    """One row per periodic upkeep job, shared by every reminder worker on every machine.
+
+    A worker runs a job only when its compare-and-set `UPDATE ... WHERE due_at <= now` moves
+    `due_at` forward (`stepwise/reminders/upkeep.py`): one statement, so it works on SQLite,
+    on PostgreSQL and through a transaction-mode connection pooler, unlike a session lock.
+    """
+
+    job = models.CharField(max_length=40, unique=True)
+    due_at = models.DateTimeField()
+    last_run_by = models.CharField(max_length=80, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.job} due {self.due_at:%Y-%m-%d %H:%M:%S}"

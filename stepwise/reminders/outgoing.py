@@ -56,6 +56,15 @@ def addresses(reminder: Reminder) -> list[str]:
     return [json.dumps(s.as_info()) for s in subscriptions]
 
 
+def reader_zone_of(reminder: Reminder) -> str:
+    """The zone the reminder's reader lives in: the recipient's (a carer, or the therapist of a
+    digest), else the client's."""
+    if reminder.recipient is not None:
+        return reminder.recipient.time_zone
+    assert reminder.client is not None
+    return reminder.client.time_zone
+
+
 def _url(name: str) -> str:
     return f"{settings.SITE_URL}{reverse(name)}"
 
@@ -83,7 +92,9 @@ def _caregiver_unsubscribe_url(reminder: Reminder) -> str:
 def _email(
     reminder: Reminder, to: str, template: str, context: dict[str, object], sms: str = ""
 ) -> Outgoing:
-    subject, text, html = render_templated_email(template, context)
+    subject, text, html = render_templated_email(
+        template, context, time_zone=reader_zone_of(reminder)
+    )
     return Outgoing(
         key=reminder.key,
         to=to,

@@ -56,7 +56,7 @@ def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     client = _own_client(request, "reminders.preferences")
     prefs = actions.preferences_for(client)
@@ -156,7 +156,7 @@ def _caregiver(request: HttpRequest) -> User:
     return user
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def caregiver_preferences(request: HttpRequest) -> HttpResponse:
     """A caregiver's one choice: emails for homework given to them (on by default)."""
     user = _caregiver(request)
@@ -169,7 +169,7 @@ def caregiver_preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "reminders/caregiver_preferences.html", {"form": form, "prefs": prefs})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def digest_settings(request: HttpRequest) -> HttpResponse:
     """A therapist's daily summary email: on or off, and when (their own local time)."""
@@ -233,7 +233,7 @@ def push_unsubscribe(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @csrf_exempt  # RFC 8058 one-click POSTs come from mail providers; the token is the credential
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a confirm button (link scanners must not unsubscribe anyone); POST acts."""
     prefs = actions.preferences_for_token(token)

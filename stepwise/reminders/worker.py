@@ -37,7 +37,7 @@ from stepwise.clinic.models import CaregiverLink
 from stepwise.homework.models import AssignmentStatus
 from stepwise.lib.db import refresh_planner_statistics
 from stepwise.progress import stored
-from stepwise.reminders import actions, conf, digest, outgoing, policy
+from stepwise.reminders import actions, conf, digest, outgoing, policy, upkeep
 from stepwise.reminders.channels import (
     DeliveryError,
     Outgoing,
@@ -54,6 +54,7 @@ from stepwise.reminders.models import (
     ReminderPreferences,
     State,
     WorkerHeartbeat,
+    WorkerKind,
 )
 
 log = logging.getLogger(__name__)
@@ -376,10 +377,10 @@ def deliver(
 # --- the loop --------------------------------------------------------------------------------
 
 
-def beat(worker_id: str, started_at: datetime) -> None:
+def beat(worker_id: str, started_at: datetime, kind: str = WorkerKind.REMINDERS) -> None:
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
-        worker_id=worker_id, defaults={"beat_at": now, "started_at": started_at}
+        worker_id=worker_id, defaults={"beat_at": now, "started_at": started_at, "kind": kind}
     )
 
 
@@ -408,6 +409,15 @@ def extend_rolling_windows(now: datetime, limit: int = 200) -> int:
     return created
 
 
+# How often each periodic upkeep job runs, across all workers together.
+UPKEEP_EVERY: dict[str, timedelta] = {
+    "rolling-windows": timedelta(minutes=10),  # occurrences two weeks ahead; digests
+    "dashboard-figures": timedelta(minutes=1),  # stored figures behind a new day or a write
+    "planner-statistics": timedelta(hours=1),  # SQLite ANALYZE (nothing on PostgreSQL)
+    "alert-escalation": timedelta(minutes=1),  # unacknowledged alerts to the practice's admins
+}
+
+
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:80]
 
@@ -428,9 +438,6 @@ class Worker:
         self.started_at = timezone.now()
         self.running = True
         self._wake = threading.Event()
-        self._windows_checked = 0.0
-        self._figures_checked = 0.0
-        self._statistics_checked = 0.0
 
     def stop(self, *args: object) -> None:
         """Finish the current send, claim nothing new (safe to call from a signal handler)."""
@@ -456,19 +463,22 @@ class Worker:
                 break
         return total
 
+    def _due(self, job: str, every: timedelta, force: bool) -> bool:
+        """Whether to run an upkeep job now: always when forced (`--once`), else when this
+        worker takes the fleet's turn for it (one worker of all, every `every`)."""
+        return force or upkeep.take_turn(job, self.worker_id, every, timezone.now())
+
     def maintain(self, force: bool = False) -> None:
-        if force or time.monotonic() - self._windows_checked > 600:
-            self._windows_checked = time.monotonic()
+        if self._due("rolling-windows", UPKEEP_EVERY["rolling-windows"], force):
             extend_rolling_windows(timezone.now())
             digest.schedule_digests(timezone.now())
-        if force or time.monotonic() - self._figures_checked > 60:
-            self._figures_checked = time.monotonic()
+        if self._due("dashboard-figures", UPKEEP_EVERY["dashboard-figures"], force):
             # The dashboard's stored figures, ready before a therapist opens it on a new day.
             stored.refresh_out_of_date(timezone.now())
+        if self._due("alert-escalation", UPKEEP_EVERY["alert-escalation"], force):
             # Alerts nobody acknowledged in time go to the practice's admins (idempotent).
             escalate_due_alerts(timezone.now())
-        if force or time.monotonic() - self._statistics_checked > 3600:
-            self._statistics_checked = time.monotonic()
+        if self._due("planner-statistics", UPKEEP_EVERY["planner-statistics"], force):
             refresh_planner_statistics()
 
     def run_once(self) -> Tally:

@@ -4,18 +4,21 @@ item 2), with a frozen clock. Staff keep the 30-minute idle and 12-hour absolute
 from __future__ import annotations
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.contrib.auth.hashers import check_password, identify_hasher
 from django.core import mail
+from django.db import connections
 from django.test import Client as HttpClient
 from django.utils import timezone
 
 from stepwise.accounts import device
 from stepwise.accounts.models import RememberedDevice
-from tests.conftest import PASSWORD, World, password_login
+from tests.conftest import PASSWORD, World, password_login, run_tasks
 
 PIN = "2580"
 
@@ -143,6 +146,7 @@ def test_background_polling_neither_unlocks_nor_extends(world: World) -> None:
 def test_a_client_can_sign_in_by_link_and_be_kept(world: World) -> None:
     browser = HttpClient()
     browser.post("/accounts/link/", {"email": "carl@example.net"})
+    run_tasks()
     path = re.search(r"/accounts/link/[\w-]+/", mail.outbox[-1].body)
     assert path is not None
     page = browser.get(path.group(0)).content.decode()
@@ -276,3 +280,52 @@ def test_the_unlock_page_only_redirects_when_nothing_is_locked(world: World) -> 
     response = browser.get("/accounts/unlock/?next=https://evil.example/")
     assert response.status_code == 302
     assert response["Location"] == "/home/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_pins_are_evaluated_at_most_five_times(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each guess is counted before the PIN is checked, so twelve at once cannot all be tried."""
+    browser = _kept()
+    session = browser.session
+    device.lock(session)
+    session.save()
+    cookie = browser.cookies["sessionid"].value
+    evaluated: list[str] = []
+    lock = threading.Lock()
+    real_check = device.check_password
+
+    def slow_check(pin: str, encoded: str) -> bool:
+        with lock:
+            evaluated.append(pin)
+        time.sleep(0.05)  # as long as a real hash takes: the guesses overlap
+        return real_check(pin, encoded)
+
+    monkeypatch.setattr(device, "check_password", slow_check)
+    barrier = threading.Barrier(12)
+    answers: list[int] = []
+
+    def guess(pin: str) -> None:
+        try:
+            guesser = HttpClient(raise_request_exception=False)
+            guesser.cookies["sessionid"] = cookie
+            barrier.wait()
+            response = guesser.post("/accounts/unlock/", {"pin": pin})
+            with lock:
+                answers.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess, args=(f"{1000 + n * 7}",)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 12
+    assert len(evaluated) <= device.MAX_PIN_FAILURES
+    assert not RememberedDevice.objects.filter(user=world.carl).exists()
+    # The right PIN is no use now: the device is signed out.
+    assert browser.post("/accounts/unlock/", {"pin": PIN})["Location"].startswith(
+        "/accounts/login/"
+    )

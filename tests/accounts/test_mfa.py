@@ -13,7 +13,7 @@ from django.test import Client as HttpClient
 
 from stepwise.accounts.mfa import ENCRYPTED_PREFIX, MFAAdapter, _fernet
 from stepwise.clinic.models import Membership, Role
-from tests.conftest import PASSWORD, World, make_user, password_login, totp_code
+from tests.conftest import PASSWORD, World, make_user, password_login, run_tasks, totp_code
 
 
 def _new_therapist(world: World) -> HttpClient:
@@ -79,6 +79,7 @@ def test_a_code_works_only_once(world: World) -> None:
 
 def test_a_password_reset_does_not_skip_the_second_factor(world: World, client: HttpClient) -> None:
     client.post("/accounts/password/reset/", {"email": "alice@example.com"})
+    run_tasks()
     link = re.search(r"http://\S+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
     assert link is not None
     form_page = client.get(link.group(1), follow=True)

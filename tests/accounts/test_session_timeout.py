@@ -67,3 +67,17 @@ def test_the_page_carries_the_idle_limit_for_the_warning(world: World) -> None:
     html = _signed_in(world).get("/clients/").content.decode()
     assert 'data-idle-seconds="1800"' in html
     assert "Stay signed in" in html
+
+
+def test_keepalives_from_typing_do_not_extend_the_12_hour_lifetime(world: World) -> None:
+    """The page sends one keepalive a minute while someone types: idle never, 12 hours still."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        browser = _signed_in(world)
+        for _ in range(12 * 60 - 1):
+            clock.shift(timedelta(minutes=1))
+            assert browser.post("/accounts/keepalive/").status_code == 204
+        clock.shift(timedelta(minutes=2))
+        response = browser.post("/accounts/keepalive/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

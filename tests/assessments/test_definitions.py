@@ -23,11 +23,21 @@ from stepwise.assessments.definitions import (
 
 from .helpers import DEFINITIONS, raw_instrument
 
-OFF_BY_DEFAULT = {"k10", "pss10", "scared_child", "scared_parent", "phqa"}
+OFF_BY_DEFAULT = {
+    "k10",
+    "pss10",
+    "scared_child",
+    "scared_parent",
+    "phqa",
+    "smfq_child",
+    "smfq_parent",
+    "asq",
+}
 
 
-def test_all_sixteen_shipped_instruments_load() -> None:
+def test_all_twenty_shipped_instruments_load() -> None:
     assert sorted(DEFINITIONS) == [
+        "asq",
         "auditc",
         "brs",
         "dass21",
@@ -36,12 +46,15 @@ def test_all_sixteen_shipped_instruments_load() -> None:
         "k10",
         "pcl5",
         "phq2",
+        "phq8",
         "phq9",
         "phqa",
         "psc17",
         "pss10",
         "scared_child",
         "scared_parent",
+        "smfq_child",
+        "smfq_parent",
         "swls",
         "who5",
     ]

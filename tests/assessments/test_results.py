@@ -101,7 +101,8 @@ def test_pcl5_marks_a_clinically_meaningful_change(world: World, alice_client: H
     _series(world.carl_client, "pcl5", [[2] * 20, [2] * 14 + [0] * 6])
     html = _results(alice_client, world.carl_client, "pcl5")
     assert _column(html, "Total") == ["40", "28"]
-    assert _column(html, "Reliable change")[1] == "Reliable improvement; clinically meaningful"
+    # 12 points: past the minimal important difference (10), short of reliable change (15).
+    assert _column(html, "Reliable change")[1] == "No reliable change; clinically meaningful"
     subscales = _column(html, "Subscales")
     assert subscales[0].startswith("B intrusion: 10 C avoidance: 4")
 

@@ -165,7 +165,7 @@ def test_invalid_input_exits_2_with_one_line_naming_the_problem(
 
 def test_unknown_instrument_lists_the_known_ones() -> None:
     message = _refusal(["epds", "1", "2"])
-    assert message.startswith("score: unknown instrument 'epds' (known: auditc, brs,")
+    assert message.startswith("score: unknown instrument 'epds' (known: asq, auditc, brs,")
 
 
 def test_no_instrument_explains_usage() -> None:

@@ -58,8 +58,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path: Path) -> None:
+def _start_serve(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
     env = {**os.environ, "STEPWISE_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
     env.pop("DATABASE_URL")
     subprocess.run(
@@ -76,22 +75,54 @@ def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path: Path) -> None
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/healthz", timeout=2
-                ) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.3)
-        children = subprocess.run(
-            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
-        ).stdout.split()
-        assert len(children) == 3  # runserver, db_worker and the reminder worker
+        _wait_for_health(process, port)
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    return process, port
+
+
+def _wait_for_health(process: subprocess.Popen[str], port: int) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                assert response.status == 200
+                return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise
+            time.sleep(0.3)
+
+
+def _children(process: subprocess.Popen[str]) -> dict[str, int]:
+    """The supervisor's live children by the management command they run."""
+    found = {}
+    pids = subprocess.run(
+        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+    ).stdout.split()
+    for pid in pids:
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue  # gone between the listing and the look
+        if "zombie" not in status and len(argv) > 2:
+            found[argv[2].decode()] = int(pid)
+    return found
+
+
+def _gone(pid: int) -> bool:
+    path = Path(f"/proc/{pid}/status")
+    return not path.exists() or "zombie" in path.read_text()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path: Path) -> None:
+    process, _ = _start_serve(tmp_path)
+    try:
+        children = _children(process)
+        assert set(children) == {"runserver", "db_worker", "send_reminders"}
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         output, _ = process.communicate(timeout=30)
     finally:
@@ -99,10 +130,47 @@ def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path: Path) -> None
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == 0, output
     assert "Stopped the web server and the worker." in output
-    for pid in children:
-        assert (
-            not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
-        )
+    assert "starting it again" not in output  # nothing restarted while stopping
+    for pid in children.values():
+        assert _gone(pid)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_serve_restarts_a_killed_worker_and_stops_everything_when_the_web_server_dies(
+    tmp_path: Path,
+) -> None:
+    process, port = _start_serve(tmp_path)
+    try:
+        for worker in ("send_reminders", "db_worker"):
+            killed = _children(process)[worker]
+            os.kill(killed, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while _children(process).get(worker, killed) == killed:
+                assert time.monotonic() < deadline, f"{worker} was not started again"
+                assert process.poll() is None, "serve stopped when a worker was killed"
+                time.sleep(0.2)
+            _wait_for_health(process, port)  # the site stayed up all along
+        survivors = _children(process)
+        assert set(survivors) == {"runserver", "db_worker", "send_reminders"}
+        os.kill(survivors["runserver"], signal.SIGKILL)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode != 0, output
+    assert "The reminder worker process stopped (exit -9); starting it again in 1 s." in output
+    assert "The task worker process stopped (exit -9); starting it again in 1 s." in output
+    assert "Started the reminder worker process again" in output
+    assert "The web process stopped (exit -9); stopping the rest." in output
+    for pid in survivors.values():
+        assert _gone(pid)
+
+
+def test_a_worker_that_keeps_dying_waits_longer_each_time() -> None:
+    from stepwise.lib.supervisor import MAX_DELAY, restart_delay
+
+    assert [restart_delay(n) for n in range(1, 6)] == [1, 2, 4, 8, 16]
+    assert restart_delay(30) == MAX_DELAY
 
 
 def test_demo_therapists_can_pass_two_step_sign_in_with_the_published_secret(db: None) -> None:

@@ -221,6 +221,35 @@ def test_an_admin_invites_a_therapist_who_joins_the_practice(
     assert newcomer.get("/home/")["Location"] == "/accounts/2fa/totp/activate/"
 
 
+def test_an_invited_colleague_who_gives_no_zone_starts_in_the_practices(
+    world: World, login_as: object
+) -> None:
+    world.practice.time_zone = "America/Chicago"
+    world.practice.save(update_fields=["time_zone"])
+    admin = login_as(world.ada)  # type: ignore[operator]
+    admin.post("/practice/invite/", {"email": "newbie@example.com", "role": "therapist"})
+    path = re.search(r"/invite/[\w-]+/", mail.outbox[0].body)
+    assert path is not None
+    newcomer = HttpClient()
+    html = newcomer.get(path.group(0)).content.decode()
+    assert "Leave empty for America/Chicago" in html
+    newcomer.post(
+        path.group(0),
+        {"name": "Newbie", "password": "a long staff passphrase", "time_zone": ""},
+    )
+    assert User.objects.get(email="newbie@example.com").time_zone == "America/Chicago"
+
+
+def test_a_client_accepting_an_invitation_is_offered_the_zone_on_their_record(
+    world: World, login_as: object
+) -> None:
+    world.mia_client.time_zone = "Asia/Kolkata"
+    world.mia_client.save(update_fields=["time_zone"])
+    issued = actions.invite_client(world.mia_client, world.alice)
+    html = HttpClient().get(issued.path).content.decode()
+    assert re.search(r'name="time_zone" value="Asia/Kolkata"', html)
+
+
 def test_inviting_someone_who_already_works_somewhere_is_refused(
     world: World, login_as: object
 ) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,10 @@ def attach_checks(context: Any) -> PageChecks:
             where = msg.location.get("url")
             # A page's own 4xx status is the test's to judge; failed sub-resources are problems.
             own_status = msg.text.startswith("Failed to load resource") and where == page.url
-            if msg.type == "error" and not own_status:
+            # A test that cuts the connection (offline, or requests aborted as disconnected)
+            # causes these itself; the page's own handling of it is what the test checks.
+            cut_off = "net::ERR_INTERNET_DISCONNECTED" in msg.text
+            if msg.type == "error" and not own_status and not cut_off:
                 checks.problems.append(f"console error on {page.url}: {msg.text} ({where})")
 
         page.on("console", on_console)
@@ -132,6 +136,39 @@ def settle(context: Any) -> None:
             page.wait_for_timeout(400)
         except Exception:  # noqa: S110 - a closed page has nothing left to check
             pass
+
+
+def one_request_at_a_time(app: Callable[..., Iterable[bytes]]) -> Callable[..., list[bytes]]:
+    """Serve a WSGI app's requests one after the other, each to its end (body and close)."""
+    lock = threading.Lock()
+
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with lock:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+
+    return serve
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server: Any) -> Any:
+    """pytest-django's live server, made safe for requests that overlap.
+
+    On the in-memory SQLite test database every server thread shares the test's one connection,
+    so two requests at once (a keepalive and an autosave, a preview and a search) collide inside
+    one transaction ("cannot start a transaction within a transaction") and answer 500: on a busy
+    machine, at random. There the server takes one request at a time; PostgreSQL gives each
+    thread its own connection and needs nothing.
+    """
+    thread = live_server.thread
+    if thread.connections_override:
+        thread.httpd.set_app(one_request_at_a_time(thread.httpd.get_app()))
+    return live_server
 
 
 @pytest.fixture

@@ -48,3 +48,26 @@ def test_the_harness_reports_csp_violations(browser: Any) -> None:
     settle(context)
     context.close()
     assert any("CSP violation" in problem for problem in checks.problems), checks.problems
+
+
+def test_the_live_server_answers_requests_that_overlap(live_world: Any, new_context: Any) -> None:
+    """A page's requests overlap (an autosave and a keepalive, a preview and a search): each
+    signed-in request writes the session, and none may fail because another is running."""
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.request import Request, urlopen
+
+    from tests.e2e.test_page_sweep import sign_in
+
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, "carl@example.net")
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
+    url = page.url
+
+    def fetch(_: int) -> int:
+        with urlopen(Request(url, headers={"Cookie": cookie}), timeout=60) as response:
+            return int(response.status)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(fetch, range(40)))
+    assert statuses == [200] * 40

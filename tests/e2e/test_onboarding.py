@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import totp_code
+from tests.conftest import run_tasks, totp_code
 from tests.fakes.smtp import SmtpSink
 
 pytestmark = pytest.mark.browser
@@ -26,11 +26,12 @@ def test_therapist_signs_up_adds_a_client_and_the_client_lands_on_their_home(
     therapist.get_by_role("button", name="Create account").click()
     therapist.wait_for_url("**/accounts/confirm-email/")
 
+    run_tasks()  # the task worker sends the email
     assert len(smtp_sink.messages) == 1
     body = smtp_sink.text_of(smtp_sink.messages[0])
-    confirm = re.search(r"https?://\S+/accounts/confirm-email/\S+/", body)
+    confirm = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", body)
     assert confirm is not None
-    therapist.goto(confirm.group(0))
+    therapist.goto(confirm.group(1))
     therapist.get_by_role("button", name="Confirm").click()
 
     # No client data before a second factor: the therapist sets up an authenticator app.
@@ -67,3 +68,20 @@ def test_therapist_signs_up_adds_a_client_and_the_client_lands_on_their_home(
     client.wait_for_url("**/me/")
     client.get_by_role("heading", name="Hello, Robin").wait_for()
     assert client.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_sign_up_form_proposes_the_browsers_own_time_zone(
+    new_context: Any, smtp_sink: SmtpSink
+) -> None:
+    """The field is filled from the browser's Intl zone, and the account is made in it."""
+    from stepwise.accounts.models import User
+
+    page = new_context(timezone_id="America/Chicago").new_page()
+    page.goto("/accounts/signup/")
+    assert page.get_by_label("Your time zone").input_value() == "America/Chicago"
+    page.get_by_label("Your name").fill("Tess Therapist")
+    page.get_by_label("Email").fill("tess@example.com")
+    page.get_by_label("Password").fill("a long and unusual passphrase")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    assert User.objects.get(email="tess@example.com").time_zone == "America/Chicago"

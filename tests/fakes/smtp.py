@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ class SmtpSink:
     messages: list[EmailMessage] = field(default_factory=list)
     connections: int = 0
     refuse: bool = False  # answer 451 (try again later) to every message
+    delay: float = 0.0  # seconds to wait before answering a message, like a slow mail server
 
     async def handle_EHLO(
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
@@ -29,6 +31,8 @@ class SmtpSink:
         return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.refuse:
             return "451 Requested action aborted: try again later"
         message = message_from_bytes(envelope.content, policy=policy.default)

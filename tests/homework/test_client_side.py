@@ -412,3 +412,68 @@ def test_a_draft_sent_as_multipart_form_data_is_kept(world: World, login_as: Any
     )
     assert response.status_code == 204
     assert Draft.objects.get().data["step-went_well"] == ["A walk"]
+
+
+def _ahead(assignment: Assignment, days: int = 7) -> Occurrence:
+    return Occurrence.objects.get(assignment=assignment, opens=TODAY + timedelta(days=days))
+
+
+def test_an_exercise_that_opens_next_week_cannot_be_answered_ahead(
+    world: World, login_as: Any
+) -> None:
+    occurrence = _ahead(give(world))
+    browser = login_as(world.carl)
+    page = browser.get(f"/me/do/{occurrence.pk}/", follow=True).content.decode()
+    assert "This one opens on Thursday 3 December" in page
+    response = browser.post(f"/me/do/{occurrence.pk}/", valid_form("daily-mood-check-in"))
+    assert response["Location"] == "/me/"
+    assert not Submission.objects.exists()
+    assert not Completion.objects.exists()
+
+
+def test_a_questionnaire_that_opens_later_cannot_be_answered_ahead(
+    world: World, login_as: Any
+) -> None:
+    assignment = give_questionnaire(world)
+    later = assignment.occurrences.filter(opens__gt=TODAY).order_by("opens").first()
+    assert later is not None
+    response = login_as(world.carl).post(
+        f"/me/do/{later.pk}/", {f"item_{n}": "1" for n in range(1, 10)}, follow=True
+    )
+    assert "This one opens on" in response.content.decode()
+    assert not AssessmentResponse.objects.exists()
+    assert not Alert.objects.exists()
+
+
+def test_the_action_refuses_an_occurrence_not_open_yet_whoever_calls_it(world: World) -> None:
+    assignment = give(world)
+    with pytest.raises(assigning.NotOpenYet, match="opens on Thursday 3 December"):
+        assigning.complete_exercise(
+            assignment=assignment,
+            occurrence=_ahead(assignment),
+            data=example_answers(shipped("daily-mood-check-in").current_version.parsed),  # type: ignore[union-attr]
+            by=world.carl,
+        )
+    assert not Submission.objects.exists()
+
+
+def test_a_draft_for_an_occurrence_not_open_yet_is_refused(world: World, login_as: Any) -> None:
+    from stepwise.homework.models import Draft
+
+    assignment = give(world)
+    url = f"/me/draft/{assignment.pk}/{_ahead(assignment).pk}/"
+    response = login_as(world.carl).post(url, {"step-mood": "4"})
+    assert response.status_code == 409
+    assert "opens on" in response.content.decode()
+    assert not Draft.objects.exists()
+
+
+def test_an_occurrence_opens_on_the_clients_own_day(
+    world: World, login_as: Any, frozen: Any
+) -> None:
+    occurrence = _ahead(give(world), days=1)
+    frozen.move_to(datetime.combine(TODAY + timedelta(days=1), time(9), UTC))
+    response = login_as(world.carl).post(
+        f"/me/do/{occurrence.pk}/", valid_form("daily-mood-check-in")
+    )
+    assert response["Location"] == "/me/well-done/"

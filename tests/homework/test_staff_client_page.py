@@ -96,7 +96,7 @@ def test_adherence_this_week_and_over_30_days_comes_from_occurrences_and_complet
         "<dt>Last 30 days</dt><dd>22 of 29 done: 18 on time, 4 late, 7 missed, "
         "1 open now, 1 extra practice</dd>"
     ) in html
-    assert "<dt>Next due</dt><dd>Today</dd>" in html
+    assert "<dt>Next due</dt><dd>Today, client's time</dd>" in html
 
 
 def test_next_due_moves_on_once_today_is_done(
@@ -108,7 +108,7 @@ def test_next_due_moves_on_once_today_is_done(
     html = section(client_page(alice_client, world))
 
     assert "<dt>This week</dt><dd>1 of 1 done</dd>" in html
-    assert "<dt>Next due</dt><dd>Tomorrow</dd>" in html
+    assert "<dt>Next due</dt><dd>Tomorrow, client's time</dd>" in html
 
 
 def test_a_weekly_questionnaire_open_now_says_until_when(
@@ -119,7 +119,7 @@ def test_a_weekly_questionnaire_open_now_says_until_when(
     html = section(client_page(alice_client, world))
 
     assert "<dt>How often</dt><dd>Every week</dd>" in html
-    assert "<dt>Next due</dt><dd>Now, by Wed 2 Dec</dd>" in html
+    assert "<dt>Next due</dt><dd>Now, by Wed 2 Dec, client's time</dd>" in html
 
 
 def test_a_schedule_that_starts_later_names_the_day_it_opens(
@@ -135,7 +135,7 @@ def test_a_schedule_that_starts_later_names_the_day_it_opens(
 
     assert "<dt>How often</dt><dd>Mondays, until 31 Dec</dd>" in html
     assert "<dt>This week</dt><dd>Nothing due yet</dd>" in html
-    assert "<dt>Next due</dt><dd>Mon 30 Nov</dd>" in html
+    assert "<dt>Next due</dt><dd>Mon 30 Nov, client's time</dd>" in html
 
 
 def test_days_the_rolling_window_has_not_reached_still_count_as_missed(

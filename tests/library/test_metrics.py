@@ -22,7 +22,7 @@ def test_it_extracts_suds_and_minutes_from_an_exposure_log_form():
         "step-prediction": ["I will faint in the queue"],
         "step-belief_before": ["80"],
         "step-suds_before": ["60"],
-        "step-practice_timer": ["1530"],
+        "step-practice_timer": ["25.5"],  # minutes
         "step-suds_peak": ["85"],
         "step-suds_after": ["30"],
         "step-what_happened": ["I felt dizzy but stayed, and nothing happened"],
@@ -77,6 +77,7 @@ def test_it_counts_and_aggregates_list_rows():
 
     assert extract_metrics(plan, validated) == {
         "activities": 3.0,
+        "done": 2.0,
         "pleasure": 3.5,
         "mastery": 6.5,
         "mood": 5.0,

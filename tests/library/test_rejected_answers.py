@@ -46,7 +46,7 @@ def _described_error(html: str, field_name: str) -> str:
         ("step-mood", "-1", "Enter a whole number from 0 to 10."),
         ("step-suds_before", "101", "Enter a whole number from 0 to 100."),
         ("step-suds_before", "7.5", "Enter a whole number from 0 to 100."),
-        ("step-practice", "601", "from 0 to 600"),
+        ("step-practice", "10.5", "Enter the minutes practised, from 0 to 10."),
         ("step-breathe", "11", "from 0 to 10"),
         ("step-video", "1.5", "from 0 (none) to 1 (all)"),
         ("step-where", "moon", "Choose one of the options shown."),

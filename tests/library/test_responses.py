@@ -364,10 +364,10 @@ def test_it_records_timer_seconds(sink, answers):
 @pytest.mark.parametrize(
     ("step_id", "value", "message"),
     [
-        ("practice", 601, "Enter the time practised in whole seconds, from 0 to 600."),
-        ("practice", -1, "Enter the time practised in whole seconds, from 0 to 600."),
-        ("extra", 3601, "Enter the time practised in whole seconds, from 0 to 3600."),
-        ("extra", "ten minutes", "Enter the time practised in whole seconds, from 0 to 3600."),
+        ("practice", 601, "Enter the minutes practised, from 0 to 10."),
+        ("practice", -1, "Enter the minutes practised, from 0 to 10."),
+        ("extra", 3601, "Enter the minutes practised, from 0 to 60."),
+        ("extra", "ten minutes", "Enter the minutes practised, from 0 to 60."),
     ],
 )
 def test_it_bounds_timer_seconds(sink, answers, step_id, value, message):

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.fakes.objectstore import ObjectStore
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "correct horse battery staple for backups"
 
@@ -127,3 +129,26 @@ def test_a_wrong_passphrase_is_refused_clearly(
     )
     assert result.returncode != 0
     assert "passphrase is wrong" in result.stderr
+
+
+def test_media_in_an_s3_bucket_are_backed_up_and_restored_into_the_bucket_configured(
+    two_databases: tuple[dict[str, str], dict[str, str]],
+    tmp_path: Path,
+    object_store: ObjectStore,
+) -> None:
+    source_bucket, target_bucket = object_store.new_bucket(), object_store.new_bucket()
+    source, target = two_databases
+    source = {**source, **object_store.environment(source_bucket)}
+    target = {**target, **object_store.environment(target_bucket)}
+    manage(source, "migrate", "--noinput", "-v0")
+    key = "media/library/1/0b7c1c1e-5d1f-4d8e-9a51-3f0c7e2c4a11.ogg"
+    object_store.client().put_object(Bucket=source_bucket, Key=key, Body=b"OggS-bucket-audio")
+    archive = tmp_path / "backup.tar.gz"
+
+    manage(source, "backup", "--output", str(archive))
+    restored = manage(target, "restore", str(archive))
+
+    assert "all match" in restored.stdout
+    assert object_store.keys(target_bucket) == [key]
+    assert object_store.read(target_bucket, key) == b"OggS-bucket-audio"
+    assert not (Path(target["STEPWISE_DATA_DIR"]) / "media").exists()

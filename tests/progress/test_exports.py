@@ -64,7 +64,7 @@ def test_client_csv_lists_every_submission_and_score_as_a_download(
     assert "no-store" in response["Cache-Control"]
     rows = read_csv(response.content)
     assert list(rows[0]) == [
-        "record", "id", "submitted_at_utc", "local_date", "title", "version", "mode",
+        "record", "id", "submitted_at_utc", "client_local_date", "title", "version", "mode",
         "homework", "score", "band", "subscales", "metrics", "answers",
     ]  # fmt: skip
     assert [(r["record"], r["title"], r["mode"], r["homework"]) for r in rows] == [

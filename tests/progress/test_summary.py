@@ -78,11 +78,12 @@ def test_summary_shows_due_and_done_measures_scores_words_and_alerts(
         f"/clients/{world.carl_client.pk}/summary/?since={(today - timedelta(days=13)).isoformat()}"
     ).content.decode()
     text = text_of(html)
-    assert "13 Nov 2026 to 26 Nov 2026 (14 days; from the date you chose)" in text
+    period = "Fri 13 Nov 2026 to Thu 26 Nov 2026, client's time"
+    assert f"{period} (14 days; from the date you chose)" in text
     assert "Daily mood check-in 2 of 13 (1 late) 11 0" in text
     assert "Exposure practice log 5 of 13 8 0" in text
     assert "SUDS peak (Exposure practice log, 5×) 85 → 45 SUDS 45–85 falling" in text  # noqa: RUF001
-    assert "PHQ-9 24 Nov 15 Moderately severe" in text
+    assert "PHQ-9 24 Nov, client's time 15 Moderately severe" in text
     assert "up 9 since the previous result (worse) Reliable deterioration" in text
     assert "Slept badly, argued with Sam" in text
     assert "Anxiety passes" in text
@@ -140,3 +141,41 @@ def test_summary_and_progress_take_the_same_queries_for_short_and_long_histories
         h.answer_phq9(world.carl_client, NOW - timedelta(days=back), 5 + back % 9)
     long = (_queries(alice_client, summary), _queries(alice_client, progress))
     assert long == short
+
+
+def test_around_midnight_the_summary_lists_the_clients_own_days_labelled_as_such(
+    world: World, client: HttpClient
+) -> None:
+    """Alice in Chicago opens the summary at 23:30 on Sunday 6 Dec; Carl in New York did his
+    homework at 23:45 on Sunday and at 00:15 on Monday, his time (both on Monday in UTC, both on
+    Sunday in Chicago). His days are his own, and the page says whose days they are."""
+    from tests.homework.staff_helpers import assign_exercise, hand_in
+
+    User.objects.filter(pk=world.alice.pk).update(time_zone="America/Chicago")
+    world.carl_client.time_zone = "America/New_York"
+    world.carl_client.save(update_fields=["time_zone"])
+    with time_machine.travel(datetime(2026, 12, 4, 15, 0, tzinfo=UTC), tick=False):
+        mood = assign_exercise(world.carl_client, world.alice)
+    with time_machine.travel(datetime(2026, 12, 7, 4, 45, tzinfo=UTC), tick=False):
+        hand_in(mood, world.carl, extra=True)  # 23:45 Sunday in New York
+    with time_machine.travel(datetime(2026, 12, 7, 5, 15, tzinfo=UTC), tick=False):
+        hand_in(mood, world.carl, extra=True)  # 00:15 Monday in New York
+    with time_machine.travel(datetime(2026, 12, 7, 5, 30, tzinfo=UTC), tick=False):
+        client.force_login(world.alice, backend="django.contrib.auth.backends.ModelBackend")
+        text = text_of(client.get(f"/clients/{world.carl_client.pk}/summary/").content.decode())
+    assert "Tue 24 Nov 2026 to Mon 7 Dec 2026, client's time (14 days;" in text
+    assert "Daily mood check-in · Mon 7 Dec, client's time · Extra practice" in text
+    assert "Daily mood check-in · Sun 6 Dec, client's time · Extra practice" in text
+    assert text.count("Daily mood check-in · ") == 2
+
+
+def test_a_summary_of_a_single_day_names_the_day_once(
+    world: World, alice_client: HttpClient
+) -> None:
+    today = world.carl_client_today()
+    text = text_of(
+        alice_client.get(
+            f"/clients/{world.carl_client.pk}/summary/?since={today.isoformat()}"
+        ).content.decode()
+    )
+    assert f"{today:%a} {today.day} {today:%b %Y}, client's time (from the date you chose)" in text

@@ -75,6 +75,8 @@ def vapid(settings: Any) -> Any:
     settings.VAPID_PUBLIC_KEY = keys.public
     settings.VAPID_SUBJECT = "mailto:ops@stepwise.example"
     settings.SMS_TIMEOUT = 2
+    # The fake push service listens on loopback over http: allowed for these tests only.
+    settings.STEPWISE_PUSH_ALLOW_PRIVATE = True
     return settings
 
 

@@ -10,6 +10,7 @@ import time_machine
 from django.test import Client as HttpClient
 
 from stepwise.accounts.models import User
+from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.actions import unlink_caregiver
 from stepwise.clinic.models import CaregiverLink
 from stepwise.homework import assigning
@@ -130,7 +131,7 @@ def test_a_caregiver_linked_later_is_reminded_and_an_unlinked_one_is_not(
     greg = make_user("greg@example.net", "Greg Parent")
     with time_machine.travel(NOW, tick=False) as travel:
         assign_to_carer(world)
-        CaregiverLink.objects.create(caregiver=greg, client=world.mia_client)
+        clinic_actions.link_caregiver(greg, world.mia_client)
         assert Reminder.objects.filter(recipient=greg, kind=Kind.DUE).exists()
         unlink_caregiver(CaregiverLink.objects.get(caregiver=world.gina))
         travel.move_to(SIX_PM)

@@ -16,7 +16,6 @@ from stepwise.reminders.channels import (
     TemporaryFailure,
 )
 from stepwise.reminders.messages import Kind, compose, variants
-from stepwise.reminders.vapid import generate_vapid_keys
 from tests.fakes.providers import PushSubscriber, fake_provider
 from tests.fakes.smtp import SmtpSink, free_port
 
@@ -127,16 +126,6 @@ def test_a_stalled_sms_provider_times_out_as_a_temporary_failure(sms_settings: A
         provider.stall_seconds = 2.5
         with pytest.raises(TemporaryFailure):
             HttpSmsChannel().send(outgoing("+447700900123"))
-
-
-@pytest.fixture
-def vapid(settings: Any) -> Any:
-    keys = generate_vapid_keys()
-    settings.VAPID_PRIVATE_KEY = keys.private
-    settings.VAPID_PUBLIC_KEY = keys.public
-    settings.VAPID_SUBJECT = "mailto:ops@stepwise.example"
-    settings.SMS_TIMEOUT = 2
-    return settings
 
 
 def test_a_push_payload_decrypts_to_a_greeting_and_a_link_only(vapid: Any) -> None:

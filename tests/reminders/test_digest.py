@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import time_machine
 from django.test import Client as HttpClient
 
+from stepwise.accounts.actions import update_account_settings
 from stepwise.accounts.models import User
 from stepwise.assessments.actions import submit_assessment
 from stepwise.assessments.models import InstrumentVersion
@@ -127,8 +128,7 @@ def test_a_new_time_or_time_zone_moves_unsent_days(world: World) -> None:
             datetime(2026, 3, 20, 17, 0, tzinfo=UTC),
             datetime(2026, 3, 21, 17, 0, tzinfo=UTC),
         ]
-        world.alice.time_zone = "Europe/Paris"
-        world.alice.save()
+        update_account_settings(world.alice, name=world.alice.name, time_zone="Europe/Paris")
     assert [r.send_at for r in digests()] == [
         datetime(2026, 3, 20, 16, 0, tzinfo=UTC),
         datetime(2026, 3, 21, 16, 0, tzinfo=UTC),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import time, timedelta
 from typing import Any
@@ -254,7 +255,13 @@ def test_healthz_answers_503_when_the_worker_went_quiet(
     body = response.json()
     assert body["reminder_worker"] == "stale"
     assert body["reminder_worker_age_seconds"] >= 200
-    assert set(body) == {"status", "database", "reminder_worker", "reminder_worker_age_seconds"}
+    assert set(body) == {
+        "status",
+        "database",
+        "reminder_worker",
+        "reminder_worker_age_seconds",
+        "reminder_workers_alive",
+    }
 
 
 def test_healthz_fails_when_a_worker_is_expected_but_never_ran(
@@ -340,3 +347,41 @@ def test_the_last_device_unsubscribed_from_push_marks_the_change(world: World) -
     prefs = ReminderPreferences.objects.get(client=world.carl_client)
     assert (prefs.push_enabled, prefs.push_consent_at) == (False, None)
     assert prefs.updated_at == later
+
+
+def _reminder_summary(browser: HttpClient, client: Client) -> str:
+    """The text of the client page's reminder section, tags dropped and spaces collapsed."""
+    page = browser.get(f"/clients/{client.pk}/")
+    assert page.status_code == 200
+    found = re.search(
+        r'<section[^>]*aria-labelledby="reminders-status-heading".*?</section>',
+        page.content.decode(),
+        re.S,
+    )
+    assert found is not None
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(0)).split())
+
+
+def test_a_minor_without_email_or_account_is_not_said_to_get_email_reminders(
+    world: World, login_as: Login
+) -> None:
+    summary = _reminder_summary(login_as(world.alice), world.mia_client)
+    assert "On: Email" not in summary
+    assert "None reach Mia yet" in summary
+    # Gina, linked and reachable, gets the reminders of homework given to her.
+    assert "reminders by email to 1 linked carer." in summary
+
+
+def test_the_reminder_summary_names_each_channel_that_cannot_reach_the_client(
+    world: World, login_as: Login
+) -> None:
+    ReminderPreferences.objects.filter(pk=actions.preferences_for(world.carl_client).pk).update(
+        push_enabled=True
+    )
+    summary = _reminder_summary(login_as(world.alice), world.carl_client)
+    assert "On: Email." in summary
+    assert "Notification on this device: no device of theirs has notifications turned on" in summary
+    User.objects.filter(pk=world.carl.pk).update(email="")
+    summary = _reminder_summary(login_as(world.alice), world.carl_client)
+    assert "No channel can reach Carl, so no reminders are sent." in summary
+    assert "On:" not in summary

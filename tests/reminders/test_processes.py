@@ -8,7 +8,6 @@ skipped (the in-process tests in test_worker.py cover the same rules on both eng
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,21 +17,21 @@ from collections.abc import Callable, Iterator
 from datetime import time as clock_time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
+from django.test import Client as HttpClient
 from django.utils import timezone
 
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, ItemKind, Occurrence
 from stepwise.lib.tz import local_today
 from stepwise.reminders import actions
-from stepwise.reminders.models import Reminder, State
+from stepwise.reminders.models import Reminder, State, UpkeepTurn, WorkerHeartbeat, WorkerKind
 from tests.conftest import World
 from tests.fakes.providers import fake_provider
 from tests.fakes.smtp import SmtpSink
+from tests.processes import needs_postgres, process_env, wait_until
 from tests.reminders.conftest import SECRET_NOTE, SECRET_TITLE, exercise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,20 +80,8 @@ def make_due_reminders(
     return [r.pk for r in Reminder.objects.filter(occurrence__assignment=assignment)]
 
 
-needs_postgres = pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="worker subprocesses need a database shared between processes; pytest-django's "
-    "SQLite test database is in memory (run with DATABASE_URL=postgres://…)",
-)
-
-
 def worker_env(**extra: str) -> dict[str, str]:
-    db = settings.DATABASES["default"]
-    auth = db["USER"] or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", **extra}
+    return process_env(**extra)
 
 
 def smtp_env(sink: SmtpSink) -> dict[str, str]:
@@ -137,14 +124,6 @@ def start_worker() -> Iterator[Starter]:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
-
-
-def wait_until(condition: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 @needs_postgres
@@ -225,3 +204,44 @@ def test_sigterm_finishes_the_current_send_claims_nothing_new_and_exits_0(
     assert not Reminder.objects.filter(state=State.SENDING).exists()
     # The rest of its batch went back unsent and uncounted; the second batch was never claimed.
     assert Reminder.objects.filter(pk__in=ids, state=State.PENDING, attempts=0).count() == 8
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_run_the_periodic_upkeep_once(
+    world: World, start_worker: Starter, client: HttpClient
+) -> None:
+    env = worker_env()
+    workers = [
+        start_worker(env, "--loop", "--interval", "0.2", "--worker-id", f"host-{n}:1") for n in "ab"
+    ]
+    wait_until(lambda: WorkerHeartbeat.objects.count() == 2, 60, "both workers to beat")
+    wait_until(lambda: UpkeepTurn.objects.count() == 3, 60, "the upkeep jobs to run")
+    time.sleep(2)  # both workers loop about ten times more
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    outputs = [worker.communicate(timeout=30)[0] for worker in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+
+    runs = {turn.job: turn.runs for turn in UpkeepTurn.objects.all()}
+    assert runs == {"rolling-windows": 1, "dashboard-figures": 1, "planner-statistics": 1}
+    assert client.get("/healthz").json()["reminder_workers_alive"] == 2
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_reports_its_heartbeat_to_healthz(client: HttpClient) -> None:
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "task_worker", "--batch", "--no-startup-delay"],
+        cwd=ROOT,
+        env=worker_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr
+
+    beat = WorkerHeartbeat.objects.get()
+    assert (beat.kind, beat.worker_id.startswith("tasks:")) == (WorkerKind.TASKS, True)
+    body = client.get("/healthz").json()
+    assert (body["task_worker"], body["task_workers_alive"]) == ("ok", 1)

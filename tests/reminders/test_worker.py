@@ -14,12 +14,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from stepwise.homework import assigning
-from stepwise.homework.models import AssignmentStatus, Occurrence
+from stepwise.homework.models import Assignment, AssignmentStatus, Occurrence
 from stepwise.reminders import actions, summaries, worker
 from stepwise.reminders.models import (
     Kind,
     PushSubscription,
     Reminder,
+    ReminderPreferences,
     State,
     WorkerHeartbeat,
 )
@@ -152,6 +153,10 @@ def test_a_batch_of_emails_shares_one_smtp_connection(world: World, smtp_sink: S
 def test_it_skips_reminders_that_are_no_longer_relevant(
     world: World, smtp_sink: SmtpSink, change: str, reason: str
 ) -> None:
+    """The worker's last look before sending. The actions cancel what a pause, an end or a
+    channel turned off makes unwanted (tests/reminders/test_following_edits.py); here each change
+    is made behind their back (a queryset update, as an admin or a script might), and the worker
+    still sends nothing."""
     with time_machine.travel(NOW, tick=False) as travel:
         assignment = assign_daily(world)
         occurrence = Occurrence.objects.get(assignment=assignment, opens=NOW.date())
@@ -161,7 +166,7 @@ def test_it_skips_reminders_that_are_no_longer_relevant(
             )
         elif change in ("paused", "ended"):
             status = AssignmentStatus.PAUSED if change == "paused" else AssignmentStatus.ENDED
-            assigning.set_status(assignment, status, by=world.alice)
+            Assignment.objects.filter(pk=assignment.pk).update(status=status)
         elif change == "discharged":
             type(world.carl_client).objects.filter(pk=world.carl_client.pk).update(
                 discharged_at=timezone.now()
@@ -169,7 +174,7 @@ def test_it_skips_reminders_that_are_no_longer_relevant(
         elif change == "reminders_paused":
             actions.save_preferences(world.carl_client, choices(paused=True))
         elif change == "email_off":
-            actions.unsubscribe_email(actions.preferences_for(world.carl_client))
+            ReminderPreferences.objects.filter(client=world.carl_client).update(email_enabled=False)
         elif change == "no_account":
             type(world.carl_client).objects.filter(pk=world.carl_client.pk).update(user=None)
         travel.move_to(SIX_PM)
@@ -410,3 +415,54 @@ def test_a_slow_provider_does_not_slow_the_pages_that_make_reminders(
     assert elapsed < 2  # the web request only writes rows; the worker does the sending
     assert Reminder.objects.filter(kind=Kind.FEEDBACK, state=State.PENDING).count() == 2
     assert provider.count() == 0
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, not even an except clause for Exception."""
+
+
+def test_a_worker_killed_after_the_server_accepted_resends_with_the_same_message_id(
+    world: World, smtp_sink: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with time_machine.travel(NOW, tick=False) as travel:
+        assign_daily(world)
+        travel.move_to(SIX_PM)
+        crashed = worker.claim("crashed-worker", 10, timedelta(minutes=5), timezone.now())
+
+        def killed_before_recording(self: worker.Recorder, *args: Any) -> None:
+            raise _Killed
+
+        with monkeypatch.context() as patch:
+            patch.setattr(worker.Recorder, "sent", killed_before_recording)
+            with pytest.raises(_Killed):
+                worker.deliver(crashed, lambda: True)
+        assert len(smtp_sink.messages) == 1  # accepted by the server, not recorded as sent
+        assert todays().state == State.SENDING
+        travel.move_to(SIX_PM + timedelta(minutes=5, seconds=1))
+        assert run_worker().sent == 1
+    first, second = smtp_sink.messages
+    assert first["Message-ID"] == second["Message-ID"]  # a de-duplicating server keeps one
+    assert first["Message-ID"].endswith("@stepwise.example>")  # this site's own domain
+    row = todays()
+    assert (row.state, row.provider_id) == (State.SENT, first["Message-ID"])
+
+
+def test_each_reminder_is_marked_sent_as_soon_as_the_server_accepts_it(
+    world: World, smtp_sink: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stepwise.reminders.channels import EmailChannel
+    from tests.reminders.test_processes import make_due_reminders
+
+    make_due_reminders(world, 3)
+    recorded_before_each_send: list[int] = []
+    original = EmailChannel.send
+
+    def send_and_count(self: EmailChannel, message: Any) -> str:
+        recorded_before_each_send.append(Reminder.objects.filter(state=State.SENT).count())
+        return original(self, message)
+
+    monkeypatch.setattr(EmailChannel, "send", send_and_count)
+    assert run_worker().sent == 3
+    assert recorded_before_each_send == [0, 1, 2]
+    ids = {m["Message-ID"] for m in smtp_sink.messages}
+    assert len(ids) == 3

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog, crisis
 from stepwise.assessments.forms import (
     AssessmentSettingsForm,
+    CutoffForm,
     EnableInstrumentForm,
     ImportInstrumentForm,
 )
@@ -24,6 +25,7 @@ from stepwise.audit.log import record_access
 from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.models import Practice
 from stepwise.lib.decorators import practice_admin_required, therapist_required
+from stepwise.lib.middleware import body_limit
 from stepwise.lib.roles import roles_for
 
 
@@ -39,7 +41,7 @@ def _admin(request: HttpRequest) -> User:
     return user
 
 
-@require_GET
+@require_safe
 @therapist_required
 def instrument_list(request: HttpRequest) -> HttpResponse:
     practice = _practice(request)
@@ -87,7 +89,36 @@ def instrument_disable(request: HttpRequest, key: str) -> HttpResponse:
     return _switch(request, key, enabled=False)
 
 
-@require_http_methods(["GET", "POST"])
+@require_POST
+@practice_admin_required
+def instrument_cutoff(request: HttpRequest, key: str) -> HttpResponse:
+    practice = _practice(request)
+    available = catalog.find_available(practice.pk, key)
+    if available is None:
+        raise Http404("No such instrument.")
+    form = CutoffForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, str(next(iter(form.errors.values()))[0]))
+        return redirect("assessments:instrument_list")
+    try:
+        actions.set_instrument_cutoff(
+            practice, key, cutoff=form.cleaned_data["cutoff"], by=_admin(request)
+        )
+    except actions.AssessmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        updated = catalog.find_available(practice.pk, key)
+        shown = updated.cutoff if updated is not None else form.cleaned_data["cutoff"]
+        messages.success(
+            request,
+            f"{available.version.abbreviation} now screens positive at {shown} or more for "
+            "questionnaires scored from now on.",
+        )
+    return redirect("assessments:instrument_list")
+
+
+@body_limit(actions.MAX_IMPORT_BYTES)
+@require_http_methods(["GET", "HEAD", "POST"])
 @practice_admin_required
 def instrument_import(request: HttpRequest) -> HttpResponse:
     form = ImportInstrumentForm(request.POST or None, request.FILES or None)
@@ -116,7 +147,7 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @practice_admin_required
 def assessment_settings(request: HttpRequest) -> HttpResponse:
     practice = _practice(request)
@@ -158,7 +189,7 @@ def assessment_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @practice_admin_required
 def practice_alerts(request: HttpRequest) -> HttpResponse:
     """Alerts the practice's admins were told about and nobody has acknowledged yet.

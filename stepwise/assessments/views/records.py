@@ -9,16 +9,17 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog
-from stepwise.assessments.forms import AcknowledgeAlertForm, StartInSessionForm
+from stepwise.assessments.forms import AcknowledgeAlertForm, NewEpisodeForm, StartInSessionForm
 from stepwise.assessments.models import Alert, InstrumentVersion, SharedResults
 from stepwise.assessments.results import (
     ALERT_RELATED,
     build_results,
     describe_alerts,
+    episode_starts,
     open_alerts,
     responses_for,
     summarise,
@@ -45,7 +46,7 @@ def client_section(client: Client, user: User) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 @therapist_required
 def client_assessments(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "assessment.overview")
@@ -56,27 +57,14 @@ def client_assessments(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "assessments/client_assessments.html", context)
 
 
-@require_GET
+@require_safe
 @therapist_required
 def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpResponse:
     """The client's results for one instrument. The URL names it by the id of one of its
     versions, never by its key: the key (``phq9``) would put a clinical name into the address,
     the logs and the browser's history."""
     client = get_client_for_therapist(request, client_id, "assessment.results")
-    key = (
-        InstrumentVersion.objects.filter(
-            Q(practice__isnull=True) | Q(practice_id=client.practice_id), pk=instrument_id
-        )
-        .values_list("key", flat=True)
-        .first()
-    )
-    if key is None:
-        record_access(request, "assessment.results", client.pk, allowed=False)
-        raise Http404("No such instrument.")
-    available = catalog.find_available(client.practice_id, key)
-    if available is None:
-        record_access(request, "assessment.results", client.pk, allowed=False)
-        raise Http404("No such instrument.")
+    available = _instrument_of(request, client, instrument_id, "assessment.results")
     responses = list(
         responses_for(client).filter(
             instrument__key=available.key, instrument__practice=available.version.practice_id
@@ -84,7 +72,11 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
     )
     user = signed_in_user(request)
     data = build_results(
-        available, catalog.definition_of(available.version), responses, user.time_zone
+        available,
+        available.definition,
+        responses,
+        user.time_zone,
+        episode_start=episode_starts(client).get(available.key),
     )
     return render(
         request,
@@ -94,8 +86,51 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
             "results": data,
             "version": available.version,
             "clear_draft": request.session.pop(CLEAR_DRAFT_KEY, ""),
+            "episode_form": NewEpisodeForm(),
         },
     )
+
+
+def _instrument_of(
+    request: HttpRequest, client: Client, instrument_id: int, action: str
+) -> catalog.Availability:
+    """The instrument a version id names, as the client's practice has it; 404 otherwise."""
+    key = (
+        InstrumentVersion.objects.filter(
+            Q(practice__isnull=True) | Q(practice_id=client.practice_id), pk=instrument_id
+        )
+        .values_list("key", flat=True)
+        .first()
+    )
+    available = None if key is None else catalog.find_available(client.practice_id, key)
+    if available is None:
+        record_access(request, action, client.pk, allowed=False)
+        raise Http404("No such instrument.")
+    return available
+
+
+@require_POST
+@therapist_required
+def new_episode(request: HttpRequest, client_id: int, instrument_id: int) -> HttpResponse:
+    """Start a new episode of care for one instrument (the access log records who and when)."""
+    client = get_client_for_therapist(request, client_id, "assessment.new_episode")
+    available = _instrument_of(request, client, instrument_id, "assessment.new_episode")
+    form = NewEpisodeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, str(next(iter(form.errors.values()))[0]))
+    else:
+        try:
+            actions.start_new_episode(client, available.key, signed_in_user(request), note)
+        except actions.AssessmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"A new episode of care has begun: {client.display_name}'s next "
+                f"{available.version.abbreviation} will be the new baseline.",
+            )
+    return redirect("assessments:results", client_id=client.pk, instrument_id=available.version.pk)
 
 
 @require_POST
@@ -128,7 +163,7 @@ def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> Ht
     )
 
 
-@require_GET
+@require_safe
 @therapist_required
 def alert_link(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Where an alert email's link leads: the alert on the client's page, for the care team;

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog, lock
@@ -61,7 +61,7 @@ def start_in_session(request: HttpRequest, client_id: int) -> HttpResponse:
     return redirect("assessments:in_session")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @therapist_required
 def in_session(request: HttpRequest) -> HttpResponse:
     state = lock.current(request)
@@ -116,7 +116,7 @@ def in_session(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @therapist_required
 def in_session_done(request: HttpRequest) -> HttpResponse:
     state = lock.current(request)
@@ -125,6 +125,28 @@ def in_session_done(request: HttpRequest) -> HttpResponse:
     if state.state != lock.DONE:
         return redirect("assessments:in_session")
     client = _client_or_end(request, state, "assessment.in_session_done")
+    response = (
+        AssessmentResponse.objects.filter(pk=state.response_id or 0, client=client)
+        .select_related("instrument")
+        .first()
+    )
+    if response is not None and response.instrument.in_session_only:
+        # The clinician holds the device and recorded the answers: show them the result and
+        # the instrument's next steps at once, not the client's crisis message.
+        definition = catalog.definition_of(response.instrument)
+        return render(
+            request,
+            "assessments/in_session_screen_done.html",
+            {
+                "state": state,
+                "client": client,
+                "version": response.instrument,
+                "result": response.band,
+                "positive": bool(response.critical_items),
+                "next_steps": definition.next_steps(response.band),
+                "end_form": PasswordConfirmForm(),
+            },
+        )
     crisis_message = None
     if state.show_crisis_message:
         crisis_message = crisis_message_for(client)

@@ -34,7 +34,6 @@ def client_homework(context: dict[str, Any], client: Client) -> dict[str, Any]:
         "homework": build_client_homework(client, user.time_zone),
         "plans": plans,
         "can_assign": can_assign,
-        "time_zone": user.time_zone,
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }

@@ -22,6 +22,17 @@ def duration(seconds: Any) -> str:
         return ""
 
 
+@register.filter
+def minutes(seconds: Any) -> str:
+    """300 -> "5", 90 -> "1.5": a timer's limit as the minutes its form field takes."""
+    from stepwise.library.responses import minutes_text
+
+    try:
+        return minutes_text(int(seconds))
+    except (TypeError, ValueError):
+        return ""
+
+
 @register.inclusion_tag("library/_recent_practice.html", takes_context=True)
 def recent_practice(context: dict[str, Any], client: Client, limit: int = 5) -> dict[str, Any]:
     """The client's latest submissions, for the "Practise together" section of their page."""

@@ -1,87 +1,10 @@
-// Questionnaires: one question per screen on narrow screens, a draft kept on this device, and the
-// draft removed once the answers are saved. Without this file the form is one ordinary page.
+// Questionnaires: one question per screen on narrow screens. Without this file the form is one
+// ordinary page. The draft on this device and sending only when online are form-draft.js's work
+// (shared with exercises), which restores the answers before the stepper looks at them.
 (function () {
   "use strict";
 
-  var PREFIX = "stepwise-draft:";
-  var MAX_AGE_MS = 24 * 60 * 60 * 1000;
   var NARROW = "(max-width: 40rem)";
-
-  function storage() {
-    try {
-      var store = window.localStorage;
-      store.getItem(PREFIX);
-      return store;
-    } catch (e) {
-      return null; // private mode or storage switched off: the form still works
-    }
-  }
-
-  function readDraft(store, key) {
-    try {
-      var draft = JSON.parse(store.getItem(key) || "null");
-      return draft && typeof draft.values === "object" ? draft : null;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  // Drafts hold answers: never keep them longer than a day, whoever uses the device next.
-  function purgeOldDrafts(store) {
-    var now = Date.now();
-    var stale = [];
-    for (var i = 0; i < store.length; i += 1) {
-      var key = store.key(i);
-      if (key && key.indexOf(PREFIX) === 0) {
-        var draft = readDraft(store, key);
-        if (!draft || !draft.savedAt || now - draft.savedAt > MAX_AGE_MS) {
-          stale.push(key);
-        }
-      }
-    }
-    stale.forEach(function (key) {
-      store.removeItem(key);
-    });
-  }
-
-  function clearRequestedDrafts(store) {
-    document.querySelectorAll("[data-clear-draft]").forEach(function (element) {
-      var id = element.getAttribute("data-clear-draft");
-      if (id) {
-        store.removeItem(PREFIX + id);
-      }
-    });
-  }
-
-  function checkedValues(form) {
-    var values = {};
-    form.querySelectorAll("input[type=radio]:checked").forEach(function (input) {
-      values[input.name] = input.value;
-    });
-    return values;
-  }
-
-  function restore(form, draft) {
-    Object.keys(draft.values).forEach(function (name) {
-      var group = form.querySelectorAll("input[type=radio]");
-      var already = false;
-      var match = null;
-      group.forEach(function (input) {
-        if (input.name !== name) {
-          return;
-        }
-        if (input.checked) {
-          already = true;
-        }
-        if (input.value === String(draft.values[name])) {
-          match = input;
-        }
-      });
-      if (!already && match) {
-        match.checked = true;
-      }
-    });
-  }
 
   function Stepper(form) {
     this.form = form;
@@ -241,58 +164,11 @@
     this.layout();
   };
 
-  function enhance(form, store) {
-    var draftId = form.getAttribute("data-draft-id");
-    var key = draftId ? PREFIX + draftId : null;
-    if (store && key) {
-      var draft = readDraft(store, key);
-      if (draft) {
-        restore(form, draft);
-      }
-      form.addEventListener("change", function () {
-        try {
-          store.setItem(key, JSON.stringify({ savedAt: Date.now(), values: checkedValues(form) }));
-        } catch (e) {
-          // storage full or refused: answers still go to the server on submit
-        }
-      });
-    }
-    keepAliveWhileAnswering(form);
+  function enhance(form) {
     new Stepper(form).wire();
   }
 
-  // Answering is activity: tell the server now and then, so a long questionnaire filled in
-  // without page loads does not reach the idle sign-out.
-  function keepAliveWhileAnswering(form) {
-    var url = form.getAttribute("data-keepalive-url");
-    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
-    var last = Date.now();
-    if (!url || !token || !window.fetch) {
-      return;
-    }
-    form.addEventListener("change", function () {
-      if (Date.now() - last < 60 * 1000) {
-        return;
-      }
-      last = Date.now();
-      window.fetch(url, {
-        method: "POST",
-        headers: { "X-CSRFToken": token.value },
-        credentials: "same-origin",
-      }).catch(function () {
-        // offline: the draft keeps the answers; nothing else to do
-      });
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
-    var store = storage();
-    if (store) {
-      purgeOldDrafts(store);
-      clearRequestedDrafts(store);
-    }
-    document.querySelectorAll("form.assessment-form").forEach(function (form) {
-      enhance(form, store);
-    });
+    document.querySelectorAll("form.assessment-form").forEach(enhance);
   });
 })();

@@ -17,6 +17,11 @@
     }
   }
 
+  function asMinutes(seconds) {
+    // 65 -> "1.08", 300 -> "5": what the server reads back to the same whole seconds.
+    return String(Math.round((seconds / 60) * 100) / 100);
+  }
+
   function wireTimer(box) {
     if (box.dataset.timerReady) {
       return;
@@ -27,10 +32,11 @@
     var start = box.querySelector("[data-timer-start]");
     var reset = box.querySelector("[data-timer-reset]");
     var status = box.querySelector("[data-timer-status]");
-    var input = box.querySelector("[data-timer-seconds]");
+    // The field holds minutes ("1.08"); the timer counts seconds.
+    var input = box.querySelector("[data-timer-minutes]");
     var countdown = box.getAttribute("data-mode") === "countdown";
     var limit = parseInt(box.getAttribute("data-limit"), 10) || 3600;
-    var elapsed = (parseInt(input.value, 10) || 0) * 1000;
+    var elapsed = Math.round((parseFloat(input.value) || 0) * 60) * 1000;
     var startedAt = null;
     var ticker = null;
     ui.hidden = false;
@@ -43,7 +49,7 @@
       var done = seconds();
       display.textContent = clock(countdown ? limit - done : done);
       if (startedAt !== null || done > 0) {
-        input.value = String(done);
+        input.value = asMinutes(done);
       }
     }
     function stop(message) {

@@ -18,7 +18,7 @@ def schedule_open_alerts(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0006_covered_client_indexes"),
+        ("assessments", "0008_episode_start"),
         ("clinic", "0002_next_session"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinic", "0002_next_session"),
+        ("clinic", "0003_practice_time_zone"),
     ]
 
     operations = [

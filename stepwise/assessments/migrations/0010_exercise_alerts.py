@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0007_alert_escalation"),
+        ("assessments", "0009_alert_escalation"),
         ("clinic", "0002_next_session"),
         ("library", "0002_load_shipped_library"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -27,7 +27,8 @@ def restore_old_default(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0008_exercise_alerts"),
+        ("assessments", "0010_exercise_alerts"),
+        ("clinic", "0004_country_for_crisis_lines"),
     ]
 
     operations = [

@@ -1,0 +1,109 @@
+"""The ASQ: switched on after an admin confirms, asked by the clinician in session, never homework.
+
+A positive screen raises the alert at once and the clinician sees the next steps.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from django.test import Client as HttpClient
+from django.utils import timezone
+
+from stepwise.assessments import catalog
+from stepwise.assessments.models import Alert, AssessmentResponse, PracticeInstrument
+from stepwise.homework import assigning
+from stepwise.homework.models import ItemKind
+from stepwise.homework.schedule import Frequency, Schedule
+from tests.assessments.support import start
+from tests.conftest import World
+
+
+@pytest.fixture
+def asq_on(world: World) -> None:
+    PracticeInstrument.objects.create(
+        practice=world.practice,
+        key="asq",
+        enabled=True,
+        licence_confirmed_by=world.ada,
+        licence_confirmed_at=timezone.now(),
+    )
+
+
+def test_asq_is_off_until_a_practice_admin_enables_it(world: World) -> None:
+    available = catalog.find_available(world.practice.pk, "asq")
+    assert available is not None
+    assert available.enabled is False
+    assert available.needs_licence_confirmation is True
+
+
+@pytest.mark.usefixtures("asq_on")
+def test_the_clinician_form_offers_refusal_and_marks_item_5_as_asked_after_a_positive_screen(
+    world: World, alice_client: HttpClient
+) -> None:
+    start(alice_client, world.carl_client, "asq")
+    html = alice_client.get("/in-session/").content.decode()
+    assert "ask Carl" in html or "ask " in html
+    assert 'name="item_1" value="refused"' in html
+    assert 'name="item_5" value="refused"' not in html
+    assert "Ask only if any answer above is Yes or refused." in html
+
+
+@pytest.mark.usefixtures("asq_on")
+def test_a_refusal_is_a_positive_screen_with_an_alert_at_once_and_next_steps(
+    world: World, alice_client: HttpClient
+) -> None:
+    start(alice_client, world.carl_client, "asq")
+    posted = alice_client.post(
+        "/in-session/", {"item_1": "refused", "item_2": "0", "item_3": "0", "item_4": "0"}
+    )
+    assert posted.status_code == 302
+
+    response = AssessmentResponse.objects.get(client=world.carl_client)
+    assert response.answers == [None, 0, 0, 0, None]
+    assert response.total is None
+    assert response.band == "Positive screen - acuity not established"
+    assert Alert.objects.filter(response=response, acknowledged_at__isnull=True).exists()
+    done = alice_client.get("/in-session/done/").content.decode()
+    assert "Result: Positive screen - acuity not established" in done
+    assert "Ask question 5 now" in done
+    assert "hand the device back" not in done
+
+
+@pytest.mark.usefixtures("asq_on")
+def test_an_acute_positive_screen_shows_the_acute_next_steps(
+    world: World, alice_client: HttpClient
+) -> None:
+    start(alice_client, world.carl_client, "asq")
+    alice_client.post(
+        "/in-session/", {"item_1": "1", "item_2": "0", "item_3": "1", "item_4": "0", "item_5": "1"}
+    )
+    done = alice_client.get("/in-session/done/").content.decode()
+    assert "Result: Acute positive screen (imminent risk)" in done
+    assert "cannot leave until evaluated" in done
+    alert = Alert.objects.get(client=world.carl_client)
+    assert alert.items == [1, 3, 5]
+
+
+@pytest.mark.usefixtures("asq_on")
+def test_a_negative_screen_raises_no_alert(world: World, alice_client: HttpClient) -> None:
+    start(alice_client, world.carl_client, "asq")
+    alice_client.post("/in-session/", {f"item_{n}": "0" for n in range(1, 5)})
+    assert AssessmentResponse.objects.get(client=world.carl_client).band == "Negative screen"
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.usefixtures("asq_on")
+def test_asq_cannot_be_assigned_as_homework(world: World, alice_client: HttpClient) -> None:
+    with pytest.raises(assigning.HomeworkError, match="asked by a clinician in session"):
+        assigning.assign(
+            client=world.carl_client,
+            by=world.alice,
+            item=assigning.ItemChoice(kind=ItemKind.ASSESSMENT, instrument_key="asq", title="ASQ"),
+            schedule=Schedule(Frequency.DAILY, date.today()),
+            reminder_time=time(18, 0),
+        )
+    page = alice_client.get(f"/clients/{world.carl_client.pk}/assign/").content.decode()
+    assert "ASQ:" not in page
+    assert "PHQ-9:" in page
