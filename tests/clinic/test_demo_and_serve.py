@@ -122,7 +122,7 @@ def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path: Path) -> None
     process, _ = _start_serve(tmp_path)
     try:
         children = _children(process)
-        assert set(children) == {"runserver", "db_worker", "send_reminders"}
+        assert set(children) == {"runserver", "task_worker", "send_reminders"}
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         output, _ = process.communicate(timeout=30)
     finally:
@@ -141,7 +141,7 @@ def test_serve_restarts_a_killed_worker_and_stops_everything_when_the_web_server
 ) -> None:
     process, port = _start_serve(tmp_path)
     try:
-        for worker in ("send_reminders", "db_worker"):
+        for worker in ("send_reminders", "task_worker"):
             killed = _children(process)[worker]
             os.kill(killed, signal.SIGKILL)
             deadline = time.monotonic() + 30
@@ -151,7 +151,7 @@ def test_serve_restarts_a_killed_worker_and_stops_everything_when_the_web_server
                 time.sleep(0.2)
             _wait_for_health(process, port)  # the site stayed up all along
         survivors = _children(process)
-        assert set(survivors) == {"runserver", "db_worker", "send_reminders"}
+        assert set(survivors) == {"runserver", "task_worker", "send_reminders"}
         os.kill(survivors["runserver"], signal.SIGKILL)
         output, _ = process.communicate(timeout=30)
     finally:

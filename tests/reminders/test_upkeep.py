@@ -29,9 +29,10 @@ def test_two_workers_run_each_upkeep_job_once(db: None) -> None:
             "rolling-windows": (1, "host-a:1"),
             "dashboard-figures": (1, "host-a:1"),
             "planner-statistics": (1, "host-a:1"),
+            "alert-escalation": (1, "host-a:1"),
         }
 
-        clock.shift(timedelta(seconds=61))  # the figures' turn comes round; the others' not yet
+        clock.shift(timedelta(seconds=61))  # the minute jobs' turn comes round; the others' not yet
         second.maintain()
         first.maintain()
 
@@ -39,6 +40,7 @@ def test_two_workers_run_each_upkeep_job_once(db: None) -> None:
         "rolling-windows": (1, "host-a:1"),
         "dashboard-figures": (2, "host-b:1"),
         "planner-statistics": (1, "host-a:1"),
+        "alert-escalation": (2, "host-b:1"),
     }
 
 
