@@ -637,12 +637,23 @@ class ExerciseDefinition(_Strict):
     crisis_plan: bool = False  # offered "one tap away" in the client's app
     steps: list[Step] = Field(min_length=1, max_length=100)
     metrics: list[Metric] = Field(default_factory=list, max_length=20)
+    # Finer than the category, for search and listing: "sleep", "act", "dbt", "self-harm".
+    tags: list[Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=40)]] = Field(
+        default_factory=list, max_length=12
+    )
 
     @field_validator("audience")
     @classmethod
     def _unique_audience(cls, value: list[Audience]) -> list[Audience]:
         if len(set(value)) != len(value):
             raise ValueError("an audience is listed twice")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _unique_tags(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a tag is listed twice")
         return value
 
     @field_validator("therapist_notes")

@@ -1,0 +1,140 @@
+"""The exercises issue 18 asked for are shipped, and their metrics come out of a real answer."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from pydantic import ValidationError
+
+from stepwise.library.loader import shipped_definitions
+from stepwise.library.responses import extract_metrics, validate_response
+from stepwise.library.schema import ContentStep, ExerciseDefinition
+from tests.library.helpers import ensure_shipped_library
+
+LIBRARY = {d.slug: d for d in shipped_definitions()}
+NEW_SLUGS = [
+    "brave-practice-record",
+    "easing-family-accommodation",
+]
+
+
+def metrics_of(slug: str, answers: dict[str, object]) -> dict[str, float]:
+    definition = LIBRARY[slug]
+    return extract_metrics(definition, validate_response(definition, answers))
+
+
+def client_text(definition: ExerciseDefinition) -> str:
+    bodies = [s.body for s in definition.steps if isinstance(s, ContentStep)]
+    return "\n".join([definition.why_this_helps, *bodies])
+
+
+@pytest.mark.parametrize("slug", NEW_SLUGS)
+def test_the_new_exercise_is_shipped_with_tags_and_metrics(slug: str) -> None:
+    definition = LIBRARY[slug]
+
+    assert definition.tags
+    assert definition.metrics
+
+
+@pytest.mark.django_db
+def test_the_library_command_lists_every_new_exercise_with_its_tags() -> None:
+    ensure_shipped_library()
+    out = StringIO()
+
+    call_command("library", "--json", stdout=out)
+
+    rows = {row["slug"]: row for row in json.loads(out.getvalue()) if row["kind"] == "exercise"}
+    for slug in NEW_SLUGS:
+        assert rows[slug]["tags"] == LIBRARY[slug].tags, slug
+        assert rows[slug]["category"] == LIBRARY[slug].category.value
+
+
+def test_tags_are_lower_case_words_and_are_not_repeated() -> None:
+    document = LIBRARY["brave-practice-record"].model_dump(mode="json")
+
+    for tags, problem in ((["Sleep"], "String should match"), (["sleep", "sleep"], "listed twice")):
+        with pytest.raises(ValidationError, match=problem):
+            ExerciseDefinition.model_validate({**document, "tags": tags})
+    assert ExerciseDefinition.model_validate({**document, "tags": []}).tags == []
+
+
+def test_a_brave_practice_records_the_fear_thermometer_reward_and_coaching() -> None:
+    metrics = metrics_of(
+        "brave-practice-record",
+        {
+            "step": "Asked the shop assistant where the toilets are",
+            "worry": "She will laugh at me",
+            "fear_before": 7,
+            "practice_timer": 150,
+            "fear_peak": 8,
+            "fear_after": 3,
+            "learned": "She just told me",
+            "reward": ["given"],
+            "coaching": ["no_force", "no_rescue", "praised"],
+        },
+    )
+
+    assert metrics == {
+        "fear_before": 7.0,
+        "fear_peak": 8.0,
+        "fear_after": 3.0,
+        "minutes": 2.5,
+        "reward_given": 1.0,
+        "coaching_rules": 3.0,
+    }
+
+
+def test_a_brave_practice_without_a_reward_counts_zero_and_coaches_the_carer_rules() -> None:
+    metrics = metrics_of(
+        "brave-practice-record",
+        {"step": "Bed alone", "fear_before": 5, "fear_peak": 9, "fear_after": 9, "learned": "Hard"},
+    )
+
+    assert metrics["reward_given"] == 0.0
+    assert metrics["coaching_rules"] == 0.0
+    text = client_text(LIBRARY["brave-practice-record"])
+    for rule in ("Do not force", "Do not rescue", "Repeat each step"):
+        assert rule in text
+
+
+def test_the_accommodation_plan_counts_targets_and_averages_the_daily_log() -> None:
+    metrics = metrics_of(
+        "easing-family-accommodation",
+        {
+            "accommodations": [
+                {
+                    "what": "Answer 'will you pick me up?' ten times",
+                    "how_often": "daily",
+                    "hard_to_stop": 8,
+                },
+                {"what": "Order food for her", "how_often": "weekly", "hard_to_stop": 4},
+            ],
+            "target": "Repeated reassurance",
+            "instead": "Answer once, then say my calm words",
+            "statement": "I know this is hard. I know you can handle it.",
+            "log": [
+                {"day": "Mon", "what_happened": "Asked 6 times", "kept_plan": 5, "child_upset": 8},
+                {"day": "Tue", "what_happened": "Asked twice", "kept_plan": 9, "child_upset": 4},
+            ],
+        },
+    )
+
+    assert metrics == {
+        "accommodations": 2.0,
+        "hard_to_stop": 6.0,
+        "days_logged": 2.0,
+        "kept_plan": 7.0,
+        "child_upset": 6.0,
+    }
+
+
+def test_the_accommodation_plan_pairs_acceptance_with_confidence_and_guards_safety() -> None:
+    text = client_text(LIBRARY["easing-family-accommodation"])
+
+    assert "You see that they are scared" in text
+    assert "You believe they can cope" in text
+    assert "Never use threats or punishment" in text
+    assert "emergency number" in text
