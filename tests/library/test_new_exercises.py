@@ -10,7 +10,7 @@ from django.core.management import call_command
 from pydantic import ValidationError
 
 from stepwise.library.loader import shipped_definitions
-from stepwise.library.responses import extract_metrics, validate_response
+from stepwise.library.responses import ResponseErrors, extract_metrics, validate_response
 from stepwise.library.schema import ContentStep, ExerciseDefinition
 from tests.library.helpers import ensure_shipped_library
 
@@ -18,6 +18,8 @@ LIBRARY = {d.slug: d for d in shipped_definitions()}
 NEW_SLUGS = [
     "brave-practice-record",
     "easing-family-accommodation",
+    "sleep-diary",
+    "sleep-diary-teen",
 ]
 
 
@@ -138,3 +140,67 @@ def test_the_accommodation_plan_pairs_acceptance_with_confidence_and_guards_safe
     assert "You believe they can cope" in text
     assert "Never use threats or punishment" in text
     assert "emergency number" in text
+
+
+@pytest.mark.parametrize("slug", ["sleep-diary", "sleep-diary-teen"])
+def test_a_sleep_diary_night_gives_time_in_bed_sleep_time_and_wake_ups(slug: str) -> None:
+    night = {
+        "bed_time": "10:45 pm",
+        "try_time": "11 pm",
+        "minutes_to_sleep": "40",
+        "wake_ups": "3",
+        "minutes_awake": "55",
+        "wake_time": "6:10 am",
+        "up_time": "6:30 am",
+        "hours_in_bed": "7.75",
+        "hours_asleep": "5.5",
+    }
+
+    metrics = metrics_of(
+        slug, {"night": [night], "quality": 4, "plan_kept": ["same_time", "got_up"]}
+    )
+
+    assert metrics == {
+        "time_in_bed": 7.75,
+        "sleep_time": 5.5,
+        "minutes_to_sleep": 40.0,
+        "wake_ups": 3.0,
+        "minutes_awake": 55.0,
+        "quality": 4.0,
+        "plan_kept": 2.0,
+    }
+
+
+def test_a_sleep_diary_records_one_night_and_refuses_hours_beyond_a_day() -> None:
+    diary = LIBRARY["sleep-diary"]
+    night = {
+        "bed_time": "11 pm",
+        "try_time": "11 pm",
+        "minutes_to_sleep": 10,
+        "wake_ups": 0,
+        "minutes_awake": 0,
+        "wake_time": "7 am",
+        "up_time": "7 am",
+        "hours_in_bed": 25,
+        "hours_asleep": 7,
+    }
+
+    with pytest.raises(ResponseErrors):
+        validate_response(diary, {"night": [night], "quality": 7})
+    with pytest.raises(ResponseErrors):
+        validate_response(diary, {"night": [{**night, "hours_in_bed": 8}] * 2, "quality": 7})
+
+
+def test_the_sleep_plans_give_the_stimulus_control_rules_and_cautions() -> None:
+    adult = client_text(LIBRARY["sleep-diary"])
+    teen = client_text(LIBRARY["sleep-diary-teen"])
+
+    for text in (adult, teen):
+        assert "same time every day" in text
+        assert "about 20 minutes" in text
+        assert "snore loudly" in text
+        assert "Do not cut" in text
+    assert "bipolar disorder or seizures" in adult
+    assert "Do not drive or use tools or machines if you feel sleepy" in adult
+    assert "phone" in teen
+    assert "sex" not in teen
