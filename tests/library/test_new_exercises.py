@@ -20,6 +20,9 @@ NEW_SLUGS = [
     "easing-family-accommodation",
     "sleep-diary",
     "sleep-diary-teen",
+    "dbt-diary-card",
+    "chain-analysis",
+    "crisis-survival-skills",
 ]
 
 
@@ -204,3 +207,82 @@ def test_the_sleep_plans_give_the_stimulus_control_rules_and_cautions() -> None:
     assert "Do not drive or use tools or machines if you feel sleepy" in adult
     assert "phone" in teen
     assert "sex" not in teen
+
+
+def test_a_diary_card_charts_each_urge_the_strongest_feeling_and_skills_used() -> None:
+    metrics = metrics_of(
+        "dbt-diary-card",
+        {
+            "urge_self_harm": 3,
+            "urge_suicide": 1,
+            "urge_use": 0,
+            "other_urges": [{"urge": "Bingeing", "strength": 4}],
+            "emotions": [
+                {"emotion": "ashamed", "intensity": 4},
+                {"emotion": "sad", "intensity": 2},
+            ],
+            "acted": [],
+            "skills": ["breathe", "cool", "distract"],
+        },
+    )
+
+    assert metrics == {
+        "urge_self_harm": 3.0,
+        "urge_suicide": 1.0,
+        "urge_use": 0.0,
+        "strongest_emotion": 4.0,
+        "target_behaviours": 0.0,
+        "skills_used": 3.0,
+    }
+    assert "crisis plan" in client_text(LIBRARY["dbt-diary-card"])
+
+
+def test_a_chain_analysis_counts_links_and_places_to_break_the_chain() -> None:
+    metrics = metrics_of(
+        "chain-analysis",
+        {
+            "behaviour": "Shouted at my sister and slammed the door",
+            "vulnerable": "Four hours of sleep",
+            "trigger": "She borrowed my charger",
+            "links": [
+                {"link": "She never respects me", "kind": "thought"},
+                {"link": "Hot face", "kind": "body"},
+                {"link": "Anger", "kind": "feeling"},
+            ],
+            "peak_feelings": [{"emotion": "angry", "intensity": 90}],
+            "right_after": "Felt powerful",
+            "later": "Guilt, she cried",
+            "breaks": [{"at_link": "Hot face", "instead": "Cold water, leave the room"}],
+            "prevent": "Sleep by midnight",
+            "understanding": 8,
+        },
+    )
+
+    assert metrics == {
+        "links": 3.0,
+        "break_points": 1.0,
+        "peak_feeling": 90.0,
+        "understanding": 8.0,
+    }
+
+
+def test_crisis_survival_skills_chart_the_drop_and_give_the_medical_cautions() -> None:
+    metrics = metrics_of(
+        "crisis-survival-skills",
+        {"distress_before": 9, "breathing": 12, "used": ["cool", "breathe"], "distress_after": 5},
+    )
+
+    assert metrics == {
+        "distress_before": 9.0,
+        "distress_after": 5.0,
+        "skills_used": 2.0,
+        "breathing_minutes": 2.0,
+    }
+    skills = LIBRARY["crisis-survival-skills"]
+    text = client_text(skills)
+    assert "Check with your doctor first" in text
+    assert "heart problem" in text
+    assert "eating disorder" in text
+    assert "If you feel dizzy, stop" in text
+    assert "anorexia or bulimia" in skills.therapist_notes
+    assert "emergency number" in text
