@@ -23,6 +23,8 @@ NEW_SLUGS = [
     "dbt-diary-card",
     "chain-analysis",
     "crisis-survival-skills",
+    "values-and-committed-action",
+    "defusion-practice",
 ]
 
 
@@ -286,3 +288,58 @@ def test_crisis_survival_skills_chart_the_drop_and_give_the_medical_cautions() -
     assert "If you feel dizzy, stop" in text
     assert "anorexia or bulimia" in skills.therapist_notes
     assert "emergency number" in text
+
+
+def test_values_work_averages_importance_and_living_and_counts_steps() -> None:
+    metrics = metrics_of(
+        "values-and-committed-action",
+        {
+            "areas": [
+                {
+                    "area": "family",
+                    "value": "Being there for my kids",
+                    "importance": 10,
+                    "living": 4,
+                },
+                {"area": "health", "value": "Caring for my body", "importance": 7, "living": 2},
+            ],
+            "chosen": "Being there for my kids",
+            "steps": [
+                {"step": "Read to Sam", "when": "Tuesday bedtime"},
+                {"step": "Park with both", "when": "Saturday morning"},
+            ],
+            "barriers": "Too tired; I will do five minutes anyway",
+            "willing": 7,
+        },
+    )
+
+    assert metrics == {
+        "importance": 8.5,
+        "valued_living": 3.0,
+        "steps_planned": 2.0,
+        "willingness": 7.0,
+    }
+
+
+def test_defusion_practice_rates_the_same_thought_before_and_after() -> None:
+    metrics = metrics_of(
+        "defusion-practice",
+        {
+            "thought": "I'm useless",
+            "belief_before": 80,
+            "upset_before": 8,
+            "word_timer": 30,
+            "tried": ["tag", "word"],
+            "belief_after": 55,
+            "upset_after": 5,
+        },
+    )
+
+    assert metrics == {
+        "belief_before": 80.0,
+        "belief_after": 55.0,
+        "upset_before": 8.0,
+        "upset_after": 5.0,
+        "ways_tried": 2.0,
+    }
+    assert "not for thoughts about hurting yourself" in client_text(LIBRARY["defusion-practice"])
