@@ -25,6 +25,8 @@ NEW_SLUGS = [
     "crisis-survival-skills",
     "values-and-committed-action",
     "defusion-practice",
+    "behaviour-abc-log",
+    "time-out-practice-log",
 ]
 
 
@@ -343,3 +345,51 @@ def test_defusion_practice_rates_the_same_thought_before_and_after() -> None:
         "ways_tried": 2.0,
     }
     assert "not for thoughts about hurting yourself" in client_text(LIBRARY["defusion-practice"])
+
+
+def test_a_behaviour_log_counts_episodes_and_sums_their_minutes() -> None:
+    def episode(minutes: int, intensity: int, outcome: str) -> dict[str, object]:
+        return {
+            "when": "Mon 5pm",
+            "before": "Asked to turn off the tablet",
+            "behaviour": "Threw the tablet and screamed",
+            "minutes": minutes,
+            "intensity": intensity,
+            "after": "I gave him five more minutes",
+            "outcome": outcome,
+        }
+
+    metrics = metrics_of(
+        "behaviour-abc-log",
+        {
+            "target": "Throws things",
+            "episodes": [episode(10, 8, "item"), episode(4, 5, "attention"), episode(1, 2, "item")],
+        },
+    )
+
+    assert metrics == {"episodes": 3.0, "intensity": 5.0, "minutes": 15.0}
+
+
+def test_a_time_out_log_averages_length_and_calm_and_repeats_the_safety_rules() -> None:
+    def time_out(minutes: int, calm: int) -> dict[str, object]:
+        return {
+            "when": "Tue 8am",
+            "what_for": "Hit his sister",
+            "warning": "yes",
+            "minutes": minutes,
+            "stayed": "stayed",
+            "then": "not_asked",
+            "my_calm": calm,
+        }
+
+    metrics = metrics_of(
+        "time-out-practice-log",
+        {"time_outs": [time_out(4, 6), time_out(3, 9)], "praise_days": 5},
+    )
+
+    assert metrics == {"time_outs": 2.0, "minutes": 3.5, "parent_calm": 7.5, "praise_days": 5.0}
+    text = client_text(LIBRARY["time-out-practice-log"])
+    assert "2 to 8 years" in text
+    assert "one calm warning" in text
+    assert "Never hold your child down or lock them in" in text
+    assert "Time-out starts when you sit" in text
