@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from pydantic import ValidationError
 
 from stepwise.library.loader import shipped_definitions
+from stepwise.library.readability import client_texts
 from stepwise.library.responses import ResponseErrors, extract_metrics, validate_response
 from stepwise.library.schema import ContentStep, ExerciseDefinition
 from tests.library.helpers import ensure_shipped_library
@@ -27,6 +29,8 @@ NEW_SLUGS = [
     "defusion-practice",
     "behaviour-abc-log",
     "time-out-practice-log",
+    "youth-safety-plan",
+    "staying-well-plan",
 ]
 
 
@@ -393,3 +397,65 @@ def test_a_time_out_log_averages_length_and_calm_and_repeats_the_safety_rules() 
     assert "one calm warning" in text
     assert "Never hold your child down or lock them in" in text
     assert "Time-out starts when you sit" in text
+
+
+def test_a_youth_safety_plan_counts_its_sections_and_the_home_safety_steps_done() -> None:
+    metrics = metrics_of(
+        "youth-safety-plan",
+        {
+            "warning_signs": [{"item": "Staying in my room"}, {"item": "No one cares"}],
+            "coping_steps": [{"item": "Drawing"}],
+            "trusted_people": [{"name": "Mum", "contact": "In the house"}],
+            "crisis_lines": [{"name": "Local crisis line", "contact": "From the therapist"}],
+            "carer_helps": "Stay close and listen",
+            "home_steps": ["medicines", "doses", "sharps"],
+            "reasons": "My dog, my little brother",
+        },
+    )
+
+    assert metrics == {
+        "warning_signs": 2.0,
+        "coping_steps": 1.0,
+        "trusted_people": 1.0,
+        "crisis_lines": 1.0,
+        "home_safety_steps": 3.0,
+    }
+
+
+def test_the_youth_safety_plan_makes_home_safer_and_hard_codes_no_phone_number() -> None:
+    plan = LIBRARY["youth-safety-plan"]
+    everything_the_family_reads = " ".join(client_texts(plan.model_dump(mode="json")))
+    text = client_text(plan)
+
+    assert "Lock up all medicines" in text
+    assert "gun" in text
+    assert "emergency number" in text
+    assert not re.search(r"\d{3}", everything_the_family_reads), "a phone number in the plan"
+    assert "crisis message" in plan.therapist_notes
+    assert not plan.crisis_plan  # the one-tap plan stays the adult crisis-coping-plan
+
+
+def test_a_staying_well_plan_counts_signs_habits_and_steps() -> None:
+    metrics = metrics_of(
+        "staying-well-plan",
+        {
+            "what_helped": [{"item": "One good thing a day"}],
+            "early_signs": [
+                {"sign": "Skipping meals", "who_notices": "me"},
+                {"sign": "Not answering texts", "who_notices": "others"},
+            ],
+            "keep_doing": [{"habit": "Walk", "how_often": "Daily"}],
+            "action_steps": [{"item": "Restart the activity plan"}, {"item": "Call Jo"}],
+            "get_help": "Two weeks of low mood",
+            "review": "First of the month",
+            "confidence": 7,
+        },
+    )
+
+    assert metrics == {
+        "early_signs": 2.0,
+        "keep_doing": 1.0,
+        "action_steps": 2.0,
+        "confidence": 7.0,
+    }
+    assert "Do not stop any medicine" in client_text(LIBRARY["staying-well-plan"])
