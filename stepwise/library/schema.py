@@ -637,9 +637,10 @@ class ExerciseDefinition(_Strict):
     crisis_plan: bool = False  # offered "one tap away" in the client's app
     steps: list[Step] = Field(min_length=1, max_length=100)
     metrics: list[Metric] = Field(default_factory=list, max_length=20)
-    # Finer than the category, for search and listing: "sleep", "act", "dbt", "self-harm".
+    # Finer than the category ("sleep", "act", "dbt", "safety-plan"); `manage.py library` lists
+    # them. Left out of a dump when empty: untagged documents (and their hashes) stay as they were.
     tags: list[Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=40)]] = Field(
-        default_factory=list, max_length=12
+        default_factory=list, max_length=12, exclude_if=lambda tags: not tags
     )
 
     @field_validator("audience")

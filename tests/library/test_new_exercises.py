@@ -74,6 +74,14 @@ def test_tags_are_lower_case_words_and_are_not_repeated() -> None:
     assert ExerciseDefinition.model_validate({**document, "tags": []}).tags == []
 
 
+def test_an_untagged_exercise_dumps_as_before_so_no_new_version_is_made() -> None:
+    untagged = LIBRARY["worry-time"]
+
+    assert untagged.tags == []
+    assert "tags" not in untagged.model_dump(mode="json")
+    assert "tags" in LIBRARY["sleep-diary"].model_dump(mode="json")
+
+
 def test_a_brave_practice_records_the_fear_thermometer_reward_and_coaching() -> None:
     metrics = metrics_of(
         "brave-practice-record",
