@@ -59,3 +59,10 @@ def test_it_takes_one_query(world: World, django_assert_num_queries: Any) -> Non
 
     with django_assert_num_queries(1):
         assert crisis_plan_for(world.carl_client) == plan.pk
+
+
+def test_a_young_persons_safety_plan_is_their_one_tap_plan_too(world: World) -> None:
+    _submit(world, _version("crisis-coping-plan"), 1)
+    youth = _submit(world, _version("youth-safety-plan"), 2)
+
+    assert crisis_plan_for(world.carl_client) == youth.pk

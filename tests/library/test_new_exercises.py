@@ -440,7 +440,7 @@ def test_the_youth_safety_plan_makes_home_safer_and_hard_codes_no_phone_number()
     assert "emergency number" in text
     assert not re.search(r"\d{3}", everything_the_family_reads), "a phone number in the plan"
     assert "crisis message" in plan.therapist_notes
-    assert not plan.crisis_plan  # the one-tap plan stays the adult crisis-coping-plan
+    assert plan.crisis_plan  # one tap away on the young person's home page, like the adult plan
 
 
 def test_a_staying_well_plan_counts_signs_habits_and_steps() -> None:

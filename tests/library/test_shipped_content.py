@@ -138,12 +138,13 @@ def test_it_round_trips_a_shipped_exercise_through_the_form(definition: Exercise
     assert again == validated
 
 
-def test_it_marks_exactly_one_crisis_plan_with_the_safety_plan_sections():
+def test_it_marks_the_adult_and_the_youth_crisis_plans_with_the_safety_plan_sections():
     plans = [d for d in DEFINITIONS if d.crisis_plan]
 
-    assert [p.slug for p in plans] == ["crisis-coping-plan"]
-    step_ids = set(plans[0].steps_by_id())
-    assert {"warning_signs", "coping_steps", "support_people", "professionals"} <= step_ids
+    assert [p.slug for p in plans] == ["crisis-coping-plan", "youth-safety-plan"]
+    adult, youth = (set(p.steps_by_id()) for p in plans)
+    assert {"warning_signs", "coping_steps", "support_people", "professionals"} <= adult
+    assert {"warning_signs", "coping_steps", "trusted_people", "crisis_lines"} <= youth
 
 
 def test_it_ships_parenting_video_lessons_that_work_without_a_video():
