@@ -284,5 +284,7 @@ def crisis_plan(request: HttpRequest) -> HttpResponse:
             "submission": submission,
             "document": document,
             "answers": answer_views(document, submission.answers),
+            # the crisis lines the practice set, so no plan depends on numbers typed into it
+            "crisis_message": catalog.assessment_settings(own.practice_id).crisis_message,
         },
     )
