@@ -32,8 +32,8 @@ from stepwise.library.models import ExerciseVersion
 
 DONE_SHOWN = 15
 COMING_UP_DAYS = 7
-# The shipped plans (adult, and young people's) and any practice's copy of them.
-CRISIS_PLAN_SLUGS = ("crisis-coping-plan", "youth-crisis-coping-plan")
+# The shipped crisis plans (adult, and young person with a carer) and any practice's copies.
+CRISIS_PLAN_SLUGS = ("crisis-coping-plan", "youth-safety-plan")
 
 
 @dataclass
@@ -137,7 +137,7 @@ def build_home(user: User, clients: list[Client]) -> list[Person]:
 
 
 def crisis_plan_for(client: Client) -> int | None:
-    """The id of the client's latest saved crisis coping plan, if they have made one.
+    """The id of the client's latest saved crisis or safety plan, if they have made one.
 
     Filters on the submission's own `exercise_version_id` (the versions come from a subquery
     over a few rows), so no submission row is joined to its version to be ruled out.

@@ -38,6 +38,7 @@ def exercise_rows() -> list[dict[str, Any]]:
                 "version": version.number,
                 "title": definition.title,
                 "step_types": step_types(version.document),
+                "tags": list(version.document.get("tags", [])),
                 "visibility": definition.visibility,
                 "practice": definition.practice.name if definition.practice else None,
                 "estimated_minutes": definition.estimated_minutes,

@@ -727,6 +727,11 @@ class ExerciseDefinition(_Strict):
     steps: list[Step] = Field(min_length=1, max_length=100)
     metrics: list[Metric] = Field(default_factory=list, max_length=20)
     alert_rules: list[AlertRule] = Field(default_factory=list, max_length=20)
+    # Finer than the category ("sleep", "act", "dbt", "safety-plan"); `manage.py library` lists
+    # them. Left out of a dump when empty: untagged documents (and their hashes) stay as they were.
+    tags: list[Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=40)]] = Field(
+        default_factory=list, max_length=12, exclude_if=lambda tags: not tags
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -740,6 +745,13 @@ class ExerciseDefinition(_Strict):
     def _unique_audience(cls, value: list[Audience]) -> list[Audience]:
         if len(set(value)) != len(value):
             raise ValueError("an audience is listed twice")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _unique_tags(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a tag is listed twice")
         return value
 
     @field_validator("therapist_notes")

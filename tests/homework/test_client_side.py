@@ -477,3 +477,24 @@ def test_an_occurrence_opens_on_the_clients_own_day(
         f"/me/do/{occurrence.pk}/", valid_form("daily-mood-check-in")
     )
     assert response["Location"] == "/me/well-done/"
+
+
+def test_the_plan_page_shows_the_practices_own_crisis_lines(world: World, login_as: Any) -> None:
+    from stepwise.assessments.actions import update_assessment_settings
+
+    update_assessment_settings(
+        world.practice,
+        world.alice,
+        crisis_message="Riverside crisis line: call the number on your appointment card.",
+        email_alerts=False,
+    )
+    browser = login_as(world.carl)
+    assignment = give(
+        world, "youth-safety-plan", schedule=Schedule(Frequency.ONCE, TODAY, due=TODAY)
+    )
+    browser.post(f"/me/do/{todays(assignment).pk}/", valid_form("youth-safety-plan"))
+
+    page = browser.get("/me/crisis-plan/").content.decode()
+
+    assert "My safety plan, made with a grown-up I trust" in page
+    assert "Riverside crisis line: call the number on your appointment card." in page

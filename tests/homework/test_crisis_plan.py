@@ -85,11 +85,18 @@ def test_a_young_persons_plan_is_their_crisis_plan_with_the_youth_message(
     mia = make_user("mia@example.net", "Mia")
     Client.objects.filter(pk=world.mia_client.pk).update(user=mia)
     world.mia_client.refresh_from_db()
-    plan = _submit(world, _version("youth-crisis-coping-plan"), 1, client=world.mia_client)
+    plan = _submit(world, _version("youth-safety-plan"), 1, client=world.mia_client)
 
     assert crisis_plan_for(world.mia_client) == plan.pk
     page = login_as(mia).get("/me/crisis-plan/").content.decode()
     main = page[: page.index("<footer")]
-    assert "Adults I trust and can tell" in main
+    assert "My safety plan, made with a grown-up I trust" in main
     assert "tell a trusted adult now" in main
     assert '<a href="tel:08001111">0800 1111</a>' in main
+
+
+def test_a_young_persons_safety_plan_is_their_one_tap_plan_too(world: World) -> None:
+    _submit(world, _version("crisis-coping-plan"), 1)
+    youth = _submit(world, _version("youth-safety-plan"), 2)
+
+    assert crisis_plan_for(world.carl_client) == youth.pk

@@ -138,17 +138,13 @@ def test_it_round_trips_a_shipped_exercise_through_the_form(definition: Exercise
     assert again == validated
 
 
-def test_it_marks_an_adult_and_a_youth_crisis_plan_with_the_safety_plan_sections():
-    plans = {d.slug: d for d in DEFINITIONS if d.crisis_plan}
+def test_it_marks_the_adult_and_the_youth_crisis_plans_with_the_safety_plan_sections():
+    plans = [d for d in DEFINITIONS if d.crisis_plan]
 
-    assert sorted(plans) == ["crisis-coping-plan", "youth-crisis-coping-plan"]
-    for plan in plans.values():
-        step_ids = set(plan.steps_by_id())
-        assert {"warning_signs", "coping_steps", "support_people", "professionals"} <= step_ids
-    youth = plans["youth-crisis-coping-plan"]
-    assert youth.audience == ["child", "caregiver"]
-    assert "Adults I trust" in youth.steps_by_id()["support_people"].prompt  # type: ignore[union-attr]
-    assert "parent or carer" in youth.steps_by_id()["carer_steps"].prompt  # type: ignore[union-attr]
+    assert [p.slug for p in plans] == ["crisis-coping-plan", "youth-safety-plan"]
+    adult, youth = (set(p.steps_by_id()) for p in plans)
+    assert {"warning_signs", "coping_steps", "support_people", "professionals"} <= adult
+    assert {"warning_signs", "coping_steps", "trusted_people", "crisis_lines"} <= youth
 
 
 def test_it_ships_parenting_video_lessons_that_work_without_a_video():
