@@ -105,6 +105,16 @@ def update_client(
     return client
 
 
+def follow_own_time_zone(user: User) -> None:
+    """A client who changed the time zone in their own settings moved: their homework days and
+    reminders follow them. Called inside `update_account_settings`' transaction (by the
+    `accounts.signals.time_zone_changed` event, see `ClinicConfig.ready`)."""
+    for client in Client.objects.filter(user=user).exclude(time_zone=user.time_zone):
+        client.time_zone = user.time_zone
+        client.save(update_fields=["time_zone"])
+        client_schedule_changed.send(Client, client=client)
+
+
 @dataclass(frozen=True)
 class IssuedInvitation:
     invitation: Invitation

@@ -372,3 +372,17 @@ def test_after_any_edits_the_pending_reminders_are_those_of_a_fresh_assignment(
             transaction.set_rollback(True)
 
     check()
+
+
+def test_a_client_who_changes_their_own_zone_in_settings_moves_their_reminders(
+    world: World,
+) -> None:
+    from stepwise.accounts.actions import update_account_settings
+
+    with time_machine.travel(EVENING, tick=False):  # 19:00 London, 15:00 in New York
+        assignment = assign_daily(world)
+        assert TODAY not in pending_due(assignment)
+        update_account_settings(world.carl, name=world.carl.name, time_zone="America/New_York")
+    world.carl_client.refresh_from_db()
+    assert world.carl_client.time_zone == "America/New_York"
+    assert pending_due(assignment)[TODAY] == utc(2026, 3, 20, 22)  # 18:00 EDT, still ahead
