@@ -40,7 +40,8 @@ COLUMNS = {
         "critical_items supplementary_alerts administered_by mode respondent submitted_at"
     ),
     "assessments.Alert": (
-        "id client response items created_at acknowledged_by acknowledged_at note"
+        "id client response items created_at acknowledged_by acknowledged_at note "
+        "escalate_at escalation_count escalated_at admins_told_at"
     ),
     "homework.Completion": (
         "id assignment client occurrence submission assessment_response completed_by "
@@ -293,6 +294,12 @@ class ClientRows:
                     self.therapist.pk if acknowledged else None,
                     writer.when(seen) if acknowledged else None,
                     "Called the client; safety plan reviewed." if acknowledged else "",
+                    # An open alert is due for escalation a day after it was raised (the
+                    # default escalation time); the worker's first sweep escalates it.
+                    None if acknowledged else writer.when(done_at + timedelta(hours=24)),
+                    0,
+                    None,
+                    None,
                 ),
             )
         self.completion(assignment_id, occurrence_id, None, response_id, done_at, done_day)
