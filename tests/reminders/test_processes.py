@@ -28,6 +28,7 @@ from stepwise.homework.models import Assignment, ItemKind, Occurrence
 from stepwise.lib.tz import local_today
 from stepwise.reminders import actions
 from stepwise.reminders.models import Reminder, State, UpkeepTurn, WorkerHeartbeat, WorkerKind
+from stepwise.reminders.worker import UPKEEP_EVERY
 from tests.conftest import World
 from tests.fakes.providers import fake_provider
 from tests.fakes.smtp import SmtpSink
@@ -216,7 +217,8 @@ def test_two_worker_processes_run_the_periodic_upkeep_once(
         start_worker(env, "--loop", "--interval", "0.2", "--worker-id", f"host-{n}:1") for n in "ab"
     ]
     wait_until(lambda: WorkerHeartbeat.objects.count() == 2, 60, "both workers to beat")
-    wait_until(lambda: UpkeepTurn.objects.count() == 3, 60, "the upkeep jobs to run")
+    jobs = len(UPKEEP_EVERY)
+    wait_until(lambda: UpkeepTurn.objects.count() == jobs, 60, "the upkeep jobs to run")
     time.sleep(2)  # both workers loop about ten times more
     for worker in workers:
         worker.send_signal(signal.SIGTERM)
@@ -224,7 +226,7 @@ def test_two_worker_processes_run_the_periodic_upkeep_once(
     assert [w.returncode for w in workers] == [0, 0], outputs
 
     runs = {turn.job: turn.runs for turn in UpkeepTurn.objects.all()}
-    assert runs == {"rolling-windows": 1, "dashboard-figures": 1, "planner-statistics": 1}
+    assert runs == dict.fromkeys(UPKEEP_EVERY, 1)
     assert client.get("/healthz").json()["reminder_workers_alive"] == 2
 
 
