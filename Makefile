@@ -42,4 +42,5 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy stepwise
+	$(BIN)/lint-imports
 	$(BIN)/bandit -c pyproject.toml -r stepwise -ll

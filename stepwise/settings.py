@@ -282,7 +282,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "stepwise.lib.context.navigation",
+                "stepwise.clinic.context.navigation",
             ],
             "builtins": ["template_partials.templatetags.partials", "stepwise.lib.timetags"],
         },
@@ -346,7 +346,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Stepwise: "
 ACCOUNT_ADAPTER = "stepwise.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
-    "signup": "stepwise.accounts.forms.TherapistSignupForm",
+    "signup": "stepwise.clinic.signup.TherapistSignupForm",
     "login": "stepwise.accounts.forms.LoginForm",  # adds a client's "keep me signed in"
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

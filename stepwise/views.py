@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from stepwise.lib.roles import roles_for
+from stepwise.clinic.roles import roles_for
 from stepwise.reminders.health import fleet_health
 from stepwise.reminders.models import WorkerKind
 

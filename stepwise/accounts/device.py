@@ -29,6 +29,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
+from stepwise.accounts.clocks import SEEN, STARTED
 from stepwise.accounts.models import RememberedDevice, User
 from stepwise.accounts.rules import is_staff_account
 
@@ -73,8 +74,6 @@ def weak_pin(pin: str) -> bool:
 
 def remember(request: HttpRequest, pin: str) -> RememberedDevice:
     """Keep this session for up to 30 days from its sign-in, unlocked by ``pin``."""
-    from stepwise.accounts.session_timeout import STARTED
-
     user = request.user
     if not isinstance(user, User) or not may_keep_signed_in(user):
         raise PermissionDenied("Only clients and carers may stay signed in on a device.")
@@ -120,8 +119,6 @@ class Unlock:
 
 def unlock(request: HttpRequest, pin: str) -> Unlock:
     """Check the PIN. Right: the session opens again. Wrong five times: signed out here."""
-    from stepwise.accounts.session_timeout import SEEN
-
     session = request.session
     device_id, user_id = session.get(DEVICE), request.user.pk
     device = None

@@ -1,4 +1,5 @@
-"""Account forms: therapist sign-up, accepting an invitation, settings, magic-link request."""
+"""Account forms: accepting an invitation, settings, magic-link request (therapist sign-up,
+which also creates a practice, is `stepwise/clinic/signup.py`)."""
 
 from __future__ import annotations
 
@@ -6,53 +7,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
-from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from stepwise.accounts import device
 from stepwise.accounts.models import User
 from stepwise.lib.forms import TimeZoneField
-
-
-class TherapistSignupForm(SignupForm):
-    """allauth's sign-up plus a name, a time zone and the practice to create."""
-
-    name = forms.CharField(label="Your name", max_length=100)
-    practice_name = forms.CharField(
-        label="Practice name",
-        max_length=120,
-        required=False,
-        help_text="Leave empty to use your own name. You can invite colleagues later.",
-    )
-    # Empty in the page: the browser's own zone is filled in by a script (stepwise.js), and
-    # without the script an empty field means UTC. Every time is then shown in this zone.
-    time_zone = TimeZoneField(
-        label="Your time zone",
-        required=False,
-        help_text="Filled in from this device. Leave empty for UTC; you can change it in Settings.",
-    )
-
-    field_order = ["name", "email", "password1", "practice_name", "time_zone"]
-
-    def try_save(self, request: HttpRequest) -> tuple[User | None, HttpResponse | None]:
-        if self.account_already_exists:
-            # Hash the password a new account would have hashed: a taken address must not
-            # answer faster than a new one (the "account exists" email goes by the worker).
-            make_password(self.cleaned_data.get("password1"))
-        user, response = super().try_save(request)
-        return user, response
-
-    def signup(self, request: HttpRequest, user: User) -> None:
-        from stepwise.clinic.actions import create_solo_practice
-
-        user.name = self.cleaned_data["name"]
-        user.time_zone = self.cleaned_data["time_zone"] or "UTC"
-        user.save(update_fields=["name", "time_zone"])
-        create_solo_practice(user, self.cleaned_data["practice_name"])
 
 
 class AcceptInvitationForm(forms.Form):

@@ -26,9 +26,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from stepwise.accounts import device
+from stepwise.accounts.clocks import SEEN, STARTED
 
-STARTED = "_stepwise_started"
-SEEN = "_stepwise_seen"
 BACKGROUND_HEADER = "HTTP_X_STEPWISE_BACKGROUND"
 
 

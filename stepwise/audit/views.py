@@ -17,9 +17,9 @@ from stepwise.audit.forms import AuditFilterForm
 from stepwise.audit.log import record_access
 from stepwise.audit.models import AccessLog
 from stepwise.clinic.access import own_client_profile
+from stepwise.clinic.decorators import practice_admin_required
 from stepwise.clinic.models import Client, Membership
-from stepwise.lib.decorators import practice_admin_required
-from stepwise.lib.roles import roles_for
+from stepwise.clinic.roles import roles_for
 from stepwise.lib.spreadsheet import csv_line_writer
 
 PAGE_SIZE = 50

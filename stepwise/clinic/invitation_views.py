@@ -18,11 +18,11 @@ from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
 from stepwise.clinic import actions
 from stepwise.clinic.access import caseload_for, get_client_for_therapist
+from stepwise.clinic.decorators import therapist_required
 from stepwise.clinic.forms import CaregiverInviteForm
 from stepwise.clinic.models import Invitation, InvitationKind
-from stepwise.lib.decorators import therapist_required
+from stepwise.clinic.roles import roles_for
 from stepwise.lib.emails import send_templated_email
-from stepwise.lib.roles import roles_for
 from stepwise.lib.tz import time_zone_names
 
 

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST, require_safe
 from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
 from stepwise.clinic import actions
+from stepwise.clinic.decorators import practice_admin_required, therapist_required
 from stepwise.clinic.forms import MemberRoleForm, PracticeTimeZoneForm, TherapistInviteForm
 from stepwise.clinic.models import Membership, Practice
-from stepwise.lib.decorators import practice_admin_required, therapist_required
+from stepwise.clinic.roles import roles_for
 from stepwise.lib.emails import send_templated_email
-from stepwise.lib.roles import roles_for
 from stepwise.lib.tz import time_zone_names
 
 

@@ -15,11 +15,11 @@ from stepwise.clinic.access import (
     caseload_for,
     get_client_for_therapist,
 )
+from stepwise.clinic.decorators import therapist_required
 from stepwise.clinic.forms import ClientEditForm, ClientForm
 from stepwise.clinic.models import CaregiverLink, Invitation, InvitationKind
-from stepwise.lib.decorators import therapist_required
+from stepwise.clinic.roles import roles_for
 from stepwise.lib.htmx import is_htmx
-from stepwise.lib.roles import roles_for
 from stepwise.lib.tz import time_zone_names
 
 CASELOAD_FILTERS = {"active": "Active", "discharged": "Discharged", "all": "All"}

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
+from stepwise.accounts.signed_in import signed_in_user
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import caseload_for
 from stepwise.homework.models import Assignment, Completion, HomeworkPlan
 from stepwise.homework.plans import visible_plans
-from stepwise.lib.roles import signed_in_user
 
 
 def get_completion_for_therapist(

@@ -8,14 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from stepwise.accounts.signed_in import signed_in_user
 from stepwise.clinic.access import get_client_for_therapist
+from stepwise.clinic.decorators import therapist_required
 from stepwise.homework import plans
 from stepwise.homework.assigning import HomeworkError
 from stepwise.homework.models import Assignment, AssignmentStatus
 from stepwise.homework.staff_access import get_plan_for_therapist
 from stepwise.homework.staff_forms import PlanAssignForm, PlanForm
-from stepwise.lib.decorators import therapist_required
-from stepwise.lib.roles import signed_in_user
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -13,8 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from stepwise.accounts.signed_in import signed_in_user
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import caseload_for
+from stepwise.clinic.decorators import therapist_required
 from stepwise.homework import assigning
 from stepwise.homework.models import Completion, Feedback
 from stepwise.homework.overview import (
@@ -26,9 +28,7 @@ from stepwise.homework.overview import (
 from stepwise.homework.staff_access import get_completion_for_therapist
 from stepwise.homework.staff_forms import FeedbackForm
 from stepwise.homework.summaries import TIMELINESS_LABELS, timeliness
-from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
-from stepwise.lib.roles import signed_in_user
 
 PAGE_SIZE = 50
 

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_http_methods
 from stepwise.accounts.models import User
 from stepwise.assessments import catalog
 from stepwise.clinic.access import get_client_for_therapist
+from stepwise.clinic.decorators import therapist_required
 from stepwise.clinic.models import Client
 from stepwise.homework import assigning
 from stepwise.homework.forms import AssignForm
 from stepwise.homework.models import ItemKind, today_for
 from stepwise.homework.schedule import ScheduleError
-from stepwise.lib.decorators import therapist_required
 from stepwise.library.models import CATEGORY_LABELS, ExerciseDefinition
 
 

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 
 from stepwise.audit.log import record_access
 from stepwise.clinic.models import Client
-from stepwise.lib.roles import roles_for
+from stepwise.clinic.roles import roles_for
 from stepwise.library.models import (
     ExerciseDefinition,
     ExerciseDefinitionQuerySet,

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stepwise.clinic.access import caseload_for
-from stepwise.lib.decorators import therapist_required
+from stepwise.clinic.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
 from stepwise.library import schema
 from stepwise.library.access import definitions_for, get_definition, get_version

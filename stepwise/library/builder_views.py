@@ -10,10 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stepwise.lib.decorators import therapist_required
+from stepwise.accounts.signed_in import signed_in_user
+from stepwise.clinic.decorators import therapist_required
+from stepwise.clinic.roles import roles_for
 from stepwise.lib.htmx import is_htmx
 from stepwise.lib.middleware import body_limit
-from stepwise.lib.roles import roles_for, signed_in_user
 from stepwise.library import actions, builder
 from stepwise.library.access import get_own_definition, get_version
 from stepwise.library.forms import ImportForm, NewExerciseForm

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stepwise.accounts.models import User
-from stepwise.lib.decorators import therapist_required
+from stepwise.clinic.decorators import therapist_required
+from stepwise.clinic.roles import roles_for
 from stepwise.lib.middleware import body_limit
-from stepwise.lib.roles import roles_for
 from stepwise.lib.storage import read_range
 from stepwise.library import actions
 from stepwise.library.access import get_media_for_user

@@ -15,15 +15,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from stepwise.accounts.signed_in import signed_in_user
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist
+from stepwise.clinic.decorators import therapist_required
 from stepwise.clinic.models import Client
 from stepwise.homework.actions import raised_alert, submit_exercise
 from stepwise.homework.forms import DEFAULT_REMINDER
 from stepwise.homework.models import Mode, Submission
-from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
-from stepwise.lib.roles import signed_in_user
 from stepwise.library.access import definitions_for, get_version
 from stepwise.library.answers import answer_views, metric_rows
 from stepwise.library.models import CATEGORY_LABELS, ExerciseVersion

@@ -13,10 +13,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from stepwise.accounts.signed_in import signed_in_user
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist, own_client_profile
-from stepwise.lib.decorators import practice_admin_required, therapist_required
-from stepwise.lib.roles import roles_for, signed_in_user
+from stepwise.clinic.decorators import practice_admin_required, therapist_required
+from stepwise.clinic.roles import roles_for
 from stepwise.lib.tz import local_today
 from stepwise.progress import exports, fhir, practice
 

@@ -12,11 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from stepwise.accounts.signed_in import signed_in_user
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist
+from stepwise.clinic.decorators import therapist_required
+from stepwise.clinic.roles import roles_for
 from stepwise.homework.today import people_for
-from stepwise.lib.decorators import therapist_required
-from stepwise.lib.roles import roles_for, signed_in_user
 from stepwise.progress import client_progress, summary
 from stepwise.progress.dashboard import (
     ATTENTION_SHOWN,

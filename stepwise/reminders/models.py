@@ -252,7 +252,7 @@ class UpkeepTurn(models.Model):
     """One row per periodic upkeep job, shared by every reminder worker on every machine.
 
     A worker runs a job only when its compare-and-set `UPDATE ... WHERE due_at <= now` moves
-    `due_at` forward (`stepwise/reminders/upkeep.py`): one statement, so it works on SQLite,
+    `due_at` forward (`stepwise/ops/upkeep.py`): one statement, so it works on SQLite,
     on PostgreSQL and through a transaction-mode connection pooler, unlike a session lock.
     """
 

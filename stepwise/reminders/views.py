@@ -29,8 +29,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from stepwise.accounts.models import User
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import caregiver_clients, own_client_profile
+from stepwise.clinic.decorators import therapist_required
 from stepwise.clinic.models import Client
-from stepwise.lib.decorators import therapist_required
 from stepwise.lib.forms import E164
 from stepwise.reminders import actions, conf, outgoing
 from stepwise.reminders.forms import CaregiverPreferencesForm, DigestForm, PreferencesForm

@@ -1,4 +1,4 @@
-"""The reminder worker: small idempotent steps, safe with several workers and after a crash.
+"""Sending reminders: small idempotent steps, safe with several workers and after a crash.
 
 1. `requeue_expired_leases`: rows left in `sending` by a worker that died go back to pending.
 2. `claim`: take a small batch of due rows (PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` in a
@@ -20,7 +20,6 @@ import json
 import logging
 import os
 import socket
-import threading
 import time
 import uuid
 from collections import defaultdict
@@ -28,16 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from stepwise.assessments.escalation import escalate_due_alerts
 from stepwise.clinic.models import CaregiverLink
 from stepwise.homework.models import AssignmentStatus
-from stepwise.lib.db import refresh_planner_statistics
-from stepwise.progress import stored
-from stepwise.reminders import actions, conf, digest, outgoing, policy, upkeep
+from stepwise.reminders import actions, conf, digest, outgoing, policy
 from stepwise.reminders.channels import (
     DeliveryError,
     Outgoing,
@@ -384,65 +380,30 @@ def beat(worker_id: str, started_at: datetime, kind: str = WorkerKind.REMINDERS)
     )
 
 
-def extend_rolling_windows(now: datetime, limit: int = 200) -> int:
-    """Keep two weeks of occurrences (and so reminders) ahead of every active assignment, also
-    for clients who do not open the app (the ones reminders matter most for)."""
-    from stepwise.homework import assigning
-    from stepwise.homework.models import Assignment
-    from stepwise.lib.tz import local_today
-
-    window = timedelta(days=assigning.WINDOW_DAYS)
-    behind = (
-        Assignment.objects.filter(
-            status=AssignmentStatus.ACTIVE,
-            client__discharged_at__isnull=True,
-            materialised_until__lt=now.date() + window - timedelta(days=1),
-        )
-        .select_related("client")
-        .order_by("materialised_until", "pk")[:limit]
-    )
-    created = 0
-    for assignment in behind:
-        created += assigning.materialise(
-            [assignment], local_today(assignment.client.time_zone, now) + window
-        )
-    return created
-
-
-# How often each periodic upkeep job runs, across all workers together.
-UPKEEP_EVERY: dict[str, timedelta] = {
-    "rolling-windows": timedelta(minutes=10),  # occurrences two weeks ahead; digests
-    "dashboard-figures": timedelta(minutes=1),  # stored figures behind a new day or a write
-    "planner-statistics": timedelta(hours=1),  # SQLite ANALYZE (nothing on PostgreSQL)
-    "alert-escalation": timedelta(minutes=1),  # unacknowledged alerts to the practice's admins
-}
-
-
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:80]
 
 
-class Worker:
+class Sender:
+    """Sends what is due, batch after batch; the loop around it (heartbeat, upkeep, waiting) is
+    `stepwise/ops/worker.py`."""
+
     def __init__(
         self,
         *,
         batch_size: int = 50,
         lease: timedelta = timedelta(minutes=5),
-        interval: float = 5.0,
         worker_id: str | None = None,
     ) -> None:
         self.batch_size = batch_size
         self.lease = lease
-        self.interval = interval
         self.worker_id = worker_id or default_worker_id()
         self.started_at = timezone.now()
         self.running = True
-        self._wake = threading.Event()
 
-    def stop(self, *args: object) -> None:
-        """Finish the current send, claim nothing new (safe to call from a signal handler)."""
+    def stop(self) -> None:
+        """Finish the current send, claim nothing new."""
         self.running = False
-        self._wake.set()
 
     def sweep(self) -> Tally:
         """Send everything due now, batch after batch, until nothing is due or asked to stop."""
@@ -462,43 +423,3 @@ class Worker:
             if outcome.released == len(batch.reminders):  # no progress (a tiny lease): pause
                 break
         return total
-
-    def _due(self, job: str, every: timedelta, force: bool) -> bool:
-        """Whether to run an upkeep job now: always when forced (`--once`), else when this
-        worker takes the fleet's turn for it (one worker of all, every `every`)."""
-        return force or upkeep.take_turn(job, self.worker_id, every, timezone.now())
-
-    def maintain(self, force: bool = False) -> None:
-        if self._due("rolling-windows", UPKEEP_EVERY["rolling-windows"], force):
-            extend_rolling_windows(timezone.now())
-            digest.schedule_digests(timezone.now())
-        if self._due("dashboard-figures", UPKEEP_EVERY["dashboard-figures"], force):
-            # The dashboard's stored figures, ready before a therapist opens it on a new day.
-            stored.refresh_out_of_date(timezone.now())
-        if self._due("alert-escalation", UPKEEP_EVERY["alert-escalation"], force):
-            # Alerts nobody acknowledged in time go to the practice's admins (idempotent).
-            escalate_due_alerts(timezone.now())
-        if self._due("planner-statistics", UPKEEP_EVERY["planner-statistics"], force):
-            refresh_planner_statistics()
-
-    def run_once(self) -> Tally:
-        beat(self.worker_id, self.started_at)
-        self.maintain(force=True)
-        return self.sweep()
-
-    def run_forever(self) -> None:
-        WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - timedelta(days=7)).delete()
-        while self.running:
-            close_old_connections()
-            try:
-                beat(self.worker_id, self.started_at)
-                self.maintain()
-                tally = self.sweep()
-            except Exception:  # the database went away for a moment: say so, wait, go on
-                log.exception("Reminder sweep failed; trying again shortly")
-                tally = Tally()
-            if tally.claimed:
-                log.info("Reminders: %s", tally)
-            if self.running and not tally.claimed:
-                self._wake.wait(self.interval)
-        log.info("Reminder worker %s stopped", self.worker_id)

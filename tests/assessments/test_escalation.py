@@ -18,7 +18,7 @@ from stepwise.assessments import actions
 from stepwise.assessments.escalation import claim_escalation, escalate_due_alerts
 from stepwise.assessments.models import Alert
 from stepwise.audit.models import AccessLog
-from stepwise.reminders.worker import Worker
+from stepwise.ops.worker import Worker
 from tests.assessments.support import PHQ9_CRITICAL, immediate_tasks, submit
 from tests.assessments.test_alerts import CLINICAL_WORDS
 from tests.conftest import World

@@ -18,9 +18,9 @@ from stepwise.clinic.models import Client
 from stepwise.homework import assigning
 from stepwise.homework.models import AssignmentStatus
 from stepwise.ops.erasure import erase_client
+from stepwise.ops.worker import Worker
 from stepwise.progress import stored
 from stepwise.progress.models import ClientFigures
-from stepwise.reminders.worker import Worker
 from tests.conftest import World
 from tests.progress import history as h
 

@@ -13,8 +13,9 @@ from stepwise.homework import assigning
 from stepwise.homework.models import Assignment, ItemKind
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library.models import ExerciseDefinition
+from stepwise.ops.worker import Worker
 from stepwise.reminders.vapid import generate_vapid_keys
-from stepwise.reminders.worker import Tally, Worker
+from stepwise.reminders.worker import Tally
 from tests.conftest import World
 
 # Friday 20 March 2026, 09:00 in London (GMT); the clocks go forward on Sunday 29 March.

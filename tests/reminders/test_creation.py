@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from stepwise.clinic import actions as clinic_actions
 from stepwise.homework import assigning
 from stepwise.homework.models import AssignmentStatus, Occurrence
+from stepwise.homework.upkeep import extend_rolling_windows
 from stepwise.reminders import actions
 from stepwise.reminders.models import Kind, Reminder, ReminderPreferences, State
-from stepwise.reminders.worker import extend_rolling_windows
 from tests.conftest import World
 from tests.reminders.conftest import NOW, TODAY, assign_daily
 

@@ -26,9 +26,9 @@ from django.utils import timezone
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, ItemKind, Occurrence
 from stepwise.lib.tz import local_today
+from stepwise.ops.upkeep import UPKEEP_EVERY
 from stepwise.reminders import actions
 from stepwise.reminders.models import Reminder, State, UpkeepTurn, WorkerHeartbeat, WorkerKind
-from stepwise.reminders.worker import UPKEEP_EVERY
 from tests.conftest import World
 from tests.fakes.providers import fake_provider
 from tests.fakes.smtp import SmtpSink

@@ -10,9 +10,9 @@ import time_machine
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from stepwise.ops.upkeep import take_turn
+from stepwise.ops.worker import Worker
 from stepwise.reminders.models import UpkeepTurn, WorkerHeartbeat, WorkerKind
-from stepwise.reminders.upkeep import take_turn
-from stepwise.reminders.worker import Worker
 
 
 def _runs() -> dict[str, tuple[int, str]]:

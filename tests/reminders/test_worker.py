@@ -368,7 +368,7 @@ def test_a_stop_request_finishes_the_current_send_and_claims_nothing_new(
     from tests.reminders.test_processes import make_due_reminders
 
     make_due_reminders(world, 10)
-    runner = worker.Worker(batch_size=5, worker_id="test-worker")
+    runner = worker.Sender(batch_size=5, worker_id="test-worker")
     sends = 0
     original = worker.outgoing.build
 

@@ -16,7 +16,7 @@ from stepwise.assessments.results import describe_alerts, open_alerts, waiting_f
 from stepwise.assessments.views.records import client_section
 from stepwise.clinic.access import caseload_for
 from stepwise.clinic.models import Client
-from stepwise.lib.roles import roles_for
+from stepwise.clinic.roles import roles_for
 
 register = template.Library()
 

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from stepwise.accounts.models import User
 from stepwise.assessments.crisis import CrisisMessage, crisis_message_for, phone_numbers
 from stepwise.clinic.models import Client
-from stepwise.lib.roles import roles_for
+from stepwise.clinic.roles import roles_for
 
 register = template.Library()
 

@@ -23,10 +23,10 @@ from stepwise.assessments.forms import (
 from stepwise.assessments.results import waiting_for_admins
 from stepwise.audit.log import record_access
 from stepwise.clinic import actions as clinic_actions
+from stepwise.clinic.decorators import practice_admin_required, therapist_required
 from stepwise.clinic.models import Practice
-from stepwise.lib.decorators import practice_admin_required, therapist_required
+from stepwise.clinic.roles import roles_for
 from stepwise.lib.middleware import body_limit
-from stepwise.lib.roles import roles_for
 
 
 def _practice(request: HttpRequest) -> Practice:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.models import User
+from stepwise.accounts.signed_in import signed_in_user
 from stepwise.assessments import actions, catalog
 from stepwise.assessments.forms import AcknowledgeAlertForm, NewEpisodeForm, StartInSessionForm
 from stepwise.assessments.models import Alert, InstrumentVersion, SharedResults
@@ -27,9 +28,9 @@ from stepwise.assessments.results import (
 from stepwise.assessments.views.session import CLEAR_DRAFT_KEY
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import caseload_for, get_client_for_therapist
+from stepwise.clinic.decorators import therapist_required
 from stepwise.clinic.models import Client
-from stepwise.lib.decorators import therapist_required
-from stepwise.lib.roles import roles_for, signed_in_user
+from stepwise.clinic.roles import roles_for
 
 
 def client_section(client: Client, user: User) -> dict[str, Any]:

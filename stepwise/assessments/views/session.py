@@ -21,8 +21,8 @@ from stepwise.assessments.models import (
 )
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import get_client_for_therapist
+from stepwise.clinic.decorators import therapist_required
 from stepwise.clinic.models import Client
-from stepwise.lib.decorators import therapist_required
 
 # The page after in-session mode ends removes the browser's draft with this id, if one is left.
 CLEAR_DRAFT_KEY = "stepwise_clear_draft"

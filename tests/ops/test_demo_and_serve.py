@@ -16,8 +16,8 @@ import pytest
 from django.core.management import call_command
 
 from stepwise.accounts.models import User
-from stepwise.clinic.demo import DEMO_LOGINS, DEMO_PASSWORD
 from stepwise.clinic.models import CaregiverLink, Client, Membership, Practice
+from stepwise.ops.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -176,7 +176,7 @@ def test_a_worker_that_keeps_dying_waits_longer_each_time() -> None:
 def test_demo_therapists_can_pass_two_step_sign_in_with_the_published_secret(db: None) -> None:
     from django.test import Client as HttpClient
 
-    from stepwise.clinic.demo import current_demo_code
+    from stepwise.ops.demo import current_demo_code
 
     call_command("loaddemo", stdout=StringIO())
     browser = HttpClient()

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from stepwise.audit.log import record_access
-from stepwise.lib.roles import roles_for
+from stepwise.clinic.roles import roles_for
 
 View = Callable[..., HttpResponseBase]
 

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
-
-if TYPE_CHECKING:
-    from stepwise.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -40,12 +36,3 @@ def roles_for(request: HttpRequest) -> Roles:
         )
     request._stepwise_roles = roles  # type: ignore[attr-defined]
     return roles
-
-
-def signed_in_user(request: HttpRequest) -> User:
-    """The signed-in user, typed, for views that only a signed-in person reaches."""
-    from stepwise.accounts.models import User
-
-    user = request.user
-    assert isinstance(user, User)
-    return user

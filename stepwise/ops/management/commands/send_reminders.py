@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stepwise.reminders.worker import Worker
+from stepwise.ops.worker import Worker
 
 
 class Command(BaseCommand):

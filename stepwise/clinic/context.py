@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from stepwise.accounts import device
 from stepwise.accounts.session_timeout import idle_limit_seconds
-from stepwise.lib.roles import roles_for
+from stepwise.clinic.roles import roles_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

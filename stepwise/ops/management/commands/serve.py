@@ -13,8 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from stepwise.clinic.management.commands.loaddemo import demo_logins_text
 from stepwise.lib.supervisor import Child, Supervisor
+from stepwise.ops.management.commands.loaddemo import demo_logins_text
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from stepwise.clinic.demo import current_demo_code
+from stepwise.ops.demo import current_demo_code
 
 
 class Command(BaseCommand):
