@@ -249,6 +249,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before every Stepwise middleware: `request.htmx` is the one way to tell an htmx request.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, which reads the body: an oversized upload is refused unread (413).
@@ -262,7 +264,6 @@ MIDDLEWARE = [
     "stepwise.accounts.mfa.RequireStaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "stepwise.lib.middleware.PrivateDataHeadersMiddleware",
     "stepwise.assessments.lock.InSessionLockMiddleware",

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from stepwise.accounts.rules import is_staff_account
+from stepwise.lib.htmx import is_htmx
 
 ENCRYPTED_PREFIX = "fernet:"
 # Pages a staff member without a second factor may still open: their account, signing out.
@@ -81,7 +82,7 @@ def is_admin_path(path: str) -> bool:
 
 
 def _redirect(request: HttpRequest, to: str, message: str) -> HttpResponse:
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         response = HttpResponse(status=403)
         response["HX-Redirect"] = to
         return response

@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from stepwise.accounts import device
 from stepwise.accounts.clocks import SEEN, STARTED
+from stepwise.lib.htmx import is_htmx
 
 BACKGROUND_HEADER = "HTTP_X_STEPWISE_BACKGROUND"
 
@@ -104,7 +105,7 @@ class SessionTimeoutMiddleware:
 
     def _ask_for_pin(self, request: HttpRequest) -> HttpResponse:
         unlock_url = f"{reverse('accounts:unlock')}?{urlencode({'next': request.get_full_path()})}"
-        background = request.headers.get("HX-Request") or request.META.get(BACKGROUND_HEADER)
+        background = is_htmx(request) or request.META.get(BACKGROUND_HEADER)
         if background or request.path == reverse("accounts:keepalive"):
             response = HttpResponse(status=401)
             response["HX-Redirect"] = unlock_url
@@ -123,7 +124,7 @@ class SessionTimeoutMiddleware:
             )
         messages.info(request, text)
         login_url = f"{reverse('account_login')}?{urlencode({'next': path})}"
-        if request.headers.get("HX-Request") or request.META.get(BACKGROUND_HEADER):
+        if is_htmx(request) or request.META.get(BACKGROUND_HEADER):
             response = HttpResponse(status=401)
             response["HX-Redirect"] = login_url
             return response

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from functools import cached_property
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -47,6 +47,25 @@ class ImmutableQuerySet(models.QuerySet[Any]):
 
     def delete(self) -> NoReturn:
         raise ImmutableError(f"{self.model.__name__} rows are never deleted by the application.")
+
+
+class ResponseQuerySet(ImmutableQuerySet):
+    def with_revisions(self) -> ResponseQuerySet:
+        """Responses with their instrument version and their score revisions (each with its
+        own version), in two queries: what `results.current_score` reads. The versions'
+        definition text is left out (`catalog.definition_of` parses it once per content)."""
+        return (
+            self.select_related("instrument")
+            .defer("instrument__definition_text")
+            .prefetch_related(
+                models.Prefetch(
+                    "revisions",
+                    queryset=ScoreRevision.objects.select_related("instrument").defer(
+                        "instrument__definition_text"
+                    ),
+                )
+            )
+        )
 
 
 class ImmutableModel(models.Model):
@@ -244,6 +263,8 @@ class AssessmentResponse(ImmutableModel):
     mode = models.CharField(max_length=12, choices=Mode.choices)
     respondent = models.CharField(max_length=12, choices=Respondent.choices)
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects: ClassVar[models.Manager[AssessmentResponse]] = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["submitted_at", "id"]

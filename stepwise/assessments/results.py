@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from stepwise.assessments import charts
@@ -27,7 +27,6 @@ from stepwise.assessments.models import (
     AssessmentResponse,
     EpisodeStart,
     Respondent,
-    ScoreRevision,
 )
 from stepwise.assessments.scoring import (
     NO_RELIABLE_CHANGE,
@@ -73,7 +72,7 @@ class Score:
 
 
 def current_score(response: AssessmentResponse) -> Score:
-    # `revisions` is prefetched by `responses_for`; newest id wins.
+    # `revisions` is prefetched (`AssessmentResponse.objects.with_revisions()`); newest id wins.
     revisions = sorted(response.revisions.all(), key=lambda r: r.pk)
     source: Any = revisions[-1] if revisions else response
     return Score(
@@ -91,16 +90,8 @@ def responses_for(client: Client) -> QuerySet[AssessmentResponse]:
     """A client's responses, oldest first, with what the tables need (two queries in all)."""
     return (
         AssessmentResponse.objects.filter(client=client)
-        .select_related("instrument", "administered_by")
-        .defer("instrument__definition_text")
-        .prefetch_related(
-            Prefetch(
-                "revisions",
-                queryset=ScoreRevision.objects.select_related("instrument").defer(
-                    "instrument__definition_text"
-                ),
-            )
-        )
+        .with_revisions()
+        .select_related("administered_by")
         .order_by("submitted_at", "id")
     )
 

@@ -26,13 +26,18 @@ def roles_for(request: HttpRequest) -> Roles:
     if not user.is_authenticated:
         roles = Roles(False, False, False, False, None)
     else:
-        membership = Membership.objects.filter(user=user).values("role", "practice_id").first()
+        # `user.membership`, not a query of its own: the staff MFA middleware has usually read
+        # it already (accounts.rules.is_staff_account), and the user caches it, even absent.
+        try:
+            membership: Membership | None = user.membership
+        except Membership.DoesNotExist:
+            membership = None
         roles = Roles(
             therapist=membership is not None,
-            admin=membership is not None and membership["role"] == "admin",
+            admin=membership is not None and membership.role == "admin",
             client=Client.objects.filter(user=user).exists(),
             caregiver=CaregiverLink.objects.filter(caregiver=user).exists(),
-            practice_id=membership["practice_id"] if membership else None,
+            practice_id=membership.practice_id if membership else None,
         )
     request._stepwise_roles = roles  # type: ignore[attr-defined]
     return roles

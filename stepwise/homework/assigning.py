@@ -30,8 +30,7 @@ from stepwise.homework.models import (
     today_for,
     weekdays_text,
 )
-from stepwise.homework.schedule import Schedule, expand_versions
-from stepwise.homework.schedule import ScheduleVersion as PureVersion
+from stepwise.homework.schedule import DatedSchedule, Schedule, expand_versions
 from stepwise.homework.signals import assignment_changed, feedback_left, occurrences_created
 from stepwise.library.models import ExerciseDefinition
 
@@ -159,9 +158,9 @@ def materialise(assignments: Iterable[Assignment], until: date) -> int:
     due = [a for a in assignments if a.is_active and (a.materialised_until or date.min) < until]
     if not due:
         return 0
-    versions: dict[int, list[PureVersion]] = {a.pk: [] for a in due}
+    versions: dict[int, list[DatedSchedule]] = {a.pk: [] for a in due}
     for row in ScheduleVersion.objects.filter(assignment__in=due).order_by("effective_from"):
-        versions[row.assignment_id].append(PureVersion(row.effective_from, row.as_schedule()))
+        versions[row.assignment_id].append(row.as_dated())
     rows = []
     for assignment in due:
         since = (assignment.materialised_until or date.min) + timedelta(days=1)
@@ -212,7 +211,7 @@ def _drop_future(assignment: Assignment, from_day: date, keep: Iterable[_Slot] =
 def _expected(assignment: Assignment, since: date, until: date) -> list[_Slot]:
     """The occurrences the assignment's schedule versions give in [since, until]."""
     versions = [
-        PureVersion(row.effective_from, row.as_schedule())
+        row.as_dated()
         for row in ScheduleVersion.objects.filter(assignment=assignment).order_by("effective_from")
     ]
     return [(o.key, o.opens, o.due, o.ordinal) for o in expand_versions(versions, since, until)]

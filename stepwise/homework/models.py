@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from stepwise.assessments.models import AssessmentResponse
 from stepwise.clinic.models import Client, Practice
-from stepwise.homework.schedule import Frequency, Schedule
+from stepwise.homework.schedule import DatedSchedule, DueSlot, Frequency, Schedule
 from stepwise.library.models import ExerciseDefinition, ExerciseVersion
 
 
@@ -200,6 +200,10 @@ class ScheduleVersion(models.Model):
             interval_weeks=self.interval_weeks,
         )
 
+    def as_dated(self) -> DatedSchedule:
+        """This version as the pure schedule module sees it (`expand_versions`)."""
+        return DatedSchedule(self.effective_from, self.as_schedule())
+
 
 class Occurrence(models.Model):
     """What is due on which local days. Created in a rolling window by `materialise()`."""
@@ -228,6 +232,10 @@ class Occurrence(models.Model):
 
     def __str__(self) -> str:
         return f"Occurrence {self.key} of assignment {self.assignment_id}"
+
+    def as_slot(self) -> DueSlot:
+        """This occurrence as the pure schedule module sees it (`outcome`, summaries)."""
+        return DueSlot(self.opens, self.due, self.key, self.ordinal)
 
 
 class Completion(models.Model):

@@ -45,10 +45,6 @@ MONTH_DAYS = 30
 RECENT_COMPLETIONS = 8
 
 
-def pure(occurrence: Occurrence) -> sched.Occurrence:
-    return sched.Occurrence(occurrence.opens, occurrence.due, occurrence.key, occurrence.ordinal)
-
-
 def with_feedback_count(completions: QuerySet[Completion]) -> QuerySet[Completion]:
     """Annotate `feedback_count` with a subquery (no GROUP BY over the joined rows)."""
     counts = (
@@ -86,7 +82,7 @@ def completion_rows(completions: Sequence[Completion], time_zone: str) -> list[C
             completion,
             timezone.localtime(completion.completed_at, zone),
             timeliness(
-                pure(completion.occurrence) if completion.occurrence is not None else None,
+                completion.occurrence.as_slot() if completion.occurrence is not None else None,
                 completion.local_date,
             ),
         )
@@ -247,13 +243,13 @@ def _next_due_text(pending: tuple[date, date] | None, today: date) -> str:
 def _summarise(
     assignment: Assignment,
     versions: list[ScheduleVersion],
-    rows: list[tuple[sched.Occurrence, date | None]],
+    rows: list[tuple[sched.DueSlot, date | None]],
     extras: list[date],
     today: date,
 ) -> AssignmentSummary:
     month_start = today - timedelta(days=MONTH_DAYS - 1)
     monday = week_start(today)
-    pure_versions = [sched.ScheduleVersion(v.effective_from, v.as_schedule()) for v in versions]
+    pure_versions = [v.as_dated() for v in versions]
     is_active = assignment.status == AssignmentStatus.ACTIVE
     if is_active and pure_versions:
         # Days the rolling window has not reached yet still count (read-only: nothing is stored).
@@ -310,12 +306,12 @@ def client_homework(client: Client, time_zone: str, *, today: date | None = None
     versions: dict[int, list[ScheduleVersion]] = defaultdict(list)
     for version in ScheduleVersion.objects.filter(assignment__client=client):
         versions[version.assignment_id].append(version)
-    rows: dict[int, list[tuple[sched.Occurrence, date | None]]] = defaultdict(list)
+    rows: dict[int, list[tuple[sched.DueSlot, date | None]]] = defaultdict(list)
     occurrences = Occurrence.objects.filter(
         client=client, due__gte=month_start, opens__lte=today + timedelta(days=WINDOW_DAYS)
     ).values_list("assignment_id", "opens", "due", "key", "ordinal", "completion__local_date")
     for assignment_id, opens, due, key, ordinal, done_on in occurrences:
-        rows[assignment_id].append((sched.Occurrence(opens, due, key, ordinal), done_on))
+        rows[assignment_id].append((sched.DueSlot(opens, due, key, ordinal), done_on))
     extras: dict[int, list[date]] = defaultdict(list)
     # Extra practice (no occurrence) of the month, read by the (client, completed_at) index: a
     # local day starts at most a day before the same UTC date. Filtering `occurrence IS NULL`

@@ -76,7 +76,7 @@ class Schedule:
 
 
 @dataclass(frozen=True, order=True)
-class Occurrence:
+class DueSlot:
     opens: date
     due: date
     key: str  # stable within an assignment: the same schedule always yields the same keys
@@ -93,7 +93,7 @@ def _weekdays_before(schedule: Schedule, day: date) -> int:
     return count
 
 
-def _candidates(schedule: Schedule, from_day: date) -> Iterator[Occurrence]:
+def _candidates(schedule: Schedule, from_day: date) -> Iterator[DueSlot]:
     """Occurrences in order, starting with the first that opens on or after `from_day`.
 
     Jumps straight to `from_day` (ordinals computed, not counted), so looking at next week of a
@@ -103,7 +103,7 @@ def _candidates(schedule: Schedule, from_day: date) -> Iterator[Occurrence]:
     if schedule.frequency == Frequency.ONCE:
         assert schedule.due is not None
         if start >= from_day:
-            yield Occurrence(start, schedule.due, f"once-{schedule.due.isoformat()}", 1)
+            yield DueSlot(start, schedule.due, f"once-{schedule.due.isoformat()}", 1)
         return
     begin = max(start, from_day)
     if schedule.frequency in (Frequency.DAILY, Frequency.WEEKDAYS):
@@ -114,7 +114,7 @@ def _candidates(schedule: Schedule, from_day: date) -> Iterator[Occurrence]:
         while True:
             if schedule.frequency == Frequency.DAILY or day.weekday() in schedule.weekdays:
                 n += 1
-                yield Occurrence(day, day, day.isoformat(), n)
+                yield DueSlot(day, day, day.isoformat(), n)
             day += timedelta(days=1)
     step_weeks = schedule.interval_weeks if schedule.frequency == Frequency.EVERY_N_WEEKS else 1
     periods = -(-(begin - start).days // (7 * step_weeks))  # ceiling: first period not before
@@ -122,16 +122,16 @@ def _candidates(schedule: Schedule, from_day: date) -> Iterator[Occurrence]:
     while True:
         if schedule.frequency == Frequency.EVERY_N_WEEKS:
             # A measure can be done any day of its week; after that it is late.
-            yield Occurrence(day, day + timedelta(days=6), day.isoformat(), periods + 1)
+            yield DueSlot(day, day + timedelta(days=6), day.isoformat(), periods + 1)
         else:  # TIMES_PER_WEEK: N flexible slots in each 7-day period counted from `start`
             for slot in range(1, schedule.times_per_week + 1):
                 ordinal = periods * schedule.times_per_week + slot
-                yield Occurrence(day, day + timedelta(days=6), f"{day.isoformat()}#{slot}", ordinal)
+                yield DueSlot(day, day + timedelta(days=6), f"{day.isoformat()}#{slot}", ordinal)
         periods += 1
         day += timedelta(weeks=step_weeks)
 
 
-def expand(schedule: Schedule, window_start: date, window_end: date) -> list[Occurrence]:
+def expand(schedule: Schedule, window_start: date, window_end: date) -> list[DueSlot]:
     """Occurrences that open in [window_start, window_end], honouring end date and count."""
     found = []
     for occurrence in _candidates(schedule, window_start):
@@ -146,17 +146,17 @@ def expand(schedule: Schedule, window_start: date, window_end: date) -> list[Occ
 
 
 @dataclass(frozen=True)
-class ScheduleVersion:
+class DatedSchedule:
     effective_from: date
     schedule: Schedule
 
 
 def expand_versions(
-    versions: Sequence[ScheduleVersion], window_start: date, window_end: date
-) -> list[Occurrence]:
+    versions: Sequence[DatedSchedule], window_start: date, window_end: date
+) -> list[DueSlot]:
     """Occurrences of an edited schedule: each version rules from its date to the next one's."""
     ordered = sorted(versions, key=lambda v: v.effective_from)
-    found: list[Occurrence] = []
+    found: list[DueSlot] = []
     for index, version in enumerate(ordered):
         until = window_end
         if index + 1 < len(ordered):
@@ -190,7 +190,7 @@ class Outcome(StrEnum):
     MISSED = "missed"
 
 
-def outcome(occurrence: Occurrence, done_on: date | None, today: date) -> Outcome:
+def outcome(occurrence: DueSlot, done_on: date | None, today: date) -> Outcome:
     """How an occurrence stands on local day `today`, given the local day it was done, if any."""
     if done_on is not None:
         return Outcome.ON_TIME if done_on <= occurrence.due else Outcome.LATE

@@ -23,7 +23,6 @@ from stepwise.homework.overview import (
     REVIEW_FILTERS,
     completion_rows,
     inbox_page,
-    pure,
 )
 from stepwise.homework.staff_access import get_completion_for_therapist
 from stepwise.homework.staff_forms import FeedbackForm
@@ -137,7 +136,7 @@ def _detail(
     request: HttpRequest, completion: Completion, form: FeedbackForm, status: int = 200
 ) -> HttpResponse:
     occurrence = completion.occurrence
-    state = timeliness(pure(occurrence) if occurrence is not None else None, completion.local_date)
+    state = timeliness(occurrence.as_slot() if occurrence else None, completion.local_date)
     client = completion.client
     context: dict[str, Any] = {
         "completion": completion,

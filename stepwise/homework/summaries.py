@@ -10,8 +10,8 @@ from datetime import date
 
 from stepwise.homework.schedule import (
     Adherence,
+    DueSlot,
     Frequency,
-    Occurrence,
     Outcome,
     Schedule,
     adherence,
@@ -81,7 +81,7 @@ def week_start(today: date) -> date:
 
 
 def period_adherence(
-    rows: Iterable[tuple[Occurrence, date | None]], since: date, today: date
+    rows: Iterable[tuple[DueSlot, date | None]], since: date, today: date
 ) -> Adherence:
     """Adherence over the occurrences due from `since` on, as they stand on `today`.
 
@@ -97,7 +97,7 @@ def period_adherence(
     return adherence(outcomes)
 
 
-def timeliness(occurrence: Occurrence | None, done_on: date) -> str:
+def timeliness(occurrence: DueSlot | None, done_on: date) -> str:
     """How a completion stands: "on_time", "late", or "extra" (practice beyond the schedule)."""
     if occurrence is None:
         return "extra"

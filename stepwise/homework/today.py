@@ -25,7 +25,6 @@ from stepwise.homework.models import (
     Occurrence,
     Submission,
 )
-from stepwise.homework.schedule import Occurrence as PureOccurrence
 from stepwise.homework.schedule import Outcome, outcome
 from stepwise.lib.tz import local_today
 from stepwise.library.models import ExerciseVersion
@@ -112,7 +111,7 @@ def build_home(user: User, clients: list[Client]) -> list[Person]:
         assignment = by_id[occurrence.assignment_id]
         person = people[assignment.client_id]
         done_on = occurrence.completion.local_date if _has_completion(occurrence) else None
-        state = outcome(_pure(occurrence), done_on, person.today)
+        state = outcome(occurrence.as_slot(), done_on, person.today)
         item = Item(occurrence, assignment, state)
         if state == Outcome.DUE:
             person.due_now.append(item)
@@ -156,7 +155,3 @@ def _has_completion(occurrence: Occurrence) -> bool:
         return occurrence.completion is not None
     except Completion.DoesNotExist:
         return False
-
-
-def _pure(occurrence: Occurrence) -> PureOccurrence:
-    return PureOccurrence(occurrence.opens, occurrence.due, occurrence.key, occurrence.ordinal)

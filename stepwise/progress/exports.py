@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Min, Prefetch
+from django.db.models import Min
 from django.utils import timezone
 
-from stepwise.assessments.models import AssessmentResponse, ScoreRevision
+from stepwise.assessments.models import AssessmentResponse
 from stepwise.assessments.results import Results, current_score
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, Completion, Feedback, Submission
@@ -102,19 +102,7 @@ def client_csv_rows(client: Client) -> list[list[object]]:
                 ],
             )
         )
-    responses = (
-        AssessmentResponse.objects.filter(client=client)
-        .select_related("instrument")
-        .defer("instrument__definition_text")
-        .prefetch_related(
-            Prefetch(
-                "revisions",
-                queryset=ScoreRevision.objects.select_related("instrument").defer(
-                    "instrument__definition_text"
-                ),
-            )
-        )
-    )
+    responses = AssessmentResponse.objects.filter(client=client).with_revisions()
     for r in responses:
         score = current_score(r)
         records.append(

@@ -14,10 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
 
 from stepwise.assessments.catalog import definition_of
-from stepwise.assessments.models import AssessmentResponse, InstrumentVersion, ScoreRevision
+from stepwise.assessments.models import AssessmentResponse, InstrumentVersion
 from stepwise.assessments.results import current_score
 from stepwise.clinic.models import Client
 from stepwise.homework.models import MetricValue, Submission
@@ -42,7 +41,7 @@ LOINC_TOTALS = {
 
 def urn(kind: str, key: object) -> str:
     """A stable `urn:uuid:` for one resource of this installation."""
-    site = getattr(settings, "SITE_URL", "") or "stepwise"
+    site = settings.SITE_URL or "stepwise"
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{site}/{kind}/{key}')}"
 
 
@@ -374,15 +373,7 @@ def build_bundle(client: Client, *, now: datetime) -> dict[str, Any]:
 
     responses = (
         AssessmentResponse.objects.filter(client=client)
-        .select_related("instrument")
-        .prefetch_related(
-            Prefetch(
-                "revisions",
-                queryset=ScoreRevision.objects.select_related("instrument").defer(
-                    "instrument__definition_text"
-                ),
-            )
-        )
+        .with_revisions()
         .order_by("submitted_at", "id")
     )
     for response in responses:

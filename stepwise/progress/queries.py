@@ -15,7 +15,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from stepwise.assessments.models import AssessmentResponse, EpisodeStart, ScoreRevision
+from stepwise.assessments.models import AssessmentResponse, EpisodeStart
 from stepwise.assessments.results import Score, current_score
 from stepwise.clinic.models import Client
 from stepwise.homework import schedule as sched
@@ -104,10 +104,7 @@ def _unmaterialised(
         )
         if since > today:
             continue
-        versions = [
-            sched.ScheduleVersion(v.effective_from, v.as_schedule())
-            for v in assignment.schedules.all()
-        ]
+        versions = [v.as_dated() for v in assignment.schedules.all()]
         key = assignment.pk if by == "assignment_id" else assignment.client_id
         for occurrence in sched.expand_versions(versions, since, today):
             if occurrence.due >= window_start:
@@ -233,16 +230,8 @@ def score_histories(client_ids: Sequence[int]) -> dict[int, list[ScoreHistory]]:
     )
     responses = (
         AssessmentResponse.objects.filter(pk__in=list(picked))
-        .select_related("instrument")
-        .defer("instrument__definition_text", "answers", "supplementary")
-        .prefetch_related(
-            Prefetch(
-                "revisions",
-                queryset=ScoreRevision.objects.select_related("instrument").defer(
-                    "instrument__definition_text"
-                ),
-            )
-        )
+        .with_revisions()
+        .defer("answers", "supplementary")
     )
     grouped: dict[tuple[int, str], list[AssessmentResponse]] = defaultdict(list)
     for response in responses:

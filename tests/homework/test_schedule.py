@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepwise.homework.schedule import (
+    DatedSchedule,
+    DueSlot,
     Frequency,
-    Occurrence,
     Outcome,
     Schedule,
     ScheduleError,
-    ScheduleVersion,
     adherence,
     expand,
     expand_versions,
@@ -26,7 +26,7 @@ from stepwise.lib.tz import local_day_bounds, local_instant, local_today
 MON = date(2026, 11, 2)  # a Monday
 
 
-def days(occurrences: list[Occurrence]) -> list[date]:
+def days(occurrences: list[DueSlot]) -> list[date]:
     return [o.opens for o in occurrences]
 
 
@@ -41,7 +41,7 @@ def test_once_opens_at_the_start_and_is_due_on_its_date() -> None:
     found = expand(
         Schedule(Frequency.ONCE, MON, due=MON + timedelta(days=3)), MON, MON + timedelta(days=30)
     )
-    assert found == [Occurrence(MON, MON + timedelta(days=3), "once-2026-11-05", 1)]
+    assert found == [DueSlot(MON, MON + timedelta(days=3), "once-2026-11-05", 1)]
 
 
 def test_chosen_weekdays_only() -> None:
@@ -113,7 +113,7 @@ def test_a_past_due_date_is_refused() -> None:
 def test_an_edit_changes_only_the_future() -> None:
     daily = Schedule(Frequency.DAILY, MON)
     mondays = Schedule(Frequency.WEEKDAYS, MON, weekdays=frozenset({0}))
-    edited = [ScheduleVersion(MON, daily), ScheduleVersion(MON + timedelta(days=5), mondays)]
+    edited = [DatedSchedule(MON, daily), DatedSchedule(MON + timedelta(days=5), mondays)]
     found = expand_versions(edited, MON, MON + timedelta(days=20))
     assert days(found) == [
         *(MON + timedelta(days=n) for n in range(5)),
@@ -166,7 +166,7 @@ def test_jumping_to_a_window_agrees_with_walking_from_the_start(
 
 
 def test_outcomes_of_an_occurrence() -> None:
-    occurrence = Occurrence(MON, MON + timedelta(days=6), "k", 1)
+    occurrence = DueSlot(MON, MON + timedelta(days=6), "k", 1)
     assert outcome(occurrence, None, MON - timedelta(days=1)) == Outcome.UPCOMING
     assert outcome(occurrence, None, MON + timedelta(days=6)) == Outcome.DUE
     assert outcome(occurrence, None, MON + timedelta(days=7)) == Outcome.MISSED

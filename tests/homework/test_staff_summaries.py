@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from stepwise.homework.schedule import Adherence, Frequency, Occurrence, Schedule
+from stepwise.homework.schedule import Adherence, DueSlot, Frequency, Schedule
 from stepwise.homework.summaries import (
     adherence_words,
     describe,
@@ -62,8 +62,8 @@ def test_the_week_starts_on_monday() -> None:
     assert week_start(date(2026, 11, 29)) == date(2026, 11, 23)
 
 
-def daily(day: date) -> Occurrence:
-    return Occurrence(day, day, day.isoformat(), 1)
+def daily(day: date) -> DueSlot:
+    return DueSlot(day, day, day.isoformat(), 1)
 
 
 def test_adherence_counts_by_due_date_and_leaves_the_future_out() -> None:
@@ -86,7 +86,7 @@ def test_adherence_counts_by_due_date_and_leaves_the_future_out() -> None:
 
 
 def test_a_weekly_item_open_now_counts_this_week_and_done_early_counts_as_on_time() -> None:
-    weekly = Occurrence(TODAY - timedelta(days=2), TODAY + timedelta(days=4), "w", 1)
+    weekly = DueSlot(TODAY - timedelta(days=2), TODAY + timedelta(days=4), "w", 1)
     assert period_adherence([(weekly, None)], week_start(TODAY), TODAY) == Adherence(0, 0, 0, 0, 1)
     assert period_adherence([(weekly, TODAY)], week_start(TODAY), TODAY) == Adherence(1, 1, 0, 0, 0)
 
