@@ -229,7 +229,9 @@ class Invitation(models.Model):
             "kind": self.kind,
             "inviter": self.inviter_name,
             "practice_name": self.practice.name,
-            "child_name": self.client.display_name if self.kind == "caregiver" and self.client else "",
+            "child_name": (
+                self.client.display_name if self.kind == "caregiver" and self.client else ""
+            ),
         }
 
     @property
