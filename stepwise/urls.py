@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("home/", views.home, name="home"),
+    path("style/", views.style_guide, name="style_guide"),
     path("invite/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
     path("accounts/", include("stepwise.accounts.urls")),
     path("accounts/", include("allauth.urls")),
