@@ -158,7 +158,7 @@ def test_the_inbox_shows_when_homework_came_in_on_the_therapists_clock(
     late_world: World, client: HttpClient
 ) -> None:
     client.force_login(late_world.alice, backend="django.contrib.auth.backends.ModelBackend")
-    body = _text(client.get(reverse("homework_staff:inbox")))
+    body = _text(client.get(reverse("homework:inbox")))
     # 23:15 on Sunday in Chicago was 00:15 on Monday for Carl: his homework counts on Monday.
     assert "Sun 6 Dec, 23:15 (Mon 7 Dec, client's time)" in body
 

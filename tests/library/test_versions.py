@@ -106,7 +106,7 @@ def test_old_answers_stay_readable_after_an_edit(world: World, alice_client) -> 
     second = actions.publish(definition, world.alice)
 
     page = alice_client.get(
-        reverse("library:submission", args=[world.carl_client.pk, submission.pk])
+        reverse("homework:submission", args=[world.carl_client.pk, submission.pk])
     )
 
     html = page.content.decode()

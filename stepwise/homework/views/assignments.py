@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.homework import assigning
+from stepwise.homework.access import get_assignment_for_therapist
+from stepwise.homework.forms import DetailsForm, ScheduleForm
 from stepwise.homework.models import Assignment, AssignmentStatus, today_for
 from stepwise.homework.overview import schedule_initial
 from stepwise.homework.schedule import ScheduleError
-from stepwise.homework.staff_access import get_assignment_for_therapist
-from stepwise.homework.staff_forms import DetailsForm, ScheduleForm
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.roles import signed_in_user
 

@@ -47,7 +47,7 @@ def practise_pick(request: HttpRequest, client_id: int) -> HttpResponse:
         "category_labels": CATEGORY_LABELS,
     }
     template = (
-        "library/practise_pick.html#choices" if is_htmx(request) else "library/practise_pick.html"
+        "homework/practise_pick.html#choices" if is_htmx(request) else "homework/practise_pick.html"
     )
     return render(request, template, context)
 
@@ -80,7 +80,7 @@ def practise_together(request: HttpRequest, client_id: int, version_id: int) -> 
                 "An answer met one of this exercise's alert rules: it waits in the "
                 "“Needs attention” list on the client's page until you acknowledge it.",
             )
-        return redirect("library:submission", client_id=client.pk, submission_id=submission.pk)
+        return redirect("homework:submission", client_id=client.pk, submission_id=submission.pk)
 
     return run_exercise(
         request,
@@ -115,7 +115,7 @@ def submission_detail(request: HttpRequest, client_id: int, submission_id: int) 
     values = {m.name: m.value for m in submission.metric_values.all()}
     return render(
         request,
-        "library/submission_detail.html",
+        "homework/practice_submission.html",
         {
             "client": client,
             "submission": submission,

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.homework import plans
+from stepwise.homework.access import get_plan_for_therapist
 from stepwise.homework.assigning import HomeworkError
+from stepwise.homework.forms import PlanAssignForm, PlanForm
 from stepwise.homework.models import Assignment, AssignmentStatus
-from stepwise.homework.staff_access import get_plan_for_therapist
-from stepwise.homework.staff_forms import PlanAssignForm, PlanForm
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.roles import signed_in_user
 
@@ -44,7 +44,7 @@ def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Plan “{plan.name}” saved.")
-            return redirect("homework_staff:plans")
+            return redirect("homework:plans")
     return render(
         request,
         "homework/staff_plan_new.html",
@@ -107,4 +107,4 @@ def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Plan “{plan.name}” removed. Homework assigned from it stays.")
-    return redirect("homework_staff:plans")
+    return redirect("homework:plans")

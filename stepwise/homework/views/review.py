@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST, require_safe
 from stepwise.audit.log import record_access
 from stepwise.clinic.access import caseload_for
 from stepwise.homework import assigning
+from stepwise.homework.access import get_completion_for_therapist
+from stepwise.homework.forms import FeedbackForm
 from stepwise.homework.models import Completion, Feedback
 from stepwise.homework.overview import (
     REVIEW_FILTERS,
@@ -23,8 +25,6 @@ from stepwise.homework.overview import (
     inbox_page,
     pure,
 )
-from stepwise.homework.staff_access import get_completion_for_therapist
-from stepwise.homework.staff_forms import FeedbackForm
 from stepwise.homework.summaries import TIMELINESS_LABELS, timeliness
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
@@ -173,7 +173,7 @@ def completion_reviewed(request: HttpRequest, completion_id: int) -> HttpRespons
         messages.success(request, f"Marked as reviewed: {completion.assignment.title}.")
     else:
         messages.info(request, "This was already reviewed.")
-    return redirect("homework_staff:inbox")
+    return redirect("homework:inbox")
 
 
 @require_POST
@@ -193,5 +193,5 @@ def completion_feedback(request: HttpRequest, completion_id: int) -> HttpRespons
                 request,
                 f"Feedback saved. {completion.client.display_name} sees it with this homework.",
             )
-            return redirect("homework_staff:completion", completion_id=completion.pk)
+            return redirect("homework:completion", completion_id=completion.pk)
     return _detail(request, completion, form, status=400)
