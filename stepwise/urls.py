@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from stepwise import views
-from stepwise.clinic.views import invitations
 
 # The admin signs in through allauth's login, so its throttling (and MFA) protect it too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -13,7 +12,6 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("home/", views.home, name="home"),
-    path("invite/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("accounts/", include("stepwise.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("stepwise.clinic.urls")),

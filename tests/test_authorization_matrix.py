@@ -22,7 +22,7 @@ from stepwise.assessments.models import InstrumentVersion
 from stepwise.audit.models import AccessLog
 from stepwise.clinic import actions
 from stepwise.clinic.models import CaregiverLink, Client, Invitation, Membership
-from stepwise.homework.actions import submit_exercise
+from stepwise.homework.actions.submissions import submit_exercise
 from stepwise.homework.models import Submission
 from stepwise.library import actions as library_actions
 from stepwise.library.models import ExerciseDefinition, ExerciseVersion, MediaFile
@@ -128,7 +128,7 @@ def _carl_phq9_results(w: World) -> dict[str, Any]:
 def _carl_daily_mood(w: World) -> Any:
     from datetime import time
 
-    from stepwise.homework import assigning
+    from stepwise.homework.actions import assigning
     from stepwise.homework.models import Assignment, ItemKind
     from stepwise.homework.schedule import Frequency, Schedule
     from stepwise.library.models import ExerciseDefinition
@@ -244,7 +244,7 @@ ROUTES: dict[str, Route] = {
     "landing": Route(everyone(200)),
     "healthz": Route(everyone(200)),
     "home": Route(signed_in(302, gina=302)),
-    "invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),
+    "clinic:invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),
     "accounts:settings": Route(signed_in(200)),
     "accounts:sign_out_everywhere": Route(signed_in(302), method="post"),
     "accounts:keepalive": Route(signed_in(204), method="post"),

@@ -77,7 +77,7 @@ def late_world(db: None) -> Iterator[World]:
     with time_machine.travel(ALERTED, tick=False):
         _carl_alert(world)
         _carl_practice(world)
-        from stepwise.homework.actions import submit_exercise
+        from stepwise.homework.actions.submissions import submit_exercise
 
         submit_exercise(
             client=world.dana_client,

@@ -21,6 +21,7 @@ urlpatterns = [
         clients.caregiver_unlink,
         name="caregiver_unlink",
     ),
+    path("invite/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("invitations/", invitations.invitation_list, name="invitation_list"),
     path(
         "invitations/<int:invitation_id>/revoke/",

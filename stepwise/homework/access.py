@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.access import caseload_for
 from stepwise.homework.models import Assignment, Completion, HomeworkPlan
 from stepwise.homework.plans import visible_plans

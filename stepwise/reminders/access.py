@@ -3,13 +3,10 @@ otherwise."""
 
 from __future__ import annotations
 
-from django.http import (
-    Http404,
-    HttpRequest,
-)
+from django.http import Http404, HttpRequest
 
 from stepwise.accounts.models import User
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.access import caregiver_clients, own_client_profile
 from stepwise.clinic.models import Client
 

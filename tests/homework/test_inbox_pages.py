@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Completion
 from stepwise.homework.overview import inbox_page
 from tests.conftest import World

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from stepwise.audit.models import AccessLog
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, AssignmentStatus, ScheduleVersion
 from tests.conftest import World
 from tests.homework.staff_helpers import assign_exercise

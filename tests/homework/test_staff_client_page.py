@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stepwise.audit.models import AccessLog
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import AssignmentStatus, Completion
 from stepwise.homework.overview import client_homework
 from stepwise.homework.schedule import Frequency, Schedule

@@ -12,8 +12,8 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from stepwise.clinic.models import CaregiverLink
-from stepwise.homework import plans
-from stepwise.homework.assigning import HomeworkError
+from stepwise.homework.actions import plans
+from stepwise.homework.actions.assigning import HomeworkError
 from stepwise.homework.models import (
     Assignee,
     Assignment,
@@ -147,7 +147,7 @@ def test_ended_homework_or_another_clients_cannot_go_into_a_plan(
     with pytest.raises(HomeworkError, match="this client's current homework only"):
         save(world, [carls_homework[0], danas])
 
-    from stepwise.homework import assigning
+    from stepwise.homework.actions import assigning
 
     assigning.set_status(carls_homework[0], AssignmentStatus.ENDED, by=world.alice)
     carls_homework[0].refresh_from_db()

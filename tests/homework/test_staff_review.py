@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stepwise.audit.models import AccessLog
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Completion, Feedback
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library import actions as library_actions

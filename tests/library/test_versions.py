@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from stepwise.homework.actions import submit_exercise
+from stepwise.homework.actions.submissions import submit_exercise
 from stepwise.library import actions, loader
 from stepwise.library.models import ExerciseDefinition, ExerciseVersion, ImmutableVersionError
 from tests.conftest import World

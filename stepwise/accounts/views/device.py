@@ -12,10 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from stepwise.accounts import device
-from stepwise.accounts.forms import (
-    PinSetupForm,
-    PinUnlockForm,
-)
+from stepwise.accounts.forms import PinSetupForm, PinUnlockForm
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -10,9 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepwise.accounts import actions
-from stepwise.accounts.forms import (
-    AccountSettingsForm,
-)
+from stepwise.accounts.forms import AccountSettingsForm
 from stepwise.accounts.models import User
 from stepwise.lib.tz import time_zone_names
 

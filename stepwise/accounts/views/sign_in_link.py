@@ -13,11 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from stepwise.accounts import actions, device, tasks
-from stepwise.accounts.forms import (
-    MagicLinkConfirmForm,
-    MagicLinkRequestForm,
-    pin_setup_redirect,
-)
+from stepwise.accounts.forms import MagicLinkConfirmForm, MagicLinkRequestForm, pin_setup_redirect
 
 
 @login_not_required

@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from stepwise.audit.actions import record_access
 from stepwise.audit.forms import AuditFilterForm
-from stepwise.audit.log import record_access
 from stepwise.audit.models import AccessLog
 from stepwise.clinic.access import own_client_profile
 from stepwise.clinic.models import Client, Membership

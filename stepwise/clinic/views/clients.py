@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic import actions
 from stepwise.clinic.access import (
     caseload_for,

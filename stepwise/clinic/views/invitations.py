@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from stepwise.accounts.actions import create_invited_user
 from stepwise.accounts.forms import AcceptInvitationForm
 from stepwise.accounts.models import User
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic import actions
 from stepwise.clinic.access import caseload_for, get_client_for_therapist
 from stepwise.clinic.forms import CaregiverInviteForm

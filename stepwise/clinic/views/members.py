@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.models import User
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic import actions
 from stepwise.clinic.forms import MemberRoleForm, PracticeTimeZoneForm, TherapistInviteForm
 from stepwise.clinic.models import Membership, Practice

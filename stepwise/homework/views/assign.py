@@ -12,7 +12,7 @@ from stepwise.accounts.models import User
 from stepwise.assessments import catalog
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.forms import AssignForm
 from stepwise.homework.models import ItemKind, today_for
 from stepwise.homework.schedule import ScheduleError

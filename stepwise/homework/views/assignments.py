@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from stepwise.homework import assigning
 from stepwise.homework.access import get_assignment_for_therapist
+from stepwise.homework.actions import assigning
 from stepwise.homework.forms import DetailsForm, ScheduleForm
 from stepwise.homework.models import Assignment, AssignmentStatus, today_for
 from stepwise.homework.overview import schedule_initial

@@ -16,10 +16,11 @@ from stepwise.assessments import catalog
 from stepwise.assessments.actions import AssessmentError
 from stepwise.assessments.crisis import crisis_message_for
 from stepwise.assessments.forms import AssessmentForm
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning, today
-from stepwise.homework.actions import raised_alert
+from stepwise.homework import today
+from stepwise.homework.actions import assigning, drafts
+from stepwise.homework.actions.submissions import raised_alert
 from stepwise.homework.models import Assignment, Draft, ItemKind, Occurrence, today_for
 from stepwise.library.runner import run_exercise
 
@@ -139,7 +140,7 @@ def _do_exercise(
         except assigning.HomeworkError as exc:
             messages.error(request, str(exc))
             return redirect("homework:client_home")
-        Draft.objects.filter(user=user, assignment=assignment, slot=slot).delete()
+        drafts.discard_draft(user=user, assignment=assignment, slot=slot)
         request.session[CLEAR_DRAFT] = _draft_id(assignment, occurrence)
         if completion.submission is not None and raised_alert(completion.submission):
             request.session["homework_show_crisis"] = assignment.client.pk
@@ -274,9 +275,7 @@ def save_draft(request: HttpRequest, assignment_id: int, slot: str) -> HttpRespo
     if declared > MAX_DRAFT_BYTES:
         return HttpResponse("This draft is too large to keep.", status=413)
     data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
-    Draft.objects.update_or_create(
-        user=user, assignment=assignment, slot=slot, defaults={"data": data}
-    )
+    drafts.keep_draft(user=user, assignment=assignment, slot=slot, data=data)
     return HttpResponse(status=204)
 
 

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.homework import plans
 from stepwise.homework.access import get_plan_for_therapist
-from stepwise.homework.assigning import HomeworkError
+from stepwise.homework.actions import plans as plan_actions
+from stepwise.homework.actions.assigning import HomeworkError
 from stepwise.homework.forms import PlanAssignForm, PlanForm
 from stepwise.homework.models import Assignment, AssignmentStatus
 from stepwise.lib.decorators import therapist_required
@@ -33,7 +34,7 @@ def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            plan = plans.save_plan(
+            plan = plan_actions.save_plan(
                 client=client,
                 by=signed_in_user(request),
                 name=form.cleaned_data["name"],
@@ -68,7 +69,7 @@ def plan_assign(request: HttpRequest, client_id: int) -> HttpResponse:
         return redirect(back)
     plan = form.cleaned_data["plan"]
     try:
-        result = plans.assign_plan(plan, client=client, by=user)
+        result = plan_actions.assign_plan(plan, client=client, by=user)
     except HomeworkError as exc:
         messages.error(request, f"“{plan.name}”: {exc}")
         return redirect(back)
@@ -102,7 +103,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_plan_for_therapist(request, plan_id)
     try:
-        plans.delete_plan(plan, by=signed_in_user(request))
+        plan_actions.delete_plan(plan, by=signed_in_user(request))
     except HomeworkError as exc:
         messages.error(request, str(exc))
     else:

@@ -1,7 +1,7 @@
-"""Running an exercise with a client in session, and reading the result back.
+"""Practising together: running an exercise with a client in session, and reading the result back.
 
-Answers are stored through `stepwise.homework.actions.submit_exercise`. A client (or their parent
-or carer) does exercises at home through the homework app, only those assigned to them.
+Answers are stored through `stepwise.homework.actions.submissions.submit_exercise`. A client (or
+their parent or carer) does exercises at home through `views.client`, only those assigned to them.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.models import Client
-from stepwise.homework.actions import raised_alert, submit_exercise
+from stepwise.homework.actions.submissions import raised_alert, submit_exercise
 from stepwise.homework.forms import DEFAULT_REMINDER
 from stepwise.homework.models import Mode, Submission
 from stepwise.lib.decorators import therapist_required

@@ -13,10 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.access import caseload_for
-from stepwise.homework import assigning
 from stepwise.homework.access import get_completion_for_therapist
+from stepwise.homework.actions import assigning
 from stepwise.homework.forms import FeedbackForm
 from stepwise.homework.models import Completion, Feedback
 from stepwise.homework.overview import (

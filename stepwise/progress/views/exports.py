@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.access import get_client_for_therapist, own_client_profile
 from stepwise.lib.decorators import practice_admin_required, therapist_required
 from stepwise.lib.roles import roles_for, signed_in_user

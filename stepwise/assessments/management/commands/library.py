@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from stepwise.library.listing import published_definitions
+from stepwise.assessments.listing import published_definitions
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Writing access records. Nothing clinical goes in: who, whose, what, when, where, outcome."""
+"""Writing access records (the app's one write). Nothing clinical goes in: who, whose, what,
+when, where, outcome."""
 
 from __future__ import annotations
 

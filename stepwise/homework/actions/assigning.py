@@ -355,7 +355,7 @@ def complete_exercise(
     Raises `ResponseErrors` for answers that do not fit, `AlreadyCompleted` for a second submit
     of the same occurrence (the duplicate submission is rolled back with it).
     """
-    from stepwise.homework.actions import submit_exercise
+    from stepwise.homework.actions.submissions import submit_exercise
     from stepwise.homework.models import Mode
 
     if assignment.exercise is None or assignment.exercise.current_version is None:
