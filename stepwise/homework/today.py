@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import CaregiverLink, Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import (
     Assignee,
     Assignment,
