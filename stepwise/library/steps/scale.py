@@ -1,0 +1,110 @@
+"""Scale: a whole-number rating (e.g. 0-10) with labelled anchors; radio buttons or a slider."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from stepwise.library.schema import ScaleStep, SudsStep
+from stepwise.library.steps import building
+from stepwise.library.steps.base import StepType, answer_item, register, unanswered
+from stepwise.library.steps.reading import Errors, whole_number
+from stepwise.library.steps.views import AnswerView, OptionView, RenderContext, StepView
+
+# A scale with at most this many points is a row of radio buttons; wider ones get a slider.
+RADIO_SCALE_POINTS = 11
+
+
+def validate_rating(step: ScaleStep | SudsStep, value: Any, errors: Errors) -> int | None:
+    """A scale or distress rating: a whole number in the step's range."""
+    number, error = whole_number(
+        value,
+        step.min,
+        step.max,
+        required=step.required,
+        missing=f"Please choose a number from {step.min} to {step.max}.",
+        wrong=f"Enter a whole number from {step.min} to {step.max}.",
+    )
+    if error:
+        errors[step.id] = error
+    return number
+
+
+def describe_rating(step: ScaleStep | SudsStep, answer: Any, view: AnswerView) -> None:
+    if answer is None:
+        view.text = ""
+        return
+    anchor = next((a.label for a in step.anchors if a.value == answer), "")
+    text = f"{answer} on a scale from {step.min} to {step.max}"
+    view.text = f"{text} ({anchor})" if anchor else text
+
+
+def integer_answers(step: Any, value: Any) -> list[dict[str, Any]]:
+    """FHIR answers of a step whose answer is one whole number."""
+    return [] if unanswered(value) else answer_item(step, [{"valueInteger": int(value)}])
+
+
+def _anchor_label(step: ScaleStep, value: int) -> str:
+    for anchor in step.anchors:
+        if anchor.value == value:
+            return anchor.label
+    return ""
+
+
+@register
+class Scale(StepType[ScaleStep]):
+    name = "scale"
+    model = ScaleStep
+    label = "Rating scale"
+    builder_defaults = {
+        "min": 0,
+        "max": 10,
+        "anchors": [{"value": 0, "label": "Not at all"}, {"value": 10, "label": "Extremely"}],
+    }
+    builder_keys = ("min", "max")
+
+    def validate(self, step: ScaleStep, value: Any, errors: Errors) -> int | None:
+        return validate_rating(step, value, errors)
+
+    def render(self, step: ScaleStep, view: StepView, raw: Any, context: RenderContext) -> None:
+        self.render_value(view, raw)
+        view.use_slider = step.max - step.min + 1 > RADIO_SCALE_POINTS
+        if not view.use_slider:
+            view.options = [
+                OptionView(
+                    str(value),
+                    _anchor_label(step, value),
+                    str(value) == view.field.value,
+                    f"f-{view.field.name}-{value}",
+                )
+                for value in range(step.min, step.max + 1)
+            ]
+
+    def describe(self, step: ScaleStep, answer: Any, view: AnswerView) -> None:
+        describe_rating(step, answer, view)
+
+    def builder_values(self, step: Mapping[str, Any]) -> dict[str, str]:
+        values = super().builder_values(step)
+        values["anchors"] = building.anchor_lines(step.get("anchors"))
+        return values
+
+    def read_builder(
+        self,
+        step: dict[str, Any],
+        fields: building.BuilderFields,
+        old: Mapping[str, Any],
+        problems: list[str],
+        where: str,
+    ) -> None:
+        step["min"], step["max"] = (
+            building.whole(fields.text("min")),
+            building.whole(fields.text("max")),
+        )
+        step["anchors"] = building.anchors(fields.text("anchors"), problems, where)
+
+    def fhir_item(self, step: ScaleStep, item: dict[str, Any]) -> dict[str, Any]:
+        item["type"] = "integer"
+        return item
+
+    def fhir_answers(self, step: ScaleStep, value: Any) -> list[dict[str, Any]]:
+        return integer_answers(step, value)
