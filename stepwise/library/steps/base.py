@@ -38,6 +38,7 @@ FACETS: tuple[str, ...] = (
     "parse",
     "to_form",
     "number",
+    "alert_reading",
     "render",
     "uploaded_files",
     "describe",
@@ -57,6 +58,7 @@ class StepType(ABC, Generic[S]):
     label: ClassVar[str]  # what the builder calls it
     answered: ClassVar[bool] = True  # False for steps that only show something (content)
     question: ClassVar[bool] = True  # the builder shows prompt, hint and "required" for it
+    grows: ClassVar[bool] = False  # the form can add a row to it ("Add a row" without script)
     builder_defaults: ClassVar[Mapping[str, Any]] = {}  # settings of a fresh step in the builder
     builder_keys: ClassVar[tuple[str, ...]] = ()  # settings the builder shows as they are
     builder_flags: ClassVar[tuple[str, ...]] = ()  # settings the builder shows as checkboxes
@@ -97,6 +99,10 @@ class StepType(ABC, Generic[S]):
         if answer is None:
             return None
         return float(answer)
+
+    def alert_reading(self, step: S, field: str | None, value: Any, shown: str) -> str:
+        """The number an alert rule read (`shown` as text), in words for the alert's reason."""
+        return shown
 
     # --- rendering.py --------------------------------------------------------------------------
 

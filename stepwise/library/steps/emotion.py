@@ -104,6 +104,10 @@ class Emotion(StepType[EmotionStep]):
             return float(found[0]) if found else None
         return aggregate([float(e["intensity"]) for e in entries], metric.aggregate.value)
 
+    def alert_reading(self, step: EmotionStep, field: str | None, value: Any, shown: str) -> str:
+        emotion = next((e.label for e in step.emotions if e.id == field), "")
+        return f"{emotion} at {shown}"
+
     def render(self, step: EmotionStep, view: StepView, raw: Any, context: RenderContext) -> None:
         name = view.field.name
         entries = raw if isinstance(raw, list) else []

@@ -217,6 +217,7 @@ class List(StepType[ListStep]):
     name = "list"
     model = ListStep
     label = "List of rows (e.g. a ladder)"
+    grows = True
     builder_defaults = {"fields": [{"kind": "text", "id": "item", "label": "Item"}]}
     builder_keys = ("min_rows", "max_rows", "add_label")
     builder_flags = ("orderable",)

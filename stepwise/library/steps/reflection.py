@@ -76,6 +76,7 @@ class Reflection(StepType[ReflectionStep]):
     def describe(self, step: ReflectionStep, answer: Any, view: AnswerView) -> None:
         answers = answer or {}
         view.pairs = [(q.prompt, answers.get(q.id) or "") for q in step.questions]
+        view.written = [(q, a) for q, a in view.pairs if a.strip()]
 
     def builder_values(self, step: Mapping[str, Any]) -> dict[str, str]:
         values = super().builder_values(step)

@@ -66,6 +66,10 @@ class Scale(StepType[ScaleStep]):
     def validate(self, step: ScaleStep, value: Any, errors: Errors) -> int | None:
         return validate_rating(step, value, errors)
 
+    def alert_reading(self, step: ScaleStep, field: str | None, value: Any, shown: str) -> str:
+        label = next((a.label for a in step.anchors if a.value == value), "")
+        return f"{shown} ({label})" if label else shown
+
     def render(self, step: ScaleStep, view: StepView, raw: Any, context: RenderContext) -> None:
         self.render_value(view, raw)
         view.use_slider = step.max - step.min + 1 > RADIO_SCALE_POINTS

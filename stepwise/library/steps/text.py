@@ -33,6 +33,8 @@ class Text(StepType[TextStep]):
 
     def describe(self, step: TextStep, answer: Any, view: AnswerView) -> None:
         view.text = answer or ""
+        if view.text.strip():
+            view.written = [(view.label, view.text)]
 
     def read_builder(
         self,

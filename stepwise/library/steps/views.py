@@ -129,6 +129,8 @@ class AnswerView:
     headers: list[str] = field(default_factory=list)  # a table (list steps)
     rows: list[list[tuple[str, str]]] = field(default_factory=list)  # (header, cell) pairs
     pairs: list[tuple[str, str]] = field(default_factory=list)  # question and answer
+    # What the client wrote in their own words, as (prompt, text): the summary's notes.
+    written: list[tuple[str, str]] = field(default_factory=list)
     empty: bool = False
 
 
