@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from stepwise.library.steps import building
+from stepwise.library.steps.common import Aggregate
 from stepwise.library.steps.reading import (
     MISSING,
     Errors,
@@ -38,6 +39,8 @@ FACETS: tuple[str, ...] = (
     "parse",
     "to_form",
     "number",
+    "metric_aggregates",
+    "alert_range",
     "alert_reading",
     "render",
     "uploaded_files",
@@ -59,6 +62,9 @@ class StepType(ABC, Generic[S]):
     answered: ClassVar[bool] = True  # False for steps that only show something (content)
     question: ClassVar[bool] = True  # the builder shows prompt, hint and "required" for it
     grows: ClassVar[bool] = False  # the form can add a row to it ("Add a row" without script)
+    metric_fields: ClassVar[bool] = False  # a metric may read one field of it (`field`)
+    metric_options: ClassVar[bool] = False  # a metric may count the rows choosing an `option`
+    metric_same_as: ClassVar[bool] = False  # a metric may keep what another such step rated
     builder_defaults: ClassVar[Mapping[str, Any]] = {}  # settings of a fresh step in the builder
     builder_keys: ClassVar[tuple[str, ...]] = ()  # settings the builder shows as they are
     builder_flags: ClassVar[tuple[str, ...]] = ()  # settings the builder shows as checkboxes
@@ -99,6 +105,16 @@ class StepType(ABC, Generic[S]):
         if answer is None:
             return None
         return float(answer)
+
+    def metric_aggregates(self, step: S, metric: Metric) -> frozenset[Aggregate] | str:
+        """The aggregates a metric may use on the step, or why a metric cannot read it."""
+        return f"a {_type(step)} step does not give a number"
+
+    def alert_range(self, step: S, field: str | None) -> tuple[int, int] | str:
+        """The values an alert rule on the step can compare, or why it cannot read one."""
+        return (
+            f"a {_type(step)} step gives no single number to compare (use a scale, suds or emotion)"
+        )
 
     def alert_reading(self, step: S, field: str | None, value: Any, shown: str) -> str:
         """The number an alert rule read (`shown` as text), in words for the alert's reason."""
@@ -163,6 +179,17 @@ class StepType(ABC, Generic[S]):
 
 def _id(step: Any) -> str:
     return str(step.id)
+
+
+def _type(step: Any) -> str:
+    return str(step.type)
+
+
+def single_range(step: Any, field: str | None) -> tuple[int, int] | str:
+    """The alert range of a step that gives one number between `step.min` and `step.max`."""
+    if field is not None:
+        return f"a {step.type} step has no fields"
+    return int(step.min), int(step.max)
 
 
 def answer_item(step: Any, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
-from stepwise.library.schema import BreathingStep
+from pydantic import Field
+
 from stepwise.library.steps import building
 from stepwise.library.steps.base import StepType, register
+from stepwise.library.steps.common import (
+    BREATH_PHASE_SECONDS_MAX,
+    BREATHING_CYCLES_MAX,
+    Aggregate,
+    QuestionStep,
+)
 from stepwise.library.steps.reading import Errors, whole_number
 from stepwise.library.steps.scale import integer_answers
 from stepwise.library.steps.views import AnswerView, RenderContext, StepView
 
 _PHASES = ("inhale_seconds", "hold_in_seconds", "exhale_seconds", "hold_out_seconds")
+
+
+class BreathingStep(QuestionStep):
+    """Paced breathing: inhale, hold, exhale, hold (seconds) for a number of cycles."""
+
+    type: Literal["breathing"] = "breathing"
+    inhale_seconds: int = Field(ge=1, le=BREATH_PHASE_SECONDS_MAX)
+    hold_in_seconds: int = Field(default=0, ge=0, le=BREATH_PHASE_SECONDS_MAX)
+    exhale_seconds: int = Field(ge=1, le=BREATH_PHASE_SECONDS_MAX)
+    hold_out_seconds: int = Field(default=0, ge=0, le=BREATH_PHASE_SECONDS_MAX)
+    cycles: int = Field(ge=1, le=BREATHING_CYCLES_MAX)
+
+    @property
+    def cycle_seconds(self) -> int:
+        return (
+            self.inhale_seconds + self.hold_in_seconds + self.exhale_seconds + self.hold_out_seconds
+        )
 
 
 @register
@@ -42,6 +66,9 @@ class Breathing(StepType[BreathingStep]):
         if metric.aggregate.value == "seconds_to_minutes":
             return answer * step.cycle_seconds / 60
         return float(answer)
+
+    def metric_aggregates(self, step: BreathingStep, metric: Any) -> frozenset[Aggregate]:
+        return frozenset({Aggregate.VALUE, Aggregate.SECONDS_TO_MINUTES})
 
     def render(self, step: BreathingStep, view: StepView, raw: Any, context: RenderContext) -> None:
         self.render_value(view, raw)

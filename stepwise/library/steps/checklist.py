@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
-from stepwise.library.schema import ChecklistStep
+from pydantic import Field, model_validator
+
 from stepwise.library.steps import building
 from stepwise.library.steps.base import StepType, register
 from stepwise.library.steps.choice import fhir_codings, fhir_options, render_options
+from stepwise.library.steps.common import Aggregate, Option, QuestionStep, unique
 from stepwise.library.steps.reading import Errors, PostedForm, dedupe, field_name, ids, labels
 from stepwise.library.steps.views import AnswerView, RenderContext, StepView
+
+
+class ChecklistStep(QuestionStep):
+    """Tick the items that apply. Not required by default: ticking nothing is an answer."""
+
+    type: Literal["checklist"] = "checklist"
+    items: list[Option] = Field(min_length=1, max_length=50)
+    required: bool = False
+
+    @model_validator(mode="after")
+    def _unique_items(self) -> ChecklistStep:
+        unique([o.id for o in self.items], "item")
+        return self
 
 
 @register
@@ -37,6 +52,9 @@ class Checklist(StepType[ChecklistStep]):
 
     def number(self, step: ChecklistStep, metric: Any, answer: Any, answers: Any) -> float:
         return float(len(answer or []))  # ticked items
+
+    def metric_aggregates(self, step: ChecklistStep, metric: Any) -> frozenset[Aggregate]:
+        return frozenset({Aggregate.COUNT})  # ticked items
 
     def render(self, step: ChecklistStep, view: StepView, raw: Any, context: RenderContext) -> None:
         render_options(view, step.items, raw)

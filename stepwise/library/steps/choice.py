@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
-from stepwise.library.schema import ChoiceStep
+from pydantic import Field, model_validator
+
 from stepwise.library.steps import building
 from stepwise.library.steps.base import StepType, answer_item, register, unanswered
+from stepwise.library.steps.common import Aggregate, Option, QuestionStep, unique
 from stepwise.library.steps.reading import (
     Errors,
     PostedForm,
@@ -19,6 +21,26 @@ from stepwise.library.steps.reading import (
     labels,
 )
 from stepwise.library.steps.views import AnswerView, RenderContext, StepView, option_views
+
+
+class ChoiceStep(QuestionStep):
+    type: Literal["choice"] = "choice"
+    options: list[Option] = Field(min_length=2, max_length=30)
+    multiple: bool = False
+    min_selected: int | None = Field(default=None, ge=1)
+    max_selected: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _selection_bounds(self) -> ChoiceStep:
+        unique([o.id for o in self.options], "option")
+        if not self.multiple and (self.min_selected or self.max_selected):
+            raise ValueError("min_selected and max_selected only apply when multiple is true")
+        for bound in (self.min_selected, self.max_selected):
+            if bound is not None and bound > len(self.options):
+                raise ValueError(f"cannot ask for {bound} selections from fewer options")
+        if self.min_selected and self.max_selected and self.min_selected > self.max_selected:
+            raise ValueError("min_selected is larger than max_selected")
+        return self
 
 
 def fhir_options(options: Iterable[Any]) -> list[dict[str, Any]]:
@@ -85,6 +107,11 @@ class Choice(StepType[ChoiceStep]):
 
     def number(self, step: ChoiceStep, metric: Any, answer: Any, answers: Any) -> float:
         return float(len(answer or []))  # chosen options (multiple choice)
+
+    def metric_aggregates(self, step: ChoiceStep, metric: Any) -> frozenset[Aggregate] | str:
+        if not step.multiple:
+            return super().metric_aggregates(step, metric)
+        return frozenset({Aggregate.COUNT})  # chosen options
 
     def render(self, step: ChoiceStep, view: StepView, raw: Any, context: RenderContext) -> None:
         render_options(view, step.options, raw)

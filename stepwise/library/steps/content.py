@@ -3,14 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import StringConstraints, field_validator
 
 from stepwise.library.markdown import plain_text, render_markdown
-from stepwise.library.schema import ContentStep
 from stepwise.library.steps import building
 from stepwise.library.steps.base import StepType, register
+from stepwise.library.steps.common import Label, Markdown, StepBase, Strict
 from stepwise.library.steps.reading import MISSING, Errors, PostedForm
 from stepwise.library.steps.views import AnswerView, RenderContext, StepView
+
+
+class Image(Strict):
+    # an https URL, a path under /static/, or a file name in the practice's media storage
+    src: Annotated[
+        str,
+        StringConstraints(
+            pattern=r"^(https://\S+|/static/\S+|[a-z0-9][a-z0-9_./-]*)$", max_length=2000
+        ),
+    ]
+    alt: Label  # images in exercises carry meaning; decorative images do not belong here
+
+    @field_validator("src")
+    @classmethod
+    def _no_parent_directories(cls, value: str) -> str:
+        if "/../" in f"/{value}/":
+            raise ValueError("the image path may not contain '..'")
+        return value
+
+
+class ContentStep(StepBase):
+    """Text to read (markdown); `read_aloud` offers speech for guided scripts."""
+
+    type: Literal["content"] = "content"
+    body: Markdown
+    image: Image | None = None
+    read_aloud: bool = False
 
 
 @register

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
-from stepwise.library.schema import EmotionStep
+from pydantic import Field, model_validator
+
 from stepwise.library.steps import building
 from stepwise.library.steps.base import StepType, register
+from stepwise.library.steps.common import (
+    NUMBER_AGGREGATES,
+    Aggregate,
+    Label,
+    Option,
+    QuestionStep,
+    unique,
+)
 from stepwise.library.steps.reading import (
     Errors,
     PostedForm,
@@ -28,12 +37,59 @@ from stepwise.library.steps.views import (
     StepView,
 )
 
+DEFAULT_EMOTIONS: tuple[tuple[str, str], ...] = (
+    ("sad", "Sad"),
+    ("anxious", "Anxious or worried"),
+    ("scared", "Scared"),
+    ("angry", "Angry"),
+    ("irritated", "Irritated"),
+    ("ashamed", "Ashamed"),
+    ("guilty", "Guilty"),
+    ("embarrassed", "Embarrassed"),
+    ("lonely", "Lonely"),
+    ("hopeless", "Hopeless"),
+    ("frustrated", "Frustrated"),
+    ("disgusted", "Disgusted"),
+    ("jealous", "Jealous"),
+    ("happy", "Happy"),
+    ("calm", "Calm"),
+    ("proud", "Proud"),
+    ("hopeful", "Hopeful"),
+    ("grateful", "Grateful"),
+)
+
+
+def _default_emotions() -> list[Option]:
+    return [Option(id=i, label=label) for i, label in DEFAULT_EMOTIONS]
+
+
+class EmotionStep(QuestionStep):
+    """Choose emotions from a list and rate how strong each one is."""
+
+    type: Literal["emotion"] = "emotion"
+    emotions: list[Option] = Field(default_factory=_default_emotions, min_length=2, max_length=40)
+    intensity_min: int = Field(default=0, ge=0, le=100)
+    intensity_max: int = Field(default=100, ge=1, le=100)
+    intensity_label: Label = "How strong?"
+    max_selected: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> EmotionStep:
+        unique([o.id for o in self.emotions], "emotion")
+        if self.intensity_min >= self.intensity_max:
+            raise ValueError("intensity_min must be smaller than intensity_max")
+        if self.max_selected is not None and self.max_selected > len(self.emotions):
+            raise ValueError("max_selected is larger than the number of emotions")
+        return self
+
 
 @register
 class Emotion(StepType[EmotionStep]):
     name = "emotion"
     model = EmotionStep
     label = "Feelings and how strong"
+    metric_fields = True
+    metric_same_as = True
     builder_keys = ("intensity_min", "intensity_max", "intensity_label", "max_selected")
 
     def validate(self, step: EmotionStep, value: Any, errors: Errors) -> list[dict[str, Any]]:
@@ -103,6 +159,20 @@ class Emotion(StepType[EmotionStep]):
             found = [e["intensity"] for e in entries if e["emotion"] == metric.field]
             return float(found[0]) if found else None
         return aggregate([float(e["intensity"]) for e in entries], metric.aggregate.value)
+
+    def metric_aggregates(self, step: EmotionStep, metric: Any) -> frozenset[Aggregate] | str:
+        if metric.field is None:
+            return NUMBER_AGGREGATES
+        if metric.field not in {e.id for e in step.emotions}:
+            return f"step {step.id!r} has no emotion {metric.field!r}"
+        return frozenset({Aggregate.VALUE})
+
+    def alert_range(self, step: EmotionStep, field: str | None) -> tuple[int, int] | str:
+        if field is None:
+            return "name the emotion (field) whose intensity the rule reads"
+        if field not in {e.id for e in step.emotions}:
+            return f"step {step.id!r} has no emotion {field!r}"
+        return step.intensity_min, step.intensity_max
 
     def alert_reading(self, step: EmotionStep, field: str | None, value: Any, shown: str) -> str:
         emotion = next((e.label for e in step.emotions if e.id == field), "")

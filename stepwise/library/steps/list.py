@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from stepwise.library.schema import (
-    ChoiceField,
-    ListField,
-    ListStep,
-    NumberField,
-    ScaleField,
-    SudsField,
-    TextField,
-)
+from pydantic import Field, model_validator
+
 from stepwise.library.steps import building
 from stepwise.library.steps.base import StepType, register
+from stepwise.library.steps.common import (
+    LIST_FIELDS_MAX,
+    LIST_ROWS_MAX,
+    NUMBER_AGGREGATES,
+    NUMBER_FIELD_ABS_MAX,
+    TEXT_LIMITS,
+    Aggregate,
+    Identifier,
+    Label,
+    Option,
+    Prompt,
+    QuestionStep,
+    Strict,
+    TextSize,
+    unique,
+)
 from stepwise.library.steps.reading import (
     Errors,
     PostedForm,
@@ -47,6 +56,110 @@ from stepwise.library.steps.views import (
 ROW_PLACEHOLDER = "__row__"  # replaced by the row number in the JS row template
 _ROW_INDEX = re.compile(r"[0-9]{1,4}")
 _RANGE = re.compile(r"^(number|scale)\s+(-?[\d.]+)\s*-\s*(-?[\d.]+)(\s+decimal)?$")
+
+
+class _ListFieldBase(Strict):
+    id: Identifier
+    label: Label
+    help: Prompt | None = None
+    required: bool = True  # within a row that is not blank
+
+
+class TextField(_ListFieldBase):
+    kind: Literal["text"] = "text"
+    size: TextSize = "short"
+    max_length: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _length_within_size(self) -> TextField:
+        if self.max_length is not None and self.max_length > TEXT_LIMITS[self.size]:
+            raise ValueError(
+                f"max_length for a {self.size} answer is at most {TEXT_LIMITS[self.size]}"
+            )
+        return self
+
+    @property
+    def limit(self) -> int:
+        return self.max_length or TEXT_LIMITS[self.size]
+
+
+class NumberField(_ListFieldBase):
+    kind: Literal["number"] = "number"
+    min: float = Field(ge=-NUMBER_FIELD_ABS_MAX, le=NUMBER_FIELD_ABS_MAX)
+    max: float = Field(ge=-NUMBER_FIELD_ABS_MAX, le=NUMBER_FIELD_ABS_MAX)
+    integer: bool = True
+    unit: Label | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> NumberField:
+        if self.min >= self.max:
+            raise ValueError("min must be smaller than max")
+        if self.integer and (self.min != int(self.min) or self.max != int(self.max)):
+            raise ValueError("an integer field needs whole-number min and max")
+        return self
+
+
+class SudsField(_ListFieldBase):
+    kind: Literal["suds"] = "suds"
+
+    @property
+    def min(self) -> int:
+        return 0
+
+    @property
+    def max(self) -> int:
+        return 100
+
+
+class ScaleField(_ListFieldBase):
+    kind: Literal["scale"] = "scale"
+    min: int = Field(ge=-100, le=100)
+    max: int = Field(ge=-100, le=100)
+    min_label: Label | None = None
+    max_label: Label | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> ScaleField:
+        if self.min >= self.max:
+            raise ValueError("min must be smaller than max")
+        return self
+
+
+class ChoiceField(_ListFieldBase):
+    kind: Literal["choice"] = "choice"
+    options: list[Option] = Field(min_length=2, max_length=30)
+
+    @model_validator(mode="after")
+    def _unique_options(self) -> ChoiceField:
+        unique([o.id for o in self.options], "option")
+        return self
+
+
+ListField = Annotated[
+    TextField | NumberField | SudsField | ScaleField | ChoiceField, Field(discriminator="kind")
+]
+NUMERIC_FIELD_KINDS = frozenset({"number", "suds", "scale"})
+
+
+class ListStep(QuestionStep):
+    """Repeatable rows of typed fields, e.g. a fear ladder. When required, at least `min_rows`."""
+
+    type: Literal["list"] = "list"
+    fields: list[ListField] = Field(min_length=1, max_length=LIST_FIELDS_MAX)
+    min_rows: int = Field(default=1, ge=1, le=LIST_ROWS_MAX)
+    max_rows: int = Field(default=20, ge=1, le=LIST_ROWS_MAX)
+    orderable: bool = False  # the client may drag rows into order (e.g. easiest to hardest)
+    add_label: Label = "Add a row"
+
+    @model_validator(mode="after")
+    def _rows(self) -> ListStep:
+        unique([f.id for f in self.fields], "field")
+        if self.min_rows > self.max_rows:
+            raise ValueError("min_rows is larger than max_rows")
+        return self
+
+    def field(self, field_id: str) -> ListField | None:
+        return next((f for f in self.fields if f.id == field_id), None)
 
 
 def _validate_field(field_def: ListField, value: Any) -> tuple[Any, str | None]:
@@ -218,6 +331,8 @@ class List(StepType[ListStep]):
     model = ListStep
     label = "List of rows (e.g. a ladder)"
     grows = True
+    metric_fields = True
+    metric_options = True
     builder_defaults = {"fields": [{"kind": "text", "id": "item", "label": "Item"}]}
     builder_keys = ("min_rows", "max_rows", "add_label")
     builder_flags = ("orderable",)
@@ -291,6 +406,22 @@ class List(StepType[ListStep]):
         if how == "count":
             return float(len(present))
         return aggregate([float(v) for v in present], how)
+
+    def metric_aggregates(self, step: ListStep, metric: Any) -> frozenset[Aggregate] | str:
+        if metric.field is None:
+            return frozenset({Aggregate.COUNT})  # rows
+        field = step.field(metric.field)
+        if field is None:
+            return f"step {step.id!r} has no field {metric.field!r}"
+        if metric.aggregate != Aggregate.COUNT and field.kind not in NUMERIC_FIELD_KINDS:
+            return f"field {metric.field!r} of step {step.id!r} is not a number"
+        if metric.option is not None:
+            if not isinstance(field, ChoiceField) or metric.aggregate != Aggregate.COUNT:
+                return "option only applies to counting a list's choice field"
+            if metric.option not in {o.id for o in field.options}:
+                return f"field {metric.field!r} has no option {metric.option!r}"
+            return frozenset({Aggregate.COUNT})
+        return NUMBER_AGGREGATES
 
     def render(self, step: ListStep, view: StepView, raw: Any, context: RenderContext) -> None:
         name, errors = view.field.name, context.errors

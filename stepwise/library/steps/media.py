@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from stepwise.library.markdown import render_markdown
-from stepwise.library.schema import MediaLink, MediaStep, MediaUpload
 from stepwise.library.steps import building
 from stepwise.library.steps.base import StepType, answer_item, register, unanswered
+from stepwise.library.steps.common import Aggregate, Markdown, Prompt, StepBase, Strict
 from stepwise.library.steps.reading import Errors, as_float, as_text, is_blank
 from stepwise.library.steps.views import AnswerView, RenderContext, StepView
 
@@ -19,6 +21,59 @@ MEDIA_FRACTIONS = (
     ("0.75", "Most of it"),
     ("1", "All of it"),
 )
+
+
+class MediaLink(Strict):
+    kind: Literal["link"] = "link"
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$", max_length=2000)]
+
+
+class MediaUpload(Strict):
+    """A file the practice uploaded; `file` is its name in the practice's media storage."""
+
+    kind: Literal["upload"] = "upload"
+    file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$")]
+    content_type: Literal[
+        "audio/mpeg",
+        "audio/mp4",
+        "audio/ogg",
+        "audio/wav",
+        "audio/webm",
+        "video/mp4",
+        "video/webm",
+    ]
+
+    @field_validator("file")
+    @classmethod
+    def _no_parent_directories(cls, value: str) -> str:
+        if ".." in value.split("/"):
+            raise ValueError("the file name may not contain '..'")
+        return value
+
+
+MediaSource = Annotated[MediaLink | MediaUpload, Field(discriminator="kind")]
+
+
+class MediaStep(StepBase):
+    """Audio or video. With no `source` the step is skipped: the practice attaches its own media.
+
+    The answer is the fraction played (0-1). Not required by default.
+    """
+
+    type: Literal["media"] = "media"
+    kind: Literal["audio", "video"]
+    prompt: Prompt | None = None
+    source: MediaSource | None = None
+    transcript: Markdown | None = None
+    required: bool = False
+
+    @model_validator(mode="after")
+    def _content_type_matches_kind(self) -> MediaStep:
+        if isinstance(self.source, MediaUpload) and not self.source.content_type.startswith(
+            self.kind
+        ):
+            raise ValueError(f"an uploaded {self.kind} file needs a {self.kind}/* content type")
+        return self
 
 
 def _media_url(source: Any, media_urls: Mapping[str, str]) -> tuple[str, str]:
@@ -51,6 +106,9 @@ class Media(StepType[MediaStep]):
             errors[step.id] = "Enter how much was played as a number from 0 (none) to 1 (all)."
             return None
         return round(fraction, 4)
+
+    def metric_aggregates(self, step: MediaStep, metric: Any) -> frozenset[Aggregate]:
+        return frozenset({Aggregate.VALUE})  # the fraction played
 
     def render(self, step: MediaStep, view: StepView, raw: Any, context: RenderContext) -> None:
         view.media_url, view.media_link = _media_url(step.source, context.media_urls)

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
-from stepwise.library.schema import ReflectionStep
+from pydantic import Field, model_validator
+
 from stepwise.library.steps import building
 from stepwise.library.steps.base import StepType, register
+from stepwise.library.steps.common import (
+    TEXT_LIMITS,
+    Identifier,
+    Prompt,
+    StepBase,
+    Strict,
+    TextSize,
+    unique,
+)
 from stepwise.library.steps.reading import (
     Errors,
     PostedForm,
@@ -16,6 +26,31 @@ from stepwise.library.steps.reading import (
     read_text,
 )
 from stepwise.library.steps.views import AnswerView, FieldView, RenderContext, StepView
+
+
+class ReflectionQuestion(Strict):
+    id: Identifier
+    prompt: Prompt
+    size: TextSize = "long"
+    required: bool = True
+
+    @property
+    def limit(self) -> int:
+        return TEXT_LIMITS[self.size]
+
+
+class ReflectionStep(StepBase):
+    """Questions to answer after an earlier step (usually a video): `after` names that step."""
+
+    type: Literal["reflection"] = "reflection"
+    after: Identifier | None = None
+    prompt: Prompt | None = None
+    questions: list[ReflectionQuestion] = Field(min_length=1, max_length=10)
+
+    @model_validator(mode="after")
+    def _unique_questions(self) -> ReflectionStep:
+        unique([q.id for q in self.questions], "question")
+        return self
 
 
 @register

@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from stepwise.library.schema import ScaleStep, SudsStep
+from pydantic import Field, model_validator
+
+from stepwise.library.steps.common import Aggregate, QuestionStep, ScaleAnchor, check_anchors
+
+if TYPE_CHECKING:
+    from stepwise.library.steps.suds import SudsStep
 from stepwise.library.steps import building
-from stepwise.library.steps.base import StepType, answer_item, register, unanswered
+from stepwise.library.steps.base import StepType, answer_item, register, single_range, unanswered
 from stepwise.library.steps.reading import Errors, whole_number
 from stepwise.library.steps.views import AnswerView, OptionView, RenderContext, StepView
 
 # A scale with at most this many points is a row of radio buttons; wider ones get a slider.
 RADIO_SCALE_POINTS = 11
+
+
+class ScaleStep(QuestionStep):
+    """A whole-number rating, e.g. 0-10, with labelled anchors (both ends at least)."""
+
+    type: Literal["scale"] = "scale"
+    min: int = Field(ge=-100, le=100)
+    max: int = Field(ge=-100, le=100)
+    anchors: list[ScaleAnchor] = Field(min_length=2, max_length=21)
+
+    @model_validator(mode="after")
+    def _range(self) -> ScaleStep:
+        if self.min >= self.max:
+            raise ValueError("min must be smaller than max")
+        check_anchors(self.anchors, self.min, self.max)
+        return self
 
 
 def validate_rating(step: ScaleStep | SudsStep, value: Any, errors: Errors) -> int | None:
@@ -69,6 +90,12 @@ class Scale(StepType[ScaleStep]):
     def alert_reading(self, step: ScaleStep, field: str | None, value: Any, shown: str) -> str:
         label = next((a.label for a in step.anchors if a.value == value), "")
         return f"{shown} ({label})" if label else shown
+
+    def metric_aggregates(self, step: ScaleStep, metric: Any) -> frozenset[Aggregate]:
+        return frozenset({Aggregate.VALUE})
+
+    def alert_range(self, step: ScaleStep, field: str | None) -> tuple[int, int] | str:
+        return single_range(step, field)
 
     def render(self, step: ScaleStep, view: StepView, raw: Any, context: RenderContext) -> None:
         self.render_value(view, raw)

@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
-from stepwise.library.schema import TextStep
+from pydantic import Field, model_validator
+
 from stepwise.library.steps import building
 from stepwise.library.steps.base import StepType, answer_item, register, unanswered
+from stepwise.library.steps.common import TEXT_LIMITS, Label, QuestionStep, TextSize
 from stepwise.library.steps.reading import Errors, read_text
 from stepwise.library.steps.views import AnswerView, RenderContext, StepView
+
+
+class TextStep(QuestionStep):
+    type: Literal["text"] = "text"
+    size: TextSize = "short"
+    max_length: int | None = Field(default=None, ge=1)
+    placeholder: Label | None = None
+
+    @model_validator(mode="after")
+    def _length_within_size(self) -> TextStep:
+        if self.max_length is not None and self.max_length > TEXT_LIMITS[self.size]:
+            raise ValueError(
+                f"max_length for a {self.size} answer is at most {TEXT_LIMITS[self.size]}"
+            )
+        return self
+
+    @property
+    def limit(self) -> int:
+        return self.max_length or TEXT_LIMITS[self.size]
 
 
 @register

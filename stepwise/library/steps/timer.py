@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
-from stepwise.library.schema import TimerStep
+from pydantic import Field, model_validator
+
 from stepwise.library.steps import building
 from stepwise.library.steps.base import StepType, register
+from stepwise.library.steps.common import (
+    COUNTDOWN_SECONDS_MAX,
+    STOPWATCH_SECONDS_MAX,
+    Aggregate,
+    QuestionStep,
+)
 from stepwise.library.steps.reading import (
     Errors,
     PostedForm,
@@ -19,6 +26,33 @@ from stepwise.library.steps.reading import (
 )
 from stepwise.library.steps.scale import integer_answers
 from stepwise.library.steps.views import AnswerView, RenderContext, StepView, format_seconds
+
+
+class TimerStep(QuestionStep):
+    """A countdown (`duration_seconds`) or stopwatch (up to `max_seconds`); records seconds."""
+
+    type: Literal["timer"] = "timer"
+    mode: Literal["countdown", "stopwatch"] = "countdown"
+    duration_seconds: int | None = Field(default=None, ge=1, le=COUNTDOWN_SECONDS_MAX)
+    max_seconds: int | None = Field(default=None, ge=1, le=STOPWATCH_SECONDS_MAX)
+
+    @model_validator(mode="after")
+    def _mode_settings(self) -> TimerStep:
+        if self.mode == "countdown":
+            if self.duration_seconds is None:
+                raise ValueError("a countdown timer needs duration_seconds")
+            if self.max_seconds is not None:
+                raise ValueError("max_seconds is for stopwatch timers; use duration_seconds")
+        elif self.duration_seconds is not None:
+            raise ValueError("duration_seconds is for countdown timers; use max_seconds")
+        return self
+
+    @property
+    def limit_seconds(self) -> int:
+        if self.mode == "countdown":
+            assert self.duration_seconds is not None
+            return self.duration_seconds
+        return self.max_seconds or 60 * 60
 
 
 @register
@@ -59,6 +93,9 @@ class Timer(StepType[TimerStep]):
         if metric.aggregate.value == "seconds_to_minutes":
             return float(answer) / 60
         return float(answer)
+
+    def metric_aggregates(self, step: TimerStep, metric: Any) -> frozenset[Aggregate]:
+        return frozenset({Aggregate.VALUE, Aggregate.SECONDS_TO_MINUTES})
 
     def render(self, step: TimerStep, view: StepView, raw: Any, context: RenderContext) -> None:
         self.render_value(view, raw)
