@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from stepwise.library.percentages import percent_of
 from stepwise.library.schema import (
     AnyStep,
     BreathingStep,
@@ -541,8 +542,14 @@ def extract_metrics(
             metric, steps[metric.source], validated.answers.get(metric.source), validated.answers
         )
         if value is not None:
-            metrics[metric.name] = round(value, 4)
-    return metrics
+            metrics[metric.name] = value
+    for metric in definition.metrics:
+        if metric.percent_of is not None:
+            ratio = percent_of(metrics.get(metric.name), metrics.get(metric.percent_of))
+            metrics.pop(metric.name, None)
+            if ratio is not None:
+                metrics[metric.name] = ratio
+    return {name: round(value, 4) for name, value in metrics.items()}
 
 
 # --- the flat form -----------------------------------------------------------------------------
