@@ -79,8 +79,9 @@ class AssessmentForm(forms.Form):
             required = self.items_required
             text = item.text
             if screen is not None and item.gated:
-                # Checked in clean(): required once the screen is positive, else never asked.
-                required = False
+                # Shown and required once the screen is positive (checked in clean()), else
+                # never asked.
+                required = self.asking_gated
                 text = f"{item.text} (Ask now: the screen is positive.)"
                 choices.append((REFUSED, "Refused to answer"))
             elif screen is not None and screen.refusal_is_positive:
@@ -146,6 +147,7 @@ class AssessmentForm(forms.Form):
                 )
             else:
                 self.asking_gated = True
+                self.fields[name].required = True
                 self.add_error(
                     name,
                     f"The screen is positive: ask question {number} now and record the answer.",
