@@ -79,9 +79,9 @@ class AssessmentForm(forms.Form):
             required = self.items_required
             text = item.text
             if screen is not None and item.gated:
-                # Shown and required once the screen is positive (checked in clean()), else
-                # never asked.
-                required = self.asking_gated
+                # Shown and required once the screen is positive, else never asked: checked in
+                # clean(), as the answers above may still change to a negative screen.
+                required = False
                 text = f"{item.text} (Ask now: the screen is positive.)"
                 choices.append((REFUSED, "Refused to answer"))
             elif screen is not None and screen.refusal_is_positive:
@@ -125,7 +125,13 @@ class AssessmentForm(forms.Form):
     @property
     def steps(self) -> list[Step]:
         return [
-            Step(self[name], number, text, bool(self.fields[name].required), kind)
+            Step(
+                self[name],
+                number,
+                text,
+                bool(self.fields[name].required) or number in self._gated,
+                kind,
+            )
             for name, number, text, kind in self._steps
             if number not in self._gated or self.asking_gated
         ]
@@ -147,7 +153,6 @@ class AssessmentForm(forms.Form):
                 )
             else:
                 self.asking_gated = True
-                self.fields[name].required = True
                 self.add_error(
                     name,
                     f"The screen is positive: ask question {number} now and record the answer.",

@@ -215,3 +215,17 @@ def test_asq_cannot_be_assigned_as_homework(world: World, alice_client: HttpClie
     page = alice_client.get(f"/clients/{world.carl_client.pk}/assign/").content.decode()
     assert "ASQ:" not in page
     assert "PHQ-9:" in page
+
+
+@pytest.mark.usefixtures("asq_on")
+def test_answers_corrected_to_a_negative_screen_on_the_second_stage_leave_item_5_unasked(
+    world: World, alice_client: HttpClient
+) -> None:
+    start(alice_client, world.carl_client, "asq")
+    posted = alice_client.post(
+        "/in-session/", {**{f"item_{n}": "0" for n in range(1, 5)}, "gated_asked": "1"}
+    )
+
+    assert posted.status_code == 302
+    response = AssessmentResponse.objects.get(client=world.carl_client)
+    assert (response.band, response.not_asked) == ("Negative screen", [5])
