@@ -124,7 +124,7 @@ def submit_assessment(
         instrument, catalog.practice_cutoff(client.practice_id, instrument.key)
     )
     extras = clean_supplementary(definition, supplementary or {})
-    gated = {item.number for item in definition.items if item.gated}
+    gated = set(definition.gated_items)
     for number in not_asked:
         if number not in gated or not 0 < number <= len(answers) or answers[number - 1] is not None:
             raise AssessmentError(

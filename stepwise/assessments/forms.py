@@ -72,13 +72,13 @@ class AssessmentForm(forms.Form):
         # stage shows the screening questions; a positive screen brings the form back with the
         # gated question added (no script needed). `asking_gated` is true on that second stage.
         self.asking_gated = self.is_bound and bool(self.data.get(GATED_ASKED))
-        self._gated = [i.number for i in definition.items if screen is not None and i.gated]
+        self._gated = list(definition.gated_items)
         for item in definition.items:
             name = f"item_{item.number}"
             choices = [(str(o.value), o.label) for o in definition.options_for(item)]
             required = self.items_required
             text = item.text
-            if screen is not None and item.gated:
+            if item.number in self._gated:
                 # Shown and required once the screen is positive, else never asked: checked in
                 # clean(), as the answers above may still change to a negative screen.
                 required = False
