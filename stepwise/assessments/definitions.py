@@ -786,12 +786,13 @@ def _subscale_plans(
         problems += _list_problems(where, rule.items, count)
         if rule.multiplier < 1:
             problems.append(f"{where}: multiplier must be at least 1")
-        described = d.scoring.subscales.get(sid)
+        # Bands and a cut-off, where the file gives them, sit with the subscale's description.
+        banding = d.scoring.subscales.get(sid)
         plans[sid] = SubscalePlan(
             items=tuple(rule.items),
             multiplier=max(rule.multiplier, 1),
-            bands=described.bands if described else (),
-            cutoff=described.cutoff if described else None,
+            bands=banding.bands if banding else (),
+            cutoff=banding.cutoff if banding else None,
         )
     if plans and aggregate == "mean":
         problems.append("subscales cannot be combined with a mean of the answered items")
