@@ -43,6 +43,12 @@ def test_the_htmx_middleware_runs_before_every_stepwise_middleware() -> None:
     assert htmx < min(ours)
 
 
+def test_views_get_the_signed_in_user_from_one_helper() -> None:
+    """`accounts.signed_in.signed_in_user(request)`, not an `assert isinstance` of their own."""
+    own_assert = re.compile(r"assert isinstance\([^)]*, User\)")
+    assert _lines_matching(own_assert, allowed={"accounts/signed_in.py"}) == []
+
+
 def test_settings_have_their_defaults_in_settings_py_only() -> None:
     """No module falls back to a default of its own (`getattr(settings, NAME, default)`):
     settings.py parses every value and its default once."""

@@ -68,7 +68,7 @@ def test_the_fleet_jobs_are_each_apps_upkeep_actions() -> None:
 
     assert owners == {
         "rolling-windows": [
-            "stepwise.homework.upkeep.extend_rolling_windows",
+            "stepwise.homework.actions.upkeep.extend_rolling_windows",
             "stepwise.reminders.digest.schedule_digests",
         ],
         "dashboard-figures": ["stepwise.progress.stored.refresh_out_of_date"],

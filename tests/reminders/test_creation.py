@@ -10,9 +10,9 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from stepwise.clinic import actions as clinic_actions
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
+from stepwise.homework.actions.upkeep import extend_rolling_windows
 from stepwise.homework.models import AssignmentStatus, Occurrence
-from stepwise.homework.upkeep import extend_rolling_windows
 from stepwise.reminders import actions
 from stepwise.reminders.models import Kind, Reminder, ReminderPreferences, State
 from tests.conftest import World

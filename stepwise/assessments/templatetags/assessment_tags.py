@@ -12,6 +12,7 @@ from typing import Any
 from django import template
 
 from stepwise.accounts.models import User
+from stepwise.accounts.signed_in import signed_in_user
 from stepwise.assessments.results import describe_alerts, open_alerts, waiting_for_admins
 from stepwise.assessments.views.records import client_section
 from stepwise.clinic.access import caseload_for
@@ -41,16 +42,14 @@ def alerts_waiting_for_admins(context: dict[str, Any]) -> dict[str, Any]:
 
 @register.inclusion_tag("assessments/_client_alerts.html", takes_context=True)
 def client_alerts(context: dict[str, Any], client: Client) -> dict[str, Any]:
-    user = context["request"].user
-    assert isinstance(user, User)
+    user = signed_in_user(context["request"])
     alerts = describe_alerts(open_alerts().filter(client=client), user.time_zone)
     return {"client": client, "alerts": alerts, "csrf_token": context.get("csrf_token")}
 
 
 @register.inclusion_tag("assessments/_client_section.html", takes_context=True)
 def client_assessments_section(context: dict[str, Any], client: Client) -> dict[str, Any]:
-    user = context["request"].user
-    assert isinstance(user, User)
+    user = signed_in_user(context["request"])
     section = client_section(client, user)
     section["csrf_token"] = context.get("csrf_token")
     return section

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
+from stepwise.accounts.signed_in import signed_in_user
 from stepwise.assessments import actions, catalog, crisis
 from stepwise.assessments.forms import (
     AssessmentSettingsForm,
@@ -21,7 +22,7 @@ from stepwise.assessments.forms import (
     ImportInstrumentForm,
 )
 from stepwise.assessments.results import waiting_for_admins
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.decorators import practice_admin_required, therapist_required
 from stepwise.clinic.models import Practice
@@ -36,8 +37,7 @@ def _practice(request: HttpRequest) -> Practice:
 
 
 def _admin(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     return user
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
+from stepwise.accounts.signed_in import signed_in_user
 from stepwise.assessments import actions, catalog, lock
 from stepwise.assessments.crisis import crisis_message_for
 from stepwise.assessments.forms import AssessmentForm, PasswordConfirmForm, StartInSessionForm
@@ -19,7 +20,7 @@ from stepwise.assessments.models import (
     Mode,
     Respondent,
 )
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.decorators import therapist_required
 from stepwise.clinic.models import Client
@@ -29,8 +30,7 @@ CLEAR_DRAFT_KEY = "stepwise_clear_draft"
 
 
 def _therapist(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     return user
 
 
@@ -90,6 +90,7 @@ def in_session(request: HttpRequest) -> HttpResponse:
                     Respondent.CAREGIVER if version.is_caregiver_report else Respondent.CLIENT
                 ),
                 administered_by=_therapist(request),
+                not_asked=form.not_asked(),
             )
         except actions.AssessmentError as exc:
             form.add_error(None, exc.message)
