@@ -85,9 +85,7 @@ def terms(query: str) -> list[frozenset[str]]:
 def matches(query_terms: Iterable[frozenset[str]], text: str) -> bool:
     """Every term is found in the text, at the start of a word."""
     haystack = " " + normalise(text)
-    return all(
-        any(f" {alternative}" in haystack for alternative in term) for term in query_terms
-    )
+    return all(any(f" {alternative}" in haystack for alternative in term) for term in query_terms)
 
 
 def searchable_text(*parts: object) -> str:

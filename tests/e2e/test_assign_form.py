@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
-from tests.e2e.test_page_sweep import PHONE, live_world, sign_in  # noqa: F401
+from tests.e2e.test_page_sweep import PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,9 @@ def test_only_the_chosen_frequencys_fields_show(
     times = page.locator("#id_times_per_week")
     every = page.locator("#id_interval_weeks")
     due = page.locator("#id_due")
-    assert not times.is_visible() and not every.is_visible() and not due.is_visible()
+    assert not times.is_visible()
+    assert not every.is_visible()
+    assert not due.is_visible()
 
     page.get_by_role("radio", name="A number of times each week").check()
     assert times.is_visible()
@@ -45,4 +47,5 @@ def test_only_the_chosen_frequencys_fields_show(
 
     for field in (due, last_day, page.locator("#id_reminder_time")):
         box = field.bounding_box()
-        assert box is not None and box["height"] >= 44
+        assert box is not None
+        assert box["height"] >= 44
