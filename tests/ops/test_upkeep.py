@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from datetime import datetime, timedelta
 
 import time_machine
@@ -76,3 +77,25 @@ def test_the_fleet_jobs_are_each_apps_upkeep_actions() -> None:
         "alert-escalation": ["stepwise.assessments.escalation.escalate_due_alerts"],
     }
     assert UPKEEP_EVERY["dashboard-figures"] == timedelta(minutes=1)
+
+
+def test_send_reminders_once_beats_and_runs_the_upkeep_from_ops(db: None) -> None:
+    """`manage.py send_reminders` (cron's `--once`, serve's `--loop`) is ops's worker loop."""
+    from io import StringIO
+
+    from django.core.management import call_command, get_commands
+
+    from stepwise.reminders.models import WorkerHeartbeat
+
+    assert get_commands()["send_reminders"] == "stepwise.ops"
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    out = StringIO()
+    try:
+        call_command("send_reminders", "--once", "--worker-id", "cron:1", stdout=out)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+    assert out.getvalue().startswith("Reminders: claimed 0")
+    assert WorkerHeartbeat.objects.filter(worker_id="cron:1").exists()
+    assert not UpkeepTurn.objects.exists()  # forced: every job ran, no turn was taken

@@ -59,7 +59,7 @@ def test_the_results_page_the_dashboard_and_both_exports_agree_on_revised_scores
 
     score_column = exports.CLIENT_CSV_HEADERS.index("score")
     in_csv = [
-        float(row[score_column])
+        float(str(row[score_column]))
         for row in exports.client_csv_rows(client)
         if row[0] == "questionnaire"
     ]
