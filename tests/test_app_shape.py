@@ -25,6 +25,8 @@ DOMAIN_APPS = [
 ]
 WRITING_APPS = [app for app in DOMAIN_APPS if app != "progress"]  # progress owns no source data
 WITH_FORMS = [app for app in DOMAIN_APPS if app != "progress"]
+# Apps whose pages find records by id and answer 404 (audited) outside the reader's scope.
+WITH_ACCESS_RULES = ["clinic", "library", "assessments", "homework", "reminders"]
 
 
 def _has_module(app: str, name: str) -> bool:
@@ -49,6 +51,11 @@ def test_each_app_keeps_its_views_in_a_views_package_and_one_urls_module(app: st
 @pytest.mark.parametrize("app", WRITING_APPS)
 def test_each_app_that_writes_has_actions(app: str) -> None:
     assert _has_module(app, "actions")
+
+
+@pytest.mark.parametrize("app", WITH_ACCESS_RULES)
+def test_each_app_with_access_rules_keeps_them_in_access(app: str) -> None:
+    assert (APPS_DIR / app / "access.py").is_file()
 
 
 @pytest.mark.parametrize("app", WITH_FORMS)
