@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("home/", views.home, name="home"),
+    path("style/", views.style_guide, name="style_guide"),
     path("accounts/", include("stepwise.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("stepwise.clinic.urls")),

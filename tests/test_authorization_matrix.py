@@ -244,6 +244,7 @@ ROUTES: dict[str, Route] = {
     "landing": Route(everyone(200)),
     "healthz": Route(everyone(200)),
     "home": Route(signed_in(302, gina=302)),
+    "style_guide": Route(therapists_only(200)),
     "clinic:invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),
     "accounts:settings": Route(signed_in(200)),
     "accounts:sign_out_everywhere": Route(signed_in(302), method="post"),

@@ -90,6 +90,7 @@ def in_session(request: HttpRequest) -> HttpResponse:
                     Respondent.CAREGIVER if version.is_caregiver_report else Respondent.CLIENT
                 ),
                 administered_by=_therapist(request),
+                not_asked=form.not_asked(),
             )
         except actions.AssessmentError as exc:
             form.add_error(None, exc.message)

@@ -43,7 +43,7 @@ def _send_invitation(issued: actions.IssuedInvitation, to: str) -> None:
     send_templated_email(
         "invitation",
         to,
-        {"path": issued.path, "expires_at": invitation.expires_at},
+        invitation.email_context(issued.path),
         time_zone=invitation.recipient_zone,
     )
 

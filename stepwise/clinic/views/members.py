@@ -75,7 +75,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
             send_templated_email(
                 "staff_invitation",
                 invitation.email,
-                {"path": issued.path, "expires_at": invitation.expires_at},
+                invitation.email_context(issued.path),
                 time_zone=invitation.recipient_zone,
             )
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
