@@ -99,3 +99,33 @@ def test_the_library_reaches_no_app_above_it() -> None:
     listing of instruments live above the library, not inside it."""
     assert _imported_apps("library") & {"assessments", "homework", "reminders", "progress"} == set()
     assert "importlib" not in _imported_apps("library")
+
+
+# A model instance's save()/delete() take no positional argument (the in-session lock's
+# `lock.save(request, state)` keeps its state in the session and is no model write).
+INSTANCE_WRITES = {"save", "delete"}
+WRITE_METHODS = {
+    "create",
+    "get_or_create",
+    "update_or_create",
+    "bulk_create",
+    "bulk_update",
+}
+
+
+def test_views_write_only_through_actions() -> None:
+    """A view parses, checks access, calls one action and renders: no model write of its own."""
+    writes = []
+    for app in DOMAIN_APPS:
+        for path in sorted((APPS_DIR / app / "views").glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and (
+                        node.func.attr in WRITE_METHODS
+                        or (node.func.attr in INSTANCE_WRITES and not node.args)
+                    )
+                ):
+                    writes.append(f"{app}/views/{path.name}:{node.lineno} .{node.func.attr}()")
+    assert writes == []
