@@ -54,6 +54,11 @@ def new_step(step_type: str, taken: set[str]) -> dict[str, Any]:
 # --- document -> form values -------------------------------------------------------------------
 
 
+# Optional "key=value" settings after a metric's unit: count rows that chose an option, compare
+# the same emotions as another step, report as a percentage of another metric.
+METRIC_EXTRAS = ("option", "same_as", "percent_of")
+
+
 def _metric_line(metric: Mapping[str, Any]) -> str:
     source = str(metric.get("source", ""))
     if metric.get("field"):
@@ -64,7 +69,7 @@ def _metric_line(metric: Mapping[str, Any]) -> str:
         source,
         str(metric.get("aggregate", "value")),
     ]
-    extras = [f"{key}={metric[key]}" for key in ("option", "same_as") if metric.get(key)]
+    extras = [f"{key}={metric[key]}" for key in METRIC_EXTRAS if metric.get(key)]
     if metric.get("unit") or extras:
         parts.append(str(metric.get("unit") or ""))
     # Optional trailing "option=yes" (count rows that chose it) or "same_as=step" (emotions).
@@ -165,11 +170,12 @@ def _metrics(text: str, problems: list[str]) -> list[dict[str, Any]]:
             metric["unit"] = parts[4]
         for extra in parts[5:]:
             key, _, value = extra.partition("=")
-            if key.strip() in ("option", "same_as") and value.strip():
+            if key.strip() in METRIC_EXTRAS and value.strip():
                 metric[key.strip()] = value.strip()
             elif extra:
                 problems.append(
-                    f"Metric “{parts[0]}”: “{extra}” is not understood; use option=… or same_as=…"
+                    f"Metric “{parts[0]}”: “{extra}” is not understood; "
+                    "use option=…, same_as=… or percent_of=…"
                 )
         metrics.append(metric)
     return metrics

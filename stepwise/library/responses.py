@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stepwise.library import steps
+from stepwise.library.percentages import percent_of
 from stepwise.library.schema import ExerciseDefinition, Metric, rule_fires
 from stepwise.library.steps.reading import (
     FORM_PREFIX,
@@ -130,8 +131,14 @@ def extract_metrics(
             source, metric, validated.answers.get(metric.source), validated.answers
         )
         if value is not None:
-            metrics[metric.name] = round(value, 4)
-    return metrics
+            metrics[metric.name] = value
+    for metric in definition.metrics:
+        if metric.percent_of is not None:
+            ratio = percent_of(metrics.get(metric.name), metrics.get(metric.percent_of))
+            metrics.pop(metric.name, None)
+            if ratio is not None:
+                metrics[metric.name] = ratio
+    return {name: round(value, 4) for name, value in metrics.items()}
 
 
 # --- the flat form -----------------------------------------------------------------------------

@@ -190,6 +190,10 @@ class Metric(Strict):
     # With an emotion step: take only the emotions also rated in this other emotion step, so a
     # before/after pair compares the same feelings (a thought record's re-rating).
     same_as: Identifier | None = None
+    # Report the number as a percentage of another metric of the same exercise (sleep
+    # efficiency: time asleep as a percentage of time in bed). Left out of the dump when unset,
+    # so documents written before it keep their content hash.
+    percent_of: Annotated[Identifier | None, Field(exclude_if=lambda value: value is None)] = None
     unit: Label | None = None
 
 
@@ -363,6 +367,16 @@ class ExerciseDefinition(Strict):
                 and metric.same_as != metric.source
             ):
                 raise ValueError(f"metric {metric.name!r}: same_as must name another emotion step")
+        by_name = {metric.name: metric for metric in self.metrics}
+        for metric in self.metrics:
+            whole = by_name.get(metric.percent_of or "")
+            if metric.percent_of is not None and (
+                whole is None or whole is metric or whole.percent_of is not None
+            ):
+                raise ValueError(
+                    f"metric {metric.name!r}: percent_of must name another metric of this "
+                    "exercise that is not itself a percentage"
+                )
         for number, rule in enumerate(self.alert_rules, 1):
             read = by_id.get(rule.source)
             if read is None:

@@ -253,7 +253,7 @@ def _done_item(completion: Completion) -> DoneItem:
         title=completion.assignment.title,
         status=status,
         reviewed=completion.reviewed_at is not None,
-        url=reverse("homework_staff:completion", args=[completion.pk]),
+        url=reverse("homework:completion", args=[completion.pk]),
     )
 
 
