@@ -117,6 +117,12 @@ class StepEditor:
         return self.type in QUESTION_TYPES
 
     @property
+    def choices(self) -> Mapping[str, list[tuple[str, str]]]:
+        """The choices of the step's select fields, by key."""
+        kind = steps.REGISTRY.get(self.type)
+        return kind.builder_choices if kind is not None else {}
+
+    @property
     def template(self) -> str:
         """The fields of the step's own settings ("" for a type this Stepwise does not know)."""
         kind = steps.REGISTRY.get(self.type)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.template.loader import get_template
 
-from stepwise.library import schema, steps
+from stepwise.library import builder, schema, steps
 from stepwise.library.responses import validate_response
 from stepwise.library.steps.base import FACETS, StepType
 from stepwise.library.steps.building import BuilderFields
@@ -127,3 +127,17 @@ def test_every_facet_of_a_type_reads_its_example_steps(name: str) -> None:
         item = kind.fhir_item(step, {"linkId": step.id, "text": step.id})
         assert (item is None) == (not kind.answered)
         assert isinstance(kind.fhir_answers(step, answer), list)
+
+
+def test_the_builder_shows_each_types_settings_with_its_choices() -> None:
+    template = get_template("library/builder/_step.html")
+    for editor in builder.editors(sink_document()):
+        html = template.render({"e": editor, "media": [], "builder_url": "/builder/"})
+        kind = steps.REGISTRY[editor.type]
+
+        assert f'name="s{editor.index}-type" value="{editor.type}"' in html
+        for key, choices in kind.builder_choices.items():
+            chosen = editor.values[key]
+            for value, label in choices:
+                selected = " selected" if value == chosen else ""
+                assert f'<option value="{value}"{selected}>{label}</option>' in html

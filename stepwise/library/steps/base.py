@@ -68,6 +68,8 @@ class StepType(ABC, Generic[S]):
     builder_defaults: ClassVar[Mapping[str, Any]] = {}  # settings of a fresh step in the builder
     builder_keys: ClassVar[tuple[str, ...]] = ()  # settings the builder shows as they are
     builder_flags: ClassVar[tuple[str, ...]] = ()  # settings the builder shows as checkboxes
+    # settings the builder offers as a choice: key -> [(value, label)]
+    builder_choices: ClassVar[Mapping[str, list[tuple[str, str]]]] = {}
 
     @property
     def template(self) -> str:
