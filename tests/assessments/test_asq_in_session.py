@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from stepwise.assessments import actions, catalog
 from stepwise.assessments.models import Alert, AssessmentResponse, PracticeInstrument
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import ItemKind
 from stepwise.homework.schedule import Frequency, Schedule
 from tests.assessments.support import start

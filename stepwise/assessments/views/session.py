@@ -19,7 +19,7 @@ from stepwise.assessments.models import (
     Mode,
     Respondent,
 )
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.models import Client
 from stepwise.lib.decorators import therapist_required
