@@ -465,7 +465,7 @@ PEOPLE = (
                 "every_weeks:2",
                 adherence=(1, 1),
                 measure=Measure(
-                    "phq9", 9, 3, (19, 17, 14, 12, 10, 8), fixed={0: {8: 1}}, held=(8,)
+                    "phq9", 9, 3, (19, 17, 15, 13, 12, 10), fixed={0: {8: 1}}, held=(8,)
                 ),
             ),
         ),
