@@ -120,8 +120,21 @@ def load_demo() -> Practice:
     )
     therapists = {"alex": alex, "sam": sam}
     people = [_add_person(person, therapists, password) for person in PEOPLE]
-    mia = next(p for p in people if p.person.name == "Mia")
-    mia.client.therapists.add(sam)  # Sam runs the parent sessions: a shared client
+    for each in people:
+        # Sam runs the parent sessions for Mia, so she is on both care teams.
+        team = [alex, sam] if each.person.name == "Mia" else None
+        days, note = each.person.next_session
+        actions.update_client(
+            each.client,
+            display_name=each.client.display_name,
+            time_zone=each.client.time_zone,
+            email=each.client.email,
+            mobile=each.client.mobile,
+            is_minor=each.client.is_minor,
+            therapists=team,
+            next_session_on=each.today + timedelta(days=days),
+            next_session_note=note,
+        )
     for each in people:
         _assign(each)
     _history(people)
@@ -475,16 +488,21 @@ def _feedback(people: list[_Client]) -> None:
         reviewed = Completion.objects.filter(
             client=each.client, reviewed_at__isnull=False, submission__isnull=False
         ).order_by("-completed_at", "-id")
+        notes = {a.pk: h.feedback or each.person.feedback for h, a in each.assignments}
         latest: set[int] = set()
         for completion in reviewed:
             first_of_item = completion.assignment_id not in latest
             latest.add(completion.assignment_id)
             if first_of_item or rng.random() < 0.08:
+                texts = notes[completion.assignment_id]
                 rows.append(
                     Feedback(
                         completion=completion,
                         author=each.therapist,
-                        text=pick(rng, each.person.feedback),
+                        # The newest of each item gets its first note; older ones any.
+                        text=texts[(len(latest) - 1) % len(texts)]
+                        if first_of_item
+                        else pick(rng, texts),
                         created_at=completion.reviewed_at,
                     )
                 )
@@ -595,16 +613,16 @@ def _today(people: list[_Client], practice: Practice, alex: User, sam: User) -> 
             data=homework.answers(1.0, _rng("Leo", "today")),
             by=leo.doer,
         )
-    # Alex has just read Jordan's latest check-in and left a note (a feedback reminder waits).
-    jordan = by_name["Jordan"]
+    # Sam has just read Taylor's latest grounding and left a note (its reminder is still due).
+    taylor = by_name["Taylor"]
     latest = (
-        Completion.objects.filter(client=jordan.client, submission__isnull=False)
+        Completion.objects.filter(client=taylor.client, submission__isnull=False)
         .order_by("-completed_at", "-id")
         .first()
     )
     if latest is not None:
         assigning.leave_feedback(
-            latest, by=alex, text="Nice to see the walk helping. Keep it going!"
+            latest, by=sam, text="Grounding before the appointment: well done. How did it go?"
         )
     # The practice lowered PCL-5's cut-off to 31 today and rescored: one earlier score moves.
     assessment_actions.set_instrument_cutoff(practice, "pcl5", cutoff=31, by=alex)

@@ -423,6 +423,7 @@ class Homework:
     for_carer: bool = False
     at: time = time(19, 0)
     note: str = ""
+    feedback: tuple[str, ...] = ()  # the therapist's notes on it (else the person's)
 
 
 @dataclass(frozen=True)
@@ -436,6 +437,7 @@ class Person:
     login: bool = True
     minor: bool = False
     mobile: str = ""
+    next_session: tuple[int, str] = (7, "")  # in how many days, and the therapist's note
 
 
 JORDAN_FEEDBACK = (
@@ -450,7 +452,16 @@ PEOPLE = (
         "Europe/London",
         "alex",
         (
-            Homework("daily-mood-check-in", "daily", answers=_mood_check_in((3, 7)), at=time(20)),
+            Homework(
+                "daily-mood-check-in",
+                "daily",
+                answers=_mood_check_in((3, 7)),
+                at=time(20),
+                feedback=(
+                    "Nice to see the walk helping. Keep it going!",
+                    "Your mood ratings are creeping up. What made Thursday better?",
+                ),
+            ),
             Homework(
                 "activity-scheduling",
                 "per_week:3",
@@ -458,8 +469,18 @@ PEOPLE = (
                 adherence=(0.7, 0.9),
                 answers=_activity_schedule((3, 7), (0.4, 0.85)),
                 note="Plan one thing you enjoy and one that gives you a sense of achievement.",
+                feedback=(
+                    "Great that you did the swim even though you felt flat beforehand.",
+                    "Well done for planning the week. Small steps count.",
+                ),
             ),
-            Homework("paced-breathing", "per_week:3", starts_week=2, answers=_paced_breathing),
+            Homework(
+                "paced-breathing",
+                "per_week:3",
+                starts_week=2,
+                answers=_paced_breathing,
+                feedback=("Calm goes up after every practice. Try one before work too.",),
+            ),
             Homework(
                 "measure",
                 "every_weeks:2",
@@ -471,6 +492,7 @@ PEOPLE = (
         ),
         JORDAN_FEEDBACK,
         "activity-scheduling",
+        next_session=(0, "Plan the week; look at the PHQ-9 trend together"),
     ),
     Person(
         "Priya",
@@ -491,6 +513,7 @@ PEOPLE = (
         ),
         "worry-time",
         mobile="+919800000001",
+        next_session=(3, "Worry time: what is left over?"),
     ),
     Person(
         "Leo",
@@ -515,6 +538,7 @@ PEOPLE = (
             "Try the spinning drill without sitting down straight after.",
         ),
         "interoceptive-exposure",
+        next_session=(2, "Next step: bus all the way into town"),
     ),
     Person(
         "Mia",
@@ -528,6 +552,7 @@ PEOPLE = (
                 answers=_brave_ladder,
                 for_carer=True,
                 adherence=(0.9, 0.9),
+                feedback=("Mia's worry came right down by the end. Ready for the next step?",),
             ),
             Homework(
                 "brave-practice-record",
@@ -536,18 +561,21 @@ PEOPLE = (
                 adherence=(0.7, 0.9),
                 answers=_brave_practice,
                 for_carer=True,
+                feedback=("Brilliant coaching, Chris: you let Mia choose and praised the try.",),
             ),
             Homework(
                 "easing-family-accommodation",
                 "every_weeks:1",
                 answers=_accommodation,
                 for_carer=True,
+                feedback=("Answering once and using your phrase is hard. You are doing it.",),
             ),
             Homework(
                 "feelings-thermometer",
                 "weekdays:0,3",
                 answers=_feelings_thermometer,
                 at=time(17),
+                feedback=("Lovely that Mia chose her calm spot herself.",),
             ),
         ),
         (
@@ -558,6 +586,7 @@ PEOPLE = (
         "feelings-thermometer",
         login=False,
         minor=True,
+        next_session=(1, "With Chris: next brave step"),
     ),
     Person(
         "Oliver",
@@ -570,6 +599,10 @@ PEOPLE = (
                 answers=_special_play,
                 for_carer=True,
                 adherence=(0.7, 0.85),
+                feedback=(
+                    "14 labelled praises in five minutes, and far fewer questions. Great play.",
+                    "You kept the commands out of play time. Oliver clearly loved it.",
+                ),
             ),
             Homework(
                 "labelled-praise-tracker",
@@ -578,6 +611,9 @@ PEOPLE = (
                 answers=_labelled_praise,
                 for_carer=True,
                 adherence=(0.7, 0.8),
+                feedback=(
+                    "Praising the sharing with Lily, and saying what he did: exactly right.",
+                ),
             ),
             Homework(
                 "reward-chart",
@@ -586,6 +622,7 @@ PEOPLE = (
                 answers=_reward_chart,
                 for_carer=True,
                 adherence=(0.8, 0.8),
+                feedback=("Well done for sticking with the chart on a hard day.",),
             ),
             Homework(
                 "measure",
@@ -603,6 +640,7 @@ PEOPLE = (
         "child-led-special-play",
         login=False,
         minor=True,
+        next_session=(2, "Review the reward chart with Dana"),
     ),
     Person(
         "Sky",
@@ -631,6 +669,7 @@ PEOPLE = (
         ),
         "thought-record",
         minor=True,
+        next_session=(3, "Sleep diary: falling asleep faster?"),
     ),
     Person(
         "Taylor",
@@ -650,6 +689,7 @@ PEOPLE = (
             "Well done for grounding at the store instead of leaving.",
         ),
         "grounding-5-4-3-2-1",
+        next_session=(4, "Grounding at the store; PCL-5 review"),
     ),
     Person(
         "Casey",
@@ -679,5 +719,6 @@ PEOPLE = (
         ),
         ("Thanks for keeping the check-ins going. Let's talk about the week in session.",),
         "daily-mood-check-in",
+        next_session=(1, "Risk review (PHQ-9 item 9); homework barriers"),
     ),
 )
