@@ -500,9 +500,7 @@ def _feedback(people: list[_Client]) -> None:
                         completion=completion,
                         author=each.therapist,
                         # The newest of each item gets its first note; older ones any.
-                        text=texts[(len(latest) - 1) % len(texts)]
-                        if first_of_item
-                        else pick(rng, texts),
+                        text=texts[0] if first_of_item else pick(rng, texts),
                         created_at=completion.reviewed_at,
                     )
                 )
