@@ -7,11 +7,13 @@ the application's own writes:
 
 - people, assignments, settings, shared results, the cut-off change and its rescoring, and what
   happens today go through the actions themselves;
-- the history goes through the actions that take a moment (`submit_exercise(submitted_at=...)`,
-  `create_for_occurrences(now=...)`, `create_for_feedback(now=...)`); the rows whose actions
-  stamp "now" (completions, questionnaire responses, feedback, acknowledged alerts, what the
-  reminder worker did) are built as those actions build them, with the past moment, answers
-  validated and scored by the same pure functions, and written in bulk.
+- the history goes through the actions that take a moment (the weekly in-session practice by
+  `submit_exercise(submitted_at=...)`, reminders by `create_for_occurrences(now=...)` and
+  `create_for_feedback(now=...)`); the rest (home submissions with their metric rows,
+  questionnaire responses, completions, reviews, feedback, acknowledged alerts, what the reminder
+  worker did with each reminder) is built as those actions build it, at the past moment, the
+  answers validated, measured and scored by the same pure functions, and written in bulk
+  (`tests/clinic/test_demo_practice.py` checks every row against those functions).
 """
 
 from __future__ import annotations
@@ -464,6 +466,7 @@ def _sessions(each: _Client) -> None:
     version = ExerciseDefinition.objects.get(
         slug=homework.item, practice__isnull=True
     ).current_version
+    assert version is not None
     rng = _rng(each.person.name, "sessions")
     for week in range(HISTORY_DAYS // 7 - 1, 0, -1):
         day = each.today - timedelta(weeks=week)
@@ -501,7 +504,7 @@ def _feedback(people: list[_Client]) -> None:
                         author=each.therapist,
                         # The newest of each item gets its first note; older ones any.
                         text=texts[0] if first_of_item else pick(rng, texts),
-                        created_at=completion.reviewed_at,
+                        created_at=completion.reviewed_at or completion.completed_at,
                     )
                 )
     for feedback in Feedback.objects.bulk_create(rows):
