@@ -257,10 +257,14 @@ def _rng(*parts: object) -> random.Random:
 
 
 def _done_day(occurrence: Any, today: date, rng: random.Random) -> date | None:
-    """The day a piece of homework was handed in: its opening day, or later in its window."""
+    """The day a piece of homework was handed in: its opening day, later in its window, or now
+    and then a day late."""
     last = min(occurrence.due, today - timedelta(days=1))
     if occurrence.opens > last:
         return None
+    late = occurrence.due + timedelta(days=1)
+    if rng.random() < 0.06 and late < today:  # now and then handed in the day after
+        return late
     slot = int(occurrence.key.partition("#")[2] or 1)
     window = (last - occurrence.opens).days
     offset = min(window, (slot - 1) * 2 + rng.randint(0, 1)) if window else 0
