@@ -183,6 +183,8 @@ def _schedule(homework: Homework, start: date) -> Any:
     from stepwise.homework.schedule import Frequency, Schedule
 
     kind, _, value = homework.frequency.partition(":")
+    if kind == "once":
+        return Schedule(Frequency.ONCE, start, due=start + timedelta(days=int(value)))
     if kind == "daily":
         return Schedule(Frequency.DAILY, start)
     if kind == "weekdays":

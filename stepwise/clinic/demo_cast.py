@@ -377,6 +377,36 @@ def _paced_breathing(p: float, rng: random.Random) -> dict[str, Any]:
     }
 
 
+def _play_video(p: float, rng: random.Random) -> dict[str, Any]:
+    return {
+        "video": 1.0,
+        "reflect": {
+            "notice": "Playing quietly with his sister, putting his plate away",
+            "opposite": "Shouting at Lily: praise him when he asks her nicely",
+            "hard": "When I am tired after work I only notice the bad bits",
+        },
+        "will_try": "Three specific praises before school every day",
+        "confidence": 6,
+    }
+
+
+def _conversation(p: float, rng: random.Random) -> dict[str, Any]:
+    predicted = _rated(75, 50, p, rng, spread=5, top=100)
+    return {
+        "who": pick(rng, ("Ellie from art", "The new girl in maths", "My cousin Jay")),
+        "goal": "Ask about their weekend and keep it going for two minutes",
+        "opener": "Did you do anything good at the weekend?",
+        "topics": "Music, the art project, the match",
+        "fear": "I'll go red and they'll think I'm weird",
+        "anxiety_predicted": predicted,
+        "anxiety_actual": max(0, predicted - 20 - rng.randint(0, 15)),
+        "what_happened": "We talked for about five minutes about a band we both like",
+        "fear_came_true": "no",
+        "went_well": _rated(5, 8, p, rng),
+        "learned": "It felt awkward for a minute, then it was fine",
+    }
+
+
 # --- questionnaires -----------------------------------------------------------------------------
 
 
@@ -625,6 +655,14 @@ PEOPLE = (
                 feedback=("Well done for sticking with the chart on a hard day.",),
             ),
             Homework(
+                "video-labelled-praise",
+                "once:9",
+                starts_week=11,
+                answers=_play_video,
+                for_carer=True,
+                adherence=(1, 1),
+            ),
+            Homework(
                 "measure",
                 "every_weeks:2",
                 adherence=(1, 1),
@@ -655,6 +693,14 @@ PEOPLE = (
                 adherence=(0.7, 0.5),
                 answers=_sleep_diary,
                 at=time(8),
+            ),
+            Homework(
+                "conversation-plan-and-review",
+                "every_weeks:1",
+                starts_week=5,
+                adherence=(0.8, 0.8),
+                answers=_conversation,
+                at=time(16),
             ),
             Homework(
                 "measure",
