@@ -198,7 +198,7 @@ def _schedule(homework: Homework, start: date) -> Any:
 def _assign(each: _Client) -> None:
     """Each homework as the therapist set it on its first day (the actions, then the date)."""
     from stepwise.assessments import catalog
-    from stepwise.homework import assigning
+    from stepwise.homework.actions import assigning
     from stepwise.homework.models import Assignee, Assignment, ItemKind, ScheduleVersion
     from stepwise.lib.tz import local_instant
     from stepwise.library.models import ExerciseDefinition
@@ -462,7 +462,7 @@ def _store_results(done: list[_Done]) -> None:
 
 def _sessions(each: _Client) -> None:
     """The weekly session: one exercise practised together, kept in the client's record."""
-    from stepwise.homework.actions import submit_exercise
+    from stepwise.homework.actions.submissions import submit_exercise
     from stepwise.homework.models import Mode
     from stepwise.lib.tz import local_instant
     from stepwise.library.models import ExerciseDefinition
@@ -578,7 +578,7 @@ def _today(people: list[_Client], practice: Practice, alex: User, sam: User) -> 
     """What happened today, through the actions at the real moment."""
     from stepwise.assessments import actions as assessment_actions
     from stepwise.assessments.models import AssessmentResponse
-    from stepwise.homework import assigning
+    from stepwise.homework.actions import assigning
     from stepwise.homework.models import Completion, Occurrence
     from stepwise.progress import stored
 
