@@ -250,6 +250,7 @@ class _Done:
     moment: datetime
     day: date
     submission: Any = None
+    metrics: dict[str, float] = field(default_factory=dict)  # the submission's, by name
     response: Any = None
     reviewed_at: datetime | None = None
 
@@ -313,7 +314,7 @@ def _history(people: list[_Client]) -> None:
                     item.response = _scored(each, homework, index, rng, moment)
                 else:
                     assert homework.answers is not None
-                    item.submission = _submission(
+                    item.submission, item.metrics = _submission(
                         each,
                         assignment.exercise.current_version,
                         homework.answers(progress, rng),
@@ -411,8 +412,8 @@ def _submission(
     *,
     submitted_by: User | None,
     moment: datetime,
-) -> Any:
-    """A home submission as `submit_exercise` makes it (validated, with its metrics), unsaved."""
+) -> tuple[Any, dict[str, float]]:
+    """A home submission as `submit_exercise` makes it, unsaved, and its metrics."""
     from stepwise.homework.models import Mode, Submission
     from stepwise.library.responses import extract_metrics, fired_alert_rules, validate_response
 
@@ -428,8 +429,7 @@ def _submission(
         submitted_by=submitted_by,
         submitted_at=moment,
     )
-    submission.demo_metrics = extract_metrics(definition, validated)  # type: ignore[attr-defined]
-    return submission
+    return submission, extract_metrics(definition, validated)
 
 
 def _store_results(done: list[_Done]) -> None:
@@ -437,21 +437,20 @@ def _store_results(done: list[_Done]) -> None:
     from stepwise.assessments.models import AssessmentResponse
     from stepwise.homework.models import MetricValue, Submission
 
-    submissions = Submission.objects.bulk_create(
-        [item.submission for item in done if item.submission is not None], batch_size=500
-    )
+    handed_in = [item for item in done if item.submission is not None]
+    Submission.objects.bulk_create([item.submission for item in handed_in], batch_size=500)
     MetricValue.objects.bulk_create(
         (
             MetricValue(
-                submission=submission,
-                client=submission.client,
-                definition_id=submission.exercise_version.definition_id,
+                submission=item.submission,
+                client=item.submission.client,
+                definition_id=item.submission.exercise_version.definition_id,
                 name=name,
                 value=value,
-                recorded_at=submission.submitted_at,
+                recorded_at=item.submission.submitted_at,
             )
-            for submission in submissions
-            for name, value in submission.demo_metrics.items()  # type: ignore[attr-defined]
+            for item in handed_in
+            for name, value in item.metrics.items()
         ),
         batch_size=500,
     )
