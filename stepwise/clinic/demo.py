@@ -146,6 +146,7 @@ def load_demo() -> Practice:
 
 def _add_person(person: Person, therapists: dict[str, User], password: str) -> _Client:
     from stepwise.homework.models import today_for
+    from stepwise.lib.tz import local_instant
 
     therapist = therapists[person.therapist]
     email = f"{person.name.lower()}@{DEMO_DOMAIN}" if person.login else ""
@@ -170,13 +171,15 @@ def _add_person(person: Person, therapists: dict[str, User], password: str) -> _
         )
         carer = _user(carer_email, name, person.time_zone, password)
         actions.accept_invitation(issued.invitation, carer)
-    client.refresh_from_db()
     today = today_for(client)
+    first_day = today - timedelta(days=HISTORY_DAYS)
+    # Added at the first session, twelve weeks ago (the action stamps now; the rest is the same).
+    added = local_instant(first_day, time(10, 0), therapist.time_zone)
+    Client.objects.filter(pk=client.pk).update(created_at=added)
+    client.refresh_from_db()
     doer = doer or carer
     assert doer is not None
-    return _Client(
-        person, client, therapist, doer, carer, today, today - timedelta(days=HISTORY_DAYS)
-    )
+    return _Client(person, client, therapist, doer, carer, today, first_day)
 
 
 def _schedule(homework: Homework, start: date) -> Any:
