@@ -71,7 +71,7 @@ def late_world(db: None) -> Iterator[World]:
     for client in (world.carl_client, world.dana_client, world.mia_client):
         client.refresh_from_db()
     with time_machine.travel(HANDED_IN, tick=False):
-        from tests.homework.staff_helpers import hand_in
+        from tests.factories import hand_in
 
         hand_in(_carl_daily_mood(world), world.carl)
     with time_machine.travel(ALERTED, tick=False):

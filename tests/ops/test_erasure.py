@@ -46,7 +46,7 @@ from stepwise.ops.erasure import erase_client, expired_client_ids, retention_cut
 from stepwise.reminders import actions as reminder_actions
 from stepwise.reminders.models import PushSubscription, Reminder, ReminderPreferences
 from tests.conftest import World, make_user
-from tests.homework.staff_helpers import (
+from tests.factories import (
     assign_exercise,
     assign_questionnaire,
     hand_in,
