@@ -15,7 +15,7 @@ from typing import Any
 from stepwise.accounts.models import User
 from stepwise.assessments.models import InstrumentVersion
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, Completion, ItemKind, Occurrence, today_for
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library.models import ExerciseDefinition, ExerciseVersion

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import (
     Assignment,
     AssignmentStatus,

@@ -17,7 +17,7 @@ from stepwise.accounts.models import User
 from stepwise.assessments.actions import submit_assessment
 from stepwise.assessments.models import AssessmentResponse
 from stepwise.clinic.models import Client
-from stepwise.homework.actions import submit_exercise
+from stepwise.homework.actions.submissions import submit_exercise
 from stepwise.homework.models import Assignment, Completion, Mode, Occurrence, Submission
 from tests import factories
 from tests.factories import MOOD
