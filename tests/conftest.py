@@ -197,7 +197,7 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDns]:
 
 
 @pytest.fixture
-def frozen(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates]:
+def frozen(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller]:
     """The clock stopped at the test module's `NOW` (tests/factories.py has the usual Thursday);
     `frozen.shift(timedelta(...))` moves it."""
     now = getattr(request.module, "NOW", None)

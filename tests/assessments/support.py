@@ -61,7 +61,6 @@ def response_count() -> int:
 
 
 @pytest.fixture
-def immediate_tasks(settings: Any) -> Iterator[None]:
+def immediate_tasks(settings: Any) -> None:
     """Run background tasks (the care-team email) at once, inside the request."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    return

@@ -149,10 +149,10 @@ def test_the_loaded_tables_keep_every_index_and_constraint_of_the_migrations(gen
         # The same rows as on SQLite: ids, references and keys agree.
         assert keys == sqlite_digests(generated[2][0], KEYS)
     else:
-        db = sqlite3.connect(generated[2][0])
+        made = sqlite3.connect(generated[2][0])
         try:
-            found = _schema(db.cursor(), tables)
+            found = _schema(made.cursor(), tables)
         finally:
-            db.close()
+            made.close()
 
     assert found == expected

@@ -89,6 +89,7 @@ def test_a_client_completes_todays_exercise_and_sees_it_done(world: World, login
     assert "Well done" in browser.get("/me/well-done/").content.decode()
     completion = Completion.objects.get(assignment=assignment)
     assert (completion.occurrence, completion.local_date) == (todays(assignment), TODAY)
+    assert completion.submission is not None
     assert completion.submission.mode == "home"
     assert "All done for today" in browser.get("/me/").content.decode()
 
