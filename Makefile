@@ -47,5 +47,5 @@ test: install-dev browser
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy stepwise
+	$(BIN)/mypy stepwise tests
 	$(BIN)/bandit -c pyproject.toml -r stepwise -ll
