@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stepwise.accounts import actions, device, tasks
+from stepwise.accounts import actions, device, session_timeout, tasks
 from stepwise.accounts.forms import (
     AccountSettingsForm,
     MagicLinkConfirmForm,
@@ -48,7 +48,9 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def keepalive(request: HttpRequest) -> HttpResponse:
-    """ "Stay signed in": the request itself counts as activity (see session_timeout)."""
+    """ "Stay signed in": the request itself counts as activity, written at once (see
+    session_timeout), so the page's warning can count from now."""
+    session_timeout.mark_active(request.session, time.time(), at_once=True)
     return HttpResponse(status=204)
 
 
