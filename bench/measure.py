@@ -505,6 +505,33 @@ def worker_cpu_seconds(masters: list[int]) -> float:
     return total
 
 
+def _children_cpu(master: int) -> dict[int, float]:
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        found[int(child)] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def wait_until_booted(master: int, workers: int, timeout: float = 300) -> None:
+    """Until every gunicorn worker has imported the app (gunicorn opens its port before they
+    have, and a worker takes seconds to import Django on a loaded machine; requests then queue
+    behind the boot): all `workers` children have used CPU and then sat idle for a second."""
+    deadline = time.monotonic() + timeout
+    before = _children_cpu(master)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = _children_cpu(master)
+        booted = len(now) == workers and all(
+            cpu > 0.05 and cpu - before.get(pid, 0.0) < 0.02 for pid, cpu in now.items()
+        )
+        if booted:
+            return
+        before = now
+    raise SystemExit(f"gunicorn's workers did not boot in {timeout:g} s.")
+
+
 def _wrk(
     page: Page,
     subject: Subject,
@@ -603,6 +630,7 @@ def over_http(
         port = _free_port()
         server = start_gunicorn(port, workers, app)
         try:
+            wait_until_booted(server.pid, workers)
             for page in chosen:
                 result = _wrk(page, subject, port, seconds, concurrency, threads, server.pid)
                 results.append(result)
