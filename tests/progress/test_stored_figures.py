@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from stepwise.assessments.models import ScoreRevision
 from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import AssignmentStatus
 from stepwise.ops.erasure import erase_client
 from stepwise.progress import stored
