@@ -67,7 +67,8 @@ def test_every_page_fits_a_320_pixel_screen(
         if width > 320:
             widest = page.evaluate(
                 """() => [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > 321 || e.scrollWidth > e.clientWidth + 1)
+                    .filter(e => e.getBoundingClientRect().right > 321
+                        || e.scrollWidth > e.clientWidth + 1)
                     .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))
                     .slice(0, 6).join(', ')"""
             )
