@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.http import HttpRequest
+
+from stepwise.accounts.rules import generations
 
 
 @dataclass(frozen=True)
@@ -16,28 +18,41 @@ class Roles:
     practice_id: int | None
 
 
+# Where a session keeps the roles it read, with the user's generations they were read at.
+SESSION_KEY = "_stepwise_roles"
+
+
 def roles_for(request: HttpRequest) -> Roles:
+    """The signed-in person's roles: read once a session (and again whenever the user's
+    generations move on, see `accounts.actions.roles_changed`), kept in the session between."""
     cached: Roles | None = getattr(request, "_stepwise_roles", None)
     if cached is not None:
         return cached
     from stepwise.clinic.models import CaregiverLink, Client, Membership
 
     user = request.user
+    session = getattr(request, "session", None)
     if not user.is_authenticated:
         roles = Roles(False, False, False, False, None)
+    elif (
+        session is not None
+        and (kept := session.get(SESSION_KEY))
+        and (kept.get("generations") == generations(user))
+    ):
+        roles = Roles(**kept["roles"])
     else:
-        # `user.membership`, not a query of its own: the staff MFA middleware has usually read
-        # it already (accounts.rules.is_staff_account), and the user caches it, even absent.
-        try:
-            membership: Membership | None = user.membership
-        except Membership.DoesNotExist:
-            membership = None
+        membership = Membership.objects.filter(user=user).values("role", "practice_id").first()
         roles = Roles(
             therapist=membership is not None,
-            admin=membership is not None and membership.role == "admin",
+            admin=membership is not None and membership["role"] == "admin",
             client=Client.objects.filter(user=user).exists(),
             caregiver=CaregiverLink.objects.filter(caregiver=user).exists(),
-            practice_id=membership.practice_id if membership else None,
+            practice_id=membership["practice_id"] if membership else None,
         )
+        if session is not None:
+            session[SESSION_KEY] = {
+                "generations": generations(user),
+                "roles": asdict(roles),
+            }
     request._stepwise_roles = roles  # type: ignore[attr-defined]
     return roles
