@@ -58,10 +58,12 @@
   // top of the page (an error summary focuses itself in exercise-steps.js).
   function focusFirstError() {
     var main = document.getElementById("main");
-    if (!main || main.querySelector("[data-error-summary]")) return;
-    var problem = main.querySelector(".errorlist");
+    if (!main) return;
+    var summary = main.querySelector("[data-error-summary]");
+    var problem = summary || main.querySelector(".errorlist");
     if (!problem) return;
     if (document.title.indexOf("Error: ") !== 0) document.title = "Error: " + document.title;
+    if (summary) return;
     var field = main.querySelector("[aria-invalid='true']");
     var target = field || problem;
     if (!field) target.setAttribute("tabindex", "-1");
