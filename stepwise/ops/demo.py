@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from stepwise.accounts.models import User
 from stepwise.clinic import actions
-from stepwise.clinic.demo_cast import PEOPLE, Homework, Person, pick, toward
+from stepwise.ops.demo_cast import PEOPLE, Homework, Person, pick, toward
 from stepwise.clinic.models import Client, Practice, Role
 
 DEMO_PASSWORD = "stepwise-demo-2026"  # noqa: S105 - published demo login, documented in README

@@ -43,7 +43,7 @@ def test_the_manifest_is_served_with_its_content_type_and_no_login(
     assert manifest["name"] == "Stepwise"
     assert manifest["start_url"] == "/me/"
     assert manifest["display"] == "standalone"
-    assert manifest["theme_color"] == "#0b5cad"
+    assert manifest["theme_color"] == "#175e73"
 
 
 def test_every_icon_exists_at_its_declared_size(db: None, client: HttpClient) -> None:
@@ -61,7 +61,7 @@ def test_every_icon_exists_at_its_declared_size(db: None, client: HttpClient) ->
 def test_every_page_links_the_manifest_and_a_theme_colour(world: World, client: HttpClient) -> None:
     for html in (client.get("/").content.decode(), client.get("/accounts/login/").content.decode()):
         assert '<link rel="manifest" href="/manifest.webmanifest">' in html
-        assert '<meta name="theme-color" content="#0b5cad">' in html
+        assert '<meta name="theme-color" content="#175e73">' in html
 
 
 def test_the_policy_lets_same_origin_manifests_and_workers_load(

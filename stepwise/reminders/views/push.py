@@ -79,7 +79,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "scope": "/",
         "display": "standalone",
         "background_color": "#ffffff",
-        "theme_color": "#0b5cad",
+        "theme_color": "#175e73",
         "icons": icons,
     }
     response = JsonResponse(data, content_type="application/manifest+json")

@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import models, transaction
 from django.test import Client as HttpClient
-from stepwise.clinic.demo import DEMO_PASSWORD, load_demo
+from stepwise.ops.demo import DEMO_PASSWORD, load_demo
 
 from stepwise.accounts.models import User
 from stepwise.assessments.actions import rescore_response

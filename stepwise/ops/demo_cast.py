@@ -1,4 +1,4 @@
-"""Who is in the demo practice and what they answer: the cast of `stepwise.clinic.demo`.
+"""Who is in the demo practice and what they answer: the cast of `stepwise.ops.demo`.
 
 Eight clients covering the library's categories, each with their homework, how faithfully they
 do it over the twelve weeks, and how their answers move (`progress` runs from 0 on the first day
