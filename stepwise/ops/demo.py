@@ -34,8 +34,8 @@ from django.utils import timezone
 
 from stepwise.accounts.models import User
 from stepwise.clinic import actions
-from stepwise.ops.demo_cast import PEOPLE, Homework, Person, pick, toward
 from stepwise.clinic.models import Client, Practice, Role
+from stepwise.ops.demo_cast import PEOPLE, Homework, Person, pick, toward
 
 DEMO_PASSWORD = "stepwise-demo-2026"  # noqa: S105 - published demo login, documented in README
 # The demo therapists' authenticator secret, published in the README (demo data only).

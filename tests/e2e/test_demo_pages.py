@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 import pytest
-from stepwise.ops.demo import DEMO_PASSWORD, current_demo_code, load_demo
 
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Occurrence, today_for
+from stepwise.ops.demo import DEMO_PASSWORD, current_demo_code, load_demo
 
 pytestmark = pytest.mark.browser
 

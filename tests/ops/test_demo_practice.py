@@ -11,7 +11,6 @@ import time_machine
 from django.core.management import call_command
 from django.db import models, transaction
 from django.test import Client as HttpClient
-from stepwise.ops.demo import DEMO_PASSWORD, load_demo
 
 from stepwise.accounts.models import User
 from stepwise.assessments.actions import rescore_response
@@ -28,6 +27,7 @@ from stepwise.homework.models import (
     Submission,
 )
 from stepwise.library.responses import extract_metrics, validate_response
+from stepwise.ops.demo import DEMO_PASSWORD, load_demo
 from stepwise.progress.client_progress import metric_series, score_results
 from stepwise.progress.models import ClientFigures
 from stepwise.reminders.models import Reminder, State
