@@ -38,7 +38,7 @@ from stepwise.assessments.models import (
     ScoreRevision,
     SharedResults,
 )
-from stepwise.audit.models import AccessLog, Outcome
+from stepwise.audit.actions import record_unattended
 from stepwise.clinic.models import CaregiverLink, Client, Invitation, Membership
 from stepwise.homework.models import (
     Assignment,
@@ -160,14 +160,7 @@ def erase_client(
         for user in _left_without_a_role(accounts):
             User.objects.filter(pk=user.pk).delete()  # sessions end: the account is gone
             erased.accounts += 1
-        AccessLog.objects.create(
-            actor=actor,
-            client_id=client_id,
-            action=f"client.{reason}",
-            path=source[:300],
-            ip=None,
-            outcome=Outcome.ALLOWED,
-        )
+        record_unattended(f"client.{reason}", client_id, source, actor=actor)
     return erased
 
 
