@@ -26,7 +26,7 @@ from stepwise.assessments.models import (
     Alert,
     PracticeAssessmentSettings,
 )
-from stepwise.audit.models import AccessLog, Outcome
+from stepwise.audit.actions import record_unattended
 from stepwise.clinic.models import Client, Role
 from stepwise.lib.emails import send_templated_email
 
@@ -78,14 +78,7 @@ def _email(people: Iterable[User], template: str, alert: Alert) -> int:
 
 def _audit(alert: Alert, action: str) -> None:
     # No request and no person: the system did it. Nothing clinical, as in every access record.
-    AccessLog.objects.create(
-        actor=None,
-        client_id=alert.client_id,
-        action=action,
-        path=reverse("assessments:alert", args=[alert.pk]),
-        ip=None,
-        outcome=Outcome.ALLOWED,
-    )
+    record_unattended(action, alert.client_id, reverse("assessments:alert", args=[alert.pk]))
 
 
 def notify(alert_id: int, now: datetime) -> int:

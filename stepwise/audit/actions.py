@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from stepwise.accounts.models import User
 from stepwise.audit.models import AccessLog, Outcome
 
 
@@ -33,4 +34,19 @@ def record_access(
         path=request.path[:300],
         ip=client_ip(request),
         outcome=Outcome.ALLOWED if allowed else Outcome.DENIED,
+    )
+
+
+def record_unattended(
+    action: str, client_id: int | None, path: str, *, actor: User | None = None
+) -> AccessLog:
+    """An access without a request: the worker telling admins about an alert, an operator's
+    command erasing a record. `path` names what was reached (a page or the command)."""
+    return AccessLog.objects.create(
+        actor=actor,
+        client_id=client_id,
+        action=action,
+        path=path[:300],
+        ip=None,
+        outcome=Outcome.ALLOWED,
     )

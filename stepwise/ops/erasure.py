@@ -39,7 +39,7 @@ from stepwise.assessments.models import (
     ScoreRevision,
     SharedResults,
 )
-from stepwise.audit.models import AccessLog, Outcome
+from stepwise.audit.actions import record_unattended
 from stepwise.clinic.models import CaregiverLink, Client, Invitation, Membership
 from stepwise.homework.models import (
     Assignment,
@@ -163,14 +163,7 @@ def erase_client(
             erased.accounts += 1
         # The accounts that stay (a carer of another client too) lose this role at once.
         roles_changed(*accounts)
-        AccessLog.objects.create(
-            actor=actor,
-            client_id=client_id,
-            action=f"client.{reason}",
-            path=source[:300],
-            ip=None,
-            outcome=Outcome.ALLOWED,
-        )
+        record_unattended(f"client.{reason}", client_id, source, actor=actor)
     return erased
 
 

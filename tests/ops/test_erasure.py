@@ -219,7 +219,7 @@ def test_a_failure_midway_leaves_the_record_whole(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("stepwise.ops.erasure.AccessLog.objects.create", broken)
+    monkeypatch.setattr("stepwise.ops.erasure.record_unattended", broken)  # the last write fails
     with pytest.raises(RuntimeError):
         erase_client(world.carl_client.pk)
     assert {m: m.objects.count() for m in counts} == counts
