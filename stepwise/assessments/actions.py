@@ -37,6 +37,12 @@ from stepwise.assessments.models import (
     SharedResults,
 )
 from stepwise.assessments.scoring import ScoreResult, ScoringError, score, supplementary_alerts
+from stepwise.assessments.signals import (
+    episode_started,
+    instrument_imported,
+    response_submitted,
+    score_revised,
+)
 from stepwise.assessments.tasks import notify_care_team
 from stepwise.clinic.access import on_care_team
 from stepwise.clinic.actions import set_practice_country
@@ -146,6 +152,7 @@ def submit_assessment(
         alert = None
         if result.critical_items or fired:
             alert = raise_alert(client, [*result.critical_items, *fired], response=response)
+        response_submitted.send(AssessmentResponse, response=response)
     return Submission(response, alert)
 
 
@@ -234,6 +241,7 @@ def rescore_response(
         if newly_fired:
             # A corrected rule that now fires on an old answer still deserves a look.
             raise_alert(response.client, newly_fired, response=response)
+        score_revised.send(ScoreRevision, revision=revision)
     return revision
 
 
@@ -372,6 +380,7 @@ def import_instrument(
                 "licence_confirmed_at": now,
             },
         )
+        instrument_imported.send(InstrumentVersion, practice_id=practice.pk)
     return version
 
 
@@ -439,6 +448,9 @@ def start_new_episode(
         client=client, instrument__key=instrument_key
     ).exists():
         raise AssessmentError("There are no answers to this questionnaire yet; nothing to reset.")
-    return EpisodeStart.objects.create(
-        client=client, instrument_key=instrument_key, started_by=by, note=note.strip()[:500]
-    )
+    with transaction.atomic():
+        episode = EpisodeStart.objects.create(
+            client=client, instrument_key=instrument_key, started_by=by, note=note.strip()[:500]
+        )
+        episode_started.send(EpisodeStart, episode=episode)
+    return episode
