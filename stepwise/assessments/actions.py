@@ -39,7 +39,7 @@ from stepwise.assessments.models import (
 from stepwise.assessments.scoring import ScoreResult, ScoringError, score, supplementary_alerts
 from stepwise.assessments.signals import (
     episode_started,
-    instrument_imported,
+    instruments_changed,
     response_submitted,
     score_revised,
 )
@@ -380,7 +380,7 @@ def import_instrument(
                 "licence_confirmed_at": now,
             },
         )
-        instrument_imported.send(InstrumentVersion, practice_id=practice.pk)
+        instruments_changed.send(InstrumentVersion, practice_id=practice.pk)
     return version
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db import connection
+
 from stepwise.assessments.models import AssessmentResponse, EpisodeStart, ScoreRevision
 from stepwise.assessments.signals import (
     episode_started,
-    instrument_imported,
+    instruments_changed,
     response_submitted,
     score_revised,
 )
@@ -31,6 +33,7 @@ from stepwise.homework.signals import (
     submission_made,
 )
 from stepwise.progress import stored
+from stepwise.progress.models import ClientFigures
 
 
 def _submission_made(sender: Any, *, submission: Submission, **kwargs: Any) -> None:
@@ -64,7 +67,14 @@ def _episode_started(sender: Any, *, episode: EpisodeStart, **kwargs: Any) -> No
     stored.mark_changed([episode.client_id])
 
 
-def _instrument_imported(sender: Any, *, practice_id: int, **kwargs: Any) -> None:
+def _instruments_changed(sender: Any, *, practice_id: int | None, **kwargs: Any) -> None:
+    """A practice's import, or new shipped versions (None: every practice's clients). Shipped
+    versions arrive after `migrate`, which may have stopped short of this app's table."""
+    if (
+        practice_id is None
+        and ClientFigures._meta.db_table not in connection.introspection.table_names()
+    ):
+        return
     stored.mark_practice_changed(practice_id)
 
 
@@ -89,7 +99,7 @@ def connect() -> None:
     response_submitted.connect(_response_submitted, dispatch_uid=f"{uid}.response_submitted")
     score_revised.connect(_score_revised, dispatch_uid=f"{uid}.score_revised")
     episode_started.connect(_episode_started, dispatch_uid=f"{uid}.episode_started")
-    instrument_imported.connect(_instrument_imported, dispatch_uid=f"{uid}.instrument_imported")
+    instruments_changed.connect(_instruments_changed, dispatch_uid=f"{uid}.instruments_changed")
     client_added.connect(_client_added, dispatch_uid=f"{uid}.client_added")
     client_schedule_changed.connect(
         _client_schedule_changed, dispatch_uid=f"{uid}.client_schedule_changed"

@@ -340,3 +340,23 @@ def test_a_client_moving_time_zone_in_their_own_settings_puts_the_figures_out_of
     read_then_check(world, world.carl_client)
     account_actions.update_account_settings(world.carl, name="Carl", time_zone="Asia/Tokyo")
     assert not is_current(world.carl_client)
+
+
+def test_new_shipped_instrument_versions_put_every_practices_figures_out_of_date(
+    world: World, frozen: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for client in (world.carl_client, world.oscar_client):
+        read_then_check(world, client)
+    assert catalog.sync_shipped_instruments() == [], "nothing new: nothing out of date"
+    assert is_current(world.carl_client)
+    files = catalog.shipped_files()
+    changed = []
+    for text, data in files:
+        if data["id"] == "phq9":
+            data = {**data, "population": data["population"] + " (revised)"}
+            text = json.dumps(data)
+        changed.append((text, data))
+    monkeypatch.setattr(catalog, "shipped_files", lambda: changed)
+    assert catalog.sync_shipped_instruments() == ["phq9 v2"]
+    assert not is_current(world.carl_client)
+    assert not is_current(world.oscar_client)
