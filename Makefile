@@ -34,9 +34,11 @@ demo-code: install
 browser: install-dev
 	@scripts/ensure-browser
 
-## make test: set up the test dependencies and a browser, then run the whole suite.
+## make test: set up the test dependencies and a browser, then run the whole suite, one process
+## per core (TEST_WORKERS=0 for one process; tests marked xdist_group run in the same process).
+TEST_WORKERS ?= auto
 test: install-dev browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

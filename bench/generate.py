@@ -139,7 +139,7 @@ FIRST_NAMES = [
     "Blake",
 ]
 MARKER = "Bench {size} (seed {seed}, through {today})"
-WINDOW_DAYS = 14  # as stepwise.homework.assigning.WINDOW_DAYS
+WINDOW_DAYS = 14  # as stepwise.homework.actions.assigning.WINDOW_DAYS
 FLUSH_ROWS = 200_000  # rows written per transaction
 MAX_SHARDS = 10  # SQLite's limit on attached databases
 

@@ -171,7 +171,7 @@ class Submissions:
         from datetime import time as clock_time
 
         from bench.content import varied_answers
-        from stepwise.homework import assigning
+        from stepwise.homework.actions import assigning
         from stepwise.homework.models import ItemKind, Occurrence, today_for
         from stepwise.homework.schedule import Frequency, Schedule
         from stepwise.library.models import ExerciseDefinition
@@ -216,7 +216,7 @@ class Submissions:
     def close(self) -> None:
         from django.db.models import ProtectedError
 
-        from stepwise.homework import assigning
+        from stepwise.homework.actions import assigning
         from stepwise.homework.models import Occurrence
 
         for _ in range(5):  # a request the load generator left in flight may still hand one in

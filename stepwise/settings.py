@@ -364,6 +364,8 @@ MFA_ADAPTER = "stepwise.accounts.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Stepwise"
+# The security-key step knows whether the user has a key (none registered: none offered).
+MFA_FORMS = {"authenticate_webauthn": "stepwise.accounts.forms.AuthenticateWebAuthnForm"}
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in development only
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

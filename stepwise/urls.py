@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from stepwise import views
-from stepwise.clinic import invitation_views
 
 # The admin signs in through allauth's login, so its throttling (and MFA) protect it too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -13,7 +12,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("home/", views.home, name="home"),
-    path("invite/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
+    path("style/", views.style_guide, name="style_guide"),
     path("accounts/", include("stepwise.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("stepwise.clinic.urls")),
@@ -21,7 +20,6 @@ urlpatterns = [
     path("", include("stepwise.library.urls")),
     path("", include("stepwise.homework.urls")),
     path("", include("stepwise.audit.urls")),
-    path("", include("stepwise.homework.staff_urls")),
     path("", include("stepwise.reminders.urls")),
     path("", include("stepwise.progress.urls")),
     path(f"{settings.ADMIN_URL_PATH}/", admin.site.urls),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from stepwise.lib.decorators import therapist_required
 from stepwise.lib.roles import roles_for
 from stepwise.reminders.health import fleet_health
 from stepwise.reminders.models import WorkerKind
@@ -64,3 +65,20 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.client or roles.caregiver:
         return redirect("homework:client_home")
     return render(request, "no_role.html")
+
+
+@therapist_required
+@require_safe
+def style_guide(request: HttpRequest) -> HttpResponse:
+    """The living style page: every component of the design system, as the pages use it
+    (staff only; sample text, no client data)."""
+    return render(request, "style.html", {"scale": range(11), "sizes": _TYPE_SCALE})
+
+
+_TYPE_SCALE = [
+    ("--text-2xl", "Page title (h1)"),
+    ("--text-xl", "Big numbers"),
+    ("--text-lg", "Section title (h2), task titles"),
+    ("--text-base", "Body text"),
+    ("--text-sm", "Small print, captions"),
+]

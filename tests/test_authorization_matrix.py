@@ -22,7 +22,7 @@ from stepwise.assessments.models import InstrumentVersion
 from stepwise.audit.models import AccessLog
 from stepwise.clinic import actions
 from stepwise.clinic.models import CaregiverLink, Client, Invitation, Membership
-from stepwise.homework.actions import submit_exercise
+from stepwise.homework.actions.submissions import submit_exercise
 from stepwise.homework.models import Submission
 from stepwise.library import actions as library_actions
 from stepwise.library.models import ExerciseDefinition, ExerciseVersion, MediaFile
@@ -128,7 +128,7 @@ def _carl_phq9_results(w: World) -> dict[str, Any]:
 def _carl_daily_mood(w: World) -> Any:
     from datetime import time
 
-    from stepwise.homework import assigning
+    from stepwise.homework.actions import assigning
     from stepwise.homework.models import Assignment, ItemKind
     from stepwise.homework.schedule import Frequency, Schedule
     from stepwise.library.models import ExerciseDefinition
@@ -244,7 +244,8 @@ ROUTES: dict[str, Route] = {
     "landing": Route(everyone(200)),
     "healthz": Route(everyone(200)),
     "home": Route(signed_in(302, gina=302)),
-    "invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),
+    "style_guide": Route(therapists_only(200)),
+    "clinic:invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),
     "accounts:settings": Route(signed_in(200)),
     "accounts:sign_out_everywhere": Route(signed_in(302), method="post"),
     "accounts:keepalive": Route(signed_in(204), method="post"),
@@ -308,57 +309,55 @@ ROUTES: dict[str, Route] = {
     "audit:practice_log_csv": Route(signed_in(404, ada=200, olga=200)),
     "audit:my_record_views": Route(signed_in(404, carl=200, dana=200)),
     "homework:crisis_plan": Route(signed_in(404)),  # no one has made a plan in this world
-    "homework_staff:inbox": Route(therapists_only(200), audited_denial=True),
-    "homework_staff:completion": Route(
-        care_team_only(200), kwargs=_carl_completion, audited_denial=True
-    ),
-    "homework_staff:mark_reviewed": Route(
+    "homework:inbox": Route(therapists_only(200), audited_denial=True),
+    "homework:completion": Route(care_team_only(200), kwargs=_carl_completion, audited_denial=True),
+    "homework:mark_reviewed": Route(
         care_team_only(302), method="post", kwargs=_carl_completion, audited_denial=True
     ),
-    "homework_staff:feedback": Route(
+    "homework:feedback": Route(
         care_team_only(302),
         method="post",
         kwargs=_carl_completion,
         data=lambda w: {"text": "Well done this week."},
         audited_denial=True,
     ),
-    "homework_staff:assignment_pause": Route(
+    "homework:assignment_pause": Route(
         care_team_only(302), method="post", kwargs=_carl_homework, audited_denial=True
     ),
-    "homework_staff:assignment_resume": Route(
+    "homework:assignment_resume": Route(
         care_team_only(302), method="post", kwargs=_carl_homework, audited_denial=True
     ),
-    "homework_staff:assignment_end": Route(
+    "homework:assignment_end": Route(
         care_team_only(200), kwargs=_carl_homework, audited_denial=True
     ),
-    "homework_staff:assignment_edit": Route(
+    "homework:assignment_edit": Route(
         care_team_only(200), kwargs=_carl_homework, audited_denial=True
     ),
-    "homework_staff:assignment_schedule": Route(
+    "homework:assignment_schedule": Route(
         care_team_only(302),
         method="post",
         kwargs=_carl_homework,
         data=lambda w: {"frequency": "daily", "start": w.carl_client_today().isoformat()},
         audited_denial=True,
     ),
-    "homework_staff:assignment_details": Route(
+    "homework:assignment_details": Route(
         care_team_only(302),
         method="post",
         kwargs=_carl_homework,
         data=lambda w: {"reminder_time": "19:30", "note": "Before bed."},
         audited_denial=True,
     ),
-    "homework_staff:plan_new": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
-    "homework_staff:plan_assign": Route(
+    "homework:plan_new": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "homework:plan_assign": Route(
         care_team_only(302),
         method="post",
         kwargs=lambda w: {"client_id": w.dana_client.pk},
         data=lambda w: {"plan": _alice_private_plan(w).pk},
         audited_denial=True,
     ),
-    "homework_staff:plans": Route(therapists_only(200)),
+    "homework:plans": Route(therapists_only(200)),
     # Plans hold no client data: only their author removes one; others get 404.
-    "homework_staff:plan_delete": Route(
+    "homework:plan_delete": Route(
         signed_in(404, alice=302),
         method="post",
         kwargs=lambda w: {"plan_id": _alice_private_plan(w).pk},
@@ -437,11 +436,11 @@ ROUTES: dict[str, Route] = {
     "library:copy": Route(therapists_only(302), method="post", kwargs=SHIPPED_VERSION),
     "library:builder": Route(signed_in(404, alice=200), kwargs=_alice_draft),
     "library:builder_preview": Route(signed_in(404, alice=200), method="post", kwargs=_alice_draft),
-    "library:practise_pick": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
-    "library:practise_together": Route(
+    "homework:practise_pick": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
+    "homework:practise_together": Route(
         care_team_only(200), kwargs=CARL_EXERCISE, audited_denial=True
     ),
-    "library:submission": Route(care_team_only(200), kwargs=_carl_practice, audited_denial=True),
+    "homework:submission": Route(care_team_only(200), kwargs=_carl_practice, audited_denial=True),
     # Reminders: a client's own settings; push endpoints take JSON (form data is a 400).
     "reminders:preferences": Route(signed_in(404, carl=200, dana=200), audited_denial=True),
     "reminders:push_subscribe": Route(

@@ -77,7 +77,7 @@ def late_world(db: None) -> Iterator[World]:
     with time_machine.travel(ALERTED, tick=False):
         _carl_alert(world)
         _carl_practice(world)
-        from stepwise.homework.actions import submit_exercise
+        from stepwise.homework.actions.submissions import submit_exercise
 
         submit_exercise(
             client=world.dana_client,
@@ -158,7 +158,7 @@ def test_the_inbox_shows_when_homework_came_in_on_the_therapists_clock(
     late_world: World, client: HttpClient
 ) -> None:
     client.force_login(late_world.alice, backend="django.contrib.auth.backends.ModelBackend")
-    body = _text(client.get(reverse("homework_staff:inbox")))
+    body = _text(client.get(reverse("homework:inbox")))
     # 23:15 on Sunday in Chicago was 00:15 on Monday for Carl: his homework counts on Monday.
     assert "Sun 6 Dec, 23:15 (Mon 7 Dec, client's time)" in body
 

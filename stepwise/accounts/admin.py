@@ -26,7 +26,7 @@ from django.http import HttpRequest
 
 from stepwise.accounts.models import User
 from stepwise.accounts.rules import is_staff_account
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 
 
 def guard_account_change(request: HttpRequest, owner_ids: Iterable[int | None]) -> None:

@@ -7,11 +7,14 @@ from urllib.parse import urlencode
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn import forms as allauth_webauthn_forms
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from stepwise.accounts import device
 from stepwise.accounts.models import User
@@ -208,3 +211,13 @@ class PinUnlockForm(forms.Form):
 
 class MagicLinkConfirmForm(forms.Form):
     keep_signed_in = keep_signed_in_field()
+
+
+class AuthenticateWebAuthnForm(allauth_webauthn_forms.AuthenticateWebAuthnForm):
+    """allauth's security-key step, which knows whether there is a key to offer."""
+
+    @cached_property
+    def has_keys(self) -> bool:
+        return Authenticator.objects.filter(
+            user_id=self.user.pk, type=Authenticator.Type.WEBAUTHN
+        ).exists()

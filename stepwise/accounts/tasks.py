@@ -33,7 +33,7 @@ RESET_KEY_EMAIL = "account/email/password_reset_key"
 # request's host): never put in the task's arguments.
 REBUILT = frozenset(
     {"request", "user", "current_site", "email", "key", "uid", "code", "activate_url"}
-    | {"password_reset_url", "signup_url", "emailconfirmation"}
+    | {"password_reset_url", "signup_url", "login_url", "emailconfirmation"}
 )
 
 
@@ -74,6 +74,7 @@ def account_email_context(
     context: dict[str, Any] = {**extra, "email": email, "current_site": site, "user": user}
     context["signup_url"] = _absolute(reverse("account_signup"))
     context["password_reset_url"] = _absolute(reverse("account_reset_password"))
+    context["login_url"] = _absolute(reverse("account_login"))
     if template_prefix in CONFIRMATION:
         address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
         if user is None or address is None or address.verified:

@@ -113,8 +113,11 @@ def submit_assessment(
     mode: str = Mode.IN_SESSION,
     respondent: str = Respondent.CLIENT,
     administered_by: User | None = None,
+    not_asked: Sequence[int] = (),
 ) -> Submission:
     """Score and store one completed questionnaire; raise an alert if a critical rule fires.
+
+    `not_asked` lists gated questions left out because the screen was negative (ASQ item 5).
 
     Nothing is stored unless the scorer accepts every answer. The alert and the task that emails
     the care team are written in the same transaction as the response.
@@ -127,6 +130,16 @@ def submit_assessment(
         instrument, catalog.practice_cutoff(client.practice_id, instrument.key)
     )
     extras = clean_supplementary(definition, supplementary or {})
+    gated = set(definition.gated_items)
+    for number in not_asked:
+        if number not in gated or not 0 < number <= len(answers) or answers[number - 1] is not None:
+            raise AssessmentError(
+                f"Question {number} can only be left out as 'not asked' when "
+                "it is a gated question with no answer."
+            )
+    screen = definition.plan.screen
+    if not_asked and screen is not None and screen.positive_items(list(answers)):
+        raise AssessmentError("The screen is positive: the gated question must be asked.")
     try:
         result = score(definition, list(answers), sex=sex if definition.needs_sex else None)
     except ScoringError as exc:
@@ -138,6 +151,7 @@ def submit_assessment(
             instrument=instrument,
             answers=list(answers),
             supplementary=extras,
+            not_asked=sorted(set(not_asked)),
             sex=(sex or "") if definition.needs_sex else "",
             total=_stored_total(result),
             band=result.band or "",

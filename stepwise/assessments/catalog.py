@@ -105,7 +105,7 @@ def definition_of(version: InstrumentVersion) -> InstrumentDefinition:
     """The checked definition of a stored version (parsed once per process and content)."""
     parsed = _PARSED.get(version.content_hash)
     if parsed is None:
-        parsed = load_instrument(json.loads(version.definition_text))
+        parsed = load_instrument(json.loads(version.definition_text), stored=True)
         _PARSED[version.content_hash] = parsed
     return parsed
 

@@ -1,7 +1,9 @@
 """Instrument definitions: the model of an instrument file, how it is read, and how it is checked.
 
-One format serves the shipped instruments and a practice's own imports. The scoring rules a file
-states in words are read once, here, into a `ScoringPlan` that the pure scorer follows.
+One format serves the shipped instruments and a practice's own imports. Beside the verbatim prose
+(the source of truth for wording), a file states how it is scored in explicit `scoring_rules`;
+those are checked here and turned into a `ScoringPlan` that the pure scorer follows. The prose
+is never read to score (see `prose.py` for the check that the two agree).
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from pydantic import (
     PlainValidator,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     model_validator,
 )
+
+from stepwise.assessments import prose
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 # Where each shipped reliable-change value comes from (computed or cited), kept beside the
@@ -298,24 +303,94 @@ class ScoringPlan:
     screen: ScreenPlan | None = None
 
 
-# Direction of improvement for shipped instruments whose file does not say it in words. PHQ-9 and
-# GAD-7 ("decrease >=N = reliable improvement") and WHO-5 ("higher = better") are read from their
-# files instead. A practice's own instrument states it with a top-level "higher_is_better".
-KNOWN_DIRECTIONS: dict[str, bool] = {
-    "brs": True,  # resilience: higher means bouncing back more easily
-    "swls": True,  # life satisfaction: bands run from dissatisfied up to satisfied
-    "pcl5": False,  # PTSD symptom severity
-    "phq2": False,  # depressive symptoms
-    "phqa": False,  # depressive symptoms
-    "gad2": False,  # anxiety symptoms
-    "k10": False,  # psychological distress
-    "pss10": False,  # perceived stress
-    "dass21": False,  # depression, anxiety and stress symptoms
-    "psc17": False,  # psychosocial problems
-    "auditc": False,  # alcohol consumption
-    "scared_child": False,  # anxiety symptoms
-    "scared_parent": False,  # anxiety symptoms
-}
+# --- The explicit scoring rules ----------------------------------------------------------------
+#
+# Beside the verbatim prose (`scoring.method`, `scoring.missing_rule`, the critical items' rules),
+# a definition states how it is scored in `scoring_rules`, and the scorer reads nothing else. The
+# numeric bands (`bands`, `bands_by_sex`, a subscale's `bands` and `cutoff`) were always explicit
+# and stay where they are.
+
+
+class _Rules(BaseModel):
+    # Unlike the rest of a file, an unknown key here is a mistake (a misspelt rule), not a note.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+ScoreMethod = Literal["sum", "mean", "subscales", "screen"]
+Operator = Literal[">=", ">", "<=", "<", "==", "!="]
+
+
+def _threshold(value: object) -> int | float | str:
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"should be a number, or an answer in quotes, not {value!r}")
+    return value
+
+
+class MissingRule(_Rules):
+    """What unanswered items do. `require_all`: every item must be answered. `blank_as_zero`: up
+    to `max_missing` blanks score 0 (PSC-17: 3). `mean_of_answered`: a mean of the answered items,
+    which needs at least `min_answered` (BRS: 5 of 6). A sum is never prorated."""
+
+    policy: MissingKind = "require_all"
+    max_missing: Whole | None = None
+    min_answered: Whole | None = None
+
+
+class SubscaleRule(_Rules):
+    items: tuple[Whole, ...] = Field(min_length=1)
+    multiplier: Whole = 1
+
+
+class CriticalRuleSpec(_Rules):
+    """An alert rule: `{"item": 9, "operator": ">=", "value": 1}` fires on PHQ-9 item 9 at 1 or
+    more. `item` may name a supplementary question by id, compared with an answer label."""
+
+    item: ItemRef
+    operator: Operator
+    value: Annotated[int | float | str, PlainValidator(_threshold)]
+
+
+class ScreenResults(_Rules):
+    """The band label for each outcome of a screening rule."""
+
+    negative: Text
+    positive: Text | None = None
+    acute: Text | None = None
+    # A positive screen whose acuity question has no answer yet.
+    undetermined: Text | None = None
+
+
+class ScreenRule(_Rules):
+    """A screening rule with no total (ASQ): `positive_value` (Yes) to any screening item, or a
+    refusal where `refusal_is_positive`, is a positive screen; the acuity item, asked only then,
+    makes it acute."""
+
+    screening_items: tuple[Whole, ...] = Field(min_length=1)
+    acuity_item: Whole | None = None
+    positive_value: Whole
+    refusal_is_positive: Flag = False
+    results: ScreenResults
+
+
+class ScoringRules(_Rules):
+    """How a definition is scored, as fields rather than prose.
+
+    method: "sum" (times `multiplier`), "mean" (of the answered items, reported to `decimals`
+    and banded unrounded), "subscales" (no total; only `subscales`) or "screen" (a rule, `screen`).
+    """
+
+    method: ScoreMethod
+    multiplier: Whole = 1
+    decimals: Whole | None = None
+    reverse_items: tuple[Whole, ...] = ()
+    missing: MissingRule = Field(default_factory=MissingRule)
+    # Whether a higher total means doing better; needed wherever reliable change is judged.
+    higher_is_better: Flag | None = None
+    subscales: dict[str, SubscaleRule] = Field(default_factory=dict)
+    critical: tuple[CriticalRuleSpec, ...] = ()
+    screen: ScreenRule | None = None
 
 
 class InstrumentDefinition(_Model):
@@ -326,9 +401,12 @@ class InstrumentDefinition(_Model):
     options: tuple[Option, ...] | None = None
     additional_unscored_items: tuple[SupplementaryItem, ...] = ()
     scoring: Scoring
+    # How it is scored, as explicit fields: the only thing the scorer reads (see ScoringRules).
+    # Absent only in versions stored before these fields existed, read from their prose instead.
+    scoring_rules: ScoringRules | None = None
     bands: tuple[Band, ...] | None = None
     bands_by_sex: dict[str, tuple[Band, ...]] | None = None
-    # A screening rule's results (read from the file's "bands" when scoring.method says so).
+    # A screening rule's results (the file's "bands", when scoring_rules.method is "screen").
     screen_bands: tuple[ScreenBand, ...] = ()
     critical_items: tuple[CriticalItem, ...] = ()
     reliable_change: ReliableChange | None = None
@@ -336,25 +414,42 @@ class InstrumentDefinition(_Model):
     higher_is_better: Flag | None = None
 
     _plan: ScoringPlan = PrivateAttr()
+    _rules: ScoringRules = PrivateAttr()
 
     @model_validator(mode="before")
     @classmethod
     def _screen_bands(cls, data: Any) -> Any:
         # A screening rule's bands are rules, not ranges: read them as such, and leave the
         # file's own text untouched (critical items there are the same rule in words).
-        scoring = data.get("scoring") if isinstance(data, dict) else None
-        if isinstance(scoring, dict) and _SCREEN.match(str(scoring.get("method", ""))):
+        if not isinstance(data, dict):
+            return data
+        rules = data.get("scoring_rules")
+        screen = (
+            rules.get("method") == "screen"
+            if isinstance(rules, dict)
+            else rules is None and prose.says_screening_rule(data.get("scoring"))
+        )
+        if screen:
             data = {**data, "screen_bands": data.get("bands") or (), "bands": None}
             data["critical_items"] = ()
         return data
 
     @model_validator(mode="after")
-    def _read_rules(self) -> InstrumentDefinition:
-        plan, problems = _read_plan(self)
+    def _read_rules(self, info: ValidationInfo) -> InstrumentDefinition:
+        rules = self.scoring_rules
+        if rules is None:
+            rules = _rules_from_prose(self, stored=bool((info.context or {}).get(STORED)))
+        plan, problems = _read_plan(self, rules)
         if problems or plan is None:
             raise _RuleProblems(problems)
+        self._rules = rules
         self._plan = plan
         return self
+
+    @property
+    def rules(self) -> ScoringRules:
+        """The explicit scoring rules this definition is scored by."""
+        return self._rules
 
     @property
     def plan(self) -> ScoringPlan:
@@ -371,6 +466,12 @@ class InstrumentDefinition(_Model):
         return extra.get("respondent") == "clinician" or "in_session_only" in str(
             extra.get("administration", "")
         )
+
+    @property
+    def gated_items(self) -> tuple[int, ...]:
+        """Questions asked only after a positive screen (ASQ item 5)."""
+        screen = self.plan.screen
+        return () if screen is None or screen.acuity_item is None else (screen.acuity_item,)
 
     def next_steps(self, band: str) -> str:
         """The file's guidance for the clinician after a screening result, if it gives any."""
@@ -390,110 +491,95 @@ class InstrumentDefinition(_Model):
         return item.options if item.options is not None else self.options or ()
 
 
+# Validation context key: the definition comes from a stored version, which may predate
+# `scoring_rules` and is never rewritten, so its prose may stand in for them.
+STORED = "stored"
+
+
+def _rules_from_prose(d: InstrumentDefinition, *, stored: bool) -> ScoringRules:
+    suggested, problems = prose.read_rules(d)
+    if stored and suggested is not None:
+        try:
+            return ScoringRules.model_validate(suggested)
+        except ValidationError as exc:
+            raise _RuleProblems(_describe(exc)) from None
+    message = (
+        "scoring_rules is missing: state how the instrument is scored in explicit fields beside "
+        "the prose (method, multiplier, reverse_items, missing, higher_is_better, subscales, "
+        "critical, screen)"
+    )
+    if suggested is not None:
+        message += (
+            f'. From its prose Stepwise reads "scoring_rules": '
+            f"{json.dumps(suggested, separators=(', ', ': '))}; check it against the "
+            "instrument's manual and add it"
+        )
+    raise _RuleProblems([message, *problems])
+
+
 # --- Reading the rules -------------------------------------------------------------------------
 
-# "x 4" (or a multiplication sign, or "* 4") after a word or bracket: WHO-5's "raw x 4".
-_MULTIPLIER = re.compile(r"(?:^|[\s)])[x\u00d7*]\s*(\d+)\b")
-_NO_TOTAL = re.compile(r"\bno\b[^.;]*\btotal\b", re.IGNORECASE)
-_MEAN = re.compile(r"\bmean\b", re.IGNORECASE)
-_SUM = re.compile(r"\bsum\b", re.IGNORECASE)
-_REVERSED_LIST = re.compile(r"revers\w*\s+items?\s+(\d+(?:\s*(?:,|and)\s*\d+)*)", re.IGNORECASE)
-_BLANK_AS_ZERO = re.compile(r"blank[^.;]*?\bscored\s+(?:as\s+)?0\b", re.IGNORECASE)
-_BLANK_LIMIT = re.compile(r"(\d+)\s+or\s+more\s+(?:items\s+)?(?:are\s+)?(?:left\s+)?blank", re.I)
-_AT_LEAST = re.compile(r"(?:>=|≥|at\s+least)\s*(\d+)\s*(?:of|/)\s*(\d+)", re.IGNORECASE)
-_DECIMALS = re.compile(r"(\d+)\s+decimals?", re.IGNORECASE)
-_HIGHER_BETTER = re.compile(r"\b(higher|lower)\b[^.;]*?=\s*better", re.IGNORECASE)
-_IMPROVEMENT = re.compile(r"\b(decrease|increase)\b[^.;]*?=\s*reliable\s+improvement", re.I)
-_RULE = re.compile(r"^\s*(score|answer)\s*(>=|<=|==|!=|=|>|<)\s*(\S+)")
-_NUMERIC = re.compile(r"-?\d+(?:\.\d+)?")
-_SCREEN = re.compile(r"^\s*screening rule\b", re.IGNORECASE)
-_REFUSAL_POSITIVE = re.compile(r"refus\w*[^.;]*\bcounts?\s+as\s+(?:a\s+)?positive", re.I)
+_AGGREGATES: dict[str, Aggregate] = {
+    "sum": "sum",
+    "mean": "mean",
+    "subscales": "none",
+    "screen": "screen",
+}
 
 
-def _read_screen_plan(
-    d: InstrumentDefinition, item_scores: tuple[dict[int, int], ...]
+def _read_plan(
+    d: InstrumentDefinition, rules: ScoringRules
 ) -> tuple[ScoringPlan | None, list[str]]:
-    """A screening rule (ASQ): bands are outcomes named by their rule, not score ranges."""
-    problems: list[str] = []
-    gated = [item.number for item in d.items if item.gated]
-    screening = tuple(item.number for item in d.items if not item.gated)
-    if len(gated) > 1:
-        problems.append("a screening rule takes at most one gated (acuity) item")
-    yes = [o.value for o in d.options or () if o.label.strip().casefold() == "yes"]
-    if len(yes) != 1 or any(item.options for item in d.items):
-        problems.append("a screening rule needs shared options with exactly one 'Yes'")
-    labels: dict[str, str] = {}
-    for band in d.screen_bands:
-        rule = band.rule.casefold()
-        if "not answered" in rule:
-            labels["undetermined"] = band.label
-        elif "all no" in rule:
-            labels["negative"] = band.label
-        elif re.search(r"item\s+\d+\s+yes\b", rule) and "any of" not in rule:
-            labels["acute"] = band.label
-        elif re.search(r"item\s+\d+\s+no\b", rule):
-            labels["positive"] = band.label
-        else:
-            problems.append(f"screening band {band.label!r}: rule {band.rule!r} is not understood")
-    needed = ("negative", "positive", "acute", "undetermined") if gated else ("negative",)
-    missing = [name for name in needed if name not in labels]
-    if missing:
-        problems.append(f"a screening rule needs bands for: {', '.join(missing)}")
-    if problems:
-        return None, problems
-    actions = d.scoring.model_extra.get("actions") if d.scoring.model_extra else None
-    negative = labels["negative"]
-    screen = ScreenPlan(
-        screening_items=screening,
-        acuity_item=gated[0] if gated else None,
-        positive_value=yes[0],
-        refusal_is_positive=bool(_REFUSAL_POSITIVE.search(d.scoring.missing_rule)),
-        negative=negative,
-        positive=labels.get("positive", negative),
-        acute=labels.get("acute", negative),
-        undetermined=labels.get("undetermined", negative),
-        actions={str(k): str(v) for k, v in (actions or {}).items()},
-    )
-    plan = ScoringPlan(
-        aggregate="screen",
-        multiplier=1,
-        decimals=0,
-        missing=MissingPolicy("require_all"),
-        item_scores=item_scores,
-        subscales={},
-        critical_rules=(),
-        higher_is_better=None,
-        screen=screen,
-    )
-    return plan, []
-
-
-def _read_plan(d: InstrumentDefinition) -> tuple[ScoringPlan | None, list[str]]:
     problems: list[str] = []
     problems += _item_problems(d)
     if problems:
         return None, problems  # nothing below is trustworthy without well-numbered items
 
-    item_scores = tuple(_item_score_map(d.options_for(item), item.reverse) for item in d.items)
-    if _SCREEN.match(d.scoring.method):
-        return _read_screen_plan(d, item_scores)
+    count = len(d.items)
+    problems += _list_problems("scoring_rules.reverse_items", rules.reverse_items, count)
+    reverse = set(rules.reverse_items)
+    for item in d.items:
+        if "reverse" in item.model_fields_set and item.reverse != (item.number in reverse):
+            listed = "does not list" if item.reverse else "lists"
+            problems.append(
+                f"item {item.number} says reverse: {str(item.reverse).lower()} but "
+                f"scoring_rules.reverse_items {listed} it"
+            )
+    item_scores = tuple(
+        _item_score_map(d.options_for(item), item.number in reverse) for item in d.items
+    )
+    if rules.method == "screen":
+        plan = _read_screen_plan(d, rules, item_scores, problems)
+        return (None if problems else plan), problems
+    if rules.screen is not None:
+        problems.append('scoring_rules.screen is only for method "screen"')
     if d.scoring.min is None or d.scoring.max is None:
         problems.append("scoring.min and scoring.max are required for a scored instrument")
         return None, problems
-    aggregate, multiplier = _read_total_rule(d, problems)
-    missing = _read_missing_rule(d, aggregate, problems)
-    decimals = 2
-    if d.scoring.rounding and (found := _DECIMALS.search(d.scoring.rounding)):
-        decimals = int(found.group(1))
-    subscales = _read_subscales(d, aggregate, problems)
+    aggregate = _AGGREGATES[rules.method]
+    if rules.multiplier < 1:
+        problems.append("scoring_rules.multiplier must be at least 1")
+    elif rules.multiplier != 1 and aggregate == "mean":
+        problems.append("scoring_rules.multiplier: a mean score cannot also be multiplied")
+    elif rules.multiplier != 1 and aggregate == "none":
+        problems.append(
+            "scoring_rules.multiplier applies to a total; give each subscale its own multiplier"
+        )
+    decimals = 2 if rules.decimals is None else rules.decimals
+    if rules.decimals is not None and aggregate != "mean":
+        problems.append('scoring_rules.decimals is only for method "mean"')
+    elif not 0 <= decimals <= 6:
+        problems.append("scoring_rules.decimals must be between 0 and 6")
+    missing = _missing_policy(rules.missing, aggregate, count, problems)
+    subscales = _subscale_plans(d, rules, aggregate, problems)
     # Ranges and bands can only be checked once the scoring rules themselves make sense.
     rules_understood = not problems
-    critical_rules = _read_critical_rules(d, problems)
-    higher_is_better = _read_direction(d, problems)
+    critical_rules = _critical_rules(d, rules, problems)
+    higher_is_better = _direction(d, rules, problems)
 
     plan = ScoringPlan(
         aggregate=aggregate,
-        multiplier=multiplier,
+        multiplier=max(rules.multiplier, 1),
         decimals=decimals,
         missing=missing,
         item_scores=item_scores,
@@ -504,6 +590,93 @@ def _read_plan(d: InstrumentDefinition) -> tuple[ScoringPlan | None, list[str]]:
     if rules_understood:
         problems += _range_problems(d, plan)
     return (None if problems else plan), problems
+
+
+def _read_screen_plan(
+    d: InstrumentDefinition,
+    rules: ScoringRules,
+    item_scores: tuple[dict[int, int], ...],
+    problems: list[str],
+) -> ScoringPlan | None:
+    """A screening rule (ASQ): bands are outcomes named by their rule, not score ranges."""
+    screen = rules.screen
+    if screen is None:
+        problems.append('method "screen" needs scoring_rules.screen')
+        return None
+    for name, given in (
+        ("multiplier", rules.multiplier != 1),
+        ("decimals", rules.decimals is not None),
+        ("reverse_items", bool(rules.reverse_items)),
+        ("subscales", bool(rules.subscales)),
+        ("critical", bool(rules.critical)),
+        ("missing", rules.missing.policy != "require_all"),
+    ):
+        if given:
+            problems.append(
+                f'scoring_rules.{name} does not apply to a screening rule (method "screen")'
+            )
+    count = len(d.items)
+    where = "scoring_rules.screen"
+    problems += _list_problems(f"{where}.screening_items", screen.screening_items, count)
+    acuity = screen.acuity_item
+    if acuity is not None and not 1 <= acuity <= count:
+        problems.append(f"{where}.acuity_item {acuity} is not an item; items run from 1 to {count}")
+    elif acuity is not None and acuity in screen.screening_items:
+        problems.append(f"{where}: item {acuity} cannot be both a screening and the acuity item")
+    covered = {*screen.screening_items, *([acuity] if acuity else [])}
+    unused = sorted(set(range(1, count + 1)) - covered)
+    if unused:
+        problems.append(
+            f"{where}: items {_numbers(unused)} are neither screening items nor the acuity item"
+        )
+    for item in d.items:
+        if item.gated and item.number != acuity:
+            problems.append(f"item {item.number} is marked gated but is not {where}.acuity_item")
+        if item.number in covered and screen.positive_value not in item_scores[item.number - 1]:
+            problems.append(
+                f"{where}.positive_value {screen.positive_value} is not an option of item "
+                f"{item.number}"
+            )
+    results = screen.results
+    if acuity is not None:
+        missing = [
+            name for name in ("positive", "acute", "undetermined") if getattr(results, name) is None
+        ]
+        if missing:
+            problems.append(
+                f"{where}.results needs a label for: {', '.join(missing)} (there is an acuity item)"
+            )
+    labels = {band.label for band in d.screen_bands}
+    for name in ("negative", "positive", "acute", "undetermined"):
+        label = getattr(results, name)
+        if labels and label is not None and label not in labels:
+            problems.append(f"{where}.results.{name} {label!r} is not one of the bands' labels")
+    if problems:
+        return None
+    actions = d.scoring.model_extra.get("actions") if d.scoring.model_extra else None
+    negative = results.negative
+    plan_screen = ScreenPlan(
+        screening_items=tuple(screen.screening_items),
+        acuity_item=acuity,
+        positive_value=screen.positive_value,
+        refusal_is_positive=screen.refusal_is_positive,
+        negative=negative,
+        positive=results.positive or negative,
+        acute=results.acute or negative,
+        undetermined=results.undetermined or negative,
+        actions={str(k): str(v) for k, v in (actions or {}).items()},
+    )
+    return ScoringPlan(
+        aggregate="screen",
+        multiplier=1,
+        decimals=0,
+        missing=MissingPolicy("require_all"),
+        item_scores=item_scores,
+        subscales={},
+        critical_rules=(),
+        higher_is_better=None,
+        screen=plan_screen,
+    )
 
 
 def _item_problems(d: InstrumentDefinition) -> list[str]:
@@ -532,6 +705,17 @@ def _option_problems(where: str, options: Sequence[Option]) -> list[str]:
     return []
 
 
+def _list_problems(where: str, numbers: Sequence[int], count: int) -> list[str]:
+    problems: list[str] = []
+    outside = sorted({n for n in numbers if not 1 <= n <= count})
+    if outside:
+        problems.append(f"{where} lists item {_numbers(outside)}; items run from 1 to {count}")
+    repeated = sorted({n for n in numbers if list(numbers).count(n) > 1})
+    if repeated:
+        problems.append(f"{where} lists item {_numbers(repeated)} more than once")
+    return problems
+
+
 def _item_score_map(options: Sequence[Option], reverse: bool) -> dict[int, int]:
     values = [option.value for option in options]
     low, high = min(values), max(values)
@@ -539,98 +723,76 @@ def _item_score_map(options: Sequence[Option], reverse: bool) -> dict[int, int]:
     return {v: (low + high - v if reverse else v) for v in values}
 
 
-def _read_total_rule(d: InstrumentDefinition, problems: list[str]) -> tuple[Aggregate, int]:
-    method = d.scoring.method
-    _check_reversed_items(d, problems)
-    if _NO_TOTAL.search(method):
-        return "none", 1
-    found = _MULTIPLIER.search(method)
-    multiplier = int(found.group(1)) if found else 1
-    if _MEAN.search(method):
-        if found:
-            problems.append("scoring.method: a mean score cannot also be multiplied")
-        return "mean", 1
-    if _SUM.search(method):
-        if multiplier < 1:
-            problems.append("scoring.method: the multiplier must be at least 1")
-        return "sum", max(multiplier, 1)
-    problems.append(
-        f"scoring.method {method!r} is not understood: say 'sum of ...', 'sum ... x N', "
-        "'mean of ...' or 'no total'"
-    )
-    return "sum", 1
-
-
-def _check_reversed_items(d: InstrumentDefinition, problems: list[str]) -> None:
-    # The prose and the per-item flags must agree, or one of them was edited without the other.
-    flagged = {item.number for item in d.items if item.reverse}
-    answer_encoding = d.model_extra.get("answer_encoding") if d.model_extra else None
-    for where, text in (("scoring.method", d.scoring.method), ("answer_encoding", answer_encoding)):
-        if not isinstance(text, str) or not (found := _REVERSED_LIST.search(text)):
-            continue
-        named = {int(n) for n in re.findall(r"\d+", found.group(1))}
-        if named != flagged:
-            problems.append(
-                f"{where} reverses items {_numbers(named)} but the items marked reverse are "
-                f"{_numbers(flagged) or 'none'}"
-            )
-
-
-def _read_missing_rule(
-    d: InstrumentDefinition, aggregate: Aggregate, problems: list[str]
+def _missing_policy(
+    rule: MissingRule, aggregate: Aggregate, count: int, problems: list[str]
 ) -> MissingPolicy:
-    rule = d.scoring.missing_rule
-    count = len(d.items)
-    if _BLANK_AS_ZERO.search(rule):
-        limit = _BLANK_LIMIT.search(rule)
-        if not limit or not 1 <= int(limit.group(1)) <= count:
+    where = "scoring_rules.missing"
+    if rule.policy == "require_all":
+        if rule.max_missing is not None or rule.min_answered is not None:
             problems.append(
-                "scoring.missing_rule scores blanks as 0 but gives no limit such as "
-                "'4 or more items blank makes it invalid'"
+                f'{where}: "require_all" takes no max_missing or min_answered; use '
+                '"blank_as_zero" or "mean_of_answered" to allow blanks'
+            )
+        return MissingPolicy("require_all")
+    if rule.policy == "blank_as_zero":
+        limit = rule.max_missing
+        if limit is None or not 1 <= limit < count:
+            problems.append(
+                f'{where}: "blank_as_zero" needs max_missing, the most blanks allowed, from 1 to '
+                f"{count - 1} (PSC-17: 3, as 4 or more blanks make it invalid)"
             )
             return MissingPolicy("require_all")
-        return MissingPolicy("blank_as_zero", max_blank=int(limit.group(1)) - 1)
-    at_least = _AT_LEAST.search(rule)
-    if at_least:
-        needed, out_of = int(at_least.group(1)), int(at_least.group(2))
-        if aggregate != "mean":
-            problems.append(
-                "scoring.missing_rule allows unanswered items, but only a mean score can leave "
-                "items out; a sum would need prorating, which Stepwise does not do"
-            )
-        elif out_of != count or not 1 <= needed <= count:
-            problems.append(
-                f"scoring.missing_rule asks for {needed} of {out_of} items but there are {count}"
-            )
-        else:
-            return MissingPolicy("mean_of_answered", min_answered=needed)
-    return MissingPolicy("require_all")
+        if rule.min_answered is not None:
+            problems.append(f'{where}: "blank_as_zero" takes max_missing, not min_answered')
+        return MissingPolicy("blank_as_zero", max_blank=limit)
+    needed = rule.min_answered
+    if aggregate != "mean":
+        problems.append(
+            f'{where}: "mean_of_answered" needs method "mean"; a sum would need prorating, '
+            "which Stepwise does not do"
+        )
+        return MissingPolicy("require_all")
+    if needed is None or not 1 <= needed <= count:
+        problems.append(
+            f'{where}: "mean_of_answered" needs min_answered, from 1 to {count} (BRS: 5 of 6)'
+        )
+        return MissingPolicy("require_all")
+    if rule.max_missing is not None:
+        problems.append(f'{where}: "mean_of_answered" takes min_answered, not max_missing')
+    return MissingPolicy("mean_of_answered", min_answered=needed)
 
 
-def _read_subscales(
-    d: InstrumentDefinition, aggregate: Aggregate, problems: list[str]
+def _subscale_plans(
+    d: InstrumentDefinition, rules: ScoringRules, aggregate: Aggregate, problems: list[str]
 ) -> dict[str, SubscalePlan]:
     count = len(d.items)
     plans: dict[str, SubscalePlan] = {}
-    for sid, sub in d.scoring.subscales.items():
-        where = f"subscale {sid!r}"
-        outside = sorted({n for n in sub.items if not 1 <= n <= count})
-        if outside:
-            problems.append(f"{where} lists item {_numbers(outside)}; items run from 1 to {count}")
-        repeated = sorted({n for n in sub.items if sub.items.count(n) > 1})
-        if repeated:
-            problems.append(f"{where} lists item {_numbers(repeated)} more than once")
-        method = sub.method.strip().lower()
-        found = _MULTIPLIER.search(method)
-        if not _SUM.search(method):
+    for sid, described in d.scoring.subscales.items():
+        rule = rules.subscales.get(sid)
+        if rule is None:
             problems.append(
-                f"{where}: method {sub.method!r} is not understood; use 'sum' or 'sum x N'"
+                f"scoring.subscales has {sid!r} but scoring_rules.subscales does not: add its "
+                "items and multiplier"
             )
+        elif tuple(rule.items) != tuple(described.items):
+            problems.append(
+                f"subscale {sid!r}: scoring_rules lists items {_numbers(rule.items)} but "
+                f"scoring.subscales lists {_numbers(described.items)}"
+            )
+    for sid, rule in rules.subscales.items():
+        where = f"subscale {sid!r}"
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", sid):
+            problems.append(f"{where}: a subscale id is a word of letters, digits and underscores")
+        problems += _list_problems(where, rule.items, count)
+        if rule.multiplier < 1:
+            problems.append(f"{where}: multiplier must be at least 1")
+        # Bands and a cut-off, where the file gives them, sit with the subscale's description.
+        banding = d.scoring.subscales.get(sid)
         plans[sid] = SubscalePlan(
-            items=tuple(sub.items),
-            multiplier=int(found.group(1)) if found else 1,
-            bands=sub.bands,
-            cutoff=sub.cutoff,
+            items=tuple(rule.items),
+            multiplier=max(rule.multiplier, 1),
+            bands=banding.bands if banding else (),
+            cutoff=banding.cutoff if banding else None,
         )
     if plans and aggregate == "mean":
         problems.append("subscales cannot be combined with a mean of the answered items")
@@ -653,7 +815,7 @@ def _read_subscales(
                 problems.append(f"subscale {sid!r} lists item {number}, which says {declared!r}")
     if aggregate == "none":
         if not plans:
-            problems.append("an instrument without a total score needs subscales")
+            problems.append('method "subscales" (no total score) needs scoring_rules.subscales')
         unscored = sorted(set(range(1, count + 1)) - {n for p in plans.values() for n in p.items})
         if unscored:
             problems.append(
@@ -662,36 +824,27 @@ def _read_subscales(
     return plans
 
 
-def _read_critical_rules(d: InstrumentDefinition, problems: list[str]) -> tuple[CriticalRule, ...]:
+def _critical_rules(
+    d: InstrumentDefinition, rules: ScoringRules, problems: list[str]
+) -> tuple[CriticalRule, ...]:
     supplementary = {extra.id: extra for extra in d.additional_unscored_items}
-    rules: list[CriticalRule] = []
-    for critical in d.critical_items:
-        target = critical.number
-        where = f"critical item {target!r}"
-        found = _RULE.match(critical.rule)
+    found: list[CriticalRule] = []
+    for spec in rules.critical:
+        target, comparison, threshold = spec.item, spec.operator, spec.value
+        where = f"critical rule for item {target!r}"
         if isinstance(target, int) and not 1 <= target <= len(d.items):
-            problems.append(f"{where} is not an item; items run from 1 to {len(d.items)}")
+            problems.append(f"{where}: not an item; items run from 1 to {len(d.items)}")
             continue
         if isinstance(target, str) and target not in supplementary:
-            problems.append(f"{where} names no item or additional_unscored_items id")
+            problems.append(f"{where}: names no item or additional_unscored_items id")
             continue
-        if not found:
-            problems.append(f"{where}: rule {critical.rule!r} is not understood; use 'score >= N'")
-            continue
-        subject, comparison, raw_threshold = found.groups()
-        comparison = "==" if comparison == "=" else comparison
-        threshold: int | float | str
-        if _NUMERIC.fullmatch(raw_threshold):
-            threshold = float(raw_threshold) if "." in raw_threshold else int(raw_threshold)
-        else:
-            threshold = raw_threshold.strip("'\"")
-        if isinstance(target, int) and (subject != "score" or isinstance(threshold, str)):
-            problems.append(f"{where}: rule {critical.rule!r} must compare the score with a number")
+        if isinstance(target, int) and isinstance(threshold, str):
+            problems.append(
+                f"{where}: an item's score is compared with a number, not {threshold!r}"
+            )
             continue
         if isinstance(threshold, str) and comparison not in ("==", "!="):
-            problems.append(
-                f"{where}: rule {critical.rule!r} can only test an answer with == or !="
-            )
+            problems.append(f"{where}: an answer can only be tested with == or !=")
             continue
         if isinstance(target, str) and isinstance(threshold, str):
             labels = {
@@ -701,30 +854,35 @@ def _read_critical_rules(d: InstrumentDefinition, problems: list[str]) -> tuple[
             if labels and threshold.casefold() not in labels:
                 problems.append(f"{where}: {threshold!r} is not one of its options")
                 continue
-        rules.append(
-            CriticalRule(target, "score" if subject == "score" else "answer", comparison, threshold)
+        found.append(
+            CriticalRule(
+                target, "score" if isinstance(target, int) else "answer", comparison, threshold
+            )
         )
-    return tuple(rules)
+    ruled = {spec.item for spec in rules.critical}
+    for critical in d.critical_items:
+        if critical.number not in ruled:
+            problems.append(
+                f"critical_items lists {critical.number!r} but scoring_rules.critical has no rule "
+                "for it"
+            )
+    return tuple(found)
 
 
-def _read_direction(d: InstrumentDefinition, problems: list[str]) -> bool | None:
-    stated: set[bool] = set()
-    texts = [d.scoring.method, d.reliable_change.rule if d.reliable_change else None]
-    for text in filter(None, texts):
-        if found := _HIGHER_BETTER.search(text):
-            stated.add(found.group(1).lower() == "higher")
-        if found := _IMPROVEMENT.search(text):
-            stated.add(found.group(1).lower() == "increase")
-    if d.higher_is_better is not None:
-        stated.add(d.higher_is_better)
-    elif not stated and d.id in KNOWN_DIRECTIONS:
-        stated.add(KNOWN_DIRECTIONS[d.id])
-    if len(stated) > 1:
-        problems.append("the file contradicts itself about whether higher scores are better")
-        return None
-    direction = stated.pop() if stated else None
+def _direction(d: InstrumentDefinition, rules: ScoringRules, problems: list[str]) -> bool | None:
+    direction = rules.higher_is_better
+    if d.higher_is_better is not None and direction is not None and d.higher_is_better != direction:
+        problems.append(
+            f"higher_is_better says {str(d.higher_is_better).lower()} but "
+            f"scoring_rules.higher_is_better says {str(direction).lower()}"
+        )
+    if direction is None:
+        direction = d.higher_is_better
     if d.reliable_change is not None and direction is None:
-        problems.append('reliable_change needs a direction: add "higher_is_better": true or false')
+        problems.append(
+            'reliable_change needs a direction: add "higher_is_better": true or false to '
+            "scoring_rules"
+        )
     return direction
 
 
@@ -916,6 +1074,7 @@ def with_cutoff(definition: InstrumentDefinition, cutoff: int | None) -> Instrum
     lower, upper = definition.bands or ()
     label = _AT_OR_ABOVE.sub(f">={cutoff}", upper.label)
     data = definition.model_dump(mode="python", exclude={"screen_bands"})
+    data["scoring_rules"] = definition.rules.model_dump(mode="python")
     data["bands"] = [
         {"min": lower.min, "max": cutoff - 1, "label": lower.label},
         {"min": cutoff, "max": upper.max, "label": label},
@@ -928,12 +1087,18 @@ def with_cutoff(definition: InstrumentDefinition, cutoff: int | None) -> Instrum
 # --- Loading and validating --------------------------------------------------------------------
 
 
-def load_instrument(source: Path | str | Mapping[str, Any]) -> InstrumentDefinition:
-    """Read and check one instrument from a JSON file path or an already-parsed mapping."""
+def load_instrument(
+    source: Path | str | Mapping[str, Any], *, stored: bool = False
+) -> InstrumentDefinition:
+    """Read and check one instrument from a JSON file path or an already-parsed mapping.
+
+    `stored` is for versions already in the database, which are never rewritten: one written
+    before `scoring_rules` existed is read from its prose. Everything else must state them.
+    """
     where = "" if isinstance(source, Mapping) else Path(source).name
     data = _read_source(source, where)
     try:
-        return InstrumentDefinition.model_validate(data)
+        return InstrumentDefinition.model_validate(data, context={STORED: stored})
     except ValidationError as exc:
         raise InstrumentError(_describe(exc), where=where) from None
 

@@ -40,6 +40,8 @@ def _as_int(value: str) -> int:
 
 # A screening question may be refused (ASQ); the refusal is stored as null and counts as positive.
 REFUSED = "refused"
+# Posted by the second stage of a screen's form: the gated (acuity) question was on the page.
+GATED_ASKED = "gated_asked"
 
 
 def _answer_or_refusal(value: str) -> int | None:
@@ -66,15 +68,22 @@ class AssessmentForm(forms.Form):
             )
             self._steps.append(("sex", None, str(self.fields["sex"].label), "sex"))
         screen = definition.plan.screen
+        # A screen's gated question (ASQ item 5) is asked only after a positive screen: the first
+        # stage shows the screening questions; a positive screen brings the form back with the
+        # gated question added (no script needed). `asking_gated` is true on that second stage.
+        self.asking_gated = self.is_bound and bool(self.data.get(GATED_ASKED))
+        self._gated = list(definition.gated_items)
         for item in definition.items:
             name = f"item_{item.number}"
             choices = [(str(o.value), o.label) for o in definition.options_for(item)]
             required = self.items_required
             text = item.text
-            if screen is not None and item.gated:
-                # Asked only after a positive screen; left blank when it was not asked.
+            if item.number in self._gated:
+                # Shown and required once the screen is positive, else never asked: checked in
+                # clean(), as the answers above may still change to a negative screen.
                 required = False
-                text = f"{item.text} (Ask only if any answer above is Yes or refused.)"
+                text = f"{item.text} (Ask now: the screen is positive.)"
+                choices.append((REFUSED, "Refused to answer"))
             elif screen is not None and screen.refusal_is_positive:
                 choices.append((REFUSED, "Refused to answer"))
             self.fields[name] = forms.TypedChoiceField(
@@ -116,8 +125,47 @@ class AssessmentForm(forms.Form):
     @property
     def steps(self) -> list[Step]:
         return [
-            Step(self[name], number, text, bool(self.fields[name].required), kind)
+            Step(
+                self[name],
+                number,
+                text,
+                bool(self.fields[name].required) or number in self._gated,
+                kind,
+            )
             for name, number, text, kind in self._steps
+            if number not in self._gated or self.asking_gated
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        screen = self.definition.plan.screen
+        if screen is None or not self._gated or self.errors:
+            return cleaned
+        if not screen.positive_items(self.answers()):
+            return cleaned  # negative: the gated question is not asked
+        for number in self._gated:
+            name = f"item_{number}"
+            if cleaned.get(name) is not None or self.data.get(name) == REFUSED:
+                continue
+            if self.asking_gated:
+                self.add_error(
+                    name, f"Please record the answer to question {number}, or that they refused."
+                )
+            else:
+                self.asking_gated = True
+                self.add_error(
+                    name,
+                    f"The screen is positive: ask question {number} now and record the answer.",
+                )
+        return cleaned
+
+    def not_asked(self) -> list[int]:
+        """Gated questions left out because the screen was negative (stored as such)."""
+        return [
+            number
+            for number in self._gated
+            if self.cleaned_data.get(f"item_{number}") is None
+            and self.data.get(f"item_{number}") != REFUSED
         ]
 
     def answers(self) -> list[int | None]:

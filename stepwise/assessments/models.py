@@ -230,6 +230,9 @@ class AssessmentResponse(ImmutableModel):
     answers = models.JSONField()
     # Unscored extra questions (PHQ-9's difficulty question), by their id.
     supplementary = models.JSONField(default=dict, blank=True)
+    # Item numbers never asked because their gate stayed shut (ASQ item 5 after a negative
+    # screen): null in `answers` like a refusal, but recorded as not asked.
+    not_asked = models.JSONField(default=list, blank=True)
     # Only where the bands depend on it (AUDIT-C).
     sex = models.CharField(max_length=10, blank=True)
     total = models.DecimalField(max_digits=8, decimal_places=2, null=True)

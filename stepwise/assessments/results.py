@@ -43,8 +43,8 @@ from stepwise.assessments.scoring import (
 )
 from stepwise.clinic.models import Client
 from stepwise.lib import charts
+from stepwise.library import steps
 from stepwise.library.models import ExerciseVersion
-from stepwise.library.schema import EmotionStep, ScaleStep
 
 VERDICT_LABELS = {
     RELIABLE_IMPROVEMENT: "Reliable improvement",
@@ -430,14 +430,8 @@ def _exercise_reason(version: ExerciseVersion, item: Any) -> str:
     if step is None:
         return f"{document.title}: {item.get('step')} {shown}"
     prompt = getattr(step, "prompt", step.id)
-    if isinstance(step, EmotionStep):
-        emotion = next((e.label for e in step.emotions if e.id == item.get("field")), "")
-        return f"{document.title}: {prompt} {emotion} at {shown}"
-    if isinstance(step, ScaleStep):
-        label = next((a.label for a in step.anchors if a.value == value), "")
-        if label:
-            shown = f"{shown} ({label})"
-    return f"{document.title}: {prompt} {shown}"
+    reading = steps.of(step).alert_reading(step, item.get("field"), value, shown)
+    return f"{document.title}: {prompt} {reading}"
 
 
 def _reason(response: AssessmentResponse, item: Any) -> str:

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 
 from stepwise.accounts.models import User
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.models import Client, ClientQuerySet, Membership
 
 

@@ -80,7 +80,7 @@ def _demo_homework(alex: User, jordan: Client, mia: Client) -> None:
     """Homework so a newcomer sees the loop: assignments, one item done, feedback on it."""
     from datetime import time
 
-    from stepwise.homework import assigning
+    from stepwise.homework.actions import assigning
     from stepwise.homework.models import Assignee, ItemKind, Occurrence, today_for
     from stepwise.homework.schedule import Frequency, Schedule
     from stepwise.library.models import ExerciseDefinition

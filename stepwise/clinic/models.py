@@ -214,6 +214,27 @@ class Invitation(models.Model):
         return self.practice.time_zone
 
     @property
+    def inviter_name(self) -> str:
+        """Who invites, as the invitation and its email say it (a person, not "Stepwise")."""
+        if self.created_by is not None:
+            return str(self.created_by.display_name)
+        return f"Your therapist at {self.practice.name}"
+
+    def email_context(self, path: str) -> dict[str, object]:
+        """What an invitation email says: who invites, from which practice, and for a carer
+        which child, so the person can tell it from phishing. Nothing clinical."""
+        return {
+            "path": path,
+            "expires_at": self.expires_at,
+            "kind": self.kind,
+            "inviter": self.inviter_name,
+            "practice_name": self.practice.name,
+            "child_name": (
+                self.client.display_name if self.kind == "caregiver" and self.client else ""
+            ),
+        }
+
+    @property
     def status(self) -> str:
         if self.accepted_at:
             return "accepted"

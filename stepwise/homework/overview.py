@@ -21,7 +21,7 @@ from stepwise.accounts.models import User
 from stepwise.clinic.access import caseload_for
 from stepwise.clinic.models import Client
 from stepwise.homework import schedule as sched
-from stepwise.homework.assigning import WINDOW_DAYS
+from stepwise.homework.actions.assigning import WINDOW_DAYS
 from stepwise.homework.models import (
     Assignment,
     AssignmentStatus,

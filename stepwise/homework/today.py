@@ -8,14 +8,14 @@ feedback.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import CaregiverLink, Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import (
     Assignee,
     Assignment,
@@ -32,6 +32,8 @@ from stepwise.library.models import ExerciseVersion
 
 DONE_SHOWN = 15
 COMING_UP_DAYS = 7
+# Feedback this recent is shown at the top of the home page, where it is seen first.
+NEW_FEEDBACK_FOR = timedelta(days=14)
 # The shipped crisis plans (adult, and young person with a carer) and any practice's copies.
 CRISIS_PLAN_SLUGS = ("crisis-coping-plan", "youth-safety-plan")
 
@@ -58,6 +60,23 @@ class Person:
     @property
     def minutes_today(self) -> int:
         return sum(item.assignment.estimated_minutes for item in self.due_now)
+
+    @property
+    def feedback_since(self) -> datetime:
+        """Feedback written after this is new: shown first on the home page, not under "Done"."""
+        return timezone.now() - NEW_FEEDBACK_FOR
+
+    @property
+    def new_feedback(self) -> list[tuple[Completion, Feedback]]:
+        """The therapist's recent notes on what was done, newest first (already prefetched)."""
+        since = self.feedback_since
+        notes = [
+            (completion, note)
+            for completion in self.done
+            for note in completion.feedback.all()
+            if note.created_at >= since
+        ]
+        return sorted(notes, key=lambda pair: pair[1].created_at, reverse=True)
 
 
 def visible_assignments(user: User, clients: list[Client]) -> QuerySet[Assignment]:

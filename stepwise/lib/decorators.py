@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.lib.roles import roles_for
 
 View = Callable[..., HttpResponseBase]

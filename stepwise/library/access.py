@@ -11,7 +11,7 @@ import uuid
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.models import Client
 from stepwise.lib.roles import roles_for
 from stepwise.library.models import (

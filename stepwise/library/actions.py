@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import Membership
-from stepwise.library import schema
+from stepwise.library import schema, steps
 from stepwise.library.loader import validate_import
 from stepwise.library.media import SNIFF_BYTES, kind_of, sniff
 from stepwise.library.models import (
@@ -130,9 +130,7 @@ def save_draft(
 def media_problems(document: schema.ExerciseDefinition, practice_id: int | None) -> list[str]:
     """Uploaded media a document names must be files of the practice that publishes it."""
     wanted = {
-        (step.id, step.source.file)
-        for step in document.steps
-        if isinstance(step, schema.MediaStep) and isinstance(step.source, schema.MediaUpload)
+        (step.id, file) for step in document.steps for file in steps.of(step).uploaded_files(step)
     }
     if not wanted:
         return []

@@ -15,7 +15,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
-from stepwise.library import schema
+from stepwise.library import schema, steps
 from stepwise.library.rendering import build_exercise, media_urls_for
 from stepwise.library.responses import ResponseErrors, parse_form
 
@@ -40,8 +40,8 @@ def run_exercise(
     if request.method == "POST":
         form = request.POST
         add_row = request.POST.get(ADD_ROW)
-        list_steps = {s.id for s in definition.steps if isinstance(s, schema.ListStep)}
-        if add_row in list_steps:
+        growing = {s.id for s in definition.steps if steps.of(s).grows}
+        if add_row in growing:
             extra_rows[add_row] = 1  # a row added without script: show the form again
         else:
             try:

@@ -180,7 +180,7 @@ class AttentionItem:
         if self.kind == "alert":
             return id_url("clinic:client_detail", self.client_id)
         if self.kind == "unreviewed":
-            return f"{_url(get_script_prefix(), 'homework_staff:inbox')}?client={self.client_id}"
+            return f"{_url(get_script_prefix(), 'homework:inbox')}?client={self.client_id}"
         return id_url("progress:summary", self.client_id)
 
 

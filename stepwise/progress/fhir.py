@@ -9,7 +9,6 @@ Entries are addressed by stable `urn:uuid:` names, so the same record always giv
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ from stepwise.assessments.models import AssessmentResponse, InstrumentVersion, S
 from stepwise.assessments.results import current_score
 from stepwise.clinic.models import Client
 from stepwise.homework.models import MetricValue, Submission
-from stepwise.library import schema
+from stepwise.library import steps
 from stepwise.library.models import ExerciseVersion
 
 NAMESPACE = uuid.UUID("6f1c2d0e-8a53-4f7e-9d1b-5b0c7e2a9f41")
@@ -105,60 +104,10 @@ def exercise_url(version: ExerciseVersion) -> str:
     return f"{BASE}:exercise:{owner}:{definition.slug}"
 
 
-def _options(options: Iterable[schema.Option]) -> list[dict[str, Any]]:
-    return [{"valueCoding": {"code": o.id, "display": o.label}} for o in options]
-
-
-def _field_item(step_id: str, field: Any) -> dict[str, Any]:
-    item: dict[str, Any] = {"linkId": f"{step_id}.{field.id}", "text": field.label}
-    if isinstance(field, schema.ChoiceField):
-        item.update(type="choice", answerOption=_options(field.options))
-    elif isinstance(field, schema.TextField):
-        item["type"] = "string"
-    else:
-        item["type"] = "decimal"
-    return item
-
-
 def _step_item(step: Any) -> dict[str, Any] | None:
     """The Questionnaire item of an answerable step; None for steps that only show content."""
-    if isinstance(step, schema.ContentStep):
-        return None
     text = getattr(step, "prompt", None) or step.title or step.id
-    item: dict[str, Any] = {"linkId": step.id, "text": text}
-    if isinstance(step, schema.TextStep):
-        item["type"] = "text"
-    elif isinstance(
-        step, (schema.ScaleStep | schema.SudsStep | schema.TimerStep, schema.BreathingStep)
-    ):
-        item["type"] = "integer"
-    elif isinstance(step, schema.MediaStep):
-        item["type"] = "decimal"
-    elif isinstance(step, schema.ChoiceStep):
-        item.update(type="choice", repeats=step.multiple, answerOption=_options(step.options))
-    elif isinstance(step, schema.ChecklistStep):
-        item.update(type="choice", repeats=True, answerOption=_options(step.items))
-    elif isinstance(step, schema.EmotionStep):
-        item.update(
-            type="group",
-            item=[
-                {"linkId": f"{step.id}.{e.id}", "text": e.label, "type": "integer"}
-                for e in step.emotions
-            ],
-        )
-    elif isinstance(step, schema.ListStep):
-        item.update(type="group", repeats=True, item=[_field_item(step.id, f) for f in step.fields])
-    elif isinstance(step, schema.ReflectionStep):
-        item.update(
-            type="group",
-            item=[
-                {"linkId": f"{step.id}.{q.id}", "text": q.prompt, "type": "text"}
-                for q in step.questions
-            ],
-        )
-    else:
-        return None
-    return item
+    return steps.of(step).fhir_item(step, {"linkId": step.id, "text": text})
 
 
 def exercise_questionnaire(version: ExerciseVersion) -> dict[str, Any]:
@@ -179,81 +128,12 @@ def exercise_questionnaire(version: ExerciseVersion) -> dict[str, Any]:
 # --- responses ---------------------------------------------------------------------------------
 
 
-def _answer(step: Any, value: Any) -> list[dict[str, Any]]:
-    """The FHIR answers of one step's stored answer (empty when unanswered)."""
-    if value is None or value == "" or value == [] or value == {}:
-        return []
-    if isinstance(step, schema.TextStep):
-        return [{"valueString": str(value)}]
-    if isinstance(step, schema.ScaleStep | schema.SudsStep | schema.TimerStep):
-        return [{"valueInteger": int(value)}]
-    if isinstance(step, schema.BreathingStep):
-        return [{"valueInteger": int(value)}]
-    if isinstance(step, schema.MediaStep):
-        return [{"valueDecimal": float(value)}]
-    if isinstance(step, schema.ChoiceStep | schema.ChecklistStep):
-        options = step.options if isinstance(step, schema.ChoiceStep) else step.items
-        labels = {o.id: o.label for o in options}
-        chosen = value if isinstance(value, list) else [value]
-        return [{"valueCoding": {"code": c, "display": labels.get(c, c)}} for c in chosen]
-    return []
-
-
-def _group_items(step: Any, value: Any) -> list[dict[str, Any]]:
-    """Nested answers: emotions with intensities, list rows, reflection questions."""
-    if isinstance(step, schema.EmotionStep):
-        labels = {e.id: e.label for e in step.emotions}
-        items = [
-            {
-                "linkId": f"{step.id}.{entry['emotion']}",
-                "text": labels.get(entry["emotion"], entry["emotion"]),
-                "answer": [{"valueInteger": int(entry["intensity"])}],
-            }
-            for entry in value or []
-        ]
-        return [{"linkId": step.id, "item": items}] if items else []
-    if isinstance(step, schema.ListStep):
-        rows = []
-        for row in value or []:
-            cells = []
-            for field in step.fields:
-                cell = row.get(field.id)
-                if cell is None or cell == "":
-                    continue
-                answer: dict[str, Any]
-                if isinstance(field, schema.ChoiceField):
-                    labels = {o.id: o.label for o in field.options}
-                    answer = {"valueCoding": {"code": cell, "display": labels.get(cell, cell)}}
-                elif isinstance(field, schema.TextField):
-                    answer = {"valueString": str(cell)}
-                else:
-                    answer = {"valueDecimal": float(cell)}
-                cells.append({"linkId": f"{step.id}.{field.id}", "answer": [answer]})
-            if cells:
-                rows.append({"linkId": step.id, "item": cells})
-        return rows
-    if isinstance(step, schema.ReflectionStep):
-        answers = value or {}
-        items = [
-            {"linkId": f"{step.id}.{q.id}", "answer": [{"valueString": answers[q.id]}]}
-            for q in step.questions
-            if answers.get(q.id)
-        ]
-        return [{"linkId": step.id, "item": items}] if items else []
-    return []
-
-
 def submission_response(submission: Submission, patient: str, questionnaire: str) -> dict[str, Any]:
     parsed = submission.exercise_version.parsed
     answers = submission.answers or {}
     items: list[dict[str, Any]] = []
     for step in parsed.steps:
-        if isinstance(step, schema.EmotionStep | schema.ListStep | schema.ReflectionStep):
-            items += _group_items(step, answers.get(step.id))
-            continue
-        answer = _answer(step, answers.get(step.id))
-        if answer:
-            items.append({"linkId": step.id, "answer": answer})
+        items += steps.of(step).fhir_answers(step, answers.get(step.id))
     return {
         "resourceType": "QuestionnaireResponse",
         "identifier": {"system": f"{BASE}:submission", "value": str(submission.pk)},

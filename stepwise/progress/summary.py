@@ -253,7 +253,7 @@ def _done_item(completion: Completion) -> DoneItem:
         title=completion.assignment.title,
         status=status,
         reviewed=completion.reviewed_at is not None,
-        url=reverse("homework_staff:completion", args=[completion.pk]),
+        url=reverse("homework:completion", args=[completion.pk]),
     )
 
 
@@ -366,12 +366,7 @@ def _notes(client: Client, start: datetime) -> tuple[int, list[Note], int]:
         if definition is None:
             definition = parsed[version.pk] = version.parsed
         for view in answer_views(definition, submission.answers or {}):
-            texts: list[tuple[str, str]] = []
-            if isinstance(view.step, schema.TextStep) and view.text.strip():
-                texts.append((view.label, view.text))
-            elif isinstance(view.step, schema.ReflectionStep):
-                texts += [(q, a) for q, a in view.pairs if a.strip()]
-            for prompt, text in texts:
+            for prompt, text in view.written:
                 shown = text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1] + "…"
                 notes.append(
                     Note(

@@ -31,7 +31,7 @@ from django.utils.crypto import salted_hmac
 from icalendar import Calendar, Event
 
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignee, Assignment, AssignmentStatus, Occurrence
 from stepwise.lib.tz import local_today
 

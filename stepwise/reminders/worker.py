@@ -387,7 +387,7 @@ def beat(worker_id: str, started_at: datetime, kind: str = WorkerKind.REMINDERS)
 def extend_rolling_windows(now: datetime, limit: int = 200) -> int:
     """Keep two weeks of occurrences (and so reminders) ahead of every active assignment, also
     for clients who do not open the app (the ones reminders matter most for)."""
-    from stepwise.homework import assigning
+    from stepwise.homework.actions import assigning
     from stepwise.homework.models import Assignment
     from stepwise.lib.tz import local_today
 

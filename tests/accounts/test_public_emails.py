@@ -37,12 +37,12 @@ PUBLIC_FORMS: dict[str, tuple[str, dict[str, str], str]] = {
     "password reset": (
         "/accounts/password/reset/",
         {"email": "carl@example.net"},
-        "password reset",
+        "reset the password",
     ),
     "password reset, unknown address": (
         "/accounts/password/reset/",
         {"email": "nobody@example.net"},
-        "do not have any record",
+        "no account uses it",
     ),
 }
 

@@ -14,7 +14,7 @@ from django.test import Client as HttpClient
 from stepwise.assessments import actions
 from stepwise.assessments.crisis import crisis_lines, crisis_message_for, lines_for_country
 from stepwise.clinic.models import Client, Practice
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import ItemKind, Occurrence, today_for
 from stepwise.homework.schedule import Frequency, Schedule
 from tests.conftest import World

@@ -142,9 +142,23 @@ def _rename(data: dict[str, Any]) -> None:
     data["id"] = "practice_phq9"
 
 
-def _drop_rule_text(data: dict[str, Any]) -> None:
+def _drop_direction(data: dict[str, Any]) -> None:
     data["id"] = "practice_phq9"
     data["reliable_change"]["rule"] = "6 points"
+    del data["scoring_rules"]["higher_is_better"]
+
+
+def _drop(path: str) -> Callable[[dict[str, Any]], None]:
+    """An edit that removes one key, addressed like 'scoring_rules.subscales.stress'."""
+
+    def edit(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        target: Any = data
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        del target[last]
+
+    return edit
 
 
 def _contradict_direction(data: dict[str, Any]) -> None:
@@ -197,26 +211,62 @@ BROKEN: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
     (
         "critical item not an item",
         "phq9",
-        _set("critical_items.0.number", 12),
-        "critical item 12 is not an item",
+        _set("scoring_rules.critical.0.item", 12),
+        "critical rule for item 12: not an item; items run from 1 to 9",
     ),
     (
-        "critical rule not understood",
+        "critical item without a rule",
         "phq9",
-        _set("critical_items.0.rule", "whenever worrying"),
-        "rule 'whenever worrying' is not understood",
+        _set("critical_items.0.number", 8),
+        "critical_items lists 8 but scoring_rules.critical has no rule for it",
+    ),
+    (
+        "critical operator unknown",
+        "phq9",
+        _set("scoring_rules.critical.0.operator", "=>"),
+        "scoring_rules.critical[0].operator: Input should be '>=', '>', '<=', '<', '==' or '!='",
+    ),
+    (
+        "critical value text for an item",
+        "phq9",
+        _set("scoring_rules.critical.0.value", "high"),
+        "critical rule for item 9: an item's score is compared with a number, not 'high'",
+    ),
+    (
+        "critical value a boolean",
+        "phq9",
+        _set("scoring_rules.critical.0.value", True),
+        "should be a number, or an answer in quotes, not True",
     ),
     (
         "critical supplementary id unknown",
         "phqa",
-        _set("critical_items.2.number", "ever_attempted"),
-        "critical item 'ever_attempted' names no item",
+        _set("scoring_rules.critical.2.item", "ever_attempted"),
+        "critical rule for item 'ever_attempted': names no item",
+    ),
+    (
+        "critical answer not an option",
+        "phqa",
+        _set("scoring_rules.critical.2.value", "Maybe"),
+        "critical rule for item 'lifetime_attempt': 'Maybe' is not one of its options",
     ),
     (
         "subscale item out of range",
         "pcl5",
-        _set("scoring.subscales.E_arousal_reactivity.items.5", 21),
-        "subscale 'E_arousal_reactivity' lists item 21",
+        _set("scoring_rules.subscales.E_arousal_reactivity.items.5", 21),
+        "subscale 'E_arousal_reactivity' lists item 21; items run from 1 to 20",
+    ),
+    (
+        "subscale items disagree with the described subscale",
+        "pcl5",
+        _set("scoring_rules.subscales.C_avoidance.items", [6]),
+        "subscale 'C_avoidance': scoring_rules lists items 6 but scoring.subscales lists 6, 7",
+    ),
+    (
+        "subscale without a rule",
+        "dass21",
+        _drop("scoring_rules.subscales.stress"),
+        "scoring.subscales has 'stress' but scoring_rules.subscales does not",
     ),
     (
         "item claims unknown subscale",
@@ -233,8 +283,38 @@ BROKEN: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
     (
         "method not understood",
         "phq9",
-        _set("scoring.method", "add them up"),
-        "scoring.method 'add them up' is not understood",
+        _set("scoring_rules.method", "add them up"),
+        "scoring_rules.method: Input should be 'sum', 'mean', 'subscales' or 'screen'",
+    ),
+    (
+        "scoring rules missing",
+        "phq9",
+        _drop("scoring_rules"),
+        "scoring_rules is missing: state how the instrument is scored in explicit fields",
+    ),
+    (
+        "a misspelt rule",
+        "phq9",
+        _set("scoring_rules.multipler", 2),
+        "scoring_rules.multipler: Extra inputs are not permitted",
+    ),
+    (
+        "a multiplied mean",
+        "brs",
+        _set("scoring_rules.multiplier", 2),
+        "scoring_rules.multiplier: a mean score cannot also be multiplied",
+    ),
+    (
+        "decimals on a sum",
+        "phq9",
+        _set("scoring_rules.decimals", 1),
+        'scoring_rules.decimals is only for method "mean"',
+    ),
+    (
+        "reverse item out of range",
+        "brs",
+        _set("scoring_rules.reverse_items", [2, 4, 7]),
+        "scoring_rules.reverse_items lists item 7; items run from 1 to 6",
     ),
     (
         "declared range wrong",
@@ -243,10 +323,10 @@ BROKEN: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
         "scoring.min/max say 0-30 but the items give 0-27",
     ),
     (
-        "reverse flag disagrees with method",
+        "reverse flag disagrees with the rules",
         "pss10",
         _set("items.3.reverse", False),
-        "scoring.method reverses items 4, 5, 7, 8 but the items marked reverse are 5, 7, 8",
+        "item 4 says reverse: false but scoring_rules.reverse_items lists it",
     ),
     (
         "raw range disagrees with multiplier",
@@ -257,17 +337,61 @@ BROKEN: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
     (
         "blanks scored 0 without a limit",
         "psc17",
-        _set("scoring.missing_rule", "Items left blank are scored 0."),
-        "scores blanks as 0 but gives no limit",
+        _set("scoring_rules.missing", {"policy": "blank_as_zero"}),
+        '"blank_as_zero" needs max_missing, the most blanks allowed, from 1 to 16',
     ),
     (
         "sum that would need prorating",
         "phq9",
-        _set("scoring.missing_rule", "Require at least 8 of 9."),
+        _set("scoring_rules.missing", {"policy": "mean_of_answered", "min_answered": 8}),
         "a sum would need prorating",
     ),
-    ("reliable change without direction", "phq9", _drop_rule_text, "needs a direction"),
-    ("direction contradicted", "phq9", _contradict_direction, "contradicts itself"),
+    (
+        "missing policy unknown",
+        "phq9",
+        _set("scoring_rules.missing", {"policy": "prorate"}),
+        "scoring_rules.missing.policy: Input should be 'require_all', 'blank_as_zero' or",
+    ),
+    ("reliable change without direction", "phq9", _drop_direction, "needs a direction"),
+    (
+        "direction contradicted",
+        "phq9",
+        _contradict_direction,
+        "higher_is_better says true but scoring_rules.higher_is_better says false",
+    ),
+    (
+        "screen item both screening and acuity",
+        "asq",
+        _set("scoring_rules.screen.acuity_item", 4),
+        "item 4 cannot be both a screening and the acuity item",
+    ),
+    (
+        "screen result not a band",
+        "asq",
+        _set("scoring_rules.screen.results.acute", "Acute"),
+        "scoring_rules.screen.results.acute 'Acute' is not one of the bands' labels",
+    ),
+    (
+        "screen positive value not an option",
+        "asq",
+        _set("scoring_rules.screen.positive_value", 2),
+        "scoring_rules.screen.positive_value 2 is not an option of item 1",
+    ),
+    (
+        "screen without its acuity results",
+        "asq",
+        _drop("scoring_rules.screen.results.undetermined"),
+        "scoring_rules.screen.results needs a label for: undetermined",
+    ),
+    (
+        "screen rules on a sum",
+        "phq9",
+        _set(
+            "scoring_rules.screen",
+            {"screening_items": [1], "positive_value": 1, "results": {"negative": "No"}},
+        ),
+        'scoring_rules.screen is only for method "screen"',
+    ),
     ("id not a slug", "phq9", _set("id", "PHQ 9"), "id: should be up to 40 lower-case letters"),
     ("items missing", "phq9", _drop_items, "items: Field required"),
     ("reverse flag not boolean", "brs", _set("items.1.reverse", "yes"), "should be true or false"),
@@ -291,22 +415,40 @@ def test_validation_explains_a_broken_definition(
 def test_validation_lists_every_problem_at_once() -> None:
     data = raw_instrument("phq9")
     data["bands"][1]["min"] = 6
-    data["critical_items"][0]["number"] = 12
+    data["scoring_rules"]["critical"][0]["item"] = 12
     data["scoring"]["max"] = 30
-    assert len(validate_instrument(data)) == 3
+    assert len(validate_instrument(data)) == 4  # the bad rule also leaves item 9 without one
 
 
-def test_a_renamed_copy_keeps_the_direction_stated_in_its_text() -> None:
+def test_a_renamed_copy_keeps_its_direction() -> None:
     data = raw_instrument("phq9")
     _rename(data)
     assert load_instrument(data).plan.higher_is_better is False
 
 
-def test_an_imported_instrument_can_state_its_direction() -> None:
+def test_an_imported_instrument_can_state_its_direction_at_the_top_level_too() -> None:
     data = raw_instrument("phq9")
-    _drop_rule_text(data)
+    _drop_direction(data)
     data["higher_is_better"] = False
     assert load_instrument(data).plan.higher_is_better is False
+
+
+def test_the_scorer_follows_the_explicit_rules_not_the_prose() -> None:
+    data = raw_instrument("who5")
+    data["id"] = "practice_who5"
+    data["scoring"]["method"] = "the sum of the items, not multiplied"
+    data["scoring"]["rounding"] = "3 decimals"
+    definition = load_instrument(data)
+    assert (definition.plan.aggregate, definition.plan.multiplier) == ("sum", 4)
+
+
+def test_an_import_without_scoring_rules_is_told_what_its_prose_seems_to_say() -> None:
+    data = raw_instrument("psc17")
+    del data["scoring_rules"]
+    (problem,) = validate_instrument(data)
+    assert problem.startswith("scoring_rules is missing")
+    assert '"missing": {"policy": "blank_as_zero", "max_missing": 3}' in problem
+    assert "check it against the instrument's manual and add it" in problem
 
 
 @pytest.mark.parametrize(

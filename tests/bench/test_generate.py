@@ -20,6 +20,8 @@ from django.db import connection
 from bench.rows import TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
+# The generated databases are made once per module: its tests run in one process (`make test`).
+pytestmark = pytest.mark.xdist_group("bench-generate")
 # Columns that read the same on both engines (ids and references), per table.
 KEYS = {
     "homework_assignment": "id, client_id, exercise_id, created_by_id",

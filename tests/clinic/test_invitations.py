@@ -127,7 +127,7 @@ def test_accepting_with_an_email_that_has_an_account_is_refused_with_a_reason(wo
     assert "An account with this email already exists" in response.content.decode()
 
 
-def test_the_invitation_can_be_emailed_without_clinical_content(
+def test_the_invitation_email_names_who_invites_and_nothing_clinical(
     world: World, alice_client: HttpClient
 ) -> None:
     Invitation.objects.all().delete()
@@ -138,7 +138,11 @@ def test_the_invitation_can_be_emailed_without_clinical_content(
     message = mail.outbox[0]
     assert message.to == ["mia@example.net"]
     assert "/invite/" in message.body
-    for word in ("Mia", "Riverside", "therap", "Alice"):
+    # Who invites and from where, so the email is not taken for phishing (issue 19)...
+    assert "Alice Therapist" in message.subject
+    assert "Alice Therapist at Riverside" in message.body
+    # ...and nothing clinical: not the client's name, homework, diagnoses or scores.
+    for word in ("Mia", "exercise", "anxiety", "depress", "score", "PHQ"):
         assert word not in message.subject + message.body
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from stepwise.assessments import actions
-from stepwise.assessments.models import AssessmentResponse, InstrumentVersion
+from stepwise.assessments.models import AssessmentResponse, InstrumentVersion, PracticeInstrument
 from tests.conftest import PASSWORD, World
 from tests.e2e.test_page_sweep import DESKTOP, PHONE, live_world, sign_in, visit_all
 
@@ -227,3 +228,46 @@ def test_every_assessment_page_passes_the_checks(
     page.get_by_label("Your password").fill("wrong")
     page.get_by_role("button", name="End in-session mode").click()
     page.get_by_text("That is not the right password.").wait_for()
+
+
+def test_the_asq_asks_question_5_only_after_a_positive_screen_on_a_phone(
+    live_world: World, new_context: Any
+) -> None:
+    world = live_world
+    PracticeInstrument.objects.create(
+        practice=world.practice,
+        key="asq",
+        enabled=True,
+        licence_confirmed_by=world.ada,
+        licence_confirmed_at=timezone.now(),
+    )
+    page = new_context(**PHONE).new_page()
+    sign_in(page, "alice@example.com")
+    page.goto(f"/clients/{world.carl_client.pk}/")
+    page.get_by_label("Give a questionnaire in session").select_option("asq")
+    page.get_by_role("button", name="Start in session").click()
+    page.wait_for_url("**/in-session/")
+
+    # First stage: the four screening questions, and no question 5.
+    progress = page.locator("[data-step-progress]")
+    expect(progress).to_have_text("Question 1 of 4")
+    expect(page.locator('input[name="item_5"]')).to_have_count(0)
+    for number, value in ((1, "0"), (2, "1"), (3, "0"), (4, "0")):
+        page.locator(f'input[name="item_{number}"][value="{value}"]').check()
+        if number < 4:
+            page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Submit answers").click()
+
+    # Positive: the form comes back on question 5, with the answers kept.
+    expect(page.get_by_text("The screen is positive: ask question 5 now").first).to_be_visible()
+    expect(progress).to_have_text("Question 5 of 5")
+    expect(page.locator("fieldset[data-step]:visible legend")).to_contain_text("right now?")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator('input[name="item_5"][value="0"]').check()
+    page.get_by_role("button", name="Submit answers").click()
+
+    page.wait_for_url("**/in-session/done/")
+    expect(page.get_by_text("Result: Non-acute positive screen (potential risk)")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    stored = AssessmentResponse.objects.get()
+    assert (stored.answers, stored.not_asked) == ([0, 1, 0, 0, 0], [])

@@ -211,7 +211,7 @@ def test_a_therapist_builds_publishes_and_previews_an_exercise(
 def test_every_library_page_passes_the_checks(
     live_world: World, new_context: Any, device: dict[str, Any]
 ) -> None:
-    from stepwise.homework.actions import submit_exercise
+    from stepwise.homework.actions.submissions import submit_exercise
     from stepwise.library import actions
     from tests.e2e.test_page_sweep import visit_all
     from tests.library.helpers import publish_sink, sink_answers

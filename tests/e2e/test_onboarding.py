@@ -34,19 +34,17 @@ def test_therapist_signs_up_adds_a_client_and_the_client_lands_on_their_home(
     therapist.goto(confirm.group(1))
     therapist.get_by_role("button", name="Confirm").click()
 
-    # No client data before a second factor: the therapist sets up an authenticator app.
-    # Setting up a second factor asks for the password again first (a fresh sign-in).
-    therapist.wait_for_url("**/accounts/reauthenticate/**")
-    therapist.get_by_label("Password").fill("a long and unusual passphrase")
-    therapist.get_by_role("button", name="Confirm").click()
+    # No client data before a second factor: the therapist sets up an authenticator app
+    # straight away; having just confirmed the email, they are not asked for the password.
     therapist.wait_for_url("**/accounts/2fa/totp/activate/")
     secret = therapist.locator("#authenticator_secret").input_value()
     therapist.get_by_label("Authenticator code").fill(totp_code(secret))
-    therapist.get_by_role("button", name="Activate").click()
-    therapist.wait_for_url(lambda url: "/totp/activate/" not in url)
-    therapist.goto("/clients/")
-
-    therapist.get_by_role("link", name="Add a client").click()
+    therapist.get_by_role("button", name="Turn on two-step sign-in").click()
+    therapist.wait_for_url("**/accounts/2fa/recovery-codes/")
+    therapist.get_by_role("link", name="I have saved them: continue").click()
+    # The empty dashboard says where to start.
+    therapist.get_by_role("heading", name="Getting started").wait_for()
+    therapist.get_by_role("link", name="Add your first client").click()
     therapist.get_by_label("Name shown in Stepwise").fill("Robin")
     therapist.get_by_label("Client's time zone").fill("Europe/Dublin")
     therapist.get_by_role("button", name="Add client").click()

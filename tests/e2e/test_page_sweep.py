@@ -34,7 +34,7 @@ def sign_in(page: Any, email: str) -> None:
     if "/accounts/2fa/authenticate/" in page.url:  # staff: the second step
         for _attempt in range(2):
             page.get_by_label("Code").fill(current_totp_code(email))
-            page.get_by_role("button", name="Sign In").click()
+            page.get_by_role("button", name="Sign in", exact=True).click()
             page.wait_for_load_state()
             if "/accounts/2fa/" not in page.url:
                 return

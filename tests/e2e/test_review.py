@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from stepwise.homework import assigning, plans
+from stepwise.homework.actions import assigning, plans
 from stepwise.homework.models import AssignmentStatus, Completion, Feedback
 from tests.conftest import World
 from tests.e2e.test_page_sweep import PHONE, live_world, sign_in, visit_all

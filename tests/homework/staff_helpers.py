@@ -12,7 +12,7 @@ from typing import Any
 from stepwise.accounts.models import User
 from stepwise.assessments.models import InstrumentVersion
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import (
     Assignment,
     Completion,

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import (
     Assignment,
     AssignmentStatus,

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from stepwise.assessments import catalog
 from stepwise.assessments.models import Alert, AssessmentResponse
 from stepwise.audit.models import AccessLog
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import (
     Assignee,
     Assignment,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from stepwise.homework.actions import submit_exercise
+from stepwise.homework.actions.submissions import submit_exercise
 from stepwise.homework.models import Mode, Submission
 from stepwise.homework.today import crisis_plan_for
 from stepwise.library import actions as library

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from stepwise.assessments.escalation import escalate_due_alerts
 from stepwise.assessments.models import Alert
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import ItemKind, Occurrence, Submission
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library.models import ExerciseDefinition

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Completion
 from stepwise.homework.overview import inbox_page
 from tests.conftest import World
@@ -83,7 +83,7 @@ def test_a_page_past_the_end_shows_the_first_page(world: World, frozen: Any) -> 
 def test_the_inbox_pager_links_keep_the_filter(
     world: World, frozen: Any, alice_client: HttpClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("stepwise.homework.staff_views.PAGE_SIZE", 4)
+    monkeypatch.setattr("stepwise.homework.views.review.PAGE_SIZE", 4)
     _history(world, days=10, reviewed_before=2)
     html = alice_client.get("/review/?state=all&page=2").content.decode()
     assert "Page 2" in html

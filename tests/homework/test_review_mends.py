@@ -20,7 +20,7 @@ def test_editing_a_schedule_twice_with_a_later_start_keeps_only_the_newest(
     today = world.carl_client_today()
     begun = today - timedelta(days=5)
     assignment = h.assign_daily(world.carl_client, world.alice, begun)
-    url = reverse("homework_staff:assignment_schedule", args=[world.carl_client.pk, assignment.pk])
+    url = reverse("homework:assignment_schedule", args=[world.carl_client.pk, assignment.pk])
     later = (today + timedelta(days=30)).isoformat()
     sooner = (today + timedelta(days=10)).isoformat()
     for start in (later, later, sooner):
@@ -36,7 +36,7 @@ def test_a_huge_stop_after_count_is_refused_by_the_form(
     world: World, alice_client: HttpClient
 ) -> None:
     assignment = h.assign_daily(world.carl_client, world.alice, world.carl_client_today())
-    url = reverse("homework_staff:assignment_schedule", args=[world.carl_client.pk, assignment.pk])
+    url = reverse("homework:assignment_schedule", args=[world.carl_client.pk, assignment.pk])
     response = alice_client.post(
         url,
         {
@@ -65,7 +65,7 @@ def test_an_absurd_inbox_page_shows_the_first_page(alice_client: HttpClient) -> 
 def test_assigning_a_plan_without_choosing_one_says_so(
     world: World, alice_client: HttpClient
 ) -> None:
-    url = reverse("homework_staff:plan_assign", args=[world.carl_client.pk])
+    url = reverse("homework:plan_assign", args=[world.carl_client.pk])
     response = alice_client.post(url, {}, follow=True)
     assert "Choose a plan." in response.content.decode()
 

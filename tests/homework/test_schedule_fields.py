@@ -8,10 +8,9 @@ from datetime import date
 import pytest
 from django import forms
 
-from stepwise.homework.forms import AssignForm
+from stepwise.homework.forms import AssignForm, ScheduleForm
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.homework.schedule_fields import FREQUENCY_LABELS, frequency_choices
-from stepwise.homework.staff_forms import ScheduleForm
 
 TODAY = date(2026, 11, 26)
 ITEMS = [

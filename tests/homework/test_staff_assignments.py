@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from stepwise.audit.models import AccessLog
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, AssignmentStatus, ScheduleVersion
 from tests.conftest import World
 from tests.homework.staff_helpers import assign_exercise
@@ -34,7 +34,7 @@ def mood(world: World, frozen: Any) -> Assignment:
 
 
 def url(name: str, assignment: Assignment) -> str:
-    return reverse(f"homework_staff:{name}", args=[assignment.client_id, assignment.pk])
+    return reverse(f"homework:{name}", args=[assignment.client_id, assignment.pk])
 
 
 def messages_of(response: Any) -> list[str]:
@@ -128,7 +128,7 @@ def test_someone_outside_the_care_team_cannot_change_homework(
 def test_an_assignment_addressed_through_another_client_is_not_found(
     world: World, alice_client: HttpClient, mood: Assignment
 ) -> None:
-    wrong = reverse("homework_staff:assignment_pause", args=[world.dana_client.pk, mood.pk])
+    wrong = reverse("homework:assignment_pause", args=[world.dana_client.pk, mood.pk])
 
     response = alice_client.post(wrong)
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stepwise.audit.models import AccessLog
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import AssignmentStatus, Completion
 from stepwise.homework.overview import client_homework
 from stepwise.homework.schedule import Frequency, Schedule
@@ -165,11 +165,11 @@ def test_paused_and_ended_homework_are_shown_as_such(
 
     assert 'Daily mood check-in <span class="badge">Paused</span>' in html
     assert "<dt>Next due</dt><dd>Paused</dd>" in html
-    resume = reverse("homework_staff:assignment_resume", args=[world.carl_client.pk, paused.pk])
+    resume = reverse("homework:assignment_resume", args=[world.carl_client.pk, paused.pk])
     assert f'action="{resume}"' in html
     assert "Ended homework (1)" in html
     assert "PHQ-9</strong>" in html
-    end = reverse("homework_staff:assignment_end", args=[world.carl_client.pk, ended.pk])
+    end = reverse("homework:assignment_end", args=[world.carl_client.pk, ended.pk])
     assert end not in html  # nothing more to do with it
 
 
@@ -184,7 +184,7 @@ def test_recent_completions_link_to_their_review_page(
     html = section(client_page(alice_client, world))
 
     for completion in (done, extra):
-        url = reverse("homework_staff:completion", args=[completion.pk])
+        url = reverse("homework:completion", args=[completion.pk])
         assert f'href="{url}"' in html
     assert "on time, reviewed, 1 feedback note" in html
     assert "extra practice, <strong>not reviewed yet</strong>" in html

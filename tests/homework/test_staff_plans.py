@@ -12,8 +12,8 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from stepwise.clinic.models import CaregiverLink
-from stepwise.homework import plans
-from stepwise.homework.assigning import HomeworkError
+from stepwise.homework.actions import plans
+from stepwise.homework.actions.assigning import HomeworkError
 from stepwise.homework.models import (
     Assignee,
     Assignment,
@@ -85,7 +85,7 @@ def test_a_plan_keeps_what_and_how_often_but_nothing_about_the_client(
 def test_saving_a_plan_from_the_client_page(
     world: World, alice_client: HttpClient, carls_homework: list[Assignment]
 ) -> None:
-    url = reverse("homework_staff:plan_new", args=[world.carl_client.pk])
+    url = reverse("homework:plan_new", args=[world.carl_client.pk])
     page = alice_client.get(url).content.decode()
     assert "Daily mood check-in" in page
     assert "PHQ-9" in page
@@ -101,7 +101,7 @@ def test_saving_a_plan_from_the_client_page(
         },
     )
 
-    assert response["Location"] == reverse("homework_staff:plans")
+    assert response["Location"] == reverse("homework:plans")
     plan = HomeworkPlan.objects.get()
     assert (plan.name, plan.shared_with_practice, plan.owner, plan.practice) == (
         "Week 1",
@@ -130,9 +130,7 @@ def test_a_plan_without_a_name_or_homework_is_refused_and_keeps_what_was_typed(
     if data.get("assignments") == "all":
         data = {**data, "assignments": [a.pk for a in carls_homework]}  # type: ignore[dict-item]
 
-    response = alice_client.post(
-        reverse("homework_staff:plan_new", args=[world.carl_client.pk]), data
-    )
+    response = alice_client.post(reverse("homework:plan_new", args=[world.carl_client.pk]), data)
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -149,7 +147,7 @@ def test_ended_homework_or_another_clients_cannot_go_into_a_plan(
     with pytest.raises(HomeworkError, match="this client's current homework only"):
         save(world, [carls_homework[0], danas])
 
-    from stepwise.homework import assigning
+    from stepwise.homework.actions import assigning
 
     assigning.set_status(carls_homework[0], AssignmentStatus.ENDED, by=world.alice)
     carls_homework[0].refresh_from_db()
@@ -163,18 +161,18 @@ def test_the_list_shows_my_plans_and_those_shared_in_my_practice_only(
     save(world, carls_homework, name="Alice private")
     save(world, carls_homework, name="Alice shared", shared_with_practice=True)
 
-    alices = login_as(world.alice).get(reverse("homework_staff:plans")).content.decode()
+    alices = login_as(world.alice).get(reverse("homework:plans")).content.decode()
     assert "Alice private" in alices
     assert "Alice shared" in alices
     assert 'Daily mood check-in <span class="muted">— Daily, for 14 days</span>' in alices
     assert 'PHQ-9 <span class="muted">— Every week</span>' in alices
 
-    bobs = login_as(world.bob).get(reverse("homework_staff:plans")).content.decode()
+    bobs = login_as(world.bob).get(reverse("homework:plans")).content.decode()
     assert "Alice private" not in bobs
     assert "Alice shared" in bobs
     assert "By Alice Therapist, shared with the practice" in bobs
 
-    olgas = login_as(world.olga).get(reverse("homework_staff:plans")).content.decode()
+    olgas = login_as(world.olga).get(reverse("homework:plans")).content.decode()
     assert "Alice" not in olgas
 
 
@@ -186,7 +184,7 @@ def test_assigning_a_plan_makes_every_item_start_on_the_clients_today(
     alice_client.force_login(world.alice, backend="django.contrib.auth.backends.ModelBackend")
 
     response = alice_client.post(
-        reverse("homework_staff:plan_assign", args=[world.dana_client.pk]),
+        reverse("homework:plan_assign", args=[world.dana_client.pk]),
         {"plan": plan.pk},
         follow=True,
     )
@@ -213,7 +211,7 @@ def test_assigning_a_plan_twice_leaves_what_is_already_assigned(
     world: World, alice_client: HttpClient, carls_homework: list[Assignment]
 ) -> None:
     plan = save(world, carls_homework)
-    url = reverse("homework_staff:plan_assign", args=[world.dana_client.pk])
+    url = reverse("homework:plan_assign", args=[world.dana_client.pk])
     alice_client.post(url, {"plan": plan.pk})
 
     response = alice_client.post(url, {"plan": plan.pk}, follow=True)
@@ -236,7 +234,7 @@ def test_a_plan_that_cannot_be_assigned_in_full_assigns_nothing(
     plan = save(world, [*carls_homework, for_the_parent])
 
     response = alice_client.post(
-        reverse("homework_staff:plan_assign", args=[world.dana_client.pk]),
+        reverse("homework:plan_assign", args=[world.dana_client.pk]),
         {"plan": plan.pk},
         follow=True,
     )
@@ -272,7 +270,7 @@ def test_a_plan_that_is_not_yours_to_see_cannot_be_assigned(
     browser = login_as(world.bob)
 
     response = browser.post(
-        reverse("homework_staff:plan_assign", args=[world.dana_client.pk]),
+        reverse("homework:plan_assign", args=[world.dana_client.pk]),
         {"plan": private.pk},
         follow=True,
     )
@@ -288,7 +286,7 @@ def test_a_plan_cannot_be_assigned_to_a_client_outside_the_caseload(
     plan = save(world, carls_homework, shared_with_practice=True)
 
     response = login_as(world.bob).post(
-        reverse("homework_staff:plan_assign", args=[world.dana_client.pk]), {"plan": plan.pk}
+        reverse("homework:plan_assign", args=[world.dana_client.pk]), {"plan": plan.pk}
     )
 
     assert response.status_code == 404
@@ -299,7 +297,7 @@ def test_only_the_author_removes_a_plan(
     world: World, login_as: Any, carls_homework: list[Assignment]
 ) -> None:
     plan = save(world, carls_homework, shared_with_practice=True)
-    url = reverse("homework_staff:plan_delete", args=[plan.pk])
+    url = reverse("homework:plan_delete", args=[plan.pk])
 
     bobs = login_as(world.bob).post(url, follow=True)
     assert "Only the therapist who made a plan can remove it." in bobs.content.decode()
@@ -321,5 +319,5 @@ def test_the_client_page_offers_plans_to_assign_and_to_save(
     assert "Assign a plan to Dana" in text
     assert ">Week 1</option>" in text
     carls = alice_client.get(reverse("clinic:client_detail", args=[world.carl_client.pk]))
-    new = reverse("homework_staff:plan_new", args=[world.carl_client.pk])
+    new = reverse("homework:plan_new", args=[world.carl_client.pk])
     assert f'href="{new}"' in carls.content.decode()

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stepwise.audit.models import AccessLog
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Completion, Feedback
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library import actions as library_actions
@@ -36,13 +36,13 @@ def frozen() -> Any:
 
 
 def inbox(browser: HttpClient, **query: Any) -> str:
-    response = browser.get(reverse("homework_staff:inbox"), query)
+    response = browser.get(reverse("homework:inbox"), query)
     assert response.status_code == 200
     return response.content.decode()
 
 
 def detail_url(completion: Completion) -> str:
-    return reverse("homework_staff:completion", args=[completion.pk])
+    return reverse("homework:completion", args=[completion.pk])
 
 
 # The inbox ---------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def test_an_htmx_filter_gets_only_the_table(
     hand_in(assign_exercise(world.carl_client, world.alice), world.carl)
 
     response = alice_client.get(
-        reverse("homework_staff:inbox"), {"state": "all"}, headers={"HX-Request": "true"}
+        reverse("homework:inbox"), {"state": "all"}, headers={"HX-Request": "true"}
     )
 
     html = response.content.decode()
@@ -288,9 +288,9 @@ def test_another_therapists_completion_is_not_found_and_the_attempt_is_logged(
     browser = login_as(getattr(world, persona))
 
     for method, name, data in [
-        ("get", "homework_staff:completion", {}),
-        ("post", "homework_staff:mark_reviewed", {}),
-        ("post", "homework_staff:feedback", {"text": "Sneaky."}),
+        ("get", "homework:completion", {}),
+        ("post", "homework:mark_reviewed", {}),
+        ("post", "homework:feedback", {"text": "Sneaky."}),
     ]:
         before = AccessLog.objects.filter(outcome="denied").count()
         response = getattr(browser, method)(reverse(name, args=[completion.pk]), data)
@@ -306,7 +306,7 @@ def test_another_therapists_completion_is_not_found_and_the_attempt_is_logged(
 def test_a_completion_id_that_does_not_exist_is_not_found(
     world: World, alice_client: HttpClient
 ) -> None:
-    response = alice_client.get(reverse("homework_staff:completion", args=[999999]))
+    response = alice_client.get(reverse("homework:completion", args=[999999]))
     assert response.status_code == 404
     assert AccessLog.objects.filter(outcome="denied", client_id=None).exists()
 
@@ -316,23 +316,21 @@ def test_marking_reviewed_records_who_and_returns_to_the_inbox(
 ) -> None:
     completion = hand_in(assign_exercise(world.carl_client, world.alice), world.carl)
 
-    response = alice_client.post(reverse("homework_staff:mark_reviewed", args=[completion.pk]))
+    response = alice_client.post(reverse("homework:mark_reviewed", args=[completion.pk]))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("homework_staff:inbox")
+    assert response["Location"] == reverse("homework:inbox")
     completion.refresh_from_db()
     assert completion.reviewed_by == world.alice
     assert completion.reviewed_at == NOW
-    again = alice_client.post(
-        reverse("homework_staff:mark_reviewed", args=[completion.pk]), follow=True
-    )
+    again = alice_client.post(reverse("homework:mark_reviewed", args=[completion.pk]), follow=True)
     assert "already reviewed" in again.content.decode()
 
 
 def test_marking_reviewed_needs_a_post(world: World, alice_client: HttpClient, frozen: Any) -> None:
     completion = hand_in(assign_exercise(world.carl_client, world.alice), world.carl)
 
-    response = alice_client.get(reverse("homework_staff:mark_reviewed", args=[completion.pk]))
+    response = alice_client.get(reverse("homework:mark_reviewed", args=[completion.pk]))
 
     assert response.status_code == 405
     completion.refresh_from_db()
@@ -343,7 +341,7 @@ def test_feedback_is_saved_listed_and_marks_the_completion_reviewed(
     world: World, alice_client: HttpClient, frozen: Any
 ) -> None:
     completion = hand_in(assign_exercise(world.carl_client, world.alice), world.carl)
-    url = reverse("homework_staff:feedback", args=[completion.pk])
+    url = reverse("homework:feedback", args=[completion.pk])
 
     response = alice_client.post(url, {"text": "  Lovely to see this every day.  "})
 
@@ -372,9 +370,7 @@ def test_feedback_that_is_empty_or_too_long_is_refused_and_keeps_the_text(
 ) -> None:
     completion = hand_in(assign_exercise(world.carl_client, world.alice), world.carl)
 
-    response = alice_client.post(
-        reverse("homework_staff:feedback", args=[completion.pk]), {"text": text}
-    )
+    response = alice_client.post(reverse("homework:feedback", args=[completion.pk]), {"text": text})
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -392,7 +388,7 @@ def test_extra_fields_in_a_feedback_post_change_nothing_else(
     completion = hand_in(assign_exercise(world.carl_client, world.alice), world.carl)
 
     alice_client.post(
-        reverse("homework_staff:feedback", args=[completion.pk]),
+        reverse("homework:feedback", args=[completion.pk]),
         {"text": "Fine.", "author": world.bob.pk, "completion": 1, "client": world.dana_client.pk},
     )
 

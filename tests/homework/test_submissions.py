@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.db import DatabaseError
 
-from stepwise.homework.actions import submit_exercise
+from stepwise.homework.actions.submissions import submit_exercise
 from stepwise.homework.models import ImmutableSubmissionError, MetricValue, Mode, Submission
 from stepwise.library.responses import ResponseErrors
 from tests.conftest import World

@@ -11,7 +11,7 @@ from django.http import QueryDict
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, ItemKind, Occurrence, today_for
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library import actions

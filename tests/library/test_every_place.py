@@ -53,7 +53,7 @@ def test_it_renders_every_shipped_exercise_for_practice_in_session(
     version = shipped_version(slug)
 
     response = client.get(
-        reverse("library:practise_together", args=[library.carl_client.pk, version.pk])
+        reverse("homework:practise_together", args=[library.carl_client.pk, version.pk])
     )
 
     assert response.status_code == 200

@@ -91,7 +91,7 @@ def test_the_list_makes_a_fixed_number_of_queries(
 def test_the_practise_together_picker_makes_a_fixed_number_of_queries(
     library: World, alice_client, django_assert_max_num_queries
 ) -> None:
-    url = reverse("library:practise_pick", args=[library.carl_client.pk])
+    url = reverse("homework:practise_pick", args=[library.carl_client.pk])
     alice_client.get(url)
 
     with django_assert_max_num_queries(13):  # the navigation counts homework to review
@@ -112,7 +112,7 @@ def test_a_definition_page_shows_why_it_helps_evidence_and_references(
     assert "Greenberger, D., &amp; Padesky" in page
     assert "How we feel depends a lot on how we see a situation" in page
     assert reverse("library:preview", args=[version.pk]) in page
-    assert reverse("library:practise_together", args=[library.carl_client.pk, version.pk]) in page
+    assert reverse("homework:practise_together", args=[library.carl_client.pk, version.pk]) in page
 
 
 def test_markdown_in_a_definition_cannot_add_markup(library: World, alice_client) -> None:

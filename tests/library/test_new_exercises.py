@@ -182,12 +182,46 @@ def test_a_sleep_diary_night_gives_time_in_bed_sleep_time_and_wake_ups(slug: str
     assert metrics == {
         "time_in_bed": 7.75,
         "sleep_time": 5.5,
+        "sleep_efficiency": 70.9677,  # 5.5 / 7.75 x 100
         "minutes_to_sleep": 40.0,
         "wake_ups": 3.0,
         "minutes_awake": 55.0,
         "quality": 4.0,
         "plan_kept": 2.0,
     }
+
+
+@pytest.mark.parametrize("slug", ["sleep-diary", "sleep-diary-teen"])
+def test_a_sleep_diary_leaves_out_efficiency_when_sleep_exceeds_time_in_bed(slug: str) -> None:
+    night = {
+        "bed_time": "11 pm",
+        "try_time": "11 pm",
+        "minutes_to_sleep": "10",
+        "wake_ups": "0",
+        "minutes_awake": "0",
+        "wake_time": "7 am",
+        "up_time": "7 am",
+        "hours_in_bed": "7",
+        "hours_asleep": "8",
+    }
+
+    metrics = metrics_of(slug, {"night": [night], "quality": 7, "plan_kept": []})
+
+    assert "sleep_efficiency" not in metrics
+    assert metrics["sleep_time"] == 8.0
+
+
+@pytest.mark.parametrize("slug", ["sleep-diary", "sleep-diary-teen"])
+def test_sleep_diaries_are_filed_as_behavioural_with_an_efficiency_metric(slug: str) -> None:
+    diary = LIBRARY[slug]
+
+    assert diary.category.value == "behavioural"
+    efficiency = next(m for m in diary.metrics if m.name == "sleep_efficiency")
+    assert (efficiency.field, efficiency.percent_of, efficiency.unit) == (
+        "hours_asleep",
+        "time_in_bed",
+        "%",
+    )
 
 
 def test_a_sleep_diary_records_one_night_and_refuses_hours_beyond_a_day() -> None:

@@ -24,7 +24,7 @@ def _post(client, world: World, version, changes: dict[str, list[str]]):
     form = form_for(version.parsed, sink_answers())
     form.update(changes)
     return client.post(
-        reverse("library:practise_together", args=[world.carl_client.pk, version.pk]),
+        reverse("homework:practise_together", args=[world.carl_client.pk, version.pk]),
         querydict(form),
     )
 
@@ -121,7 +121,7 @@ def test_it_keeps_everything_typed_when_one_answer_is_wrong(
 
 def test_missing_required_answers_are_listed(world: World, alice_client, sink_version) -> None:
     response = alice_client.post(
-        reverse("library:practise_together", args=[world.carl_client.pk, sink_version.pk]), {}
+        reverse("homework:practise_together", args=[world.carl_client.pk, sink_version.pk]), {}
     )
 
     html = response.content.decode()

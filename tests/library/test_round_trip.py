@@ -51,14 +51,14 @@ def test_it_round_trips_each_step_type_in_session(
 ) -> None:
     document = sink_version.parsed
     page = alice_client.get(
-        reverse("library:practise_together", args=[world.carl_client.pk, sink_version.pk])
+        reverse("homework:practise_together", args=[world.carl_client.pk, sink_version.pk])
     )
     step_ids = [s.id for s in document.steps if s.type == step_type]
     for step_id in step_ids:
         assert f'data-step="{step_id}"' in page.content.decode()
 
     response = alice_client.post(
-        reverse("library:practise_together", args=[world.carl_client.pk, sink_version.pk]),
+        reverse("homework:practise_together", args=[world.carl_client.pk, sink_version.pk]),
         querydict(form_for(document, sink_answers())),
     )
 
@@ -78,7 +78,7 @@ def test_it_stores_normalised_answers_and_metrics_in_session(
     form["step-situation"] = ["  Took   the bus\tto town  "]  # short answers are tidied
 
     alice_client.post(
-        reverse("library:practise_together", args=[world.carl_client.pk, sink_version.pk]),
+        reverse("homework:practise_together", args=[world.carl_client.pk, sink_version.pk]),
         querydict(form),
     )
 
@@ -143,7 +143,7 @@ def test_the_recent_practice_shows_on_the_clients_page(
     world: World, alice_client, sink_version
 ) -> None:
     alice_client.post(
-        reverse("library:practise_together", args=[world.carl_client.pk, sink_version.pk]),
+        reverse("homework:practise_together", args=[world.carl_client.pk, sink_version.pk]),
         querydict(form_for(sink_version.parsed, sink_answers())),
     )
 

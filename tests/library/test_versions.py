@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from stepwise.homework.actions import submit_exercise
+from stepwise.homework.actions.submissions import submit_exercise
 from stepwise.library import actions, loader
 from stepwise.library.models import ExerciseDefinition, ExerciseVersion, ImmutableVersionError
 from tests.conftest import World
@@ -106,7 +106,7 @@ def test_old_answers_stay_readable_after_an_edit(world: World, alice_client) -> 
     second = actions.publish(definition, world.alice)
 
     page = alice_client.get(
-        reverse("library:submission", args=[world.carl_client.pk, submission.pk])
+        reverse("homework:submission", args=[world.carl_client.pk, submission.pk])
     )
 
     html = page.content.decode()

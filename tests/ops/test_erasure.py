@@ -27,11 +27,11 @@ from stepwise.assessments.models import (
     ScoreRevision,
     SharedResults,
 )
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.audit.models import AccessLog
 from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.models import CaregiverLink, Client, Invitation
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import (
     Assignment,
     Completion,

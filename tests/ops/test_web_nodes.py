@@ -22,7 +22,11 @@ from tests.fakes.objectstore import ObjectStore
 from tests.library.helpers import MP4
 from tests.processes import WebStarter, needs_postgres, process_env
 
-pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    needs_postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("web-nodes"),  # the two nodes start once, in one process
+]
 
 # The name people use: a load balancer passes it to whichever node it chooses.
 HOST = "stepwise.test"

@@ -17,8 +17,8 @@ from stepwise.accounts.models import User
 from stepwise.assessments.actions import submit_assessment
 from stepwise.assessments.models import AssessmentResponse, InstrumentVersion
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning
-from stepwise.homework.actions import submit_exercise
+from stepwise.homework.actions import assigning
+from stepwise.homework.actions.submissions import submit_exercise
 from stepwise.homework.models import Assignment, Completion, ItemKind, Mode, Occurrence, Submission
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library.models import ExerciseDefinition, ExerciseVersion

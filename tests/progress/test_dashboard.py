@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from stepwise.accounts.models import User
 from stepwise.audit.models import AccessLog
 from stepwise.clinic import actions as clinic_actions
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment
 from stepwise.progress.dashboard import build_dashboard
 from tests.conftest import World

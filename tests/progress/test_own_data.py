@@ -9,7 +9,7 @@ from datetime import time
 from typing import Any
 
 from stepwise.audit.models import AccessLog
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import ItemKind
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library.models import ExerciseDefinition

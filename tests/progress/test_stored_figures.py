@@ -19,7 +19,7 @@ from stepwise.assessments import catalog
 from stepwise.assessments.models import InstrumentSource, InstrumentVersion
 from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.models import Client
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import AssignmentStatus, ItemKind
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.ops.erasure import erase_client

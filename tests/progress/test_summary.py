@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from stepwise.accounts.models import User
 from stepwise.audit.models import AccessLog
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Completion
 from stepwise.progress.summary import build_summary, choose_since
 from tests.conftest import World

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, ItemKind
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library.models import ExerciseDefinition

@@ -16,7 +16,7 @@ from stepwise.accounts.models import User
 from stepwise.assessments.models import InstrumentVersion
 from stepwise.audit.models import AccessLog
 from stepwise.clinic.actions import set_discharged
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignee, Assignment, ItemKind
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.reminders import actions

@@ -13,7 +13,7 @@ from stepwise.accounts.models import User
 from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.actions import unlink_caregiver
 from stepwise.clinic.models import CaregiverLink
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignee, Assignment, ItemKind
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.reminders import actions, outgoing

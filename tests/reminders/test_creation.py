@@ -10,7 +10,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from stepwise.clinic import actions as clinic_actions
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import AssignmentStatus, Occurrence
 from stepwise.reminders import actions
 from stepwise.reminders.models import Kind, Reminder, ReminderPreferences, State

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 from django.test import Client as HttpClient
 
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, AssignmentStatus, Submission
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.reminders.models import Kind, Reminder, State

@@ -13,7 +13,7 @@ import time_machine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, AssignmentStatus, Occurrence
 from stepwise.reminders import actions, summaries, worker
 from stepwise.reminders.models import (

@@ -14,7 +14,7 @@ from django import forms
 from django.test import Client as HttpClient
 
 import stepwise
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, ItemKind
 from stepwise.homework.schedule import Frequency, Schedule, ScheduleError
 from stepwise.lib.forms import DateInRangeField

@@ -11,7 +11,7 @@ import pytest
 from stepwise.assessments import actions as assessment_actions
 from stepwise.assessments.models import SharedResults
 from stepwise.clinic.access import on_care_team
-from stepwise.homework import assigning, plans
+from stepwise.homework.actions import assigning, plans
 from stepwise.homework.models import Assignment, HomeworkPlan, ItemKind, today_for
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library.models import ExerciseDefinition

@@ -27,6 +27,8 @@ from tests.conftest import PASSWORD, World
 from tests.test_authorization_matrix import ROUTES
 
 ROOT = Path(__file__).resolve().parents[2]
+# The production settings are computed once (a process start): their tests share one process.
+pytestmark = pytest.mark.xdist_group("production-settings")
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style[^>]*>")
 NONCE = re.compile(r'nonce="([^"]+)"')
 PREFERRED = ["alice", "carl", "ada", "gina", "olga", "bob", "dana"]

@@ -20,7 +20,7 @@ from stepwise.assessments import actions as assessment_actions
 from stepwise.assessments.models import Alert, AssessmentResponse
 from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.models import Client, Invitation, Membership
-from stepwise.homework import assigning
+from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, Feedback, ItemKind, Submission, today_for
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.reminders.models import ReminderPreferences

@@ -21,7 +21,7 @@ from stepwise.assessments.forms import (
     ImportInstrumentForm,
 )
 from stepwise.assessments.results import waiting_for_admins
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.models import Practice
 from stepwise.lib.decorators import practice_admin_required, therapist_required

@@ -25,7 +25,7 @@ from stepwise.assessments.results import (
     summarise,
 )
 from stepwise.assessments.views.session import CLEAR_DRAFT_KEY
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.access import caseload_for, get_client_for_therapist
 from stepwise.clinic.models import Client
 from stepwise.lib.decorators import therapist_required

@@ -19,7 +19,7 @@ from stepwise.assessments.models import (
     Mode,
     Respondent,
 )
-from stepwise.audit.log import record_access
+from stepwise.audit.actions import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.models import Client
 from stepwise.lib.decorators import therapist_required
@@ -90,6 +90,7 @@ def in_session(request: HttpRequest) -> HttpResponse:
                     Respondent.CAREGIVER if version.is_caregiver_report else Respondent.CLIENT
                 ),
                 administered_by=_therapist(request),
+                not_asked=form.not_asked(),
             )
         except actions.AssessmentError as exc:
             form.add_error(None, exc.message)

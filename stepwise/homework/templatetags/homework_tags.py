@@ -2,7 +2,8 @@
 
 `{% client_homework client %}` is the body of the Homework section of a client's page (a fixed
 number of queries, whatever the history); `{% unreviewed_count as n %}` is the number beside
-"Review" in the therapist's navigation (one query). Both run inside pages that have already
+"Review" in the therapist's navigation (one query); `{% recent_practice client %}` lists the
+client's latest submissions under "Practise together". All run inside pages that have already
 checked access and written their access record.
 """
 
@@ -14,6 +15,7 @@ from django import template
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import Client
+from stepwise.homework.models import Submission
 from stepwise.homework.overview import client_homework as build_client_homework
 from stepwise.homework.overview import unreviewed_count as count_unreviewed
 from stepwise.homework.plans import visible_plans
@@ -54,3 +56,14 @@ def unreviewed_count(context: Any) -> int:
     if not isinstance(user, User):
         return 0
     return count_unreviewed(user)
+
+
+@register.inclusion_tag("homework/_recent_practice.html", takes_context=True)
+def recent_practice(context: dict[str, Any], client: Client, limit: int = 5) -> dict[str, Any]:
+    """The client's latest submissions, for the "Practise together" section of their page."""
+    submissions = (
+        Submission.objects.filter(client=client)
+        .select_related("exercise_version__definition")
+        .order_by("-submitted_at", "-id")[:limit]
+    )
+    return {"client": client, "submissions": submissions, "request": context.get("request")}

@@ -1,4 +1,4 @@
-"""Template helpers of the library: durations, and a client's recent practice on their page."""
+"""Template helpers of the library: durations, markdown, a value by a variable key."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Any
 
 from django import template
 
-from stepwise.clinic.models import Client
 from stepwise.library.answers import format_seconds
 from stepwise.library.markdown import render_markdown
 
@@ -31,19 +30,6 @@ def minutes(seconds: Any) -> str:
         return minutes_text(int(seconds))
     except (TypeError, ValueError):
         return ""
-
-
-@register.inclusion_tag("library/_recent_practice.html", takes_context=True)
-def recent_practice(context: dict[str, Any], client: Client, limit: int = 5) -> dict[str, Any]:
-    """The client's latest submissions, for the "Practise together" section of their page."""
-    from stepwise.homework.models import Submission
-
-    submissions = (
-        Submission.objects.filter(client=client)
-        .select_related("exercise_version__definition")
-        .order_by("-submitted_at", "-id")[:limit]
-    )
-    return {"client": client, "submissions": submissions, "request": context.get("request")}
 
 
 @register.filter

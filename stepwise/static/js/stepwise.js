@@ -1,5 +1,25 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
+  // Phones: the main navigation folds behind a "Menu" button (without JavaScript it shows).
+  document.documentElement.classList.add("js");
+  function wireNavToggle() {
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = document.querySelector(".site-nav");
+    if (!toggle || !nav) return;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && nav.classList.contains("is-open")) {
+        nav.classList.remove("is-open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  }
+
   "use strict";
 
   function fillTimeZones(root) {
@@ -35,6 +55,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    wireNavToggle();
     fillTimeZones(document);
     wireCopyButtons(document);
   });

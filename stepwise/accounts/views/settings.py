@@ -1,0 +1,49 @@
+"""Account settings: name, time zone and email choices, keeping a session alive, and signing
+out everywhere."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stepwise.accounts import actions
+from stepwise.accounts.forms import AccountSettingsForm
+from stepwise.accounts.models import User
+from stepwise.lib.tz import time_zone_names
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = AccountSettingsForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        actions.update_account_settings(
+            user, name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"]
+        )
+        messages.success(request, "Your settings are saved.")
+        return redirect("accounts:settings")
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "time_zones": time_zone_names(), "can_use_password": True},
+    )
+
+
+@require_POST
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in": the request itself counts as activity (see session_timeout)."""
+    return HttpResponse(status=204)
+
+
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    actions.sign_out_everywhere(user)
+    logout(request)
+    messages.success(request, "You are signed out on every device.")
+    return redirect("account_login")

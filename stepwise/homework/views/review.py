@@ -1,0 +1,197 @@
+"""The therapist's review of homework: the inbox, one completion read in full, feedback.
+
+Views parse, check access (404 outside the care team, audited), call one action, render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from stepwise.audit.actions import record_access
+from stepwise.clinic.access import caseload_for
+from stepwise.homework.access import get_completion_for_therapist
+from stepwise.homework.actions import assigning
+from stepwise.homework.forms import FeedbackForm
+from stepwise.homework.models import Completion, Feedback
+from stepwise.homework.overview import (
+    REVIEW_FILTERS,
+    completion_rows,
+    inbox_page,
+    pure,
+)
+from stepwise.homework.summaries import TIMELINESS_LABELS, timeliness
+from stepwise.lib.decorators import therapist_required
+from stepwise.lib.htmx import is_htmx
+from stepwise.lib.roles import signed_in_user
+
+PAGE_SIZE = 50
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_safe
+@therapist_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Completions of the caseload, newest unreviewed first; filter by client and by state."""
+    user = signed_in_user(request)
+    clients = list(
+        caseload_for(user).order_by("display_name", "id").values_list("pk", "display_name")
+    )
+    client_id = _int_or_none(request.GET.get("client"))
+    if client_id not in {pk for pk, _ in clients}:
+        client_id = None  # a client not on the caseload is no filter at all
+    state = request.GET.get("state", "all")
+    if state not in REVIEW_FILTERS:
+        state = "all"
+    page = inbox_page(
+        user,
+        client_id=client_id,
+        state=state,
+        number=_int_or_none(request.GET.get("page")) or 1,
+        size=PAGE_SIZE,
+        caseload_ids=[pk for pk, _ in clients],
+    )
+    record_access(request, "homework.review_inbox", client_id)
+    context = {
+        "rows": completion_rows(page.completions, user.time_zone),
+        "page": page,
+        "clients": clients,
+        "client_id": client_id,
+        "state": state,
+        "filters": REVIEW_FILTERS,
+    }
+    template = (
+        "homework/staff_inbox.html#inbox-table" if is_htmx(request) else "homework/staff_inbox.html"
+    )
+    return render(request, template, context)
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    number: int | str
+    question: str
+    answer: str
+
+
+def _assessment_context(completion: Completion) -> dict[str, Any]:
+    from stepwise.assessments.catalog import definition_of
+    from stepwise.assessments.definitions import Option
+    from stepwise.assessments.results import current_score
+
+    response = completion.assessment_response
+    assert response is not None
+    definition = definition_of(response.instrument)
+    given = list(response.answers or [])
+    lines = []
+    for index, item in enumerate(definition.items):
+        value = given[index] if index < len(given) else None
+        labels = {o.value: o.label for o in definition.options_for(item)}
+        shown = "No answer" if value is None else labels.get(value, str(value))
+        lines.append(AnswerLine(item.number, item.text, shown))
+    for extra in definition.additional_unscored_items:
+        value = (response.supplementary or {}).get(extra.id)
+        if value is None:
+            continue
+        labels = {o.value: o.label for o in extra.options if isinstance(o, Option)}
+        lines.append(AnswerLine("", extra.text, str(labels.get(value, value))))
+    return {
+        "response": response,
+        "score": current_score(response),
+        # The alerts it raised, so an acknowledged one no longer reads as waiting.
+        "alerts": list(response.alerts.select_related("acknowledged_by").order_by("id")),
+        "instrument": response.instrument,
+        "answer_lines": lines,
+    }
+
+
+def _exercise_context(completion: Completion) -> dict[str, Any]:
+    from stepwise.library.answers import answer_views, metric_rows
+
+    submission = completion.submission
+    assert submission is not None
+    version = submission.exercise_version
+    document = version.parsed
+    values = {m.name: m.value for m in submission.metric_values.all()}
+    return {
+        "submission": submission,
+        "version": version,
+        "document": document,
+        "is_latest": version.definition.current_version_id == version.pk,
+        "answers": answer_views(document, submission.answers),
+        "metrics": metric_rows(document, values),
+    }
+
+
+def _detail(
+    request: HttpRequest, completion: Completion, form: FeedbackForm, status: int = 200
+) -> HttpResponse:
+    occurrence = completion.occurrence
+    state = timeliness(pure(occurrence) if occurrence is not None else None, completion.local_date)
+    client = completion.client
+    context: dict[str, Any] = {
+        "completion": completion,
+        "client": client,
+        "assignment": completion.assignment,
+        "status_label": TIMELINESS_LABELS[state],
+        "by_someone_else": (
+            completion.completed_by_id is not None and completion.completed_by_id != client.user_id
+        ),
+        "feedback": Feedback.objects.filter(completion=completion).select_related("author"),
+        "form": form,
+    }
+    if completion.submission_id is not None:
+        context.update(_exercise_context(completion))
+    elif completion.assessment_response_id is not None:
+        context.update(_assessment_context(completion))
+    return render(request, "homework/staff_completion.html", context, status=status)
+
+
+@require_safe
+@therapist_required
+def completion_detail(request: HttpRequest, completion_id: int) -> HttpResponse:
+    """One piece of homework as it was handed in, with the feedback given so far."""
+    completion = get_completion_for_therapist(request, completion_id, "homework.completion")
+    return _detail(request, completion, FeedbackForm())
+
+
+@require_POST
+@therapist_required
+def completion_reviewed(request: HttpRequest, completion_id: int) -> HttpResponse:
+    completion = get_completion_for_therapist(request, completion_id, "homework.mark_reviewed")
+    if assigning.mark_reviewed([completion], by=signed_in_user(request)):
+        messages.success(request, f"Marked as reviewed: {completion.assignment.title}.")
+    else:
+        messages.info(request, "This was already reviewed.")
+    return redirect("homework:inbox")
+
+
+@require_POST
+@therapist_required
+def completion_feedback(request: HttpRequest, completion_id: int) -> HttpResponse:
+    completion = get_completion_for_therapist(request, completion_id, "homework.feedback")
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            assigning.leave_feedback(
+                completion, by=signed_in_user(request), text=form.cleaned_data["text"]
+            )
+        except assigning.HomeworkError as exc:
+            form.add_error("text", str(exc))
+        else:
+            messages.success(
+                request,
+                f"Feedback saved. {completion.client.display_name} sees it with this homework.",
+            )
+            return redirect("homework:completion", completion_id=completion.pk)
+    return _detail(request, completion, form, status=400)

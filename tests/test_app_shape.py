@@ -1,0 +1,94 @@
+"""Every domain app has the same shape, so a newcomer finds a page, a form or a write in one place.
+
+actions (every write), forms, a views/ package with one module per area, one urls.py with one
+namespace named after the app; no `*_views.py` or second URL module beside them.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.urls import URLResolver, get_resolver
+
+APPS_DIR = Path(__file__).resolve().parent.parent / "stepwise"
+DOMAIN_APPS = [
+    "accounts",
+    "clinic",
+    "audit",
+    "library",
+    "assessments",
+    "homework",
+    "progress",
+    "reminders",
+]
+WRITING_APPS = [app for app in DOMAIN_APPS if app != "progress"]  # progress owns no source data
+WITH_FORMS = [app for app in DOMAIN_APPS if app != "progress"]
+
+
+def _has_module(app: str, name: str) -> bool:
+    return (APPS_DIR / app / f"{name}.py").is_file() or (
+        APPS_DIR / app / name / "__init__.py"
+    ).is_file()
+
+
+@pytest.mark.parametrize("app", DOMAIN_APPS)
+def test_each_app_keeps_its_views_in_a_views_package_and_one_urls_module(app: str) -> None:
+    assert (APPS_DIR / app / "views" / "__init__.py").is_file()
+    assert not (APPS_DIR / app / "views.py").exists()
+    assert (APPS_DIR / app / "urls.py").is_file()
+    strays = sorted(
+        path.name
+        for path in (APPS_DIR / app).glob("*.py")
+        if path.name.endswith(("_views.py", "_urls.py", "_forms.py", "_access.py"))
+    )
+    assert strays == []
+
+
+@pytest.mark.parametrize("app", WRITING_APPS)
+def test_each_app_that_writes_has_actions(app: str) -> None:
+    assert _has_module(app, "actions")
+
+
+@pytest.mark.parametrize("app", WITH_FORMS)
+def test_each_app_with_forms_keeps_them_in_forms(app: str) -> None:
+    assert (APPS_DIR / app / "forms.py").is_file()
+
+
+def test_every_app_is_included_once_under_one_namespace_named_after_it() -> None:
+    included = [
+        (pattern.urlconf_module.__name__, pattern.namespace)
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLResolver)
+        and getattr(pattern.urlconf_module, "__name__", "").startswith("stepwise.")
+    ]
+    assert sorted(included) == sorted((f"stepwise.{app}.urls", app) for app in DOMAIN_APPS)
+
+
+def _imported_apps(app: str) -> set[str]:
+    found: set[str] = set()
+    for path in (APPS_DIR / app).rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "stepwise" and len(parts) > 1 and parts[1] != app:
+                    found.add(parts[1])
+        source = path.read_text()
+        if "importlib" in source:
+            found.add("importlib")
+    return found
+
+
+def test_the_library_reaches_no_app_above_it() -> None:
+    """accounts <- clinic <- library <- assessments <- homework: practising in session and the
+    listing of instruments live above the library, not inside it."""
+    assert _imported_apps("library") & {"assessments", "homework", "reminders", "progress"} == set()
+    assert "importlib" not in _imported_apps("library")
