@@ -49,7 +49,7 @@ def test_therapists_land_on_the_dashboard_and_it_comes_first_in_their_menu(
 ) -> None:
     assert alice_client.get("/home/")["Location"] == "/dashboard/"
     html = alice_client.get("/dashboard/").content.decode()
-    nav = html[html.index('<nav aria-label="Main">') :]
+    nav = html[html.index('<nav aria-label="Main"') :]
     assert nav.index(">Dashboard<") < nav.index(">Caseload<")
 
 
