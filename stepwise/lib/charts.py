@@ -284,8 +284,6 @@ def banded_line_chart(
 # --- metrics over time, weekly bars ---------------------------------------------------------------
 
 PLOT_FRAME = Frame(width=480, height=270, left=46, right=466, top=16, bottom=222)
-WIDTH, HEIGHT = PLOT_FRAME.width, PLOT_FRAME.height
-LEFT, RIGHT, TOP, BOTTOM = PLOT_FRAME.left, PLOT_FRAME.right, PLOT_FRAME.top, PLOT_FRAME.bottom
 MAX_MARKED_POINTS = 60  # beyond this, markers crowd the line; dashes still tell series apart
 MAX_SERIES = 4
 COLOURS = ("#0b5cad", "#8a4b00", "#1d6b35", "#6b2f8a")
@@ -328,12 +326,12 @@ class LineChart:
     x_labels: list[XLabel]
     table_headers: list[str] = field(default_factory=list)
     table_rows: list[list[str]] = field(default_factory=list)
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    right: int = RIGHT
-    top: int = TOP
-    bottom: int = BOTTOM
+    width: int = PLOT_FRAME.width
+    height: int = PLOT_FRAME.height
+    left: int = PLOT_FRAME.left
+    right: int = PLOT_FRAME.right
+    top: int = PLOT_FRAME.top
+    bottom: int = PLOT_FRAME.bottom
 
     @property
     def tick_x(self) -> int:
@@ -345,7 +343,7 @@ class LineChart:
 
 
 def _scale(value: float, low: float, high: float) -> float:
-    return scale_y(value, low, high, top=TOP, bottom=BOTTOM)
+    return scale_y(value, low, high, top=PLOT_FRAME.top, bottom=PLOT_FRAME.bottom)
 
 
 @dataclass(frozen=True)
@@ -376,10 +374,12 @@ def line_chart(
     first, last = moments[0], moments[-1]
     span = (last - first).total_seconds() or 1.0
 
+    left, right = PLOT_FRAME.left, PLOT_FRAME.right
+
     def x_of(when: datetime) -> float:
         if first == last:
-            return (LEFT + RIGHT) / 2
-        return round(LEFT + 10 + (when - first).total_seconds() / span * (RIGHT - LEFT - 20), 1)
+            return (left + right) / 2
+        return round(left + 10 + (when - first).total_seconds() / span * (right - left - 20), 1)
 
     drawn: list[Series] = []
     for index, data in enumerate(series):
@@ -456,12 +456,12 @@ class BarChart:
     ticks: list[Tick]
     table_headers: list[str]
     table_rows: list[list[str]]
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    right: int = RIGHT
-    top: int = TOP
-    bottom: int = BOTTOM
+    width: int = PLOT_FRAME.width
+    height: int = PLOT_FRAME.height
+    left: int = PLOT_FRAME.left
+    right: int = PLOT_FRAME.right
+    top: int = PLOT_FRAME.top
+    bottom: int = PLOT_FRAME.bottom
 
     @property
     def tick_x(self) -> int:
@@ -480,7 +480,7 @@ def weekly_bar_chart(
     ticks_values = ticks_for(0.0, high, extend=True)
     high = ticks_values[-1]
     count = len(weeks)
-    slot = (RIGHT - LEFT) / max(count, 1)
+    slot = (PLOT_FRAME.right - PLOT_FRAME.left) / max(count, 1)
     width = max(4.0, slot * 0.7)
     every = label_every(count)
     same_year = len({w.year for w, _ in weeks}) <= 1
@@ -489,10 +489,10 @@ def weekly_bar_chart(
         y = _scale(total, 0.0, high)
         bars.append(
             Bar(
-                x=round(LEFT + index * slot + (slot - width) / 2, 1),
+                x=round(PLOT_FRAME.left + index * slot + (slot - width) / 2, 1),
                 y=y,
                 width=round(width, 1),
-                height=round(BOTTOM - y, 1),
+                height=round(PLOT_FRAME.bottom - y, 1),
                 value_label=number_label(round(total)) if count <= 16 else "",
                 date_label=date_label(week, same_year),
                 show_date=index % every == 0 or index == count - 1,
