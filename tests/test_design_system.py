@@ -101,8 +101,8 @@ def test_the_style_page_renders_every_component(world: World, alice_client: Http
         "choice",
         "scale-options scale-n11",
         "data-slider",
-        "table class=\"stack\"",
-        "dl class=\"facts\"",
+        'table class="stack"',
+        'dl class="facts"',
     ):
         assert component in html, component
 
