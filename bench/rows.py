@@ -37,7 +37,8 @@ COLUMNS = {
     "homework.MetricValue": "id submission client definition name value recorded_at",
     "assessments.AssessmentResponse": (
         "id client instrument answers supplementary sex total band subscales subscale_bands "
-        "critical_items supplementary_alerts administered_by mode respondent submitted_at"
+        "critical_items supplementary_alerts not_asked administered_by mode respondent "
+        "submitted_at"
     ),
     "assessments.Alert": (
         "id client response items created_at acknowledged_by acknowledged_at note "
@@ -274,6 +275,7 @@ class ClientRows:
                 scored.subscale_bands,
                 scored.critical_items,
                 "[]",
+                "[]",  # not_asked: every generated questionnaire is answered in full
                 None,
                 "home",
                 "client",

@@ -37,6 +37,12 @@ from stepwise.assessments.models import (
     SharedResults,
 )
 from stepwise.assessments.scoring import ScoreResult, ScoringError, score, supplementary_alerts
+from stepwise.assessments.signals import (
+    episode_started,
+    instruments_changed,
+    response_submitted,
+    score_revised,
+)
 from stepwise.assessments.tasks import notify_care_team
 from stepwise.clinic.access import on_care_team
 from stepwise.clinic.actions import set_practice_country
@@ -160,6 +166,7 @@ def submit_assessment(
         alert = None
         if result.critical_items or fired:
             alert = raise_alert(client, [*result.critical_items, *fired], response=response)
+        response_submitted.send(AssessmentResponse, response=response)
     return Submission(response, alert)
 
 
@@ -248,6 +255,7 @@ def rescore_response(
         if newly_fired:
             # A corrected rule that now fires on an old answer still deserves a look.
             raise_alert(response.client, newly_fired, response=response)
+        score_revised.send(ScoreRevision, revision=revision)
     return revision
 
 
@@ -386,6 +394,7 @@ def import_instrument(
                 "licence_confirmed_at": now,
             },
         )
+        instruments_changed.send(InstrumentVersion, practice_id=practice.pk)
     return version
 
 
@@ -453,6 +462,9 @@ def start_new_episode(
         client=client, instrument__key=instrument_key
     ).exists():
         raise AssessmentError("There are no answers to this questionnaire yet; nothing to reset.")
-    return EpisodeStart.objects.create(
-        client=client, instrument_key=instrument_key, started_by=by, note=note.strip()[:500]
-    )
+    with transaction.atomic():
+        episode = EpisodeStart.objects.create(
+            client=client, instrument_key=instrument_key, started_by=by, note=note.strip()[:500]
+        )
+        episode_started.send(EpisodeStart, episode=episode)
+    return episode

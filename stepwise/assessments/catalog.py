@@ -33,6 +33,7 @@ from stepwise.assessments.models import (
     PracticeAssessmentSettings,
     PracticeInstrument,
 )
+from stepwise.assessments.signals import instruments_changed
 
 
 def content_hash(data: Mapping[str, Any]) -> str:
@@ -92,6 +93,8 @@ def sync_shipped_instruments(
             **listing_fields(data),
         )
         added.append(f"{data['id']} v{number}")
+    if added:
+        instruments_changed.send(InstrumentVersion, practice_id=None)
     return added
 
 

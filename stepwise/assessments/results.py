@@ -18,10 +18,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from stepwise.assessments import charts
 from stepwise.assessments.catalog import Availability, definition_of
-from stepwise.assessments.charts import subscale_label
-from stepwise.assessments.definitions import InstrumentDefinition, describe_basis, format_number
+from stepwise.assessments.definitions import (
+    Band,
+    InstrumentDefinition,
+    describe_basis,
+    format_number,
+)
 from stepwise.assessments.models import (
     Alert,
     AssessmentResponse,
@@ -38,6 +41,7 @@ from stepwise.assessments.scoring import (
     classify_change,
 )
 from stepwise.clinic.models import Client
+from stepwise.lib import charts
 from stepwise.library import steps
 from stepwise.library.models import ExerciseVersion
 
@@ -166,7 +170,7 @@ class Results:
     availability: Availability
     definition: InstrumentDefinition
     rows: list[Row] = field(default_factory=list)
-    charts: list[charts.Chart] = field(default_factory=list)
+    charts: list[charts.BandedChart] = field(default_factory=list)
     episode_start: datetime | None = None
 
     @property
@@ -288,7 +292,7 @@ def build_results(
                 subscales=cells,
             )
         )
-    results.charts = charts.charts_for(definition, results.rows, latest_sex=_latest_sex(responses))
+    results.charts = charts_for(definition, results.rows, latest_sex=_latest_sex(responses))
     return results
 
 
@@ -438,3 +442,97 @@ def _reason(response: AssessmentResponse, item: Any) -> str:
     answer = (response.supplementary or {}).get(str(item), "")
     text = extra.text if extra is not None else str(item)
     return f"{version.abbreviation}: {text} {answer}".strip()
+
+
+# --- charts ---------------------------------------------------------------------------------------
+
+
+def subscale_label(subscale_id: str) -> str:
+    """“D_negative_cognition_mood” -> “D negative cognition mood”."""
+    text = subscale_id.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _summary(title: str, rows: Sequence[tuple[Row, float]], bands_named: bool) -> str:
+    first, last = rows[0], rows[-1]
+    first_when = f"{first[0].when:%d %b %Y}".lstrip("0")
+    last_when = f"{last[0].when:%d %b %Y}".lstrip("0")
+    text = f"{title}: {len(rows)} result{'s' if len(rows) != 1 else ''}"
+    if len(rows) == 1:
+        text += f", {format_number(first[1])} on {first_when}"
+    else:
+        text += (
+            f" from {first_when} to {last_when}. Baseline {format_number(first[1])}, "
+            f"latest {format_number(last[1])}"
+        )
+        verdict = last[0].verdict_label
+        if last[0].change is not None and verdict != "—":
+            text += f" ({last[0].change_label}: {verdict.lower()})"
+    text += "."
+    if bands_named:
+        text += " Shaded, labelled bands show the score ranges. The table lists every result."
+    return text
+
+
+def _band_specs(bands: Sequence[Band]) -> list[charts.BandSpec]:
+    return [
+        charts.BandSpec(
+            min=float(band.min),
+            max=float(band.max),
+            label=band.label,
+            range_label=f"{format_number(band.min)}\N{EN DASH}{format_number(band.max)}",
+        )
+        for band in bands
+    ]
+
+
+def charts_for(
+    definition: InstrumentDefinition, rows: Sequence[Row], latest_sex: str | None
+) -> list[charts.BandedChart]:
+    """The total over time with its bands; for an instrument without a total (DASS-21), one
+    chart per subscale that has bands of its own."""
+    abbreviation = definition.abbreviation
+    if definition.plan.aggregate != "none":
+        plotted = [(row, float(row.score.total)) for row in rows if row.score.total is not None]
+        if not plotted:
+            return []
+        bands: Sequence[Band] = definition.bands or ()
+        if definition.bands_by_sex:
+            bands = definition.bands_by_sex.get(latest_sex or "", ())
+        title = f"{abbreviation} total score"
+        return [
+            charts.banded_line_chart(
+                chart_id=f"chart-{definition.id}",
+                title=title,
+                values=[(row.when, value) for row, value in plotted],
+                low=float(definition.scoring.min or 0),  # a plotted total means a range
+                high=float(definition.scoring.max or 0),
+                bands=_band_specs(bands),
+                summary=_summary(title, plotted, bool(bands)),
+                number=format_number,
+            )
+        ]
+    found: list[charts.BandedChart] = []
+    for sid, sub in definition.scoring.subscales.items():
+        if not sub.bands:
+            continue
+        plotted = [
+            (row, float(row.score.subscales[sid])) for row in rows if sid in row.score.subscales
+        ]
+        if not plotted:
+            continue
+        title = f"{abbreviation} {subscale_label(sid).lower()} score"
+        high = sub.max if sub.max is not None else max(value for _, value in plotted)
+        found.append(
+            charts.banded_line_chart(
+                chart_id=f"chart-{definition.id}-{sid}",
+                title=title,
+                values=[(row.when, value) for row, value in plotted],
+                low=float(sub.min if sub.min is not None else 0),
+                high=float(high),
+                bands=_band_specs(sub.bands),
+                summary=_summary(title, plotted, True),
+                number=format_number,
+            )
+        )
+    return found

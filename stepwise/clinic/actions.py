@@ -21,7 +21,7 @@ from stepwise.clinic.models import (
     Practice,
     Role,
 )
-from stepwise.clinic.signals import caregiver_linked, client_schedule_changed
+from stepwise.clinic.signals import caregiver_linked, client_added, client_schedule_changed
 
 
 class ActionError(Exception):
@@ -68,6 +68,7 @@ def add_client(
             created_by=therapist,
         )
         client.therapists.add(therapist)
+        client_added.send(Client, client=client)
     return client
 
 

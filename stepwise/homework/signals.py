@@ -1,4 +1,4 @@
-"""Signals homework sends, so later apps (reminders) follow along without being imported.
+"""Signals homework sends, so later apps (reminders, progress) follow along without being imported.
 
 Each is sent by the action that made the change, inside its transaction, so a receiver's rows
 commit or roll back with it. Receivers must be idempotent. These are named domain events, not
@@ -22,3 +22,15 @@ assignment_changed = Signal()
 # Sent by `assigning.leave_feedback()` after the therapist left a note on a completion. Keyword
 # argument: `feedback` (a Feedback).
 feedback_left = Signal()
+
+# Sent by `assigning.assign()` after a new assignment and its schedule were stored (its first
+# occurrences follow with `occurrences_created`). Keyword argument: `assignment` (an Assignment).
+assignment_created = Signal()
+
+# Sent by `actions.submit_exercise()` after storing a response to an exercise (homework or
+# practice in session). Keyword argument: `submission` (a Submission).
+submission_made = Signal()
+
+# Sent by `assigning.record_completion()` after a result was linked to a piece of homework.
+# Keyword argument: `completion` (a Completion).
+completion_recorded = Signal()

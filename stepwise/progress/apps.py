@@ -12,6 +12,6 @@ class ProgressConfig(AppConfig):
     verbose_name = "Progress"
 
     def ready(self) -> None:
-        from stepwise.progress import stored
+        from stepwise.progress import follow
 
-        stored.connect()
+        follow.connect()

@@ -30,10 +30,18 @@ from stepwise.assessments.results import (
 )
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, Completion, MetricValue, Submission
+from stepwise.lib import charts
 from stepwise.lib.tz import local_day_bounds, local_today
 from stepwise.library.models import ExerciseDefinition
-from stepwise.progress import charts, queries
-from stepwise.progress.figures import Streak, scale_of_unit, streaks, week_start, weekly_totals
+from stepwise.progress import queries
+from stepwise.progress.figures import (
+    Streak,
+    line_summary,
+    scale_of_unit,
+    streaks,
+    week_start,
+    weekly_totals,
+)
 
 RANGES = {
     "30": ("Last 30 days", 30),
@@ -130,13 +138,16 @@ def metric_charts(
             for part in range(0, len(members), charts.MAX_SERIES):
                 chunk = members[part : part + charts.MAX_SERIES]
                 labels = ", ".join(m.label for m in chunk)
+                chart_title = f"{title}: {labels}"
+                drawn = [charts.SeriesData(m.label, m.values) for m in chunk]
                 group.charts.append(
                     charts.line_chart(
                         chart_id=f"{id_prefix}-{definition_id}-{index}-{part}",
-                        title=f"{title}: {labels}",
-                        series=[charts.SeriesData(m.label, m.values) for m in chunk],
+                        title=chart_title,
+                        series=drawn,
                         scale=scale_of_unit(unit),
                         unit=unit,
+                        summary=line_summary(chart_title, drawn, unit),
                     )
                 )
         groups.append(group)

@@ -4,7 +4,8 @@ Built with a fixed number of queries whatever the size of the caseload and the l
 history: each client's figures are stored (`stored`), with the columns the caseload is sorted and
 filtered by; one query reads them for the whole caseload with the live review and alert figures
 (`_state_query`), only figures that are out of date are computed again, together, and only the
-rows shown decode their figures. Rows and attention items are built as HTML in `caseload_html`.
+rows shown decode their figures. The rows and attention items are the `caseload-row` and
+`attention-item` partials of `progress/dashboard.html`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Tex
 from django.db.models.functions import Cast, Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.dateformat import format as format_date
 
 from stepwise.accounts.models import User
 from stepwise.assessments.definitions import format_number
@@ -36,7 +37,6 @@ from stepwise.homework.models import Completion
 from stepwise.homework.schedule import Adherence
 from stepwise.lib.tz import local_today
 from stepwise.progress import stored
-from stepwise.progress.caseload_html import attention_html, row_html
 from stepwise.progress.figures import Trend, rate_label, score_trend
 
 INACTIVE_DAYS = stored.INACTIVE_DAYS
@@ -98,9 +98,23 @@ class CaseloadRow:
         return _latest_scores(self.stored_scores, self.zone or timezone.get_current_timezone())
 
     @property
-    def html(self) -> SafeString:
-        """The row of the caseload table (`caseload_html`)."""
-        return row_html(self)
+    def flags(self) -> list[str]:
+        """The badges after the client's name."""
+        found = []
+        if self.alerts:
+            found.append(f"{self.alerts} alert{'s' if self.alerts != 1 else ''}")
+        if self.unreviewed:
+            found.append(f"{self.unreviewed} to review")
+        if self.is_inactive:
+            found.append("Inactive")
+        return found
+
+    @property
+    def next_session(self) -> str:
+        """ "Tue 1 Dec: note", either part alone, or empty."""
+        on = self.client.next_session_on
+        when = format_date(on, "D j M") if on else ""
+        return ": ".join(part for part in (when, self.client.next_session_note) if part)
 
     @property
     def detail_url(self) -> str:
@@ -159,11 +173,6 @@ class AttentionItem:
     @property
     def kind_label(self) -> str:
         return ATTENTION_LABELS[self.kind]
-
-    @property
-    def html(self) -> SafeString:
-        """The item in the attention queue (`caseload_html`)."""
-        return attention_html(self)
 
     @property
     def url(self) -> str:

@@ -24,9 +24,10 @@ from stepwise.assessments.results import Results, current_score
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, Completion, Feedback, Submission
 from stepwise.homework.schedule import Adherence
+from stepwise.lib import charts
 from stepwise.lib.spreadsheet import csv_text
 from stepwise.lib.tz import local_day_bounds, local_today
-from stepwise.progress import charts, queries
+from stepwise.progress import queries
 from stepwise.progress.client_progress import minutes_chart, score_results
 from stepwise.progress.figures import format_amount, period_adherence, rate_label
 from stepwise.progress.summary import MetricLine, metric_lines

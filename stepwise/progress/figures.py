@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from stepwise.homework.schedule import Adherence
+from stepwise.lib.charts import SeriesData, number_label
 
 _RANGE = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:-|to)\s*(-?\d+(?:\.\d+)?)")
 STEADY_SHARE = 0.1  # a metric moving less than a tenth of its scale across a period is "steady"
@@ -87,8 +88,7 @@ class Trend:
         return f"{text} ({self.verdict})" if self.verdict else text
 
 
-def format_amount(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+format_amount = number_label  # 3, 2.5, 1.33
 
 
 def score_trend(
@@ -193,3 +193,23 @@ def weekly_totals(
         if key in totals:
             totals[key] += amount
     return sorted(totals.items())
+
+
+def line_summary(title: str, series: Sequence[SeriesData], unit: str | None) -> str:
+    """A metric chart in words: each series' count, first and last value, and direction."""
+    parts = []
+    for data in series:
+        values = [v for _, v in data.values]
+        if not values:
+            continue
+        text = f"{data.label}: {len(values)} value{'s' if len(values) != 1 else ''}"
+        if len(values) > 1:
+            text += (
+                f", from {format_amount(round(values[0], 2))} to "
+                f"{format_amount(round(values[-1], 2))} ({direction(values)})"
+            )
+        else:
+            text += f", {format_amount(round(values[0], 2))}"
+        parts.append(text)
+    unit_text = f" Values in {unit}." if unit else ""
+    return f"{title}. " + "; ".join(parts) + "." + unit_text + " The table lists every value."

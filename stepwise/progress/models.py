@@ -28,7 +28,7 @@ class ClientFigures(models.Model):
     version = models.PositiveBigIntegerField(default=1)
     fresh_version = models.PositiveBigIntegerField(default=0)
     as_of = models.DateField(null=True, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True)  # `stored.FiguresData`: named keys
     computed_at = models.DateTimeField(null=True, blank=True)
     # The dashboard's sort and filter columns, from the same computation as `data`, so a
     # caseload is sorted, filtered and paged without decoding every client's figures.

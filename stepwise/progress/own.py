@@ -18,8 +18,8 @@ from stepwise.assessments.results import Results
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, Completion
 from stepwise.homework.today import visible_assignments
+from stepwise.lib import charts
 from stepwise.lib.tz import local_day_bounds, local_today
-from stepwise.progress import charts
 from stepwise.progress.client_progress import (
     ExerciseMetrics,
     metric_charts,

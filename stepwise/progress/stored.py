@@ -5,9 +5,12 @@ or a new local day has put out of date are computed again together, in a fixed n
 whatever their number, and stored; the others are read as they are. So the dashboard costs the
 same whatever the history, and only what changed since it was last opened is recomputed.
 
-Writing: every write that changes a client's figures calls `mark_changed` in its own transaction,
-through the receivers `connect()` registers (a submission, a completion, a questionnaire or a
-revised score, a new or changed assignment or schedule, new occurrences, an imported instrument).
+Writing: every write that changes a client's figures calls `mark_changed` (or one of its kin
+below) in its own transaction: the actions of the apps below progress send named domain signals
+(a submission, a completion, a questionnaire or a revised score, a new episode, a new or changed
+assignment or schedule, new occurrences, an imported instrument, a client's new time zone), which
+`progress.follow` connects to these functions. No model save or delete receivers: a bulk write
+that bypasses the actions calls them itself. A client without a row gets one on first read.
 Review state and alerts are not stored here: the dashboard reads them live, since a therapist
 acting on them expects to see it at once.
 """
@@ -18,26 +21,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Model, Q, QuerySet
-from django.db.models.signals import post_save
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from stepwise.assessments import catalog
 from stepwise.assessments.definitions import InstrumentDefinition
-from stepwise.assessments.models import (
-    AssessmentResponse,
-    EpisodeStart,
-    InstrumentVersion,
-    ScoreRevision,
-)
+from stepwise.assessments.models import AssessmentResponse
 from stepwise.assessments.scoring import RELIABLE_DETERIORATION, ScoringError, classify_change
 from stepwise.clinic.models import Client
-from stepwise.homework.models import Assignment, Completion, ScheduleVersion, Submission
+from stepwise.homework.models import Assignment
 from stepwise.homework.schedule import Adherence
-from stepwise.homework.signals import occurrences_created
 from stepwise.lib.tz import local_today
 from stepwise.progress import queries
 from stepwise.progress.figures import DueGroup, period_adherence
@@ -129,7 +125,7 @@ def refresh(
     be computed again on the next read, rather than marked current with older figures.
     """
     missing = [pk for pk, version in versions.items() if version is None]
-    if missing:  # clients made in bulk, outside the ORM's signals; normally there are none
+    if missing:  # clients made in bulk, outside `clinic.actions.add_client`; normally none
         ClientFigures.objects.bulk_create(
             [ClientFigures(client_id=pk) for pk in missing], ignore_conflicts=True
         )
@@ -294,65 +290,116 @@ def refresh_out_of_date(now: datetime | None = None, limit: int = 1000) -> int:
 
 
 # --- storage format -----------------------------------------------------------------------------
+#
+# `ClientFigures.data` holds `FiguresData`: JSON objects with named keys, one per field of
+# `Figures`, `Adherence` and `StoredScore`; times as ISO 8601 text. `SCHEMA` names the layout
+# (migration `progress.0003_figures_named_keys` put the rows of the old one out of date).
+
+SCHEMA = 2
 
 
-def _adherence_json(figures: Adherence) -> list[int]:
-    return [figures.due, figures.on_time, figures.late, figures.missed, figures.open]
+class AdherenceData(TypedDict):
+    due: int
+    on_time: int
+    late: int
+    missed: int
+    open: int
 
 
-def _adherence(values: Sequence[int]) -> Adherence:
-    due, on_time, late, missed, open_ = values
-    return Adherence(due=due, on_time=on_time, late=late, missed=missed, open=open_)
+class ScoreData(TypedDict):
+    key: str
+    abbreviation: str
+    total: float | None
+    band: str
+    previous: float | None
+    higher_is_better: bool | None
+    verdict: str | None
+    when: str  # ISO 8601
 
 
-def to_json(figures: Figures) -> dict[str, Any]:
+class FiguresData(TypedDict):
+    schema: int
+    week: AdherenceData
+    month: AdherenceData
+    overdue: int
+    last_activity: str | None  # ISO 8601
+    scores: list[ScoreData]
+
+
+def _adherence_json(figures: Adherence) -> AdherenceData:
     return {
+        "due": figures.due,
+        "on_time": figures.on_time,
+        "late": figures.late,
+        "missed": figures.missed,
+        "open": figures.open,
+    }
+
+
+def _adherence(data: AdherenceData) -> Adherence:
+    return Adherence(
+        due=data["due"],
+        on_time=data["on_time"],
+        late=data["late"],
+        missed=data["missed"],
+        open=data["open"],
+    )
+
+
+def to_json(figures: Figures) -> FiguresData:
+    last = figures.last_activity
+    return {
+        "schema": SCHEMA,
         "week": _adherence_json(figures.week),
         "month": _adherence_json(figures.month),
         "overdue": figures.overdue,
-        "last": figures.last_activity.isoformat() if figures.last_activity else None,
+        "last_activity": last.isoformat() if last else None,
         "scores": [
-            [
-                s.key,
-                s.abbreviation,
-                s.total,
-                s.band,
-                s.previous,
-                s.higher_is_better,
-                s.verdict,
-                s.when.isoformat(),
-            ]
+            {
+                "key": s.key,
+                "abbreviation": s.abbreviation,
+                "total": s.total,
+                "band": s.band,
+                "previous": s.previous,
+                "higher_is_better": s.higher_is_better,
+                "verdict": s.verdict,
+                "when": s.when.isoformat(),
+            }
             for s in figures.scores
         ],
     }
 
 
-def from_json(data: dict[str, Any]) -> Figures:
-    last = data.get("last")
+def from_json(data: FiguresData) -> Figures:
+    last = data["last_activity"]
     return Figures(
         week=_adherence(data["week"]),
         month=_adherence(data["month"]),
-        overdue=int(data["overdue"]),
+        overdue=data["overdue"],
         last_activity=datetime.fromisoformat(last) if last else None,
         scores=tuple(
             StoredScore(
-                key=key,
-                abbreviation=abbreviation,
-                total=total,
-                band=band,
-                previous=previous,
-                higher_is_better=higher_is_better,
-                verdict=verdict,
-                when=datetime.fromisoformat(when),
+                key=s["key"],
+                abbreviation=s["abbreviation"],
+                total=s["total"],
+                band=s["band"],
+                previous=s["previous"],
+                higher_is_better=s["higher_is_better"],
+                verdict=s["verdict"],
+                when=datetime.fromisoformat(s["when"]),
             )
-            for key, abbreviation, total, band, previous, higher_is_better, verdict, when in data[
-                "scores"
-            ]
+            for s in data["scores"]
         ),
     )
 
 
 # --- writing ------------------------------------------------------------------------------------
+
+
+def add_row(client_id: int) -> None:
+    """A new client's row, out of date until first read (clients made otherwise, in bulk, get
+    theirs on their first read)."""
+    ClientFigures.objects.bulk_create([ClientFigures(client_id=client_id)], ignore_conflicts=True)
 
 
 def mark_changed(client_ids: Iterable[int]) -> None:
@@ -362,67 +409,26 @@ def mark_changed(client_ids: Iterable[int]) -> None:
         _bump(ClientFigures.objects.filter(client_id__in=ids))
 
 
-def _bump(rows: QuerySet[ClientFigures]) -> None:
-    rows.update(version=F("version") + 1)
-
-
-def _client_written(sender: type[Model], instance: Client, created: bool, **kwargs: Any) -> None:
-    if kwargs.get("raw"):
-        return  # fixtures and restores load rows as they were
-    if created:
-        ClientFigures.objects.bulk_create(
-            [ClientFigures(client_id=instance.pk)], ignore_conflicts=True
-        )
-    else:
-        mark_changed([instance.pk])
-
-
-def _row_of_client_written(sender: type[Model], instance: Any, **kwargs: Any) -> None:
-    if not kwargs.get("raw"):
-        mark_changed([instance.client_id])
-
-
-def _revision_written(sender: type[Model], instance: ScoreRevision, **kwargs: Any) -> None:
-    if not kwargs.get("raw"):
-        responses = AssessmentResponse.objects.filter(pk=instance.response_id)
-        _bump(ClientFigures.objects.filter(client_id__in=responses.values("client_id")))
-
-
-def _schedule_written(sender: type[Model], instance: ScheduleVersion, **kwargs: Any) -> None:
-    if not kwargs.get("raw"):
-        _mark_assignments_changed([instance.assignment_id])
-
-
-def _occurrences_created(sender: Any, assignment_ids: list[int], **kwargs: Any) -> None:
-    _mark_assignments_changed(assignment_ids)
-
-
-def _mark_assignments_changed(assignment_ids: list[int]) -> None:
-    assignments = Assignment.objects.filter(pk__in=assignment_ids)
+def mark_assignments_changed(assignment_ids: Iterable[int]) -> None:
+    """Put the figures of these assignments' clients out of date (one UPDATE)."""
+    assignments = Assignment.objects.filter(pk__in=list(assignment_ids))
     _bump(ClientFigures.objects.filter(client_id__in=assignments.values("client_id")))
 
 
-def _instrument_written(sender: type[Model], instance: InstrumentVersion, **kwargs: Any) -> None:
-    """A practice's own import can change the definitions behind its verdicts."""
-    if kwargs.get("raw"):
-        return
+def mark_responses_changed(response_ids: Iterable[int]) -> None:
+    """Put the figures of these questionnaire responses' clients out of date (one UPDATE)."""
+    responses = AssessmentResponse.objects.filter(pk__in=list(response_ids))
+    _bump(ClientFigures.objects.filter(client_id__in=responses.values("client_id")))
+
+
+def mark_practice_changed(practice_id: int | None) -> None:
+    """Put every client's figures of a practice out of date (of every practice: None), as when
+    the instrument definitions behind their verdicts may have changed (one UPDATE)."""
     rows = ClientFigures.objects.all()
-    if instance.practice_id is not None:
-        rows = rows.filter(client__practice_id=instance.practice_id)
+    if practice_id is not None:
+        rows = rows.filter(client__practice_id=practice_id)
     _bump(rows)
 
 
-def connect() -> None:
-    """Register the receivers (from `ProgressConfig.ready`)."""
-    uid = "progress.stored"
-    post_save.connect(_client_written, sender=Client, dispatch_uid=f"{uid}.client")
-    for model in (Submission, Completion, AssessmentResponse, Assignment, EpisodeStart):
-        post_save.connect(
-            _row_of_client_written, sender=model, dispatch_uid=f"{uid}.{model.__name__}"
-        )
-    post_save.connect(_revision_written, sender=ScoreRevision, dispatch_uid=f"{uid}.revision")
-    post_save.connect(_schedule_written, sender=ScheduleVersion, dispatch_uid=f"{uid}.schedule")
-    post_save.connect(
-        _instrument_written, sender=InstrumentVersion, dispatch_uid=f"{uid}.instrument"
-    )
-    occurrences_created.connect(_occurrences_created, dispatch_uid=f"{uid}.occurrences")
+def _bump(rows: QuerySet[ClientFigures]) -> None:
+    rows.update(version=F("version") + 1)

@@ -15,11 +15,13 @@ from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
 from stepwise.accounts.models import User
-from stepwise.assessments import actions, charts
+from stepwise.assessments import actions
 from stepwise.assessments.catalog import definition_of
 from stepwise.assessments.models import InstrumentVersion
+from stepwise.assessments.results import _band_specs
 from stepwise.audit.models import AccessLog
 from stepwise.clinic.models import Client
+from stepwise.lib import charts
 from tests.assessments.helpers import raw_instrument
 from tests.assessments.support import phq9_answers_for, results_url, shipped, submit
 from tests.conftest import World
@@ -274,13 +276,13 @@ def test_an_empty_results_page_says_so(world: World, alice_client: HttpClient) -
 def test_band_regions_fill_the_plot_without_gaps_or_overlaps(key: str, db: None) -> None:
     definition = definition_of(shipped(key))
     bands = definition.bands or definition.bands_by_sex["female"]  # type: ignore[index]
-    regions = charts._band_regions(
-        bands, float(definition.scoring.min), float(definition.scoring.max)
+    regions = charts.band_regions(
+        _band_specs(bands), float(definition.scoring.min), float(definition.scoring.max)
     )
     assert len(regions) == len(bands)
     edges = sorted((r.y, r.y + r.height) for r in regions)
-    assert edges[0][0] == charts.TOP
-    assert abs(edges[-1][1] - charts.BOTTOM) < 0.2
+    assert edges[0][0] == charts.SCORE_FRAME.top
+    assert abs(edges[-1][1] - charts.SCORE_FRAME.bottom) < 0.2
     for (_, lower_edge), (upper_top, _) in itertools.pairwise(edges):
         assert abs(lower_edge - upper_top) < 0.2
     patterns = [r.pattern for r in regions]
@@ -289,15 +291,15 @@ def test_band_regions_fill_the_plot_without_gaps_or_overlaps(key: str, db: None)
 
 def test_one_result_is_drawn_as_a_single_point_without_a_line(db: None) -> None:
     definition = definition_of(shipped("gad7"))
-    chart = charts.line_chart(
+    chart = charts.banded_line_chart(
         chart_id="c",
         title="GAD-7",
         values=[(START, 9.0)],
         low=0,
         high=21,
-        bands=definition.bands or (),
+        bands=_band_specs(definition.bands or ()),
         summary="one",
     )
     assert len(chart.points) == 1
-    assert chart.points[0].x == (charts.LEFT + charts.RIGHT) / 2
+    assert chart.points[0].x == (charts.SCORE_FRAME.left + charts.SCORE_FRAME.right) / 2
     assert chart.points[0].value_label == "9"

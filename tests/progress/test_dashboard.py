@@ -43,7 +43,7 @@ def test_therapists_land_on_the_dashboard_and_it_comes_first_in_their_menu(
 ) -> None:
     assert alice_client.get("/home/")["Location"] == "/dashboard/"
     html = alice_client.get("/dashboard/").content.decode()
-    nav = html[html.index('<nav aria-label="Main">') :]
+    nav = html[html.index('<nav aria-label="Main"') :]
     assert nav.index(">Dashboard<") < nav.index(">Caseload<")
 
 
@@ -224,6 +224,8 @@ def _dashboard_queries(browser: HttpClient) -> tuple[int, int]:
 def test_the_dashboard_takes_the_same_number_of_queries_for_10_or_150_clients(
     world: World, frozen: Any, alice_client: HttpClient
 ) -> None:
+    # The session's first page also stores the reader's roles in it: not a cost of the dashboard.
+    assert alice_client.get("/clients/").status_code == 200
     _caseload_with_history(world, 10)
     small, small_writes = _dashboard_queries(alice_client)  # every row computed
     small_current, _ = _dashboard_queries(alice_client)  # every row current

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from stepwise.progress import charts
+from stepwise.lib import charts
+from stepwise.progress import figures
 from stepwise.progress.figures import (
     DueGroup,
     direction,
@@ -159,15 +160,17 @@ def test_a_line_chart_tells_series_apart_by_marker_and_dash() -> None:
 
     base = datetime(2026, 11, 1, 12, tzinfo=UTC)
     values = [(base + timedelta(days=n), float(80 - 5 * n)) for n in range(5)]
+    series = [
+        charts.SeriesData("SUDS before", values),
+        charts.SeriesData("SUDS after", [(w, v / 2) for w, v in values]),
+    ]
     chart = charts.line_chart(
         chart_id="c",
         title="Exposure: SUDS",
-        series=[
-            charts.SeriesData("SUDS before", values),
-            charts.SeriesData("SUDS after", [(w, v / 2) for w, v in values]),
-        ],
+        series=series,
         scale=(0, 100),
         unit="SUDS",
+        summary=figures.line_summary("Exposure: SUDS", series, "SUDS"),
     )
     first, second = chart.series
     assert first.marker != second.marker

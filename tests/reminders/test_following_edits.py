@@ -188,11 +188,8 @@ def test_moving_the_client_to_another_zone_in_the_evening_creates_todays_reminde
 def test_no_model_of_stepwise_has_a_save_or_delete_receiver() -> None:
     """Consequences are called by name from actions (or sent as named domain signals), never
     hung on a model's save or delete, which `.update()` and `bulk_create` silently skip.
-
-    `progress.stored` still connects model signals (its replacement is separate work); it is the
-    one module allowed here until then, and only it.
+    No module is allowed one (the dashboard's figures follow named signals: `progress.follow`).
     """
-    allowed_modules = {"stepwise.progress.stored"}
     found = []
     for config in apps.get_app_configs():
         if not config.name.startswith("stepwise."):
@@ -202,8 +199,7 @@ def test_no_model_of_stepwise_has_a_save_or_delete_receiver() -> None:
                 sync_receivers, async_receivers = signal._live_receivers(model)
                 for receiver in [*sync_receivers, *async_receivers]:
                     module = getattr(receiver, "__module__", "")
-                    if module not in allowed_modules:
-                        found.append(f"{model.__name__}: {module}.{receiver.__name__}")
+                    found.append(f"{model.__name__}: {module}.{receiver.__name__}")
     assert found == []
 
 

@@ -31,7 +31,13 @@ from stepwise.homework.models import (
     weekdays_text,
 )
 from stepwise.homework.schedule import DatedSchedule, Schedule, expand_versions
-from stepwise.homework.signals import assignment_changed, feedback_left, occurrences_created
+from stepwise.homework.signals import (
+    assignment_changed,
+    assignment_created,
+    completion_recorded,
+    feedback_left,
+    occurrences_created,
+)
 from stepwise.library.models import ExerciseDefinition
 
 WINDOW_DAYS = 14  # occurrences exist this far ahead of the client's today
@@ -133,6 +139,7 @@ def assign(
             created_by=by,
         )
         _version_row(assignment, schedule.start, schedule).save()
+        assignment_created.send(Assignment, assignment=assignment)
         materialise([assignment], today + timedelta(days=WINDOW_DAYS))
     return assignment
 
@@ -309,7 +316,7 @@ def record_completion(
         check_open_now(occurrence, today)
     try:
         with transaction.atomic():
-            return Completion.objects.create(
+            completion = Completion.objects.create(
                 assignment=assignment,
                 client_id=assignment.client_id,
                 occurrence=occurrence,
@@ -320,6 +327,8 @@ def record_completion(
             )
     except IntegrityError:
         raise AlreadyCompleted("This was already handed in; nothing more to do.") from None
+    completion_recorded.send(Completion, completion=completion)
+    return completion
 
 
 def mark_reviewed(completions: Sequence[Completion], *, by: User) -> int:

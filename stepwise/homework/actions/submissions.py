@@ -14,6 +14,7 @@ from stepwise.assessments.actions import raise_alert
 from stepwise.assessments.models import Alert
 from stepwise.clinic.models import Client
 from stepwise.homework.models import MetricValue, Mode, Submission
+from stepwise.homework.signals import submission_made
 from stepwise.library.models import ExerciseVersion
 from stepwise.library.responses import extract_metrics, fired_alert_rules, validate_response
 
@@ -61,6 +62,7 @@ def submit_exercise(
         if fired:
             # The same alert, queue, emails and escalation as a questionnaire's critical item.
             raise_alert(client, fired, exercise_version=version, submission_id=submission.pk)
+        submission_made.send(Submission, submission=submission)
     return submission
 
 

@@ -1,6 +1,7 @@
-"""The caseload rows and attention items built in Python (`caseload_html`) are the markup the
-template made: the template's markup is kept here as the reference and both are compared over
-varied rows and items."""
+"""The dashboard's caseload rows and attention items (the `caseload-row` and `attention-item`
+partials of `progress/dashboard.html`) keep the markup the dashboard has always had: the earlier
+markup is kept here as the reference and both are compared over varied rows and items, hostile
+names included."""
 
 from __future__ import annotations
 
@@ -12,20 +13,28 @@ from pathlib import Path
 
 import pytest
 from django.template import Context, Template
+from django.template.loader import render_to_string
 
 from stepwise.assessments.scoring import RELIABLE_DETERIORATION, RELIABLE_IMPROVEMENT
 from stepwise.clinic.models import Client
 from stepwise.homework.schedule import Adherence
-from stepwise.progress.caseload_html import attention_html, row_html
 from stepwise.progress.dashboard import ATTENTION_LABELS, AttentionItem, CaseloadRow
 from stepwise.progress.stored import StoredScore
 
-# The row as `progress/dashboard.html` rendered it before the rows were built in Python.
+# The row and the item as `progress/dashboard.html` has rendered them since they were written.
 REFERENCE = Template((Path(__file__).parent / "caseload_row_reference.html").read_text())
 ATTENTION_REFERENCE = Template(
     (Path(__file__).parent / "attention_item_reference.html").read_text()
 )
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+def row_html(row: CaseloadRow) -> str:
+    return render_to_string("progress/dashboard.html#caseload-row", {"row": row})
+
+
+def attention_html(item: AttentionItem) -> str:
+    return render_to_string("progress/dashboard.html#attention-item", {"item": item})
 
 
 def normalised(html: str) -> str:
