@@ -3,9 +3,9 @@ when, where, outcome."""
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
-from stepwise.accounts.models import User
 from stepwise.audit.models import AccessLog, Outcome
 
 
@@ -38,12 +38,12 @@ def record_access(
 
 
 def record_unattended(
-    action: str, client_id: int | None, path: str, *, actor: User | None = None
+    action: str, client_id: int | None, path: str, *, actor: AbstractBaseUser | None = None
 ) -> AccessLog:
     """An access without a request: the worker telling admins about an alert, an operator's
     command erasing a record. `path` names what was reached (a page or the command)."""
     return AccessLog.objects.create(
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         client_id=client_id,
         action=action,
         path=path[:300],
