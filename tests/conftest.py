@@ -13,9 +13,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.test import Client as HttpClient
@@ -192,3 +194,13 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDns]:
         for name in ("push.example.net", "push.example.com"):
             fake.set(name, PUBLIC_ADDRESS)
         yield fake
+
+
+@pytest.fixture
+def frozen(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller]:
+    """The clock stopped at the test module's `NOW` (tests/factories.py has the usual Thursday);
+    `frozen.shift(timedelta(...))` moves it."""
+    now = getattr(request.module, "NOW", None)
+    assert isinstance(now, datetime), f"{request.module.__name__} needs a NOW for `frozen`"
+    with time_machine.travel(now, tick=False) as clock:
+        yield clock

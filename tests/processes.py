@@ -7,6 +7,7 @@ PostgreSQL only (`needs_postgres`); the in-process tests cover the same rules on
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -111,3 +112,25 @@ def start_web_node() -> Iterator[WebStarter]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+def copy_migrated(source: Path, data_dir: Path) -> None:
+    """Give `data_dir` the migrated SQLite database (and key) of `migrated_data_dir`, as if
+    `manage.py migrate` had run there: a copy takes milliseconds, a migrate seconds."""
+    shutil.copytree(source, data_dir, dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def migrated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder whose SQLite database `manage.py migrate` made, once per test process, for
+    tests that start Stepwise's own commands on a fresh database (copy it with `copy_migrated`)."""
+    folder = tmp_path_factory.mktemp("migrated")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**env, "STEPWISE_DATA_DIR": str(folder)},
+        check=True,
+        timeout=600,
+    )
+    return folder

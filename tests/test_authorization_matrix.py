@@ -156,7 +156,7 @@ def _carl_assignment(w: World) -> dict[str, Any]:
 
 def _carl_completion(w: World) -> dict[str, Any]:
     """A fresh piece of Carl's homework, handed in as extra practice and not reviewed yet."""
-    from tests.homework.staff_helpers import hand_in
+    from tests.factories import hand_in
 
     return {"completion_id": hand_in(_carl_daily_mood(w), w.carl, extra=True).pk}
 

@@ -71,7 +71,7 @@ def late_world(db: None) -> Iterator[World]:
     for client in (world.carl_client, world.dana_client, world.mia_client):
         client.refresh_from_db()
     with time_machine.travel(HANDED_IN, tick=False):
-        from tests.homework.staff_helpers import hand_in
+        from tests.factories import hand_in
 
         hand_in(_carl_daily_mood(world), world.carl)
     with time_machine.travel(ALERTED, tick=False):
@@ -197,7 +197,7 @@ def test_every_email_is_written_in_its_recipients_zone(
         "carl@example.net",
     }
     for message in mail.outbox:
-        html = message.alternatives[0][0]  # type: ignore[attr-defined]
+        html = message.alternatives[0][0]  # type: ignore[union-attr]
         for text in (message.body, html):
             assert not _clock_readings(text) & set(UTC_READINGS), message.subject
     # The client's invitation lasts until 00:30 (New York) seven days on; the colleague's until

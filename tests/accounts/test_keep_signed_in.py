@@ -147,7 +147,7 @@ def test_a_client_can_sign_in_by_link_and_be_kept(world: World) -> None:
     browser = HttpClient()
     browser.post("/accounts/link/", {"email": "carl@example.net"})
     run_tasks()
-    path = re.search(r"/accounts/link/[\w-]+/", mail.outbox[-1].body)
+    path = re.search(r"/accounts/link/[\w-]+/", str(mail.outbox[-1].body))
     assert path is not None
     page = browser.get(path.group(0)).content.decode()
     assert "Keep me signed in on this device" in page

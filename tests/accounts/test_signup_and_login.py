@@ -73,7 +73,7 @@ def test_signup_sends_a_verification_email_and_login_waits_for_it(
     client.post("/accounts/signup/", SIGNUP)
     run_tasks()
     assert len(mail.outbox) == 1
-    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body)
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", str(mail.outbox[0].body))
     assert link is not None
     client.logout()
     response = client.post(
@@ -171,7 +171,7 @@ def test_a_lockout_is_not_culled_from_a_busy_shared_cache(db: None) -> None:
 def test_login_throttling_is_kept_in_the_shared_database_cache(db: None) -> None:
     from django.conf import settings
 
-    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    assert str(settings.CACHES["default"]["BACKEND"]).endswith("DatabaseCache")
 
 
 def test_login_gives_a_new_session_key(world: World, client: HttpClient) -> None:

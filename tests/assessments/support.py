@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
 
 from stepwise.assessments import actions, catalog
-from stepwise.assessments.models import AssessmentResponse, InstrumentVersion
+from stepwise.assessments.models import AssessmentResponse
 from stepwise.clinic.models import Client
+from tests.factories import shipped_instrument as shipped
 
 PHQ9_MODERATE = [2, 2, 2, 2, 2, 2, 1, 1, 0]  # total 14, "Moderate", item 9 not endorsed
 PHQ9_CRITICAL = [1, 1, 1, 1, 1, 1, 1, 1, 2]  # total 10, item 9 = 2
-
-
-def shipped(key: str) -> InstrumentVersion:
-    """The newest shipped version of an instrument, as the migration loaded it."""
-    version = (
-        InstrumentVersion.objects.filter(key=key, practice__isnull=True)
-        .order_by("-version")
-        .first()
-    )
-    assert version is not None, f"{key} was not loaded by the migration"
-    return version
 
 
 def results_url(client: Client, key: str) -> str:
@@ -71,7 +61,6 @@ def response_count() -> int:
 
 
 @pytest.fixture
-def immediate_tasks(settings: Any) -> Iterator[None]:
+def immediate_tasks(settings: Any) -> None:
     """Run background tasks (the care-team email) at once, inside the request."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    return

@@ -29,7 +29,7 @@ def test_a_lower_cut_off_moves_the_band_edge_and_the_caseness_for_recovery() -> 
     default = score(DEFINITIONS["smfq_child"], TEN)
     assert default.band == "Below screening cut-off"
     at_ten = with_cutoff(DEFINITIONS["smfq_parent"], 10)
-    assert score(at_ten, TEN).band.startswith("At or above screening cut-off (>=10)")
+    assert str(score(at_ten, TEN).band).startswith("At or above screening cut-off (>=10)")
     assert at_ten.reliable_change is not None
     assert at_ten.reliable_change.caseness_threshold == 10
     assert classify_change(at_ten, 16, 9).verdict == "recovered"

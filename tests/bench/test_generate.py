@@ -5,11 +5,8 @@ migrations make (they are dropped for the load and made again after it)."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,10 +15,10 @@ import pytest
 from django.db import connection
 
 from bench.rows import TABLES
+from tests.bench.conftest import generate
 
-ROOT = Path(__file__).resolve().parents[2]
-# The generated databases are made once per module: its tests run in one process (`make test`).
-pytestmark = pytest.mark.xdist_group("bench-generate")
+# The generated databases (tests/bench/conftest.py) are made once: the bench tests share a process.
+pytestmark = pytest.mark.xdist_group("bench")
 # Columns that read the same on both engines (ids and references), per table.
 KEYS = {
     "homework_assignment": "id, client_id, exercise_id, created_by_id",
@@ -38,25 +35,6 @@ KEYS = {
     "homework_feedback": "id, completion_id, author_id, text",
     "reminders_reminder": "id, client_id, occurrence_id, key, state, skip_reason",
 }
-
-
-def generate(url: str, jobs: int) -> dict[str, Any]:
-    env = {**os.environ, "DATABASE_URL": url}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    completed = subprocess.run(
-        [
-            *(sys.executable, "-m", "bench.generate", "--size", "small", "--seed", "3"),
-            *("--today", "2026-04-02", "--jobs", str(jobs)),  # the history spans a clock change
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return json.loads(completed.stdout.splitlines()[-1])
 
 
 def digest(rows: Any) -> str:
@@ -79,25 +57,6 @@ def sqlite_digests(path: Path, columns: dict[str, str] | None = None) -> dict[st
         }
     finally:
         db.close()
-
-
-class Generated:
-    """Small practices generated into SQLite files, each made when first asked for."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.made: dict[int, tuple[Path, dict[str, Any]]] = {}
-
-    def __getitem__(self, jobs: int) -> tuple[Path, dict[str, Any]]:
-        if jobs not in self.made:
-            path = self.folder / f"jobs{jobs}.sqlite3"
-            self.made[jobs] = (path, generate(f"sqlite:///{path}", jobs))
-        return self.made[jobs]
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    return Generated(tmp_path_factory.mktemp("bench"))
 
 
 @pytest.mark.skipif(
@@ -190,10 +149,10 @@ def test_the_loaded_tables_keep_every_index_and_constraint_of_the_migrations(gen
         # The same rows as on SQLite: ids, references and keys agree.
         assert keys == sqlite_digests(generated[2][0], KEYS)
     else:
-        db = sqlite3.connect(generated[2][0])
+        made = sqlite3.connect(generated[2][0])
         try:
-            found = _schema(db.cursor(), tables)
+            found = _schema(made.cursor(), tables)
         finally:
-            db.close()
+            made.close()
 
     assert found == expected

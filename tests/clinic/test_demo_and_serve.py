@@ -18,18 +18,21 @@ from django.core.management import call_command
 from stepwise.accounts.models import User
 from stepwise.clinic.demo import DEMO_LOGINS, DEMO_PASSWORD
 from stepwise.clinic.models import CaregiverLink, Client, Membership, Practice
+from tests.processes import copy_migrated
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_loaddemo_makes_one_practice_two_therapists_four_clients_and_a_parent(db: None) -> None:
+def test_loaddemo_makes_one_practice_two_therapists_eight_clients_and_two_parents(
+    db: None,
+) -> None:
     out = StringIO()
     call_command("loaddemo", stdout=out)
     assert Practice.objects.count() == 1
     assert Membership.objects.count() == 2
-    assert Client.objects.count() == 4
-    assert Client.objects.filter(is_minor=True, caregiver_links__isnull=False).count() == 1
-    assert CaregiverLink.objects.count() == 1
+    assert Client.objects.count() == 8
+    assert Client.objects.filter(is_minor=True, caregiver_links__isnull=False).count() == 2
+    assert CaregiverLink.objects.count() == 2
     for login in DEMO_LOGINS:
         assert login.email in out.getvalue()
         assert User.objects.get(email=login.email).check_password(DEMO_PASSWORD)
@@ -58,12 +61,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_serve(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
+def _start_serve(tmp_path: Path, migrated: Path) -> tuple[subprocess.Popen[str], int]:
     env = {**os.environ, "STEPWISE_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
     env.pop("DATABASE_URL")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    copy_migrated(migrated, tmp_path)  # as `manage.py migrate` leaves it, made once
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--addr", f"127.0.0.1:{port}"],
@@ -118,8 +119,10 @@ def _gone(pid: int) -> bool:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path: Path) -> None:
-    process, _ = _start_serve(tmp_path)
+def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(
+    tmp_path: Path, migrated_data_dir: Path
+) -> None:
+    process, _ = _start_serve(tmp_path, migrated_data_dir)
     try:
         children = _children(process)
         assert set(children) == {"runserver", "task_worker", "send_reminders"}
@@ -137,9 +140,9 @@ def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path: Path) -> None
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_serve_restarts_a_killed_worker_and_stops_everything_when_the_web_server_dies(
-    tmp_path: Path,
+    tmp_path: Path, migrated_data_dir: Path
 ) -> None:
-    process, port = _start_serve(tmp_path)
+    process, port = _start_serve(tmp_path, migrated_data_dir)
     try:
         for worker in ("send_reminders", "task_worker"):
             killed = _children(process)[worker]
@@ -192,8 +195,8 @@ def test_the_demo_shows_the_homework_loop(db: None) -> None:
     from stepwise.homework.models import Assignment, Feedback
 
     call_command("loaddemo", stdout=StringIO())
-    assert Assignment.objects.filter(client__display_name="Jordan").count() == 3
-    assert Feedback.objects.count() == 1
+    assert Assignment.objects.filter(client__display_name="Jordan").count() == 4
+    assert Feedback.objects.filter(completion__client__display_name="Jordan").exists()
     browser = HttpClient()
     browser.post(
         "/accounts/login/", {"login": "jordan@demo.stepwise.test", "password": DEMO_PASSWORD}

@@ -46,8 +46,8 @@ PAGE_CHECKS = """
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' at ' +
           v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
-      window.stepwiseAxe(location.pathname, serious);
-    });
+      return window.stepwiseAxe(location.pathname, serious);
+    }).finally(() => { window.stepwiseChecked = true; });
   });
 })();
 """
@@ -129,11 +129,15 @@ def attach_checks(context: Any) -> PageChecks:
 
 
 def settle(context: Any) -> None:
-    """Give the last page of a context time to finish its axe run."""
+    """Wait until the last page of a context has reported its axe run (no longer: no fixed
+    pause, which a busy machine outlasts and a quiet one wastes)."""
     for page in context.pages:
         try:
             page.wait_for_load_state("load", timeout=5_000)
-            page.wait_for_timeout(400)
+            page.wait_for_function(
+                "() => window.stepwiseChecked === true || typeof axe === 'undefined'",
+                timeout=10_000,
+            )
         except Exception:  # noqa: S110 - a closed page has nothing left to check
             pass
 

@@ -15,12 +15,9 @@ from playwright.sync_api import expect
 from stepwise.homework.models import MetricValue, Submission
 from tests.conftest import World, build_world
 from tests.e2e.test_page_sweep import DESKTOP, PHONE, sign_in
-from tests.library.helpers import (
-    assign_daily,
-    ensure_shipped_library,
-    first_occurrence,
-    shipped_version,
-)
+from tests.factories import exercise_version as shipped_version
+from tests.factories import first_occurrence
+from tests.library.helpers import assign_daily, ensure_shipped_library
 
 pytestmark = pytest.mark.browser
 

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from stepwise.homework.models import Submission
 from tests.conftest import World, build_world
 from tests.e2e.test_page_sweep import PHONE, sign_in
-from tests.homework.staff_helpers import assign_exercise, first_occurrence
+from tests.factories import assign_exercise, first_occurrence
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from stepwise.assessments.models import AssessmentResponse
 from stepwise.homework.models import Submission
 from tests.conftest import World, build_world
 from tests.e2e.test_page_sweep import PHONE, sign_in
-from tests.homework.staff_helpers import assign_exercise, assign_questionnaire, first_occurrence
+from tests.factories import assign_exercise, assign_questionnaire, first_occurrence
 
 pytestmark = pytest.mark.browser
 

@@ -15,12 +15,7 @@ from stepwise.homework.actions import assigning, plans
 from stepwise.homework.models import AssignmentStatus, Completion, Feedback
 from tests.conftest import World
 from tests.e2e.test_page_sweep import PHONE, live_world, sign_in, visit_all
-from tests.homework.staff_helpers import (
-    assign_exercise,
-    assign_questionnaire,
-    hand_in,
-    hand_in_questionnaire,
-)
+from tests.factories import assign_exercise, assign_questionnaire, hand_in, hand_in_questionnaire
 
 pytestmark = pytest.mark.browser
 __all__ = ["live_world"]

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 
 from stepwise.homework.actions import assigning
@@ -20,16 +19,13 @@ from stepwise.homework.models import (
     Submission,
 )
 from stepwise.homework.schedule import Frequency, Schedule, ScheduleError
-from stepwise.library.models import ExerciseDefinition
+from tests import factories
 from tests.conftest import World
+from tests.factories import exercise
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # Thursday; 09:00 in London
 TODAY = date(2026, 11, 26)
 MOOD = {"mood": 7}
-
-
-def exercise(slug: str = "daily-mood-check-in") -> ExerciseDefinition:
-    return ExerciseDefinition.objects.get(slug=slug, practice__isnull=True)
 
 
 def mood_answers() -> dict[str, Any]:
@@ -39,21 +35,9 @@ def mood_answers() -> dict[str, Any]:
     return example_answers(definition)
 
 
-def assign_daily(world: World, **schedule: Any) -> Assignment:
-    chosen = exercise()
-    return assigning.assign(
-        client=world.carl_client,
-        by=world.alice,
-        item=assigning.ItemChoice(kind=ItemKind.EXERCISE, exercise=chosen, title=chosen.title),
-        schedule=Schedule(Frequency.DAILY, schedule.pop("start", TODAY), **schedule),
-        reminder_time=time(18, 0),
-    )
-
-
-@pytest.fixture
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
+def assign_daily(world: World, start: date = TODAY) -> Assignment:
+    """Carl's daily mood check-in, assigned by Alice."""
+    return factories.assign_daily(world.carl_client, world.alice, start)
 
 
 def test_assigning_makes_two_weeks_of_occurrences_in_the_clients_days(

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
@@ -26,17 +25,14 @@ from stepwise.homework.models import (
     Submission,
 )
 from stepwise.homework.schedule import Frequency, Schedule
-from stepwise.library.models import ExerciseDefinition
 from tests.conftest import World
+from tests.factories import exercise as shipped
 from tests.library.helpers import form_for
 from tests.library.test_shipped_content import example_answers
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 26)
-
-
-def shipped(slug: str) -> ExerciseDefinition:
-    return ExerciseDefinition.objects.get(slug=slug, practice__isnull=True)
+pytestmark = pytest.mark.usefixtures("frozen")  # every test at NOW
 
 
 def give(
@@ -71,12 +67,6 @@ def valid_form(slug: str) -> dict[str, Any]:
     return form_for(document, example_answers(document))
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
-
-
 def todays(assignment: Assignment) -> Occurrence:
     return Occurrence.objects.get(assignment=assignment, opens=TODAY)
 
@@ -99,6 +89,7 @@ def test_a_client_completes_todays_exercise_and_sees_it_done(world: World, login
     assert "Well done" in browser.get("/me/well-done/").content.decode()
     completion = Completion.objects.get(assignment=assignment)
     assert (completion.occurrence, completion.local_date) == (todays(assignment), TODAY)
+    assert completion.submission is not None
     assert completion.submission.mode == "home"
     assert "All done for today" in browser.get("/me/").content.decode()
 

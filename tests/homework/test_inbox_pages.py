@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
@@ -19,12 +18,6 @@ from tests.conftest import World
 from tests.progress import history as h
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 def _history(world: World, days: int, reviewed_before: int) -> list[Completion]:

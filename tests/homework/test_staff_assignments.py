@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -16,16 +15,10 @@ from stepwise.clinic.models import Client
 from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, AssignmentStatus, ScheduleVersion
 from tests.conftest import World
-from tests.homework.staff_helpers import assign_exercise
+from tests.factories import assign_exercise
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday; 09:00 in London
 TODAY = date(2026, 11, 26)
-
-
-@pytest.fixture
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 @pytest.fixture

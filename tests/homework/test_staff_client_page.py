@@ -6,8 +6,6 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
-import time_machine
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
@@ -19,21 +17,11 @@ from stepwise.homework.models import AssignmentStatus, Completion
 from stepwise.homework.overview import client_homework
 from stepwise.homework.schedule import Frequency, Schedule
 from tests.conftest import World
-from tests.homework.staff_helpers import (
-    assign_exercise,
-    assign_questionnaire,
-    hand_in,
-    history,
-)
+from tests.factories import assign_exercise, assign_questionnaire, hand_in
+from tests.homework.staff_helpers import history
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday; 09:00 in London
 TODAY = date(2026, 11, 26)
-
-
-@pytest.fixture
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 def client_page(browser: HttpClient, world: World) -> str:

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client as HttpClient
 from django.urls import reverse
 
@@ -24,17 +23,11 @@ from stepwise.homework.models import (
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library import actions as library_actions
 from tests.conftest import World
-from tests.homework.staff_helpers import assign_exercise, assign_questionnaire
+from tests.factories import assign_exercise, assign_questionnaire
 from tests.library.conftest import sink_document
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday: 09:00 in London, 10:00 in Paris
 TODAY = date(2026, 11, 26)
-
-
-@pytest.fixture
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 @pytest.fixture

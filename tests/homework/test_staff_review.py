@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
@@ -18,21 +17,10 @@ from stepwise.homework.models import Completion, Feedback
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.library import actions as library_actions
 from tests.conftest import World
-from tests.homework.staff_helpers import (
-    assign_exercise,
-    assign_questionnaire,
-    hand_in,
-    hand_in_questionnaire,
-)
+from tests.factories import assign_exercise, assign_questionnaire, hand_in, hand_in_questionnaire
 from tests.library.helpers import publish_sink, sink_answers
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday; 09:00 in London
-
-
-@pytest.fixture
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 def inbox(browser: HttpClient, **query: Any) -> str:

@@ -4,20 +4,18 @@ and homework to reach the renderer through the client's own pages."""
 from __future__ import annotations
 
 import json
-from datetime import time
 from typing import Any
 
 from django.http import QueryDict
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import Client
-from stepwise.homework.actions import assigning
-from stepwise.homework.models import Assignment, ItemKind, Occurrence, today_for
-from stepwise.homework.schedule import Frequency, Schedule
+from stepwise.homework.models import Assignment
 from stepwise.library import actions
-from stepwise.library.models import ExerciseDefinition, ExerciseVersion
+from stepwise.library.models import ExerciseDefinition
 from stepwise.library.responses import to_form, validate_response
 from stepwise.library.schema import ExerciseDefinition as Document
+from tests import factories
 from tests.library.conftest import VALID_ANSWERS, sink_document
 
 # The first bytes of real files of each allowed format (enough for the content check).
@@ -27,12 +25,6 @@ MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 200
 OGG = b"OggS\x00\x02" + b"\x00" * 200
 WAV = b"RIFF\x24\x08\x00\x00WAVEfmt " + b"\x00" * 200
 WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" + b"\x00" * 200
-
-
-def shipped_version(slug: str) -> ExerciseVersion:
-    definition = ExerciseDefinition.objects.get(practice__isnull=True, slug=slug)
-    assert definition.current_version is not None
-    return definition.current_version
 
 
 def ensure_shipped_library() -> None:
@@ -65,18 +57,4 @@ def sink_answers() -> dict[str, Any]:
 
 def assign_daily(definition: ExerciseDefinition, client: Client, by: User) -> Assignment:
     """Homework for `client`, daily from their today: a client does only what is assigned."""
-    return assigning.assign(
-        client=client,
-        by=by,
-        item=assigning.ItemChoice(
-            kind=ItemKind.EXERCISE, exercise=definition, title=definition.title
-        ),
-        schedule=Schedule(Frequency.DAILY, today_for(client)),
-        reminder_time=time(18),
-    )
-
-
-def first_occurrence(assignment: Assignment) -> Occurrence:
-    found = assignment.occurrences.order_by("opens", "id").first()
-    assert found is not None
-    return found
+    return factories.assign_daily(client, by, definition=definition)

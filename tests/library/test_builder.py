@@ -15,8 +15,9 @@ from stepwise.library.loader import shipped_definitions
 from stepwise.library.models import ExerciseDefinition, ExerciseVersion, Visibility
 from stepwise.library.schema import ExerciseDefinition as Document
 from tests.conftest import World
+from tests.factories import exercise_version as shipped_version
 from tests.library.conftest import sink_document
-from tests.library.helpers import ensure_shipped_library, shipped_version
+from tests.library.helpers import ensure_shipped_library
 
 FILLED: dict[str, Any] = {
     "title": "Coping card",

@@ -10,12 +10,9 @@ from stepwise.library import actions
 from stepwise.library.loader import shipped_definitions
 from stepwise.library.models import ExerciseDefinition
 from tests.conftest import World
-from tests.library.helpers import (
-    assign_daily,
-    ensure_shipped_library,
-    first_occurrence,
-    shipped_version,
-)
+from tests.factories import exercise_version as shipped_version
+from tests.factories import first_occurrence
+from tests.library.helpers import assign_daily, ensure_shipped_library
 
 SLUGS = [d.slug for d in shipped_definitions()]
 

@@ -13,8 +13,9 @@ from stepwise.library import actions
 from stepwise.library.loader import shipped_definitions
 from stepwise.library.models import CATEGORY_LABELS
 from tests.conftest import World
+from tests.factories import exercise_version as shipped_version
 from tests.library.conftest import sink_document
-from tests.library.helpers import ensure_shipped_library, shipped_version
+from tests.library.helpers import ensure_shipped_library
 
 
 @pytest.fixture

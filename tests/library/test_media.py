@@ -14,17 +14,9 @@ from stepwise.library import actions
 from stepwise.library.media import sniff
 from stepwise.library.models import MediaFile
 from tests.conftest import World
+from tests.factories import first_occurrence
 from tests.library.conftest import sink_document
-from tests.library.helpers import (
-    M4A,
-    MP3,
-    MP4,
-    OGG,
-    WAV,
-    WEBM,
-    assign_daily,
-    first_occurrence,
-)
+from tests.library.helpers import M4A, MP3, MP4, OGG, WAV, WEBM, assign_daily
 
 
 @pytest.fixture(autouse=True)
@@ -209,7 +201,8 @@ def test_a_definition_cannot_name_another_practices_file(world: World, video: Me
 def test_the_builder_attaches_an_uploaded_file_to_a_media_step(
     world: World, alice_client, video: MediaFile
 ) -> None:
-    from tests.library.helpers import ensure_shipped_library, shipped_version
+    from tests.factories import exercise_version as shipped_version
+    from tests.library.helpers import ensure_shipped_library
 
     ensure_shipped_library()
     copy = actions.copy_exercise(shipped_version("video-labelled-praise"), world.alice)

@@ -8,14 +8,8 @@ from django.urls import reverse
 from stepwise.homework.models import Completion, MetricValue, Submission
 from stepwise.library.schema import STEP_TYPES
 from tests.conftest import World
-from tests.library.helpers import (
-    assign_daily,
-    first_occurrence,
-    form_for,
-    publish_sink,
-    querydict,
-    sink_answers,
-)
+from tests.factories import first_occurrence
+from tests.library.helpers import assign_daily, form_for, publish_sink, querydict, sink_answers
 
 # What the therapist's page shows for each step type of the test exercise's answers.
 SHOWN = {
@@ -119,7 +113,8 @@ def test_a_client_completes_an_exercise_at_home(world: World, login_as, sink_ver
 
 
 def test_a_parent_completes_an_exercise_for_their_child(world: World, login_as) -> None:
-    from tests.library.helpers import ensure_shipped_library, shipped_version
+    from tests.factories import exercise_version as shipped_version
+    from tests.library.helpers import ensure_shipped_library
 
     ensure_shipped_library()
     version = shipped_version("balloon-breathing")

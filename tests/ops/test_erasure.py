@@ -46,7 +46,7 @@ from stepwise.ops.erasure import erase_client, expired_client_ids, retention_cut
 from stepwise.reminders import actions as reminder_actions
 from stepwise.reminders.models import PushSubscription, Reminder, ReminderPreferences
 from tests.conftest import World, make_user
-from tests.homework.staff_helpers import (
+from tests.factories import (
     assign_exercise,
     assign_questionnaire,
     hand_in,
@@ -195,7 +195,7 @@ def test_postgresql_refuses_the_delete_without_the_erasure_setting(world: World)
     _full_record(world, world.carl_client, world.carl)
     ids = list(AssessmentResponse.objects.values_list("pk", flat=True))
     with pytest.raises(DatabaseError), transaction.atomic():
-        AssessmentResponse.objects.filter(pk__in=ids)._raw_delete("default")  # type: ignore[attr-defined]
+        AssessmentResponse.objects.filter(pk__in=ids)._raw_delete("default")
     # The setting opens DELETE only: an UPDATE is refused even while erasing, and a published
     # instrument version is never deleted.
     for sql in (

@@ -70,7 +70,9 @@ def argon2_passwords(world: World, settings) -> None:
 
 def _token(session: requests.Session, node: str, path: str) -> str:
     session.get(f"{node}{path}", allow_redirects=False)
-    return session.cookies["csrftoken"]
+    token = session.cookies["csrftoken"]
+    assert token is not None
+    return token
 
 
 def _sign_in(

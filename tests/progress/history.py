@@ -1,6 +1,6 @@
 """Build homework and questionnaire histories for progress tests, through the real actions.
 
-Assignments, submissions and questionnaire scores go through `assigning.assign`,
+Assignments (tests/factories.py), submissions and questionnaire scores go through `assign`,
 `submit_exercise` and `submit_assessment`; only the completion row is written directly, because
 `record_completion` stamps "now" and these histories happen in the past.
 """
@@ -15,42 +15,22 @@ import time_machine
 
 from stepwise.accounts.models import User
 from stepwise.assessments.actions import submit_assessment
-from stepwise.assessments.models import AssessmentResponse, InstrumentVersion
+from stepwise.assessments.models import AssessmentResponse
 from stepwise.clinic.models import Client
-from stepwise.homework.actions import assigning
 from stepwise.homework.actions.submissions import submit_exercise
-from stepwise.homework.models import Assignment, Completion, ItemKind, Mode, Occurrence, Submission
-from stepwise.homework.schedule import Frequency, Schedule
-from stepwise.library.models import ExerciseDefinition, ExerciseVersion
-
-
-def exercise(slug: str = "daily-mood-check-in") -> ExerciseDefinition:
-    return ExerciseDefinition.objects.get(slug=slug, practice__isnull=True)
-
-
-def version(slug: str = "daily-mood-check-in") -> ExerciseVersion:
-    found = exercise(slug).current_version
-    assert found is not None
-    return found
+from stepwise.homework.models import Assignment, Completion, Mode, Occurrence, Submission
+from tests import factories
+from tests.factories import MOOD
+from tests.factories import exercise as exercise  # for `h.exercise(...)`
+from tests.factories import exercise_version as version
+from tests.factories import shipped_instrument as shipped
 
 
 def assign_daily(
-    client: Client, by: User, start: date, slug: str = "daily-mood-check-in", **extra: Any
+    client: Client, by: User, start: date, slug: str = MOOD, **extra: Any
 ) -> Assignment:
-    chosen = exercise(slug)
-    return assigning.assign(
-        client=client,
-        by=by,
-        item=assigning.ItemChoice(
-            kind=ItemKind.EXERCISE,
-            exercise=chosen,
-            title=chosen.title,
-            estimated_minutes=chosen.estimated_minutes,
-        ),
-        schedule=Schedule(Frequency.DAILY, start),
-        reminder_time=time(18),
-        **extra,
-    )
+    """A daily shipped exercise from `start`, taking the exercise's own estimate of minutes."""
+    return factories.assign_daily(client, by, start, slug=slug, estimated_minutes=None, **extra)
 
 
 def noon(day: date) -> datetime:
@@ -106,10 +86,6 @@ def practise_in_session(client: Client, by: User, day: date, data: dict[str, Any
         submitted_by=by,
         submitted_at=noon(day),
     )
-
-
-def shipped(key: str) -> InstrumentVersion:
-    return InstrumentVersion.objects.filter(key=key, practice__isnull=True).latest("version")
 
 
 def phq9(total: int, item9: int = 0) -> list[int]:

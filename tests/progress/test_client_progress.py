@@ -4,12 +4,11 @@ lines with tables, minutes per week, the adherence calendar, and shared question
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client as HttpClient
 
 from stepwise.accounts.models import User
@@ -24,12 +23,6 @@ from tests.progress.test_dashboard import text_of
 from tests.progress.test_summary import exposure
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def frozen() -> Iterator[Any]:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 def test_metric_charts_group_a_unit_and_carry_a_table(world: World, frozen: Any) -> None:

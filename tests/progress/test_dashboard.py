@@ -4,7 +4,7 @@ sorting and filtering, access, and a query count that does not grow with the cas
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,12 +24,6 @@ from tests.conftest import World
 from tests.progress import history as h
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # Thursday, 09:00 in London
-
-
-@pytest.fixture
-def frozen() -> Iterator[Any]:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 def text_of(html: str) -> str:

@@ -3,7 +3,6 @@ that changes them, on a new local day, and when a write races the computation.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,12 +24,6 @@ from tests.conftest import World
 from tests.progress import history as h
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def frozen() -> Iterator[Any]:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 def figures_of(world: World, client: Client) -> stored.Figures:

@@ -3,11 +3,10 @@ the client's own words and alerts; access and a query count that does not grow w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 import time_machine
 from django.db import connection
 from django.test import Client as HttpClient
@@ -23,12 +22,6 @@ from tests.progress import history as h
 from tests.progress.test_dashboard import text_of
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def frozen() -> Iterator[Any]:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 def exposure(before: int, peak: int, after: int, learned: str = "") -> dict[str, Any]:
@@ -149,7 +142,7 @@ def test_around_midnight_the_summary_lists_the_clients_own_days_labelled_as_such
     """Alice in Chicago opens the summary at 23:30 on Sunday 6 Dec; Carl in New York did his
     homework at 23:45 on Sunday and at 00:15 on Monday, his time (both on Monday in UTC, both on
     Sunday in Chicago). His days are his own, and the page says whose days they are."""
-    from tests.homework.staff_helpers import assign_exercise, hand_in
+    from tests.factories import assign_exercise, hand_in
 
     User.objects.filter(pk=world.alice.pk).update(time_zone="America/Chicago")
     world.carl_client.time_zone = "America/New_York"

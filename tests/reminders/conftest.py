@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
-import time_machine
 
-from stepwise.homework.actions import assigning
-from stepwise.homework.models import Assignment, ItemKind
-from stepwise.homework.schedule import Frequency, Schedule
-from stepwise.library.models import ExerciseDefinition
+from stepwise.clinic.models import Client
+from stepwise.homework.models import Assignment
 from stepwise.reminders.vapid import generate_vapid_keys
 from stepwise.reminders.worker import Tally, Worker
+from tests import factories
 from tests.conftest import World
 
 # Friday 20 March 2026, 09:00 in London (GMT); the clocks go forward on Sunday 29 March.
@@ -26,36 +23,27 @@ SECRET_TITLE = "Interoceptive exposure hierarchy"
 SECRET_NOTE = "Panic attacks at the supermarket; rate SUDS before and after."
 
 
-def exercise(slug: str = "daily-mood-check-in") -> ExerciseDefinition:
-    return ExerciseDefinition.objects.get(slug=slug, practice__isnull=True)
-
-
 def assign_daily(
     world: World,
     start: date = TODAY,
     at: time = time(18, 0),
-    client: Any = None,
+    client: Client | None = None,
     **schedule: Any,
 ) -> Assignment:
-    chosen = exercise()
-    return assigning.assign(
-        client=client or world.carl_client,
-        by=world.alice,
-        item=assigning.ItemChoice(kind=ItemKind.EXERCISE, exercise=chosen, title=SECRET_TITLE),
-        schedule=Schedule(Frequency.DAILY, start, **schedule),
-        reminder_time=at,
+    """Carl's (or `client`'s) daily exercise under a title and note that must never leak."""
+    return factories.assign_daily(
+        client or world.carl_client,
+        world.alice,
+        start,
+        title=SECRET_TITLE,
         note=SECRET_NOTE,
+        at=at,
+        **schedule,
     )
 
 
 def run_worker(batch_size: int = 50, **kwargs: Any) -> Tally:
     return Worker(batch_size=batch_size, worker_id="test-worker", **kwargs).run_once()
-
-
-@pytest.fixture
-def frozen() -> Iterator[Any]:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.reminders import actions
 from stepwise.reminders.models import CalendarFeed
 from tests.conftest import World
-from tests.homework.staff_helpers import hand_in
+from tests.factories import hand_in
 from tests.reminders.conftest import NOW, SECRET_NOTE, SECRET_TITLE, TODAY, assign_daily
 
 Login = Callable[[User | None], HttpClient]

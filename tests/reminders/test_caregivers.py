@@ -19,17 +19,9 @@ from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.reminders import actions, outgoing
 from stepwise.reminders.models import CaregiverPreferences, Kind, Reminder, State
 from tests.conftest import World, make_user
+from tests.factories import exercise, hand_in
 from tests.fakes.smtp import SmtpSink
-from tests.homework.staff_helpers import hand_in
-from tests.reminders.conftest import (
-    NOW,
-    SECRET_NOTE,
-    SECRET_TITLE,
-    TODAY,
-    assign_daily,
-    exercise,
-    run_worker,
-)
+from tests.reminders.conftest import NOW, SECRET_NOTE, SECRET_TITLE, TODAY, assign_daily, run_worker
 
 Login = Callable[[User | None], HttpClient]
 SIX_PM = datetime(2026, 3, 20, 18, 0, tzinfo=UTC)  # 18:00 in London (Mia's time zone) today

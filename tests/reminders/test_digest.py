@@ -19,8 +19,8 @@ from stepwise.homework.overview import unreviewed_count
 from stepwise.reminders import actions, digest
 from stepwise.reminders.models import DigestSettings, Kind, Reminder, State
 from tests.conftest import World
+from tests.factories import hand_in
 from tests.fakes.smtp import SmtpSink
-from tests.homework.staff_helpers import hand_in
 from tests.reminders.conftest import NOW, SECRET_NOTE, SECRET_TITLE, assign_daily, run_worker
 
 Login = Callable[[User | None], HttpClient]

@@ -30,10 +30,11 @@ from stepwise.reminders import actions
 from stepwise.reminders.models import Reminder, State, UpkeepTurn, WorkerHeartbeat, WorkerKind
 from stepwise.reminders.worker import UPKEEP_EVERY
 from tests.conftest import World
+from tests.factories import exercise
 from tests.fakes.providers import fake_provider
 from tests.fakes.smtp import SmtpSink
 from tests.processes import needs_postgres, process_env, wait_until
-from tests.reminders.conftest import SECRET_NOTE, SECRET_TITLE, exercise
+from tests.reminders.conftest import SECRET_NOTE, SECRET_TITLE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -383,7 +383,7 @@ def test_a_stop_request_finishes_the_current_send_and_claims_nothing_new(
     try:
         tally = runner.sweep()
     finally:
-        worker.outgoing.build = original  # type: ignore[assignment]
+        worker.outgoing.build = original
     assert (tally.claimed, tally.sent, tally.released) == (5, 2, 3)
     assert len(smtp_sink.messages) == 2
     assert Reminder.objects.filter(state=State.SENDING).count() == 0

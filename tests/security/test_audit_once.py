@@ -12,7 +12,7 @@ from django.test import Client as HttpClient
 
 from stepwise.audit.models import AccessLog
 from tests.conftest import World
-from tests.homework.staff_helpers import assign_exercise, first_occurrence, hand_in, phq9
+from tests.factories import assign_exercise, first_occurrence, hand_in, phq9
 
 Url = Callable[[World, dict[str, Any]], str]
 

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
-import time_machine
 from django import forms
 from django.test import Client as HttpClient
 
@@ -22,12 +21,7 @@ from stepwise.library.models import ExerciseDefinition
 from tests.conftest import World
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
+pytestmark = pytest.mark.usefixtures("frozen")  # every test at NOW
 
 
 def _exercise() -> ExerciseDefinition:

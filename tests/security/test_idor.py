@@ -30,7 +30,7 @@ from stepwise.library import actions as library_actions
 from stepwise.library.models import MediaFile
 from tests.assessments.helpers import raw_instrument
 from tests.conftest import World
-from tests.homework.staff_helpers import assign_exercise, first_occurrence, hand_in, phq9
+from tests.factories import assign_exercise, first_occurrence, hand_in, phq9
 
 MISSING = 987_654_321
 HEX_MISSING = "00000000-0000-4000-8000-000000000000"

@@ -25,7 +25,7 @@ from stepwise.homework.models import Assignment, Feedback, ItemKind, Submission,
 from stepwise.homework.schedule import Frequency, Schedule
 from stepwise.reminders.models import ReminderPreferences
 from tests.conftest import World
-from tests.homework.staff_helpers import assign_exercise, first_occurrence, hand_in, phq9
+from tests.factories import assign_exercise, first_occurrence, hand_in, phq9
 from tests.library.helpers import form_for
 from tests.library.test_shipped_content import example_answers
 
