@@ -514,22 +514,23 @@ def _children_cpu(master: int) -> dict[int, float]:
     return found
 
 
-def wait_until_booted(master: int, workers: int, timeout: float = 300) -> None:
+def wait_until_booted(master: int, workers: int | None = None, timeout: float = 300) -> None:
     """Until every gunicorn worker has imported the app (gunicorn opens its port before they
     have, and a worker takes seconds to import Django on a loaded machine; requests then queue
-    behind the boot): all `workers` children have used CPU and then sat idle for a second."""
+    behind the boot): all `workers` children have used CPU and then sat idle for a second.
+    Without `workers`: until the workers there are sit idle (a warm-up's requests are done)."""
     deadline = time.monotonic() + timeout
     before = _children_cpu(master)
     while time.monotonic() < deadline:
         time.sleep(1)
         now = _children_cpu(master)
-        booted = len(now) == workers and all(
+        booted = (workers is None or len(now) == workers) and all(
             cpu > 0.05 and cpu - before.get(pid, 0.0) < 0.02 for pid, cpu in now.items()
         )
         if booted:
             return
         before = now
-    raise SystemExit(f"gunicorn's workers did not boot in {timeout:g} s.")
+    raise SystemExit(f"gunicorn's workers did not settle in {timeout:g} s.")
 
 
 def _wrk(
@@ -588,7 +589,9 @@ def _wrk(
     cpu = None
     try:
         if page.method == "GET":  # warm every worker (imports, connections, caches)
-            subprocess.run([*base, "-d", "2s", url], capture_output=True, check=True)  # noqa: S603
+            subprocess.run([*base, "-d", "3s", url], capture_output=True, check=True)  # noqa: S603
+            if master is not None:
+                wait_until_booted(master)  # a worker's first requests import the rest of the app
         cpu_before = worker_cpu_seconds([master]) if master is not None else 0.0
         completed = subprocess.run(  # noqa: S603
             [*base, "-d", f"{seconds:g}s", "--timeout", "30s", url],

@@ -175,6 +175,8 @@ def test_dass21_without_a_total_charts_each_subscale(
 def test_the_results_page_takes_as_many_queries_for_30_results_as_for_3(
     world: World, alice_client: HttpClient
 ) -> None:
+    alice_client.get("/home/")  # the session's first page reads and keeps the roles
+
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             _results(alice_client, world.carl_client, "phq9")
@@ -189,6 +191,8 @@ def test_the_results_page_takes_as_many_queries_for_30_results_as_for_3(
 def test_the_overview_takes_as_many_queries_for_many_instruments_as_for_one(
     world: World, alice_client: HttpClient
 ) -> None:
+    alice_client.get("/home/")  # the session's first page reads and keeps the roles
+
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             response = alice_client.get(f"/clients/{world.carl_client.pk}/assessments/")

@@ -124,6 +124,7 @@ def _queries(browser: HttpClient, url: str) -> int:
 def test_summary_and_progress_take_the_same_queries_for_short_and_long_histories(
     world: World, frozen: Any, alice_client: HttpClient
 ) -> None:
+    alice_client.get("/home/")  # the session's first page reads and keeps the roles
     today = world.carl_client_today()
     h.daily_history(world.carl_client, world.alice, today, 6, done=[1, 2])
     h.answer_phq9(world.carl_client, NOW - timedelta(days=3), 8)
