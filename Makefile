@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install install-dev browser demo-code
+.PHONY: run test lint install install-dev browser demo-code screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Stepwise needs Python >= 3.11") if sys.version_info < (3, 11) else None'
@@ -30,6 +30,10 @@ run: install
 ## make demo-code: the demo therapists' current two-step sign-in code.
 demo-code: install
 	@$(BIN)/python manage.py demo_code
+
+## make screenshots: the README's screenshots of the demo, at phone and desktop width.
+screenshots: install-dev browser
+	$(BIN)/python scripts/screenshots
 
 browser: install-dev
 	@scripts/ensure-browser

@@ -26,7 +26,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.measure import _free_port, _lua_string, _sessions, find_subject, setup, start_gunicorn
+from bench.measure import (
+    _free_port,
+    _lua_string,
+    _sessions,
+    find_subject,
+    setup,
+    start_gunicorn,
+    worker_cpu_seconds,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -177,19 +185,6 @@ def run_wrk(script: str, ports: list[int], seconds: float, concurrency: int) -> 
             )
         )
     return results
-
-
-def worker_cpu_seconds(masters: list[int]) -> float:
-    """CPU time (user + system) used so far by the gunicorn workers of these masters (Linux):
-    less disturbed than wall-clock latency when other work shares the machine."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for master in masters:
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        for child in children:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    return total
 
 
 def wait_until_warm(ports: list[int], timeout: float = 120) -> None:

@@ -5,8 +5,11 @@
 Run by `bench/run`, one process per database (the settings read DATABASE_URL once). In-process:
 each page through Django's test client (the whole middleware stack, no network), after a warm-up,
 timed with perf_counter; the query count comes from one more request. Over HTTP: gunicorn on
-127.0.0.1 and wrk for a fixed time per page at a fixed concurrency, including the ceiling (the
-minimal view of `bench.urls`), so each page's throughput is also given as a share of it.
+127.0.0.1 and wrk for a fixed time per page at a fixed concurrency, including two ceilings: the
+bare ceiling (`bench.bare`: Django and one primary-key query, no middleware, its own gunicorn
+with the same command) and the project's ceiling page (the same query through the app's whole
+middleware, signed in: `bench.urls`). Each page's throughput is given as a share of both, with
+the gunicorn workers' CPU time per request (less disturbed by a loaded machine than req/s).
 """
 
 from __future__ import annotations
@@ -64,7 +67,11 @@ class Throughput:
     p50_ms: float
     p95_ms: float
     errors: int  # failed requests, and answers other than the page's own status
-    ratio_to_ceiling: float | None = None
+    ratio_to_ceiling: float | None = None  # of the project's ceiling page
+    ratio_to_bare: float | None = None  # of the bare ceiling (bench.bare)
+    # CPU time (user + system) of the gunicorn workers per request, over the measured seconds.
+    cpu_ms_per_request: float | None = None
+    load_average: float = 0.0  # of the machine over the last minute, when the page was done
 
 
 @dataclass
@@ -421,6 +428,7 @@ function done(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), errors))
 end
 """
+BARE_CEILING = "bare ceiling"  # bench.bare: Django and one query, no middleware, no session
 SESSIONS = 8  # signed-in sessions per page, taken in turn (one person does not send 4 at once)
 
 
@@ -434,13 +442,16 @@ def _lua_string(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(
+    port: int, workers: int, app: str = "bench.wsgi:application"
+) -> subprocess.Popen[bytes]:
+    """gunicorn on 127.0.0.1 with the bench's server settings (the bare ceiling uses the same)."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
     if not gunicorn.exists():
         raise SystemExit("gunicorn is not installed: .venv/bin/pip install -e '.[bench]'")
     command = [
         str(gunicorn),
-        "bench.wsgi:application",
+        app,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -452,7 +463,10 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
         "--timeout",
         "120",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())  # noqa: S603
+    env = os.environ.copy()
+    if app.startswith("bench.bare."):
+        env["DJANGO_SETTINGS_MODULE"] = "bench.bare.settings"
+    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -478,19 +492,68 @@ def _sessions(user: Any) -> list[str]:
     return found
 
 
+def worker_cpu_seconds(masters: list[int]) -> float:
+    """CPU time (user + system) used so far by the gunicorn workers of these masters (Linux):
+    less disturbed than wall-clock latency when other work shares the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for master in masters:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        for child in children:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def _children_cpu(master: int) -> dict[int, float]:
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        found[int(child)] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def wait_until_booted(master: int, workers: int, timeout: float = 300) -> None:
+    """Until every gunicorn worker has imported the app (gunicorn opens its port before they
+    have, and a worker takes seconds to import Django on a loaded machine; requests then queue
+    behind the boot): all `workers` children have used CPU and then sat idle for a second."""
+    deadline = time.monotonic() + timeout
+    before = _children_cpu(master)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = _children_cpu(master)
+        booted = len(now) == workers and all(
+            cpu > 0.05 and cpu - before.get(pid, 0.0) < 0.02 for pid, cpu in now.items()
+        )
+        if booted:
+            return
+        before = now
+    raise SystemExit(f"gunicorn's workers did not boot in {timeout:g} s.")
+
+
 def _wrk(
-    page: Page, subject: Subject, port: int, seconds: float, concurrency: int, threads: int
+    page: Page,
+    subject: Subject,
+    port: int,
+    seconds: float,
+    concurrency: int,
+    threads: int,
+    master: int | None = None,
 ) -> Throughput:
     from urllib.parse import urlencode
 
     from django.conf import settings
 
-    user = {
-        "therapist": subject.therapist,
-        "client": subject.client.user,
-        "submitter": subject.submitter.user,
-    }[page.who]
-    cookies = [f"{settings.SESSION_COOKIE_NAME}={s}" for s in _sessions(user)]
+    if page.who == "nobody":  # the bare ceiling: no session to send
+        cookies = ["bench=bare"]
+    else:
+        user = {
+            "therapist": subject.therapist,
+            "client": subject.client.user,
+            "submitter": subject.submitter.user,
+        }[page.who]
+        cookies = [f"{settings.SESSION_COOKIE_NAME}={s}" for s in _sessions(user)]
     submissions = None
     body, paths, per_thread, content_type = "nil", [page.path], 1, "nil"
     if page.method == "POST":
@@ -522,15 +585,19 @@ def _wrk(
     assert wrk is not None
     base = [wrk, "-t", str(threads), "-c", str(concurrency), "-s", script.name]
     url = f"http://127.0.0.1:{port}/"
+    cpu = None
     try:
         if page.method == "GET":  # warm every worker (imports, connections, caches)
             subprocess.run([*base, "-d", "2s", url], capture_output=True, check=True)  # noqa: S603
+        cpu_before = worker_cpu_seconds([master]) if master is not None else 0.0
         completed = subprocess.run(  # noqa: S603
             [*base, "-d", f"{seconds:g}s", "--timeout", "30s", url],
             capture_output=True,
             text=True,
             check=True,
         )
+        if master is not None:
+            cpu = worker_cpu_seconds([master]) - cpu_before
     finally:
         os.unlink(script.name)
         if submissions is not None:
@@ -546,6 +613,8 @@ def _wrk(
         p50_ms=round(p50 / 1000, 2),
         p95_ms=round(p95 / 1000, 2),
         errors=errors,
+        cpu_ms_per_request=None if cpu is None else round(1000 * cpu / max(1, count), 2),
+        load_average=round(os.getloadavg()[0], 2),
     )
 
 
@@ -555,28 +624,40 @@ def over_http(
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install -y wrk).")
     subject = find_subject()
-    port = _free_port()
-    server = start_gunicorn(port, workers)
     results: list[Throughput] = []
-    try:
-        for page in pages(subject):
-            if only and page.name not in only and page.name != "ceiling":
-                continue
-            result = _wrk(page, subject, port, seconds, concurrency, threads)
-            results.append(result)
-            print(
-                f"    {result.page:16} {result.rps:8.1f} req/s  p95 {result.p95_ms:8.2f} ms"
-                f"  ({result.requests} requests, {result.errors} errors)",
-                file=sys.stderr,
-                flush=True,
-            )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+    def served(app: str, chosen: list[Page]) -> None:
+        port = _free_port()
+        server = start_gunicorn(port, workers, app)
+        try:
+            wait_until_booted(server.pid, workers)
+            for page in chosen:
+                result = _wrk(page, subject, port, seconds, concurrency, threads, server.pid)
+                results.append(result)
+                print(
+                    f"    {result.page:16} {result.rps:8.1f} req/s  p95 {result.p95_ms:8.2f} ms"
+                    f"  {result.cpu_ms_per_request or 0:6.2f} CPU ms/request"
+                    f"  ({result.requests} requests, {result.errors} errors)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    bare = Page(BARE_CEILING, "nobody", f"/bench/ceiling/{subject.practice_id}/")
+    served("bench.bare.wsgi:application", [bare])
+    served(
+        "bench.wsgi:application",
+        [p for p in pages(subject) if not only or p.name in only or p.name == "ceiling"],
+    )
     ceiling = next((r.rps for r in results if r.page == "ceiling"), None)
+    bare_rps = next((r.rps for r in results if r.page == BARE_CEILING), None)
     for result in results:
         if ceiling:
             result.ratio_to_ceiling = round(result.rps / ceiling, 3)
+        if bare_rps:
+            result.ratio_to_bare = round(result.rps / bare_rps, 3)
     return {
         "concurrency": concurrency,
         "wrk_threads": threads,

@@ -321,6 +321,8 @@ CACHES = {
     }
 }
 
+# In the database: a sign-out ends the session on the server, every node sees it; the session
+# keeps the person's roles and writes its idle stamp once a minute (docs/security.md, Sessions).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = STEPWISE_SESSION_HOURS * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

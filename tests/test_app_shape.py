@@ -25,6 +25,8 @@ DOMAIN_APPS = [
 ]
 WRITING_APPS = [app for app in DOMAIN_APPS if app != "progress"]  # progress owns no source data
 WITH_FORMS = [app for app in DOMAIN_APPS if app != "progress"]
+# Apps whose pages find records by id and answer 404 (audited) outside the reader's scope.
+WITH_ACCESS_RULES = ["clinic", "library", "assessments", "homework", "reminders"]
 
 
 def _has_module(app: str, name: str) -> bool:
@@ -49,6 +51,11 @@ def test_each_app_keeps_its_views_in_a_views_package_and_one_urls_module(app: st
 @pytest.mark.parametrize("app", WRITING_APPS)
 def test_each_app_that_writes_has_actions(app: str) -> None:
     assert _has_module(app, "actions")
+
+
+@pytest.mark.parametrize("app", WITH_ACCESS_RULES)
+def test_each_app_with_access_rules_keeps_them_in_access(app: str) -> None:
+    assert (APPS_DIR / app / "access.py").is_file()
 
 
 @pytest.mark.parametrize("app", WITH_FORMS)
@@ -92,3 +99,33 @@ def test_the_library_reaches_no_app_above_it() -> None:
     listing of instruments live above the library, not inside it."""
     assert _imported_apps("library") & {"assessments", "homework", "reminders", "progress"} == set()
     assert "importlib" not in _imported_apps("library")
+
+
+# A model instance's save()/delete() take no positional argument (the in-session lock's
+# `lock.save(request, state)` keeps its state in the session and is no model write).
+INSTANCE_WRITES = {"save", "delete"}
+WRITE_METHODS = {
+    "create",
+    "get_or_create",
+    "update_or_create",
+    "bulk_create",
+    "bulk_update",
+}
+
+
+def test_views_write_only_through_actions() -> None:
+    """A view parses, checks access, calls one action and renders: no model write of its own."""
+    writes = []
+    for app in DOMAIN_APPS:
+        for path in sorted((APPS_DIR / app / "views").glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and (
+                        node.func.attr in WRITE_METHODS
+                        or (node.func.attr in INSTANCE_WRITES and not node.args)
+                    )
+                ):
+                    writes.append(f"{app}/views/{path.name}:{node.lineno} .{node.func.attr}()")
+    assert writes == []

@@ -74,6 +74,14 @@ def sign_out_everywhere(user: User) -> None:
     user.refresh_from_db(fields=["session_generation"])
 
 
+def roles_changed(*user_ids: int) -> None:
+    """What these people are has changed (a membership or its role, a client record, a caregiver
+    link, a second factor removed): every session of theirs reads its roles again on its next
+    request. Call it inside the transaction that makes the change, so no request can keep what
+    it read before the change under the new generation."""
+    User.objects.filter(pk__in=user_ids).update(roles_generation=F("roles_generation") + 1)
+
+
 def update_account_settings(user: User, *, name: str, time_zone: str) -> None:
     with transaction.atomic():
         zone_moved = user.time_zone != time_zone

@@ -24,6 +24,7 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from stepwise.accounts.actions import roles_changed
 from stepwise.accounts.models import User
 from stepwise.accounts.rules import is_staff_account
 from stepwise.audit.actions import record_access
@@ -61,12 +62,14 @@ class AuditedEmailAddressAdmin(EmailAddressAdmin):
         guard_account_change(request, (obj.user_id,))
         owner = obj.user_id
         super().delete_model(request, obj)
+        roles_changed(owner)  # their sessions ask for the second factor again if none is left
         log_account_change(request, "email", "delete", owner)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[EmailAddress]) -> None:
         owners = list(queryset.values_list("user_id", flat=True))
         guard_account_change(request, owners)
         super().delete_queryset(request, queryset)
+        roles_changed(*owners)
         for owner in owners:
             log_account_change(request, "email", "delete", owner)
 
@@ -91,12 +94,14 @@ class AuditedAuthenticatorAdmin(AuthenticatorAdmin):
         guard_account_change(request, (obj.user_id,))
         owner = obj.user_id
         super().delete_model(request, obj)
+        roles_changed(owner)  # their sessions ask for the second factor again if none is left
         log_account_change(request, "authenticator", "delete", owner)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Authenticator]) -> None:
         owners = list(queryset.values_list("user_id", flat=True))
         guard_account_change(request, owners)
         super().delete_queryset(request, queryset)
+        roles_changed(*owners)
         for owner in owners:
             log_account_change(request, "authenticator", "delete", owner)
 

@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from stepwise.accounts import session_timeout  # noqa: F401 - connects the login signal
+        from stepwise.accounts import (  # noqa: F401 - connect their signal receivers
+            mfa,
+            session_timeout,
+        )

@@ -163,6 +163,16 @@ class LoginForm(AllauthLoginForm):
 
     keep_signed_in = keep_signed_in_field()
 
+    def clean(self) -> dict[str, Any]:
+        """A wrong email or password is said next to the password (and tied to it for screen
+        readers), where the person types again, not in a box tied to no field."""
+        try:
+            cleaned: dict[str, Any] = super().clean()
+        except forms.ValidationError as error:
+            self.add_error("password", error)
+            return self.cleaned_data
+        return cleaned
+
     def login(self, request: HttpRequest, redirect_url: str | None = None) -> HttpResponse:
         response: HttpResponse = super().login(request, redirect_url)
         wanted = self.cleaned_data.get("keep_signed_in")

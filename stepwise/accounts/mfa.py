@@ -18,15 +18,18 @@ from functools import cache
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_removed
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib import messages
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from stepwise.accounts.rules import is_staff_account
-from stepwise.lib.roles import roles_for
+from stepwise.accounts.actions import roles_changed
+from stepwise.accounts.models import User
+from stepwise.lib.roles import generations, roles_for
 
 ENCRYPTED_PREFIX = "fernet:"
 # Pages a staff member without a second factor may still open: their account, signing out.
@@ -61,14 +64,35 @@ class MFAAdapter(DefaultMFAAdapter):
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
+# A session whose user was found to have a second factor keeps the user's generations here, so
+# later requests need not ask again (removing one moves them on: see `forget_second_factor`).
+HAS_SECOND_FACTOR = "_stepwise_second_factor"
+
+
 def needs_second_factor(request: HttpRequest) -> bool:
     """Staff (therapists, admins, Django staff or superusers) without a second factor yet."""
     user = request.user
     if not user.is_authenticated:
         return False
-    if not (roles_for(request).therapist or is_staff_account(user)):
+    if not (roles_for(request).therapist or user.is_staff or user.is_superuser):
         return False
-    return not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
+    session = getattr(request, "session", None)
+    if session is not None and session.get(HAS_SECOND_FACTOR) == generations(user):
+        return False
+    if not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists():
+        return True  # not kept: the set-up page may add one at any moment
+    if session is not None:
+        session[HAS_SECOND_FACTOR] = generations(user)
+    return False
+
+
+@receiver(authenticator_removed)
+def forget_second_factor(
+    sender: object, user: User, authenticator: Authenticator, **_: object
+) -> None:
+    """A second factor removed (allauth's own pages): every session of its owner asks the
+    database again on its next request."""
+    roles_changed(authenticator.user_id or user.pk)
 
 
 def completed_second_factor(request: HttpRequest) -> bool:

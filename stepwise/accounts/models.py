@@ -42,6 +42,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Bumped by "sign out everywhere": every session's auth hash includes it, so all die at once.
     session_generation = models.PositiveIntegerField(default=0)
+    # Bumped whenever what this person is changes (a membership or its role, a client record, a
+    # caregiver link, a second factor removed): each session keeps its roles and second-factor
+    # state with the generation it read them at, and reads them again once this moves on.
+    roles_generation = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 

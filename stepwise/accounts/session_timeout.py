@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from stepwise.accounts import device
+from stepwise.lib.roles import roles_for
 
 STARTED = "_stepwise_started"
 SEEN = "_stepwise_seen"
@@ -43,8 +44,30 @@ def start_the_clocks(sender: Any, request: HttpRequest | None, **kwargs: Any) ->
             device.forget(request)
 
 
+# The last activity is written to the session at most this often: a page that changes nothing
+# writes nothing in between. The idle clocks count from the written stamp, so a session may end
+# up to this much earlier than the last request would have it, never later.
+SEEN_EVERY_SECONDS = 60
+
+
 def idle_limit_seconds() -> int:
     return int(settings.STEPWISE_IDLE_MINUTES) * 60
+
+
+def mark_active(session: Any, now: float, *, at_once: bool = False) -> None:
+    """Stamp the last activity if the stamp is a minute old (or `at_once`: "Stay signed in")."""
+    seen = session.get(SEEN)
+    if at_once or seen is None or now - float(seen) >= SEEN_EVERY_SECONDS:
+        session[SEEN] = now
+
+
+def idle_seconds_left(session: Any, limit: int, now: float) -> int:
+    """Seconds until the idle clock ends this session (or locks it), from the written stamp: what
+    the page's warning counts down from."""
+    seen = session.get(SEEN)
+    if seen is None:
+        return limit
+    return max(0, min(limit, limit - int(now - float(seen))))
 
 
 def expired(session: Any, now: float) -> str | None:
@@ -75,6 +98,12 @@ def needs_pin(session: Any, now: float) -> bool:
     return seen is not None and now - float(seen) > device.pin_idle_seconds()
 
 
+def _is_staff(request: HttpRequest) -> bool:
+    """`device.may_keep_signed_in`'s answer from the roles the session keeps (no query)."""
+    user = request.user
+    return bool(roles_for(request).therapist or user.is_staff or user.is_superuser)
+
+
 def _open_while_locked() -> tuple[str, ...]:
     return (reverse("accounts:unlock"), reverse("account_logout"), "/static/", "/favicon")
 
@@ -87,7 +116,7 @@ class SessionTimeoutMiddleware:
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
-            if device.is_remembered(session) and not device.may_keep_signed_in(request.user):
+            if device.is_remembered(session) and _is_staff(request):
                 device.forget(request)  # became staff: the staff limits apply from now on
             reason = expired(session, now)
             if reason is not None:
@@ -100,7 +129,7 @@ class SessionTimeoutMiddleware:
             if STARTED not in session:  # sessions from before this feature
                 session[STARTED] = now
             if not request.META.get(BACKGROUND_HEADER):
-                session[SEEN] = now
+                mark_active(session, now)
         return self.get_response(request)
 
     def _ask_for_pin(self, request: HttpRequest) -> HttpResponse:

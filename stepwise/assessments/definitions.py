@@ -374,6 +374,14 @@ class ScreenRule(_Rules):
     results: ScreenResults
 
 
+class CutoffRule(_Rules):
+    """The screening cut-offs a practice may choose (PCL-5: 31-33); scores at or above the chosen
+    one fall in the upper of the instrument's two bands."""
+
+    min: Whole
+    max: Whole
+
+
 class ScoringRules(_Rules):
     """How a definition is scored, as fields rather than prose.
 
@@ -391,6 +399,7 @@ class ScoringRules(_Rules):
     subscales: dict[str, SubscaleRule] = Field(default_factory=dict)
     critical: tuple[CriticalRuleSpec, ...] = ()
     screen: ScreenRule | None = None
+    cutoff: CutoffRule | None = None
 
 
 class InstrumentDefinition(_Model):
@@ -589,7 +598,32 @@ def _read_plan(
     )
     if rules_understood:
         problems += _range_problems(d, plan)
+        problems += _cutoff_problems(d, rules.cutoff, plan)
     return (None if problems else plan), problems
+
+
+def _cutoff_problems(
+    d: InstrumentDefinition, cutoff: CutoffRule | None, plan: ScoringPlan
+) -> list[str]:
+    if cutoff is None:
+        return []
+    where = "scoring_rules.cutoff"
+    bands = d.bands or ()
+    totals = _possible_totals(plan)
+    if len(bands) != 2 or not totals:
+        return [f"{where} needs a total score split into exactly two bands at the cut-off"]
+    low, high = int(min(totals)), int(max(totals))
+    if not low < cutoff.min <= cutoff.max <= high:
+        return [
+            f"{where} runs from {cutoff.min} to {cutoff.max}; it must lie within {low + 1}-{high}"
+            " (a cut-off at the lowest score would put every score in the upper band)"
+        ]
+    if not cutoff.min <= bands[1].min <= cutoff.max:
+        return [
+            f"{where} runs from {cutoff.min} to {cutoff.max} but the bands split at "
+            f"{format_number(bands[1].min)}"
+        ]
+    return []
 
 
 def _read_screen_plan(
@@ -1030,31 +1064,14 @@ def _numbers(values: Iterable[int]) -> str:
 
 # --- A practice's screening cut-off -------------------------------------------------------------
 
-_CONFIGURABLE = re.compile(
-    r"make\s+(?:the\s+threshold\s+)?configurable(?:\s*\((\d+)\s*-\s*(\d+)\))?", re.IGNORECASE
-)
 _AT_OR_ABOVE = re.compile(r"(>=|≥)\s*\d+")
 
 
 def cutoff_range(definition: InstrumentDefinition) -> tuple[int, int] | None:
-    """The scores a practice may choose as the screening cut-off, where the file says to make it
-    configurable (SMFQ, PCL-5) and the total splits into two bands at it; else None."""
-    notes = " ".join(
-        str(v)
-        for v in (
-            (definition.scoring.model_extra or {}).get("cutoff_note"),
-            (definition.model_extra or {}).get("cutoff_note"),
-        )
-        if v
-    )
-    bands = definition.bands or ()
-    totals = possible_scores(definition)
-    found = _CONFIGURABLE.search(notes)
-    if not found or len(bands) != 2 or not totals:
-        return None
-    if found.group(1):  # the file names the published range (PCL-5: 31-33)
-        return int(found.group(1)), int(found.group(2))
-    return int(min(totals)) + 1, int(max(totals))
+    """The scores a practice may choose as the screening cut-off, where the file's scoring_rules
+    give a range (SMFQ, PCL-5); else None."""
+    cutoff = definition.rules.cutoff
+    return None if cutoff is None else (cutoff.min, cutoff.max)
 
 
 def default_cutoff(definition: InstrumentDefinition) -> int | None:

@@ -196,7 +196,7 @@ class StartInSessionForm(forms.Form):
     def __init__(self, *args: Any, available: Sequence[Availability], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["instrument"].choices = [  # type: ignore[attr-defined]
-            (a.key, f"{a.version.abbreviation} — {a.version.name}") for a in available
+            (a.key, a.version.label) for a in available
         ]
 
 

@@ -129,6 +129,11 @@ class InstrumentVersion(ImmutableModel):
         return data
 
     @property
+    def label(self) -> str:
+        """The one way a questionnaire is named in a list: "PHQ-9: Patient Health Questionnaire"."""
+        return f"{self.abbreviation}: {self.name}"
+
+    @property
     def licence(self) -> str:
         return str(self.definition.get("license", ""))
 

@@ -55,6 +55,9 @@ _RULE = re.compile(r"^\s*(score|answer)\s*(>=|<=|==|!=|=|>|<)\s*(\S+)")
 _NUMERIC = re.compile(r"-?\d+(?:\.\d+)?")
 _SCREEN = re.compile(r"^\s*screening rule\b", re.IGNORECASE)
 _REFUSAL_POSITIVE = re.compile(r"refus\w*[^.;]*\bcounts?\s+as\s+(?:a\s+)?positive", re.I)
+_CONFIGURABLE = re.compile(
+    r"make\s+(?:the\s+threshold\s+)?configurable(?:\s*\((\d+)\s*-\s*(\d+)\))?", re.IGNORECASE
+)
 
 
 def says_screening_rule(scoring: Any) -> bool:
@@ -100,7 +103,26 @@ def read_rules(d: InstrumentDefinition) -> tuple[dict[str, Any] | None, list[str
             )
     rules["critical"] = _critical(d, problems)
     rules["higher_is_better"] = _direction(d, problems)
+    rules["cutoff"] = _cutoff(d)
     return (None if problems else rules), problems
+
+
+def _cutoff(d: InstrumentDefinition) -> dict[str, int] | None:
+    """The cut-off range where a note says to make it configurable and two bands split there."""
+    notes = " ".join(
+        str(v)
+        for v in (
+            (d.scoring.model_extra or {}).get("cutoff_note"),
+            (d.model_extra or {}).get("cutoff_note"),
+        )
+        if v
+    )
+    found = _CONFIGURABLE.search(notes)
+    if not found or len(d.bands or ()) != 2 or d.scoring.min is None or d.scoring.max is None:
+        return None
+    if found.group(1):  # the file names the published range (PCL-5: 31-33)
+        return {"min": int(found.group(1)), "max": int(found.group(2))}
+    return {"min": int(d.scoring.min) + 1, "max": int(d.scoring.max)}
 
 
 def _reversed(d: InstrumentDefinition, problems: list[str]) -> list[int]:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from stepwise.accounts.actions import roles_changed
 from stepwise.accounts.models import User, hash_token, new_token
 from stepwise.clinic.models import (
     COUNTRY_NAMES,
@@ -34,6 +35,7 @@ def create_solo_practice(user: User, name: str = "") -> Practice:
             name=name or f"{user.display_name}'s practice", time_zone=user.time_zone
         )
         Membership.objects.create(practice=practice, user=user, role=Role.ADMIN)
+        roles_changed(user.pk)
     return practice
 
 
@@ -234,6 +236,7 @@ def accept_invitation(invitation: Invitation, user: User) -> None:
         else:
             assert invitation.client is not None
             link_caregiver(user, invitation.client, relationship=invitation.relationship)
+        roles_changed(user.pk)
 
 
 def link_caregiver(caregiver: User, client: Client, *, relationship: str = "") -> CaregiverLink:
@@ -243,6 +246,7 @@ def link_caregiver(caregiver: User, client: Client, *, relationship: str = "") -
             caregiver=caregiver, client=client, defaults={"relationship": relationship}
         )
         if created:
+            roles_changed(caregiver.pk)
             caregiver_linked.send(CaregiverLink, link=link)
     return link
 
@@ -258,6 +262,7 @@ def set_member_role(membership: Membership, role: str) -> None:
             raise ActionError("A practice needs at least one admin. Make someone else admin first.")
         membership.role = role
         membership.save(update_fields=["role"])
+        roles_changed(membership.user_id)
 
 
 def remove_member(membership: Membership, *, by: User) -> list[Client]:
@@ -290,7 +295,9 @@ def remove_member(membership: Membership, *, by: User) -> list[Client]:
 
 
 def unlink_caregiver(link: CaregiverLink) -> None:
-    link.delete()
+    with transaction.atomic():
+        link.delete()
+        roles_changed(link.caregiver_id)
 
 
 def set_discharged(client: Client, *, discharged: bool) -> None:

@@ -1,10 +1,12 @@
 """The builder's form <-> a definition document. Pure functions, no ORM and no request.
 
-The builder edits the JSON document through plain fields: one set per step (`s<n>-<key>`), lists
-of options as one line each, anchors as `value = label`, list-step fields as
-`Label | kind | settings`, metrics as `name | label | step[.field] | aggregate | unit`. What the
-builder does not show (an option's id, a list field's help) is kept from the previous draft, so a
-copied or imported exercise survives a round trip. Drafts may be invalid; publishing validates.
+Each step type reads and shows its own settings (its `builder_values` and `read_builder` facets in
+`stepwise/library/steps/`); this module holds what is common. The builder edits the JSON document
+through plain fields: one set per step (`s<n>-<key>`), lists of options as one line each, anchors
+as `value = label`, list-step fields as `Label | kind | settings`, metrics as
+`name | label | step[.field] | aggregate | unit`. What the builder does not show (an option's id,
+a list field's help) is kept from the previous draft, so a copied or imported exercise survives a
+round trip. Drafts may be invalid; publishing validates.
 """
 
 from __future__ import annotations
@@ -15,13 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stepwise.library import schema, steps
-from stepwise.library.steps.building import (
-    BuilderFields,
-    lines,
-    make_identifier,
-    num,
-)
-from stepwise.library.steps.building import whole as _int
+from stepwise.library.steps.building import BuilderFields, lines, make_identifier, num, whole
 
 __all__ = [
     "MAX_BUILDER_STEPS",
@@ -121,6 +117,12 @@ class StepEditor:
         return self.type in QUESTION_TYPES
 
     @property
+    def choices(self) -> Mapping[str, list[tuple[str, str]]]:
+        """The choices of the step's select fields, by key."""
+        kind = steps.REGISTRY.get(self.type)
+        return kind.builder_choices if kind is not None else {}
+
+    @property
     def template(self) -> str:
         """The fields of the step's own settings ("" for a type this Stepwise does not know)."""
         kind = steps.REGISTRY.get(self.type)
@@ -214,7 +216,7 @@ def read_document(
     problems: list[str] = []
     old_steps = [s for s in old.get("steps", []) if isinstance(s, Mapping)]
     by_id = {str(s.get("id")): s for s in old_steps}
-    count = _int(str(form.get("step_count", "0")))
+    count = whole(str(form.get("step_count", "0")))
     count = count if isinstance(count, int) else 0
     steps = []
     for index in range(min(max(count, 0), MAX_BUILDER_STEPS)):
@@ -240,7 +242,7 @@ def read_document(
         "references": [
             line.strip() for line in str(form.get("references", "")).splitlines() if line.strip()
         ],
-        "estimated_minutes": _int(str(form.get("estimated_minutes", ""))),
+        "estimated_minutes": whole(str(form.get("estimated_minutes", ""))),
         "steps": steps,
         "metrics": _metrics(str(form.get("metrics", "")), problems),
     }

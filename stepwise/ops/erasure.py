@@ -30,6 +30,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from stepwise.accounts.actions import roles_changed
 from stepwise.accounts.models import User
 from stepwise.assessments.models import (
     Alert,
@@ -160,6 +161,8 @@ def erase_client(
         for user in _left_without_a_role(accounts):
             User.objects.filter(pk=user.pk).delete()  # sessions end: the account is gone
             erased.accounts += 1
+        # The accounts that stay (a carer of another client too) lose this role at once.
+        roles_changed(*accounts)
         AccessLog.objects.create(
             actor=actor,
             client_id=client_id,

@@ -190,12 +190,15 @@ def test_staff_cannot_be_kept_signed_in(world: World) -> None:
 
 
 def test_a_kept_session_that_becomes_staff_gets_the_staff_limits(world: World) -> None:
-    from stepwise.clinic.models import Membership
+    from stepwise.clinic import actions
 
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         browser = _kept()
-        Membership.objects.create(practice=world.other_practice, user=world.carl)
+        invited = actions.invite_therapist(
+            world.other_practice, world.olga, email=world.carl.email, role="therapist"
+        )
+        actions.accept_invitation(invited.invitation, world.carl)
         assert browser.get("/accounts/settings/").status_code == 200
         assert not device.is_remembered(browser.session)
         assert not RememberedDevice.objects.filter(user=world.carl).exists()

@@ -208,3 +208,16 @@ def test_invitation_emails_name_who_invites(world: World, alice_client: HttpClie
     assert "Mia" in message.subject
     assert "Alice Therapist at Riverside" in message.body
     assert "help Mia" in message.body
+
+
+def test_a_wrong_password_is_said_next_to_the_password_and_tied_to_it(
+    world: World, client: HttpClient
+) -> None:
+    response = client.post("/accounts/login/", {"login": world.carl.email, "password": "wrong"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["password"]
+    assert not form.non_field_errors()
+    html = response.content.decode()
+    assert 'aria-describedby="id_password_error"' in html or "id_password_error" in html
+    assert "<title>Error: Sign in" in html

@@ -180,6 +180,8 @@ def test_a_negative_screen_raises_no_alert(world: World, alice_client: HttpClien
     assert response.answers == [0, 0, 0, 0, None]
     assert response.not_asked == [5]  # stored as not asked, not as a blank answer
     assert not Alert.objects.exists()
+    done = alice_client.get("/in-session/done/").content.decode()
+    assert "Question 5 was not asked: the screen was negative." in done
 
 
 @pytest.mark.usefixtures("asq_on")

@@ -360,6 +360,30 @@ BROKEN: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
         "higher_is_better says true but scoring_rules.higher_is_better says false",
     ),
     (
+        "cut-off without two bands",
+        "phq9",
+        _set("scoring_rules.cutoff", {"min": 5, "max": 10}),
+        "scoring_rules.cutoff needs a total score split into exactly two bands",
+    ),
+    (
+        "cut-off at the lowest score",
+        "pcl5",
+        _set("scoring_rules.cutoff", {"min": 0, "max": 33}),
+        "scoring_rules.cutoff runs from 0 to 33; it must lie within 1-80",
+    ),
+    (
+        "cut-off range that misses the bands",
+        "pcl5",
+        _set("scoring_rules.cutoff", {"min": 20, "max": 30}),
+        "scoring_rules.cutoff runs from 20 to 30 but the bands split at 33",
+    ),
+    (
+        "cut-off with a misspelt key",
+        "pcl5",
+        _set("scoring_rules.cutoff", {"min": 31, "maximum": 33}),
+        "scoring_rules.cutoff.maximum: Extra inputs are not permitted",
+    ),
+    (
         "screen item both screening and acuity",
         "asq",
         _set("scoring_rules.screen.acuity_item", 4),

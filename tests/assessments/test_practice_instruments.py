@@ -209,6 +209,27 @@ def test_import_problems_are_readable(world: World, login_as: LoginAs) -> None:
     assert InstrumentVersion.objects.filter(practice__isnull=False).count() == 0
 
 
+def test_an_import_must_state_its_scoring_rules_and_hears_what_is_wrong_with_them(
+    world: World, login_as: LoginAs
+) -> None:
+    ada = login_as(world.ada)
+    data = json.loads(_own_instrument())
+    del data["scoring_rules"]
+    missing = _import(ada, json.dumps(data).encode()).content.decode()
+    assert "scoring_rules is missing: state how the instrument is scored" in missing
+    assert "&quot;method&quot;: &quot;sum&quot;" in missing  # what the prose seems to say
+
+    data = json.loads(_own_instrument())
+    data["scoring_rules"]["missing"] = {"policy": "blank_as_zero"}
+    data["scoring_rules"]["critical"] = [{"item": 8, "operator": ">=", "value": 1}]
+    response = _import(ada, json.dumps(data).encode())
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "&quot;blank_as_zero&quot; needs max_missing" in html
+    assert "critical rule for item 8: not an item; items run from 1 to 7" in html
+    assert InstrumentVersion.objects.filter(practice__isnull=False).count() == 0
+
+
 def test_importing_needs_the_licence_confirmation(world: World, login_as: LoginAs) -> None:
     response = _import(login_as(world.ada), _own_instrument(), confirm=False)
     assert response.status_code == 400

@@ -23,14 +23,16 @@ from tests.processes import copy_migrated
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_loaddemo_makes_one_practice_two_therapists_four_clients_and_a_parent(db: None) -> None:
+def test_loaddemo_makes_one_practice_two_therapists_eight_clients_and_two_parents(
+    db: None,
+) -> None:
     out = StringIO()
     call_command("loaddemo", stdout=out)
     assert Practice.objects.count() == 1
     assert Membership.objects.count() == 2
-    assert Client.objects.count() == 4
-    assert Client.objects.filter(is_minor=True, caregiver_links__isnull=False).count() == 1
-    assert CaregiverLink.objects.count() == 1
+    assert Client.objects.count() == 8
+    assert Client.objects.filter(is_minor=True, caregiver_links__isnull=False).count() == 2
+    assert CaregiverLink.objects.count() == 2
     for login in DEMO_LOGINS:
         assert login.email in out.getvalue()
         assert User.objects.get(email=login.email).check_password(DEMO_PASSWORD)
@@ -193,8 +195,8 @@ def test_the_demo_shows_the_homework_loop(db: None) -> None:
     from stepwise.homework.models import Assignment, Feedback
 
     call_command("loaddemo", stdout=StringIO())
-    assert Assignment.objects.filter(client__display_name="Jordan").count() == 3
-    assert Feedback.objects.count() == 1
+    assert Assignment.objects.filter(client__display_name="Jordan").count() == 4
+    assert Feedback.objects.filter(completion__client__display_name="Jordan").exists()
     browser = HttpClient()
     browser.post(
         "/accounts/login/", {"login": "jordan@demo.stepwise.test", "password": DEMO_PASSWORD}

@@ -271,3 +271,14 @@ def test_the_asq_asks_question_5_only_after_a_positive_screen_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     stored = AssessmentResponse.objects.get()
     assert (stored.answers, stored.not_asked) == ([0, 1, 0, 0, 0], [])
+
+
+def test_the_import_page_explains_scoring_rules_on_a_phone(
+    live_world: World, new_context: Any
+) -> None:
+    page = new_context(**PHONE).new_page()
+    sign_in(page, "ada@example.com")
+    page.goto("/practice/instruments/import/")
+    page.get_by_text("How the file says it is scored").click()
+    expect(page.get_by_text("A sum is never prorated.")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -211,6 +211,10 @@ def test_a_sleep_diary_leaves_out_efficiency_when_sleep_exceeds_time_in_bed(slug
     assert metrics["sleep_time"] == 8.0
 
 
+def test_committed_action_is_filed_as_behavioural_change() -> None:
+    assert LIBRARY["values-and-committed-action"].category.value == "behavioural"
+
+
 @pytest.mark.parametrize("slug", ["sleep-diary", "sleep-diary-teen"])
 def test_sleep_diaries_are_filed_as_behavioural_with_an_efficiency_metric(slug: str) -> None:
     diary = LIBRARY[slug]

@@ -7,13 +7,15 @@ describe, builder, FHIR) and its templates; nothing else dispatches on step clas
 from __future__ import annotations
 
 import inspect
+import re
 import typing
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.template.loader import get_template
 
-from stepwise.library import schema, steps
+from stepwise.library import builder, schema, steps
 from stepwise.library.responses import validate_response
 from stepwise.library.steps.base import FACETS, StepType
 from stepwise.library.steps.building import BuilderFields
@@ -127,3 +129,35 @@ def test_every_facet_of_a_type_reads_its_example_steps(name: str) -> None:
         item = kind.fhir_item(step, {"linkId": step.id, "text": step.id})
         assert (item is None) == (not kind.answered)
         assert isinstance(kind.fhir_answers(step, answer), list)
+
+
+def test_the_builder_shows_each_types_settings_with_its_choices() -> None:
+    template = get_template("library/builder/_step.html")
+    for editor in builder.editors(sink_document()):
+        html = template.render({"e": editor, "media": [], "builder_url": "/builder/"})
+        kind = steps.REGISTRY[editor.type]
+
+        assert f'name="s{editor.index}-type" value="{editor.type}"' in html
+        for key, choices in kind.builder_choices.items():
+            chosen = editor.values[key]
+            for value, label in choices:
+                selected = " selected" if value == chosen else ""
+                assert f'<option value="{value}"{selected}>{label}</option>' in html
+
+
+def test_no_module_outside_the_step_types_tests_a_step_class() -> None:
+    """Code that needs something of a step asks its type (`steps.of(step)`), so adding a step
+    type never means hunting for `isinstance` chains."""
+    root = Path(steps.__file__).resolve().parents[2]  # the stepwise package
+    step_classes = "|".join(kind.model.__name__ for kind in steps.REGISTRY.values())
+    names = "|".join(steps.REGISTRY)
+    dispatch = re.compile(rf"isinstance\([^)]*\b({step_classes})\b|type\s*(==|!=)\s*\"({names})\"")
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        if "steps" not in path.relative_to(root).parts[:2]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if dispatch.search(line)
+    ]
+
+    assert found == []

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 CONTENT = Path(__file__).resolve().parents[2] / "stepwise" / "library" / "content"
-ADDED_BY_THE_PAGE = re.compile(r"\(optional\)|\(\s*\d+\s*(?:-|–|to)\s*\d+\s*\)", re.I)
+ADDED_BY_THE_PAGE = re.compile(r"\(optional\)|\(\s*\d+\s*(?:-|\u2013|to)\s*\d+\s*\)", re.I)
 
 
 def words(node: Any, where: str = "") -> Iterator[tuple[str, str]]:

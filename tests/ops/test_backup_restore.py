@@ -132,7 +132,8 @@ def test_a_backup_restores_into_an_empty_database_with_every_row_checked(
         "from stepwise.clinic.models import Client; from stepwise.accounts.models import User;"
         "print(Client.objects.count(), User.objects.count())"
     )
-    assert manage(target, "shell", "-c", count).stdout.split()[-2:] == ["4", "4"]
+    # The demo: eight clients; two therapists, six clients and two parents with accounts.
+    assert manage(target, "shell", "-c", count).stdout.split()[-2:] == ["8", "10"]
     # A second restore is refused: the database is no longer empty.
     again = manage(
         {**target, "BACKUP_PASSPHRASE": PASSPHRASE},

@@ -3,13 +3,15 @@ out everywhere."""
 
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stepwise.accounts import actions
+from stepwise.accounts import actions, session_timeout
 from stepwise.accounts.forms import AccountSettingsForm
 from stepwise.accounts.models import User
 from stepwise.lib.tz import time_zone_names
@@ -35,7 +37,9 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def keepalive(request: HttpRequest) -> HttpResponse:
-    """ "Stay signed in": the request itself counts as activity (see session_timeout)."""
+    """ "Stay signed in": the request itself counts as activity, written at once (see
+    session_timeout), so the page's warning can count from now."""
+    session_timeout.mark_active(request.session, time.time(), at_once=True)
     return HttpResponse(status=204)
 
 

@@ -46,7 +46,11 @@ def crisis_footer(context: dict[str, Any]) -> dict[str, Any]:
     roles = roles_for(request)  # read once per request already, for the navigation
     if roles.therapist or not (roles.client or roles.caregiver):
         return {"crisis": None}
-    own = Client.objects.filter(user=user).select_related("practice").first()
+    own = (
+        Client.objects.filter(user=user).select_related("practice").first()
+        if roles.client
+        else None
+    )
     if own is not None:
         return {"crisis": crisis_message_for(own)}
     cared_for = (

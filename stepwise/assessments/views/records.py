@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.models import User
 from stepwise.assessments import actions, catalog
+from stepwise.assessments.access import get_alert_for_client, get_instrument_for_client
 from stepwise.assessments.forms import AcknowledgeAlertForm, NewEpisodeForm, StartInSessionForm
-from stepwise.assessments.models import Alert, InstrumentVersion, SharedResults
+from stepwise.assessments.models import Alert, SharedResults
 from stepwise.assessments.results import (
-    ALERT_RELATED,
     build_results,
     describe_alerts,
     episode_starts,
@@ -64,7 +63,7 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
     versions, never by its key: the key (``phq9``) would put a clinical name into the address,
     the logs and the browser's history."""
     client = get_client_for_therapist(request, client_id, "assessment.results")
-    available = _instrument_of(request, client, instrument_id, "assessment.results")
+    available = get_instrument_for_client(request, client, instrument_id, "assessment.results")
     responses = list(
         responses_for(client).filter(
             instrument__key=available.key, instrument__practice=available.version.practice_id
@@ -91,30 +90,12 @@ def results(request: HttpRequest, client_id: int, instrument_id: int) -> HttpRes
     )
 
 
-def _instrument_of(
-    request: HttpRequest, client: Client, instrument_id: int, action: str
-) -> catalog.Availability:
-    """The instrument a version id names, as the client's practice has it; 404 otherwise."""
-    key = (
-        InstrumentVersion.objects.filter(
-            Q(practice__isnull=True) | Q(practice_id=client.practice_id), pk=instrument_id
-        )
-        .values_list("key", flat=True)
-        .first()
-    )
-    available = None if key is None else catalog.find_available(client.practice_id, key)
-    if available is None:
-        record_access(request, action, client.pk, allowed=False)
-        raise Http404("No such instrument.")
-    return available
-
-
 @require_POST
 @therapist_required
 def new_episode(request: HttpRequest, client_id: int, instrument_id: int) -> HttpResponse:
     """Start a new episode of care for one instrument (the access log records who and when)."""
     client = get_client_for_therapist(request, client_id, "assessment.new_episode")
-    available = _instrument_of(request, client, instrument_id, "assessment.new_episode")
+    available = get_instrument_for_client(request, client, instrument_id, "assessment.new_episode")
     form = NewEpisodeForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     if not form.is_valid():
@@ -137,10 +118,7 @@ def new_episode(request: HttpRequest, client_id: int, instrument_id: int) -> Htt
 @therapist_required
 def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "alert.acknowledge")
-    alert = Alert.objects.filter(client=client, pk=alert_id).select_related(*ALERT_RELATED).first()
-    if alert is None:
-        record_access(request, "alert.acknowledge", client.pk, allowed=False)
-        raise Http404("No such alert.")
+    alert = get_alert_for_client(request, client, alert_id, "alert.acknowledge")
     user = signed_in_user(request)
     form = AcknowledgeAlertForm(request.POST)
     if form.is_valid():

@@ -144,6 +144,7 @@ def in_session_done(request: HttpRequest) -> HttpResponse:
                 "version": response.instrument,
                 "result": response.band,
                 "positive": bool(response.critical_items),
+                "not_asked": response.not_asked,
                 "next_steps": definition.next_steps(response.band),
                 "end_form": PasswordConfirmForm(),
             },

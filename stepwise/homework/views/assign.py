@@ -36,7 +36,7 @@ def _item_choices(user: User, client: Client) -> list[tuple[str, list[tuple[str,
             )
         )
     questionnaires = [
-        (f"assessment:{a.version.pk}", f"{a.version.abbreviation}: {a.version.name}")
+        (f"assessment:{a.version.pk}", a.version.label)
         for a in catalog.assignable_instruments(client.practice_id)
     ]
     return [*groups.items(), ("Questionnaires", questionnaires)]

@@ -1,10 +1,12 @@
 """A step type: every facet of one kind of exercise step, registered by its type name.
 
-Each module of this package defines one step type: its schema (a pydantic model), how an answer is
-validated, read from a form and written back to one, rendered, described in words, edited in the
-builder and exported to FHIR. `REGISTRY` maps the type name (`step.type`) to its `StepType`;
-`responses.py`, `rendering.py`, `answers.py`, `builder.py` and `progress/fhir.py` look a step's
-type up there instead of testing classes one by one.
+Each step module of this package (`content.py` ... `reflection.py`; `common.py`, `reading.py`,
+`views.py` and `building.py` are their shared helpers) defines one step type: its schema (a
+pydantic model), how an answer is validated, read from a form and written back to one, rendered,
+described in words, edited in the builder and exported to FHIR. `REGISTRY` maps the type name
+(`step.type`) to its `StepType`; `schema.py`, `responses.py`, `rendering.py`, `answers.py`,
+`builder.py`, `progress/fhir.py` and the rest look a step's type up there instead of testing
+classes one by one.
 
 The FHIR facet returns plain dicts: it needs only the step and its answer, so it lives here
 beside the rest of the step (library stays below progress, which builds the resources).
@@ -68,6 +70,8 @@ class StepType(ABC, Generic[S]):
     builder_defaults: ClassVar[Mapping[str, Any]] = {}  # settings of a fresh step in the builder
     builder_keys: ClassVar[tuple[str, ...]] = ()  # settings the builder shows as they are
     builder_flags: ClassVar[tuple[str, ...]] = ()  # settings the builder shows as checkboxes
+    # settings the builder offers as a choice: key -> [(value, label)]
+    builder_choices: ClassVar[Mapping[str, list[tuple[str, str]]]] = {}
 
     @property
     def template(self) -> str:

@@ -93,6 +93,7 @@ class Media(StepType[MediaStep]):
     question = False
     builder_defaults = {"kind": "video"}
     builder_keys = ("kind", "transcript")
+    builder_choices = {"kind": [("video", "Video"), ("audio", "Audio")]}
 
     def validate(self, step: MediaStep, value: Any, errors: Errors) -> float | None:
         if step.source is None:

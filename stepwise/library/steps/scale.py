@@ -127,10 +127,8 @@ class Scale(StepType[ScaleStep]):
         problems: list[str],
         where: str,
     ) -> None:
-        step["min"], step["max"] = (
-            building.whole(fields.text("min")),
-            building.whole(fields.text("max")),
-        )
+        step["min"] = building.whole(fields.text("min"))
+        step["max"] = building.whole(fields.text("max"))
         step["anchors"] = building.anchors(fields.text("anchors"), problems, where)
 
     def fhir_item(self, step: ScaleStep, item: dict[str, Any]) -> dict[str, Any]:

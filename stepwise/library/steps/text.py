@@ -40,6 +40,9 @@ class Text(StepType[TextStep]):
     label = "Written answer"
     builder_defaults = {"size": "long"}
     builder_keys = ("size", "max_length", "placeholder")
+    builder_choices = {
+        "size": [("short", "Short (one line)"), ("long", "Long (a paragraph or more)")]
+    }
 
     def validate(self, step: TextStep, value: Any, errors: Errors) -> str | None:
         text, error = read_text(

@@ -62,6 +62,7 @@ class Timer(StepType[TimerStep]):
     label = "Timer"
     builder_defaults = {"mode": "countdown", "duration_seconds": 300}
     builder_keys = ("mode",)
+    builder_choices = {"mode": [("countdown", "Countdown"), ("stopwatch", "Stopwatch")]}
 
     def validate(self, step: TimerStep, value: Any, errors: Errors) -> int | None:
         limit = step.limit_seconds

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from stepwise.clinic.access import caseload_for
 from stepwise.lib.decorators import therapist_required
 from stepwise.lib.htmx import is_htmx
-from stepwise.library import schema
+from stepwise.library import schema, search
 from stepwise.library.access import definitions_for, get_definition, get_version
 from stepwise.library.answers import answer_views, metric_rows
 from stepwise.library.builder import STEP_LABELS
@@ -62,7 +62,9 @@ def index(request: HttpRequest) -> HttpResponse:
         _, low, high = LENGTHS[length]
         results = results.filter(estimated_minutes__gte=low, estimated_minutes__lte=high)
     if query:
-        results = results.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+        # Synonyms and descriptions too ("paced breathing" finds "Slow belly breathing").
+        candidates = results.select_related("current_version")
+        results = results.filter(pk__in=search.matching_ids(candidates, query))
     results = results.select_related("current_version").order_by("category", "title", "id")
     drafts = ExerciseDefinition.objects.filter(
         owner_id=request.user.pk, practice__isnull=False, draft__isnull=False

@@ -21,7 +21,14 @@
     range.hidden = false;
     range.removeAttribute("tabindex");
     function showUnset() {
-      box.classList.toggle("is-unset", number.value === "");
+      var unset = number.value === "";
+      box.classList.toggle("is-unset", unset);
+      // An unanswered slider sits at its lowest end: say "not answered", not that number.
+      if (unset) {
+        range.setAttribute("aria-valuetext", "Not answered yet");
+      } else {
+        range.removeAttribute("aria-valuetext");
+      }
     }
     range.addEventListener("input", function () {
       number.value = range.value;

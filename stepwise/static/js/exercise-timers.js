@@ -86,6 +86,7 @@
       stop("Timer reset.");
       elapsed = 0;
       input.value = "";
+      start.firstChild.textContent = "Start";  // nothing to carry on after a reset
       show();
     });
     show();

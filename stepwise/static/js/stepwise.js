@@ -54,8 +54,22 @@
     });
   }
 
+  // A page sent back with errors: the title says so and focus goes to the first problem, not the
+  // top of the page (an error summary focuses itself in exercise-steps.js).
+  function focusFirstError() {
+    var main = document.getElementById("main");
+    if (!main || main.querySelector("[data-error-summary]")) return;
+    var problem = main.querySelector(".errorlist");
+    if (!problem) return;
+    if (document.title.indexOf("Error: ") !== 0) document.title = "Error: " + document.title;
+    var field = main.querySelector("[aria-invalid='true']");
+    var target = field || problem;
+    if (!field) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
   document.addEventListener("DOMContentLoaded", function () {
     wireNavToggle();
+    focusFirstError();
     fillTimeZones(document);
     wireCopyButtons(document);
   });

@@ -16,7 +16,10 @@ from stepwise.clinic.demo import (
 
 
 class Command(BaseCommand):
-    help = "Load demo data (one practice, two therapists, four clients) into an empty database."
+    help = (
+        "Load the demo practice (two therapists, eight clients, two parents, twelve weeks of "
+        "history) into an empty database."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
