@@ -37,7 +37,8 @@ COLUMNS = {
     "homework.MetricValue": "id submission client definition name value recorded_at",
     "assessments.AssessmentResponse": (
         "id client instrument answers supplementary sex total band subscales subscale_bands "
-        "critical_items supplementary_alerts administered_by mode respondent submitted_at"
+        "critical_items supplementary_alerts administered_by mode respondent submitted_at "
+        "not_asked"
     ),
     "assessments.Alert": (
         "id client response items created_at acknowledged_by acknowledged_at note "
@@ -278,6 +279,7 @@ class ClientRows:
                 "home",
                 "client",
                 writer.when(done_at),
+                "[]",  # not_asked: every question was asked
             ),
         )
         if scored.has_alert:
