@@ -21,6 +21,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.test import Client as HttpClient
+from hypothesis import settings as hypothesis_settings
 
 from stepwise.accounts.models import User
 from stepwise.clinic import actions
@@ -30,6 +31,11 @@ from tests.fakes.dns import PUBLIC_ADDRESS, FakeDns, fake_dns
 pytest_plugins = ["tests.fakes.smtp", "tests.fakes.objectstore", "tests.processes"]
 
 PASSWORD = "correct horse battery staple"
+
+# No per-example time limit: on a busy machine (or two test processes per core) an example's
+# time says nothing about the code, and a missed deadline fails a run at random.
+hypothesis_settings.register_profile("stepwise", deadline=None)
+hypothesis_settings.load_profile("stepwise")
 
 
 def enrol_totp(user: User) -> str:

@@ -280,9 +280,10 @@ def test_an_empty_results_page_says_so(world: World, alice_client: HttpClient) -
 def test_band_regions_fill_the_plot_without_gaps_or_overlaps(key: str, db: None) -> None:
     definition = definition_of(shipped(key))
     bands = definition.bands or definition.bands_by_sex["female"]  # type: ignore[index]
-    regions = charts.band_regions(
-        _band_specs(bands), float(definition.scoring.min), float(definition.scoring.max)
-    )
+    low, high = definition.scoring.min, definition.scoring.max
+    assert low is not None
+    assert high is not None
+    regions = charts.band_regions(_band_specs(bands), float(low), float(high))
     assert len(regions) == len(bands)
     edges = sorted((r.y, r.y + r.height) for r in regions)
     assert edges[0][0] == charts.SCORE_FRAME.top

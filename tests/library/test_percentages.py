@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pytest
 
 from stepwise.library.loader import shipped_definitions
@@ -34,7 +36,7 @@ def test_it_gives_nothing_without_a_whole_or_for_an_inconsistent_part(
     assert percent_of(part, whole) is None
 
 
-def _diary(metrics: list[dict[str, object]]) -> dict[str, object]:
+def _diary(metrics: Sequence[Mapping[str, object]]) -> dict[str, object]:
     shipped = next(d for d in shipped_definitions() if d.slug == "sleep-diary")
     return {**shipped.model_dump(mode="json"), "metrics": metrics}
 

@@ -26,8 +26,8 @@ def due_times(assignment_id: int, channel: str = "email") -> dict[date, datetime
     return {r.occurrence.opens: r.send_at for r in rows}  # type: ignore[union-attr]
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_it_creates_a_due_reminder_and_one_nudge_per_occurrence_by_email(

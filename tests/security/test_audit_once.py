@@ -61,7 +61,7 @@ def test_one_read_writes_one_access_record(name: str, world: World) -> None:
     user = getattr(world, persona)
     browser.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     before = AccessLog.objects.count()
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     response = browser.get(url(world, made), **headers)
     assert response.status_code == 200
     written = list(AccessLog.objects.order_by("id")[before:].values("client_id", "outcome"))

@@ -12,7 +12,7 @@ from tests.conftest import World
 
 
 def _logged_ip(world: World, **headers: str) -> str | None:
-    browser = HttpClient(**headers)
+    browser = HttpClient(**headers)  # type: ignore[arg-type]  # headers as WSGI environ keys
     browser.force_login(world.alice, backend="django.contrib.auth.backends.ModelBackend")
     assert browser.get(f"/clients/{world.carl_client.pk}/").status_code == 200
     entry = AccessLog.objects.order_by("-id").first()
