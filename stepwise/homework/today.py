@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -59,6 +60,15 @@ class Person:
     @property
     def minutes_today(self) -> int:
         return sum(item.assignment.estimated_minutes for item in self.due_now)
+
+    @property
+    def coming_up_days(self) -> list[tuple[date, str, int]]:
+        """What opens next, one line per day and homework: (day, title, how many times)."""
+        lines: dict[tuple[date, int], list[Any]] = {}
+        for item in self.coming_up:
+            key = (item.occurrence.opens, item.assignment.pk)
+            lines.setdefault(key, [item.occurrence.opens, item.assignment.title, 0])[2] += 1
+        return [(day, title, count) for day, title, count in lines.values()]
 
     @property
     def feedback_since(self) -> datetime:
