@@ -280,7 +280,6 @@ class ClientRows:
                 "home",
                 "client",
                 writer.when(done_at),
-                "[]",  # not_asked: every question was asked
             ),
         )
         if scored.has_alert:
