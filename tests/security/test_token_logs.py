@@ -97,7 +97,6 @@ def _wait_for(port: int, server: subprocess.Popen[str]) -> None:
 
 def _server_command(server: str, port: int) -> list[str]:
     if server == "gunicorn":
-        pytest.importorskip("gunicorn")  # the bench extra; the documented production server
         return [
             *(sys.executable, "-m", "gunicorn", "-c", "python:stepwise.gunicorn_conf"),
             *("stepwise.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"),
