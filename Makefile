@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install install-dev browser demo-code screenshots
+.PHONY: run test lint install install-dev browser demo-code screenshots messages
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Stepwise needs Python >= 3.11") if sys.version_info < (3, 11) else None'
@@ -35,6 +35,11 @@ demo-code: install
 screenshots: install-dev browser
 	$(BIN)/python scripts/screenshots
 
+## make messages: update every translation catalogue from the sources and compile it (needs
+## GNU gettext). The compiled catalogues are committed: running Stepwise needs neither.
+messages: install-dev
+	$(BIN)/python manage.py messages
+
 browser: install-dev
 	@scripts/ensure-browser
 
@@ -49,4 +54,5 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy stepwise tests
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py messages --check
 	$(BIN)/bandit -c pyproject.toml -r stepwise -ll

@@ -71,7 +71,7 @@ def build() -> tuple[Any, Any]:
         )
         for n in range(10)
     ]
-    source = (ROOT / "stepwise" / "templates" / "progress" / "dashboard.html").read_text()
+    source = (ROOT / "stepwise" / "progress" / "templates" / "progress" / "dashboard.html").read_text()
 
     def loop(start: str) -> str:
         first = source.index(start)

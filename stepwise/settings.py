@@ -252,6 +252,9 @@ MIDDLEWARE = [
     # Before every Stepwise middleware: `request.htmx` is the one way to tell an htmx request.
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a page: the signed-in person's own (stepwise.accounts), else the switcher's
+    # cookie, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, which reads the body: an oversized upload is refused unread (413).
     "stepwise.lib.middleware.RequestSizeLimitMiddleware",
@@ -280,6 +283,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -374,6 +378,10 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in development on
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LANGUAGE_CODE = "en"
+# English is the source; every other language has a complete catalogue (`manage.py messages`):
+# one per app in `stepwise/<app>/locale/`, the project's own in `stepwise/locale/`.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "stepwise" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import stepwise
 
-TEMPLATES = Path(stepwise.__file__).parent / "templates"
+TEMPLATES = Path(stepwise.__file__).parent  # the project's templates and every app's
 SYNC = re.compile(r'hx-sync="([^"]*)"')
 
 
