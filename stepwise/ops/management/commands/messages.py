@@ -32,8 +32,10 @@ from django.test.utils import override_settings
 import stepwise
 
 ROOT = Path(stepwise.__file__).parent
-APPS = ("accounts", "assessments", "audit", "clinic", "homework", "library", "progress")
-APPS += ("reminders", "ops")
+APPS = (
+    *("accounts", "assessments", "audit", "clinic", "homework", "library", "progress"),
+    *("reminders", "ops"),
+)
 IGNORED = ("vendor", "migrations", "__pycache__", "management")
 
 
@@ -77,7 +79,7 @@ def catalogues(root: Path) -> list[Path]:
 
 def entries(po: Path) -> dict[tuple[str, str], tuple[str, ...]]:
     """(context, msgid) -> msgstr forms, read with polib; fuzzy entries count as missing."""
-    import polib
+    import polib  # type: ignore[import-untyped]
 
     found = {}
     for entry in polib.pofile(str(po)):
@@ -118,18 +120,21 @@ def problems(root: Path) -> list[str]:
                 wrong.append(f"{po.relative_to(root)}: not translated (or fuzzy): {msgid!r}")
         mo = po.with_suffix(".mo")
         if not mo.exists() or not _same(po, mo):
-            wrong.append(f"{mo.relative_to(root)}: not compiled from the .po (run manage.py messages)")
+            wrong.append(f"{mo.relative_to(root)}: not compiled from its .po (manage.py messages)")
     return wrong
 
 
 def _same(po: Path, mo: Path) -> bool:
-    import polib
+    import polib  # type: ignore[import-untyped]
 
-    def pairs(catalogue: Any) -> set[tuple[str, str]]:
+    def pairs(catalogue: Any) -> set[tuple[Any, ...]]:
         return {
-            (e.msgctxt or "", e.msgid, e.msgstr, tuple(sorted(e.msgstr_plural.items())))  # type: ignore[arg-type]
+            (e.msgctxt or "", e.msgid, e.msgstr, tuple(sorted(e.msgstr_plural.items())))
             for e in catalogue
-            if e.msgid and not e.obsolete and "fuzzy" not in e.flags and (e.msgstr or e.msgstr_plural)
+            if e.msgid
+            and not e.obsolete
+            and "fuzzy" not in e.flags
+            and (e.msgstr or e.msgstr_plural)
         }
 
     return pairs(polib.pofile(str(po))) == pairs(polib.mofile(str(mo)))
