@@ -125,7 +125,7 @@ def problems(root: Path) -> list[str]:
 
 
 def _same(po: Path, mo: Path) -> bool:
-    import polib  # type: ignore[import-untyped]
+    import polib
 
     def pairs(catalogue: Any) -> set[tuple[Any, ...]]:
         return {
