@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.utils.translation import gettext_noop
 from pydantic import Field, model_validator
 
 from stepwise.library.steps import building
@@ -38,24 +39,24 @@ from stepwise.library.steps.views import (
 )
 
 DEFAULT_EMOTIONS: tuple[tuple[str, str], ...] = (
-    ("sad", "Sad"),
-    ("anxious", "Anxious or worried"),
-    ("scared", "Scared"),
-    ("angry", "Angry"),
-    ("irritated", "Irritated"),
-    ("ashamed", "Ashamed"),
-    ("guilty", "Guilty"),
-    ("embarrassed", "Embarrassed"),
-    ("lonely", "Lonely"),
-    ("hopeless", "Hopeless"),
-    ("frustrated", "Frustrated"),
-    ("disgusted", "Disgusted"),
-    ("jealous", "Jealous"),
-    ("happy", "Happy"),
-    ("calm", "Calm"),
-    ("proud", "Proud"),
-    ("hopeful", "Hopeful"),
-    ("grateful", "Grateful"),
+    ("sad", gettext_noop("Sad")),
+    ("anxious", gettext_noop("Anxious or worried")),
+    ("scared", gettext_noop("Scared")),
+    ("angry", gettext_noop("Angry")),
+    ("irritated", gettext_noop("Irritated")),
+    ("ashamed", gettext_noop("Ashamed")),
+    ("guilty", gettext_noop("Guilty")),
+    ("embarrassed", gettext_noop("Embarrassed")),
+    ("lonely", gettext_noop("Lonely")),
+    ("hopeless", gettext_noop("Hopeless")),
+    ("frustrated", gettext_noop("Frustrated")),
+    ("disgusted", gettext_noop("Disgusted")),
+    ("jealous", gettext_noop("Jealous")),
+    ("happy", gettext_noop("Happy")),
+    ("calm", gettext_noop("Calm")),
+    ("proud", gettext_noop("Proud")),
+    ("hopeful", gettext_noop("Hopeful")),
+    ("grateful", gettext_noop("Grateful")),
 )
 
 
