@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+from django_stubs_ext import StrOrPromise
 from pydantic import ValidationError
 
 from stepwise.clinic.models import Practice
@@ -40,7 +41,7 @@ class Visibility(models.TextChoices):
     SHIPPED = "shipped", _("Stepwise library")
 
 
-CATEGORY_LABELS: dict[str, str] = {
+CATEGORY_LABELS: dict[str, StrOrPromise] = {
     schema.Category.RELAXATION: _("Relaxation"),
     schema.Category.SOCIAL_SKILLS: _("Social skills"),
     schema.Category.PARENT_CHILD: _("Parent-child activities"),
@@ -50,7 +51,7 @@ CATEGORY_LABELS: dict[str, str] = {
     schema.Category.AFFECT_EMOTION: _("Affect and emotion"),
     schema.Category.BEHAVIOURAL: _("Behavioural activation and self-monitoring"),
 }
-AUDIENCE_LABELS: dict[str, str] = {
+AUDIENCE_LABELS: dict[str, StrOrPromise] = {
     schema.Audience.ADULT: _("Adults"),
     schema.Audience.CHILD: _("Children"),
     schema.Audience.CAREGIVER: _("Parents and carers"),
@@ -153,11 +154,11 @@ class ExerciseDefinition(models.Model):
 
     @property
     def audience_labels(self) -> list[str]:
-        return [AUDIENCE_LABELS.get(a, a) for a in self.audience_list]
+        return [str(AUDIENCE_LABELS.get(a, a)) for a in self.audience_list]
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS.get(self.category, self.category)
+        return str(CATEGORY_LABELS.get(self.category, self.category))
 
     @property
     def has_unpublished_draft(self) -> bool:

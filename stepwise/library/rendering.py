@@ -130,6 +130,8 @@ def build_exercise(
         )
         for position, step in enumerate(definition.steps, start=1)
     ]
+    for index, view in enumerate(views):
+        view.lang = definition.lang_of(f"steps.{index}")
     links = [(*_error_target(name, views), message) for name, message in errors.items()]
     return ExerciseView(definition, views, errors, links)
 
