@@ -23,6 +23,15 @@ from stepwise.library.models import (
     Visibility,
 )
 from stepwise.library.shipped import SyncReport, catalogue_fields, content_hash, sync_shipped
+from stepwise.library.translations import (
+    TRANSLATION_LANGUAGES,
+    apply_texts,
+    carry_over,
+    clean_texts,
+    documents_texts,
+    missing_texts,
+    validate_translation,
+)
 
 
 class ActionError(Exception):
@@ -175,6 +184,12 @@ def publish(definition: ExerciseDefinition, user: User) -> ExerciseVersion:
         number = latest.number + 1 if latest else 1
         raw["version"] = number
         now = timezone.now()
+        translations = {}
+        if latest is not None:  # texts whose English did not change carry over to the new version
+            for language, texts in documents_texts(latest.translations).items():
+                kept = carry_over(latest.document, texts, raw)
+                if kept:
+                    translations[language] = kept
         version = ExerciseVersion.objects.create(
             definition=locked,
             number=number,
@@ -182,6 +197,7 @@ def publish(definition: ExerciseDefinition, user: User) -> ExerciseVersion:
             content_hash=digest,
             published_at=now,
             published_by=user,
+            translations=translations,
         )
         for name, value in catalogue_fields(parsed).items():
             setattr(locked, name, value)
@@ -192,6 +208,39 @@ def publish(definition: ExerciseDefinition, user: User) -> ExerciseVersion:
         locked.save()
     definition.refresh_from_db()
     return version
+
+
+def save_translation(
+    definition: ExerciseDefinition, language: str, posted: dict[str, str]
+) -> tuple[ExerciseVersion, list[str], list[str]]:
+    """Keep a practice's own text in `language` for the current version of its exercise.
+
+    Returns (version, problems, missing paths). Problems (a text too long, a path that is not
+    a text of the exercise) mean nothing was saved; missing texts are saved as they are and the
+    reader sees those in English.
+    """
+    if definition.is_shipped:
+        raise ActionError("Shipped exercises are translated by Stepwise itself.")
+    if language not in TRANSLATION_LANGUAGES:
+        raise ActionError(f"Stepwise cannot show exercises in {language!r} yet.")
+    version = definition.current_version
+    if version is None:
+        raise ActionError("Publish the exercise first: a translation belongs to a version.")
+    texts, problems = clean_texts(version.document, posted)
+    shown, _still_english = apply_texts(version.document, texts, language)
+    missing = missing_texts(version.document, texts)
+    # The same check as a shipped file's; empty texts are allowed here (shown as missing).
+    problems += [
+        problem
+        for problem in validate_translation(version.document, shown, language=language)
+        if not problem.endswith("the translation is empty")
+    ]
+    _parsed, schema_problems = validate_import(json.dumps(shown, ensure_ascii=False))
+    problems += schema_problems
+    if problems:
+        return version, problems, missing
+    version.save_translation(language, texts)
+    return version, [], missing
 
 
 def start_draft_from_current(definition: ExerciseDefinition) -> ExerciseDefinition:

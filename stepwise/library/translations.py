@@ -251,3 +251,31 @@ def documents_texts(documents: Mapping[str, Any]) -> dict[str, Texts]:
         if isinstance(texts, dict):
             found[str(language)] = {str(k): str(v) for k, v in texts.items() if isinstance(v, str)}
     return found
+
+
+def path_words(path: str) -> list[tuple[str, int | None]]:
+    """A path as the parts a person reads, e.g. `steps.3.fields.0.label` ->
+    [("step", 4), ("field", 1), ("label", None)]: numbers from 1, for the builder's labels."""
+    names = {
+        "steps": "step",
+        "fields": "field",
+        "options": "option",
+        "items": "item",
+        "emotions": "emotion",
+        "anchors": "anchor",
+        "questions": "question",
+        "metrics": "metric",
+    }
+    parts = path.split(".")
+    words: list[tuple[str, int | None]] = []
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        following = parts[index + 1] if index + 1 < len(parts) else ""
+        if part in names and following.isdigit():
+            words.append((names[part], int(following) + 1))
+            index += 2
+            continue
+        words.append((part, None))
+        index += 1
+    return words
