@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
+from django_stubs_ext import StrOrPromise
 
 from stepwise.clinic.access import caseload_for
 from stepwise.clinic.decorators import therapist_required
@@ -27,10 +29,10 @@ from stepwise.library.models import (
 from stepwise.library.responses import extract_metrics, validate_response
 from stepwise.library.runner import run_exercise
 
-LENGTHS: dict[str, tuple[str, int, int]] = {
-    "short": ("Up to 5 minutes", 0, 5),
-    "medium": ("6 to 15 minutes", 6, 15),
-    "long": ("More than 15 minutes", 16, 10_000),
+LENGTHS: dict[str, tuple[StrOrPromise, int, int]] = {
+    "short": (gettext_lazy("Up to 5 minutes"), 0, 5),
+    "medium": (gettext_lazy("6 to 15 minutes"), 6, 15),
+    "long": (gettext_lazy("More than 15 minutes"), 16, 10_000),
 }
 
 
@@ -87,7 +89,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _step_name(step: schema.AnyStep) -> str:
-    words = step.title or getattr(step, "prompt", None) or STEP_LABELS[step.type]
+    words = step.title or getattr(step, "prompt", None) or str(STEP_LABELS[step.type])
     return words if len(words) <= 90 else words[:87].rstrip() + "..."
 
 

@@ -176,10 +176,12 @@ def edit(request: HttpRequest, definition_id: int) -> HttpResponse:
         except actions.ActionError as exc:
             form_problems = exc.problems or [exc.message]
         else:
-            messages.success(request, f"Version {version.number} is published.")
+            messages.success(
+                request, _("Version %(number)d is published.") % {"number": version.number}
+            )
             return redirect("library:detail", definition_id=definition.pk)
     elif op == "save" and not form_problems:
-        messages.success(request, "Draft saved.")
+        messages.success(request, _("Draft saved."))
         return redirect("library:builder", definition_id=definition.pk)
     context = _builder_context(
         request,
@@ -242,7 +244,7 @@ def import_exercise(request: HttpRequest) -> HttpResponse:
 def copy(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_version(request, version_id)
     definition = actions.copy_exercise(version, signed_in_user(request))
-    messages.success(request, "This is your own copy. Change it, then publish it.")
+    messages.success(request, _("This is your own copy. Change it, then publish it."))
     return redirect("library:builder", definition_id=definition.pk)
 
 
