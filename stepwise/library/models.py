@@ -295,8 +295,8 @@ def _translate_defaults(
 
 
 class MediaKind(models.TextChoices):
-    AUDIO = "audio", "Audio"
-    VIDEO = "video", "Video"
+    AUDIO = "audio", _("Audio")
+    VIDEO = "video", _("Video")
 
 
 def _media_path(instance: MediaFile, filename: str) -> str:

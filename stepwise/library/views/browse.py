@@ -28,6 +28,7 @@ from stepwise.library.models import (
 )
 from stepwise.library.responses import extract_metrics, validate_response
 from stepwise.library.runner import run_exercise
+from stepwise.library.translations import TRANSLATION_LANGUAGES, missing_texts
 
 LENGTHS: dict[str, tuple[StrOrPromise, int, int]] = {
     "short": (gettext_lazy("Up to 5 minutes"), 0, 5),
@@ -114,7 +115,19 @@ def detail(request: HttpRequest, definition_id: int) -> HttpResponse:
             "notes_html": render_markdown(document.therapist_notes, heading_offset=1)
             if document
             else "",
-            "step_names": [_step_name(step) for step in document.steps] if document else [],
+            "step_names": [
+                (_step_name(step), document.lang_of(f"steps.{index}"))
+                for index, step in enumerate(document.steps)
+            ]
+            if document
+            else [],
+            "languages": version.languages() if version else [],
+            "translations": [
+                (language, len(missing_texts(version.document, version.texts(language))))
+                for language in TRANSLATION_LANGUAGES
+            ]
+            if version
+            else [],
             "clients": caseload_for(request.user).active().order_by("display_name"),
             "can_edit": definition.owner_id == request.user.pk and not definition.is_shipped,
         },

@@ -10,8 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepwise.accounts.signed_in import signed_in_user
@@ -34,31 +33,31 @@ from stepwise.library.rendering import build_exercise, media_urls_for
 from stepwise.library.translations import TRANSLATION_LANGUAGES, path_words, text_paths
 
 _PATH_WORDS = {
-    "step": _lazy("Step %(number)d"),
-    "field": _lazy("field %(number)d"),
-    "option": _lazy("option %(number)d"),
-    "item": _lazy("item %(number)d"),
-    "emotion": _lazy("emotion %(number)d"),
-    "anchor": _lazy("anchor %(number)d"),
-    "question": _lazy("question %(number)d"),
-    "metric": _lazy("Metric %(number)d"),
-    "title": _lazy("title"),
-    "summary": _lazy("summary"),
-    "why_this_helps": _lazy("why this helps"),
-    "therapist_notes": _lazy("therapist notes (optional)"),
-    "prompt": _lazy("question"),
-    "body": _lazy("text"),
-    "label": _lazy("label"),
-    "help": _lazy("hint"),
-    "placeholder": _lazy("example in the box"),
-    "unit": _lazy("unit"),
-    "add_label": _lazy("add button"),
-    "min_label": _lazy("lowest label"),
-    "max_label": _lazy("highest label"),
-    "intensity_label": _lazy("strength question"),
-    "alt": _lazy("picture description"),
-    "transcript": _lazy("words of the recording"),
-    "image": _lazy("picture"),
+    "step": gettext_lazy("Step %(number)d"),
+    "field": gettext_lazy("field %(number)d"),
+    "option": gettext_lazy("option %(number)d"),
+    "item": gettext_lazy("item %(number)d"),
+    "emotion": gettext_lazy("emotion %(number)d"),
+    "anchor": gettext_lazy("anchor %(number)d"),
+    "question": gettext_lazy("question %(number)d"),
+    "metric": gettext_lazy("Metric %(number)d"),
+    "title": gettext_lazy("title"),
+    "summary": gettext_lazy("summary"),
+    "why_this_helps": gettext_lazy("why this helps"),
+    "therapist_notes": gettext_lazy("therapist notes (optional)"),
+    "prompt": gettext_lazy("question"),
+    "body": gettext_lazy("text"),
+    "label": gettext_lazy("label"),
+    "help": gettext_lazy("hint"),
+    "placeholder": gettext_lazy("example in the box"),
+    "unit": gettext_lazy("unit"),
+    "add_label": gettext_lazy("add button"),
+    "min_label": gettext_lazy("lowest label"),
+    "max_label": gettext_lazy("highest label"),
+    "intensity_label": gettext_lazy("strength question"),
+    "alt": gettext_lazy("picture description"),
+    "transcript": gettext_lazy("words of the recording"),
+    "image": gettext_lazy("picture"),
 }
 
 
