@@ -328,3 +328,46 @@ def test_the_loader_stores_a_valid_spanish_file_with_the_version(library: World)
     version = shipped_version("fear-ladder")
     spanish = json.loads(Path(path).read_text(encoding="utf-8"))
     assert version.texts("es")["title"] == spanish["title"] != english["title"]
+
+
+# --- the library's own words in Spanish --------------------------------------------------------
+
+
+def test_a_therapist_reading_spanish_sees_the_library_in_spanish(library: World, login_as) -> None:
+    version = shipped_version("fear-ladder")
+    texts = _spanish_texts("fear-ladder")
+    del texts["therapist_notes"]  # a translation may leave the notes out
+    version.save_translation("es", texts)
+    _speaks(library.alice, "es")
+    therapist: HttpClient = login_as(library.alice)
+
+    index = therapist.get(reverse("library:index"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    detail = therapist.get(
+        reverse("library:detail", args=[version.definition_id]), HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+
+    assert "Biblioteca de ejercicios" in index
+    assert "Exposición" in index
+    assert "ES " + version.source.title in detail
+    assert "Notas para el terapeuta" in detail
+    # the notes have no Spanish: shown in English, marked for screen readers
+    assert '<div lang="en"><p>A hierarchy of feared and avoided situations' in detail
+    assert '<div lang="en"><p>Avoiding' not in detail  # why it helps is translated
+
+
+def test_a_spanish_client_is_told_what_to_fix_in_spanish(library: World, login_as) -> None:
+    version = shipped_version("fear-ladder")
+    version.save_translation("es", _spanish_texts("fear-ladder"))
+    _speaks(library.carl, "es")
+    assignment = assign_daily(version.definition, library.carl_client, library.alice)
+    carl: HttpClient = login_as(library.carl)
+
+    page = carl.post(
+        reverse("homework:do", args=[first_occurrence(assignment).pk]),
+        {},
+        HTTP_ACCEPT_LANGUAGE="es",
+    ).content.decode()
+
+    assert "Hay respuestas que revisar" in page
+    assert "Por favor, escriba una respuesta." in page
+    assert "Por favor, añada al menos 3 filas." in page
