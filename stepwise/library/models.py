@@ -232,6 +232,18 @@ class ExerciseVersion(models.Model):
         """The languages this version can be read in: English, then each translation."""
         return ["en", *sorted(documents_texts(self.translations))]
 
+    def reader_title(self, language: str | None = None) -> str:
+        """The title in `language` (None: the active one), without reading the whole document;
+        the English title where there is no translation (`reader_title_lang` then says "en")."""
+        code = reader_language(language)
+        translated = self.texts(code).get("title", "").strip() if code != "en" else ""
+        return translated or str(self.document.get("title", ""))
+
+    def reader_title_lang(self, language: str | None = None) -> str:
+        """ "en" when `reader_title` is the English title shown to a reader of another language."""
+        code = reader_language(language)
+        return "en" if code != "en" and not self.texts(code).get("title", "").strip() else ""
+
     def texts(self, language: str) -> dict[str, str]:
         return documents_texts(self.translations).get(language, {})
 

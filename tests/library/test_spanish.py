@@ -371,3 +371,15 @@ def test_a_spanish_client_is_told_what_to_fix_in_spanish(library: World, login_a
     assert "Hay respuestas que revisar" in page
     assert "Por favor, escriba una respuesta." in page
     assert "Por favor, añada al menos 3 filas." in page
+
+
+def test_the_title_is_read_cheaply_in_the_readers_language(library: World) -> None:
+    version = shipped_version("fear-ladder")
+    english = version.document["title"]
+    version.save_translation("es", {"title": "Su escalera del miedo"})
+
+    assert version.reader_title("es") == "Su escalera del miedo"
+    assert version.reader_title_lang("es") == ""
+    assert version.reader_title("en") == english
+    version.save_translation("es", {})
+    assert (version.reader_title("es"), version.reader_title_lang("es")) == (english, "en")
