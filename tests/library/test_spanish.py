@@ -383,3 +383,27 @@ def test_the_title_is_read_cheaply_in_the_readers_language(library: World) -> No
     assert version.reader_title("en") == english
     version.save_translation("es", {})
     assert (version.reader_title("es"), version.reader_title_lang("es")) == (english, "en")
+
+
+def test_default_feelings_are_shown_in_spanish_when_the_file_leaves_them_out(
+    library: World,
+) -> None:
+    # daily-mood-check-in uses Stepwise's own list of feelings: its Spanish file (a copy of the
+    # English file) has none to translate, so the catalogue's words are shown.
+    version = shipped_version("daily-mood-check-in")
+    raw = _english("daily-mood-check-in")
+    texts = {
+        path: "ES " + text
+        for path, text in text_paths(version.document)
+        if ".emotions." not in path or path in dict(text_paths(raw))
+    }
+    version.save_translation("es", texts)
+
+    with translation.override("es"):
+        shown = version.parsed
+
+    step = next(s for s in shown.steps if s.type == "emotion")
+    labels = {option.id: option.label for option in step.emotions}  # type: ignore[union-attr]
+    assert labels["sad"] == "Triste"
+    assert labels["anxious"] == "Ansioso(a) o preocupado(a)"
+    assert shown.lang_of(f"steps.{shown.steps.index(step)}") == ""
