@@ -10,6 +10,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn import forms as allauth_webauthn_forms
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -18,6 +19,19 @@ from django.utils.functional import cached_property
 from stepwise.accounts import device
 from stepwise.accounts.models import User
 from stepwise.lib.forms import TimeZoneField
+from stepwise.lib.language import language_choices
+
+
+def language_field(label: Any, help_text: Any = "") -> forms.ChoiceField:
+    """A choice of the languages Stepwise speaks, each named in its own language. Left out of
+    a form's data, the action keeps (or derives) the language."""
+    return forms.ChoiceField(
+        label=label,
+        choices=language_choices,
+        help_text=help_text,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+    )
 
 
 class AcceptInvitationForm(forms.Form):

@@ -68,7 +68,9 @@ def client_new(request: HttpRequest) -> HttpResponse:
     practice_id = roles_for(request).practice_id
     assert practice_id is not None
     form = ClientForm(
-        request.POST or None, practice_id=practice_id, initial={"time_zone": user.time_zone}
+        request.POST or None,
+        practice_id=practice_id,
+        initial={"time_zone": user.time_zone, "language": user.language},
     )
     if request.method == "POST" and form.is_valid():
         client = actions.add_client(user, **form.cleaned_data)
@@ -111,6 +113,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         "email": client.email,
         "mobile": client.mobile,
         "time_zone": client.time_zone,
+        "language": client.language,
         "is_minor": client.is_minor,
         "country": client.country,
         "therapists": list(client.therapists.all()),
