@@ -243,6 +243,8 @@ CARL_EXERCISE = lambda w: {"client_id": w.carl_client.pk, "version_id": _shipped
 ROUTES: dict[str, Route] = {
     "landing": Route(everyone(200)),
     "healthz": Route(everyone(200)),
+    # The language switcher: anyone may choose (a visitor's cookie, a person's own setting).
+    "set_language": Route(everyone(302), method="post", data=lambda w: {"language": "en"}),
     "home": Route(signed_in(302, gina=302)),
     "style_guide": Route(therapists_only(200)),
     "clinic:invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),

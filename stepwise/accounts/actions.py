@@ -99,9 +99,13 @@ def update_account_settings(
     user: User, *, name: str, time_zone: str, language: str | None = None
 ) -> None:
     with transaction.atomic():
-        zone_moved = user.time_zone != time_zone
-        language = user.language if language is None else reader_language(language)
-        language_moved = user.language != language
+        # Compared with the stored row: a settings form may have changed `user` already.
+        stored_zone, stored_language = User.objects.values_list("time_zone", "language").get(
+            pk=user.pk
+        )
+        zone_moved = stored_zone != time_zone
+        language = stored_language if language is None else reader_language(language)
+        language_moved = stored_language != language
         user.name = name
         user.time_zone = time_zone
         user.language = language

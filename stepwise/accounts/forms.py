@@ -15,6 +15,7 @@ from django.contrib.auth import password_validation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from stepwise.accounts import device
 from stepwise.accounts.models import User
@@ -103,12 +104,16 @@ class AcceptInvitationForm(forms.Form):
 
 
 class AccountSettingsForm(forms.ModelForm[User]):
-    time_zone = TimeZoneField(label="Time zone")
+    time_zone = TimeZoneField(label=_("Time zone"))
+    language = language_field(
+        label=_("Language"),
+        help_text=_("Your pages, emails, text messages and reminders are in this language."),
+    )
 
     class Meta:
         model = User
-        fields = ["name", "time_zone"]
-        labels = {"name": "Your name"}
+        fields = ["name", "time_zone", "language"]
+        labels = {"name": _("Your name")}
 
 
 class MagicLinkRequestForm(forms.Form):

@@ -23,7 +23,10 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     form = AccountSettingsForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         actions.update_account_settings(
-            user, name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"]
+            user,
+            name=form.cleaned_data["name"],
+            time_zone=form.cleaned_data["time_zone"],
+            language=form.cleaned_data["language"] or None,
         )
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:settings")
