@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
-from stepwise.accounts.forms import language_field
+from stepwise.accounts.forms import (
+    CAREGIVER_LANGUAGE,
+    CLIENT_LANGUAGE,
+    COLLEAGUE_LANGUAGE,
+    language_field,
+)
 from stepwise.accounts.models import User
 from stepwise.clinic.models import COUNTRIES, COUNTRY_NAMES, Client, Practice, Role
 from stepwise.lib.forms import DateInRangeField, MobileField, TimeZoneField
@@ -22,13 +26,7 @@ class ClientForm(forms.Form):
     email = forms.EmailField(label="Email (optional)", required=False, max_length=254)
     mobile = MobileField(label="Mobile number (optional)", required=False)
     time_zone = TimeZoneField(label="Client's time zone")
-    language = language_field(
-        label=_("Client's language"),
-        help_text=_(
-            "Their pages, emails, text messages and reminders are in this language. They can "
-            "change it in their settings."
-        ),
-    )
+    language = language_field(*CLIENT_LANGUAGE)
     is_minor = forms.BooleanField(
         label="Under 18 (a parent or carer may be linked)", required=False
     )
@@ -107,21 +105,13 @@ class CaregiverInviteForm(forms.Form):
         required=False,
         help_text="For example mother, father, grandparent, foster carer.",
     )
-    language = language_field(
-        label=_("Their language"),
-        help_text=_(
-            "The invitation, their pages and everything Stepwise sends them are in this "
-            "language. It may differ from the child's."
-        ),
-    )
+    language = language_field(*CAREGIVER_LANGUAGE)
 
 
 class TherapistInviteForm(forms.Form):
     email = forms.EmailField(label="Colleague's email", max_length=254)
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.THERAPIST)
-    language = language_field(
-        label=_("Their language"), help_text=_("The invitation and their pages are in it.")
-    )
+    language = language_field(*COLLEAGUE_LANGUAGE)
 
 
 class PracticeTimeZoneForm(forms.Form):

@@ -55,7 +55,7 @@ class ReaderLanguageMiddleware:
             own = reader_language(user.language)
             # Activated, not overridden: LocaleMiddleware's response half reads it too.
             translation.activate(own)
-            request.LANGUAGE_CODE = own  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = own
         response = self.get_response(request)
         if own:
             response.headers["Content-Language"] = own

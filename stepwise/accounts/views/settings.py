@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepwise.accounts import actions, session_timeout
@@ -28,7 +29,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             time_zone=form.cleaned_data["time_zone"],
             language=form.cleaned_data["language"] or None,
         )
-        messages.success(request, "Your settings are saved.")
+        messages.success(request, gettext("Your settings are saved."))
         return redirect("accounts:settings")
     return render(
         request,
@@ -50,5 +51,5 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     actions.sign_out_everywhere(user)
     logout(request)
-    messages.success(request, "You are signed out on every device.")
+    messages.success(request, gettext("You are signed out on every device."))
     return redirect("account_login")

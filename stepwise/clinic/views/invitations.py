@@ -215,7 +215,7 @@ def _read_in_invitation_language(request: HttpRequest, invitation: Invitation) -
         chosen if chosen in dict(settings.LANGUAGES) else invitation.language
     )
     translation.activate(language)  # not override: the response's Content-Language reads it
-    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    request.LANGUAGE_CODE = language
 
 
 def _accept_signed_in(request: HttpRequest, invitation: Invitation) -> HttpResponse:

@@ -60,7 +60,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         else:
             reader = carer.user.language if carer is not None else ""
         translation.activate(reader_language(reader))
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = translation.get_language()
     if request.method == "POST":
         if prefs is not None:
             actions.unsubscribe_email(prefs)
