@@ -86,10 +86,10 @@ def client_status(
     now = now or timezone.now()
     prefs = ReminderPreferences.objects.filter(client=client).first()
     if prefs is None:  # nothing chosen yet: the defaults apply
-        channels = [Channel.EMAIL.label]
+        channels = [str(Channel.EMAIL.label)]
         paused = False
     else:
-        channels = [c.label for c in Channel if prefs.channel_enabled(c.value)]
+        channels = [str(c.label) for c in Channel if prefs.channel_enabled(c.value)]
         paused = prefs.paused
     recent = list(
         Reminder.objects.filter(client=client, state__in=[State.SENT, State.FAILED, State.SKIPPED])
@@ -99,7 +99,7 @@ def client_status(
     failed = Reminder.objects.filter(
         client=client, state=State.FAILED, send_at__gte=now - timedelta(days=7)
     ).count()
-    on = [c for c in Channel if c.label in channels]
+    on = [c for c in Channel if str(c.label) in channels]
     reaches = [str(c.label) for c in on if _reachable(client, c.value)]
     unreachable = [
         pgettext("a channel and why it cannot reach the client", "%(channel)s: %(why)s")
