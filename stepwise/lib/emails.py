@@ -64,6 +64,11 @@ def send_templated_email(
     subject, text, html = render_templated_email(
         template, context, time_zone=time_zone, language=language
     )
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[to],
+        headers={"Content-Language": reader_language(language)},
+    )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -115,6 +115,7 @@ def _email(
         sms=sms,
         link=str(context["link"]),
         unsubscribe_url=str(context.get("unsubscribe_url", "")),
+        language=reader_language_of(reminder),
     )
 
 
@@ -161,6 +162,7 @@ def _build(reminder: Reminder, preferences: ReminderPreferences | None, to: str)
             text=composed.text,
             sms=composed.sms,
             link=home,
+            language=reader_language_of(reminder),
         )
     if reminder.recipient is not None:
         unsubscribe = _caregiver_unsubscribe_url(reminder)
