@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,7 +30,8 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             time_zone=form.cleaned_data["time_zone"],
             language=form.cleaned_data["language"] or None,
         )
-        messages.success(request, gettext("Your settings are saved."))
+        with translation.override(user.language):  # said in the language just chosen
+            messages.success(request, gettext("Your settings are saved."))
         return redirect("accounts:settings")
     return render(
         request,
