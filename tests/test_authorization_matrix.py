@@ -270,6 +270,10 @@ ROUTES: dict[str, Route] = {
     "clinic:client_invite": Route(care_team_only(200), method="post", kwargs=MIA),
     "clinic:caregiver_invite": Route(care_team_only(200), kwargs=MIA),
     "clinic:caregiver_unlink": Route(care_team_only(302), method="post", kwargs=_gina_link),
+    # The care team sets a linked parent's language (their own, not the child's).
+    "clinic:caregiver_language": Route(
+        care_team_only(302), method="post", kwargs=_gina_link, data=lambda w: {"language": "en"}
+    ),
     "clinic:invitation_list": Route(therapists_only(200)),
     "clinic:invitation_revoke": Route(care_team_only(302), method="post", kwargs=_mia_invitation),
     "clinic:members": Route(therapists_only(200)),

@@ -52,6 +52,14 @@ CAREGIVER_LANGUAGE = (
     ),
 )
 COLLEAGUE_LANGUAGE = (_("Their language"), _("The invitation and their pages are in it."))
+# Said when a therapist changed a parent or carer's language on the client's page.
+LANGUAGE_SAVED = _("%(name)s's language is saved: their pages and messages are in %(language)s.")
+
+
+class LanguageForm(forms.Form):
+    """One person's language, as a therapist sets it for a parent or carer."""
+
+    language = forms.ChoiceField(choices=language_choices)
 
 
 class AcceptInvitationForm(forms.Form):

@@ -235,3 +235,33 @@ def test_a_client_record_without_an_account_keeps_its_language_when_edited_witho
     )
     world.mia_client.refresh_from_db()
     assert world.mia_client.language == "es"
+
+
+def test_the_therapist_sets_a_parents_language_on_the_childs_page(
+    world: World, alice_client: HttpClient
+) -> None:
+    link = world.gina.caregiver_links.get(client=world.mia_client)
+    detail = alice_client.get(f"/clients/{world.mia_client.pk}/").content.decode()
+    assert f'<label for="language-{world.gina.pk}">Language of Gina Parent</label>' in detail
+    response = alice_client.post(
+        f"/clients/{world.mia_client.pk}/caregivers/{link.pk}/language/",
+        {"language": "es"},
+        follow=True,
+    )
+    assert "Gina Parent&#x27;s language is saved" in response.content.decode()
+    world.gina.refresh_from_db()
+    world.mia_client.refresh_from_db()
+    assert (world.gina.language, world.mia_client.language) == ("es", "en")  # not the child's
+
+
+def test_a_therapist_off_the_care_team_cannot_set_a_parents_language(
+    world: World, login_as: Login
+) -> None:
+    link = world.gina.caregiver_links.get(client=world.mia_client)
+    browser = login_as(world.bob)
+    response = browser.post(
+        f"/clients/{world.mia_client.pk}/caregivers/{link.pk}/language/", {"language": "es"}
+    )
+    assert response.status_code == 404
+    world.gina.refresh_from_db()
+    assert world.gina.language == "en"
