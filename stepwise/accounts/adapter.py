@@ -15,6 +15,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
+from stepwise.lib.language import reader_language
+
 # Confirming the email of a brand-new account signs its owner in; setting up the first second
 # factor in the next half hour does not ask for the password again (owning the address is what
 # a password reset asks for anyway). Any factor older than the confirmation ends the grace.
@@ -35,6 +37,12 @@ class AccountAdapter(DefaultAccountAdapter):
             return False
         required: bool = super().is_reauthentication_required(app=app, **kwargs)
         return required
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """A new account (a therapist signing up) starts in the language its sign-up page was
+        read in: the switcher's choice, else the browser's."""
+        user.language = reader_language(translation.get_language())
+        return super().save_user(request, user, form, commit)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("home")

@@ -178,3 +178,47 @@ def test_an_email_to_an_address_without_an_account_and_no_language_given_is_in_e
 ) -> None:
     send_templated_email("magic_link", "someone@example.net", {"path": "/x/"}, time_zone="UTC")
     assert mail.outbox[-1].extra_headers["Content-Language"] == "en"
+
+
+def test_a_therapist_signing_up_from_a_spanish_page_gets_a_spanish_account_and_email(
+    db: None, client: HttpClient
+) -> None:
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "name": "Tere Terapeuta",
+            "email": "tere@example.com",
+            "password1": "a long and unusual passphrase",
+            "practice_name": "Consulta Tere",
+            "time_zone": "America/Chicago",
+        },
+        HTTP_ACCEPT_LANGUAGE="es-MX,es",
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="tere@example.com").language == "es"
+    run_tasks()
+    message = mail.outbox[-1]
+    assert message.to == ["tere@example.com"]
+    assert message.extra_headers["Content-Language"] == "es"
+
+
+def test_a_client_who_switched_the_invitation_page_to_english_reads_english_everywhere(
+    world: World, alice_client: HttpClient
+) -> None:
+    Client.objects.filter(pk=world.mia_client.pk).update(language="es")
+    created = alice_client.post(f"/clients/{world.mia_client.pk}/invite/").content.decode()
+    assert Invitation.objects.get(client=world.mia_client, kind="client").language == "es"
+    path = re.search(r"/invite/[\w-]+/", created)
+    assert path is not None
+    phone = HttpClient()
+    assert phone.get(path.group(0))["Content-Language"] == "es"
+    phone.post("/i18n/setlang/", {"language": "en", "next": path.group(0)})
+    response = phone.post(
+        path.group(0),
+        {"name": "Mia", "email": "mia@example.net", "sign_in": "link", "time_zone": ""},
+    )
+    assert response.status_code == 302
+    world.mia_client.refresh_from_db()
+    assert world.mia_client.user is not None
+    # One setting: the record follows the language the person chose while signing up.
+    assert (world.mia_client.user.language, world.mia_client.language) == ("en", "en")
