@@ -69,7 +69,7 @@ def test_the_invitation_page_and_the_new_account_speak_the_invitations_language(
     world: World, alice_client: HttpClient
 ) -> None:
     invite_parent(alice_client, world, "es")
-    path = re.search(r"/invite/[\w-]+/", mail.outbox[-1].body)
+    path = re.search(r"/invite/[\w-]+/", str(mail.outbox[-1].body))
     assert path is not None
     parent = HttpClient(HTTP_ACCEPT_LANGUAGE="en-US,en")  # an English phone
     response = parent.get(path.group(0))
@@ -90,7 +90,7 @@ def test_the_switcher_on_the_invitation_page_beats_the_invitations_language(
     world: World, alice_client: HttpClient
 ) -> None:
     invite_parent(alice_client, world, "es")
-    path = re.search(r"/invite/[\w-]+/", mail.outbox[-1].body)
+    path = re.search(r"/invite/[\w-]+/", str(mail.outbox[-1].body))
     assert path is not None
     parent = HttpClient()
     parent.post("/i18n/setlang/", {"language": "en", "next": path.group(0)})
