@@ -222,3 +222,15 @@ def test_a_client_who_switched_the_invitation_page_to_english_reads_english_ever
     assert world.mia_client.user is not None
     # One setting: the record follows the language the person chose while signing up.
     assert (world.mia_client.user.language, world.mia_client.language) == ("en", "en")
+
+
+def test_an_expired_invitation_says_so_in_its_language(
+    world: World, alice_client: HttpClient
+) -> None:
+    invite_parent(alice_client, world, "es")
+    path = re.search(r"/invite/[\w-]+/", str(mail.outbox[-1].body))
+    assert path is not None
+    Invitation.objects.filter(email="papa@example.net").update(expires_at=NOW)
+    response = HttpClient().get(path.group(0), headers={"accept-language": "en"})
+    assert response.status_code == 410
+    assert response["Content-Language"] == "es"

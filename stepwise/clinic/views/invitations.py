@@ -147,6 +147,8 @@ INVALID_MESSAGES = {
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation, status = actions.find_open_invitation(token)
+    if invitation is not None and not request.user.is_authenticated:
+        _read_in_invitation_language(request, invitation)
     if invitation is None or status != "open":
         title, advice = INVALID_MESSAGES[status]
         return render(
@@ -157,7 +159,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
     if request.user.is_authenticated:
         return _accept_signed_in(request, invitation)
-    _read_in_invitation_language(request, invitation)
 
     staff = invitation.kind == InvitationKind.THERAPIST
     form = AcceptInvitationForm(
