@@ -21,12 +21,12 @@ from stepwise.lib.tz import reader_zone
 
 
 def render_templated_email(
-    template: str, context: dict[str, Any], *, time_zone: str, language: str
+    template: str, context: dict[str, Any], *, time_zone: str, language: str | None = None
 ) -> tuple[str, str, str]:
     """The subject (one line), text body and HTML body of `emails/<template>/`, with every time
-    in `time_zone` and every word in `language` (the recipient's)."""
+    in `time_zone` and every word in `language` (the recipient's; without it, the active one)."""
     zone = reader_zone(time_zone)
-    language = reader_language(language)
+    language = reader_language(translation.get_language() if language is None else language)
     context = {**context, "time_zone": zone.key, "language": language}
     with timezone.override(zone), translation.override(language):
         subject = render_to_string(f"emails/{template}/subject.txt", context).strip()
