@@ -537,7 +537,11 @@ def unsubscribe_email(prefs: ReminderPreferences) -> None:
     log.info("Email reminders turned off by unsubscribe link for client %s", prefs.client_id)
 
 
-STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT"})
+STOP_WORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT"}
+    # A Spanish-speaking client may answer in Spanish though the message names STOP.
+    | {"PARAR", "DETENER", "CANCELAR", "BAJA"}
+)
 
 
 def stop_sms(number: str) -> int:

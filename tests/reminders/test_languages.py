@@ -209,3 +209,18 @@ def test_the_therapist_reads_a_spanish_clients_page_in_their_own_language(
     response = alice_client.get(f"/clients/{world.carl_client.pk}/", HTTP_ACCEPT_LANGUAGE="es")
     assert response["Content-Language"] == "en"
     assert '<dd lang="es">Español</dd>' in response.content.decode()
+
+
+@pytest.mark.parametrize("word", ["parar", "Baja", "CANCELAR"])
+def test_a_stop_answered_in_spanish_turns_text_reminders_off(
+    world: World, client: HttpClient, settings: Any, word: str
+) -> None:
+    settings.SMS_INBOUND_SECRET = "shared-webhook-secret"
+    carl_speaks(world, "es")
+    world.carl_client.mobile = "+447700900123"
+    world.carl_client.save()
+    actions.save_preferences(world.carl_client, choices(sms=True))
+    client.post(
+        "/r/sms/inbound/?secret=shared-webhook-secret", {"From": "+447700900123", "Body": word}
+    )
+    assert not actions.preferences_for(world.carl_client).sms_enabled
