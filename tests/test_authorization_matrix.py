@@ -243,6 +243,8 @@ CARL_EXERCISE = lambda w: {"client_id": w.carl_client.pk, "version_id": _shipped
 ROUTES: dict[str, Route] = {
     "landing": Route(everyone(200)),
     "healthz": Route(everyone(200)),
+    # The language switcher: anyone may choose (a visitor's cookie, a person's own setting).
+    "set_language": Route(everyone(302), method="post", data=lambda w: {"language": "en"}),
     "home": Route(signed_in(302, gina=302)),
     "style_guide": Route(therapists_only(200)),
     "clinic:invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),
@@ -268,6 +270,10 @@ ROUTES: dict[str, Route] = {
     "clinic:client_invite": Route(care_team_only(200), method="post", kwargs=MIA),
     "clinic:caregiver_invite": Route(care_team_only(200), kwargs=MIA),
     "clinic:caregiver_unlink": Route(care_team_only(302), method="post", kwargs=_gina_link),
+    # The care team sets a linked parent's language (their own, not the child's).
+    "clinic:caregiver_language": Route(
+        care_team_only(302), method="post", kwargs=_gina_link, data=lambda w: {"language": "en"}
+    ),
     "clinic:invitation_list": Route(therapists_only(200)),
     "clinic:invitation_revoke": Route(care_team_only(302), method="post", kwargs=_mia_invitation),
     "clinic:members": Route(therapists_only(200)),
