@@ -44,6 +44,7 @@ from stepwise.assessments.signals import (
     score_revised,
 )
 from stepwise.assessments.tasks import notify_care_team
+from stepwise.assessments.wording import language_of, wording_of
 from stepwise.clinic.access import on_care_team
 from stepwise.clinic.actions import set_practice_country
 from stepwise.clinic.models import Client, Practice
@@ -114,10 +115,14 @@ def submit_assessment(
     respondent: str = Respondent.CLIENT,
     administered_by: User | None = None,
     not_asked: Sequence[int] = (),
+    language: str | None = None,
 ) -> Submission:
     """Score and store one completed questionnaire; raise an alert if a critical rule fires.
 
     `not_asked` lists gated questions left out because the screen was negative (ASQ item 5).
+    `language` is the language of the person who answered (default: `wording.language_of`, the
+    language the form was shown in); the response records the wording they were shown, an
+    official translation or the English.
 
     Nothing is stored unless the scorer accepts every answer. The alert and the task that emails
     the care team are written in the same transaction as the response.
@@ -145,6 +150,7 @@ def submit_assessment(
     except ScoringError as exc:
         raise AssessmentError(_readable(exc, definition)) from None
     fired = supplementary_alerts(definition, extras)
+    shown = wording_of(instrument, language or language_of())
     with transaction.atomic():
         response = AssessmentResponse.objects.create(
             client=client,
@@ -153,6 +159,8 @@ def submit_assessment(
             supplementary=extras,
             not_asked=sorted(set(not_asked)),
             sex=(sex or "") if definition.needs_sex else "",
+            language=shown.language,
+            wording_version=shown.version,
             total=_stored_total(result),
             band=result.band or "",
             subscales=dict(result.subscales),

@@ -259,6 +259,11 @@ class AssessmentResponse(ImmutableModel):
     not_asked = models.JSONField(default=list, blank=True)
     # Only where the bands depend on it (AUDIT-C).
     sex = models.CharField(max_length=10, blank=True)
+    # The language the questionnaire was shown in ("en", or an official translation's "es")
+    # and the exact wording: "phq9.es.9b11374cfdbc" (id, language, start of the text's
+    # SHA-256; see `wording.py`). Blank on responses stored before languages were recorded.
+    language = models.CharField(max_length=10, blank=True)
+    wording_version = models.CharField(max_length=80, blank=True)
     total = models.DecimalField(max_digits=8, decimal_places=2, null=True)
     band = models.CharField(max_length=200, blank=True)
     subscales = models.JSONField(default=dict, blank=True)
