@@ -20,6 +20,7 @@ from stepwise.assessments.models import (
     Mode,
     Respondent,
 )
+from stepwise.assessments.wording import language_of, wording_of
 from stepwise.audit.actions import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.decorators import therapist_required
@@ -76,7 +77,9 @@ def in_session(request: HttpRequest) -> HttpResponse:
     )
     version = get_object_or_404(InstrumentVersion, pk=state.instrument_id)
     definition = catalog.definition_of(version)
-    form = AssessmentForm(definition, request.POST if posted else None)
+    # The respondent reads it in their language (an official translation, else the English).
+    wording = wording_of(version, language_of(client))
+    form = AssessmentForm(definition, request.POST if posted else None, wording=wording)
     if posted and form.is_valid():
         try:
             submission = actions.submit_assessment(
@@ -91,6 +94,7 @@ def in_session(request: HttpRequest) -> HttpResponse:
                 ),
                 administered_by=_therapist(request),
                 not_asked=form.not_asked(),
+                language=wording.wanted,
             )
         except actions.AssessmentError as exc:
             form.add_error(None, exc.message)
