@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 from stepwise.assessments.catalog import Availability, definition_of
 from stepwise.assessments.definitions import (
@@ -40,6 +42,7 @@ from stepwise.assessments.scoring import (
     ScoringError,
     classify_change,
 )
+from stepwise.assessments.wording import SOURCE_LANGUAGE, AnswerLine, answer_lines
 from stepwise.clinic.models import Client
 from stepwise.lib import charts
 from stepwise.library import steps
@@ -152,6 +155,26 @@ class Row:
         if self.score.revised:
             text += f" (rescored with version {self.score.version})"
         return text
+
+    @property
+    def answers(self) -> list[AnswerLine]:
+        """Its questions and answers, in the language answered with the English beside."""
+        return answer_lines(self.response)
+
+    @property
+    def language_label(self) -> str:
+        """ "Answered in Spanish (official translation)", where it was not English."""
+        code = self.response.language
+        if not code or code == SOURCE_LANGUAGE:
+            return ""
+        try:
+            name = str(get_language_info(code)["name_translated"])
+        except KeyError:
+            name = code
+        return _("Answered in %(language)s (official translation, wording %(version)s)") % {
+            "language": name,
+            "version": self.response.wording_version,
+        }
 
     @property
     def verdict_label(self) -> str:

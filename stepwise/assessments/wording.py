@@ -29,7 +29,7 @@ from stepwise.assessments import catalog
 from stepwise.assessments.definitions import INSTRUMENTS_DIR, InstrumentDefinition, Item, Option
 
 if TYPE_CHECKING:
-    from stepwise.assessments.models import InstrumentVersion
+    from stepwise.assessments.models import AssessmentResponse, InstrumentVersion
 
 TRANSLATIONS_DIR = INSTRUMENTS_DIR / "translations"
 SOURCE_LANGUAGE = "en"
@@ -270,3 +270,75 @@ def wording_by_version(definition: InstrumentDefinition, version: str) -> Wordin
     if found is None or found.version != version:
         return None
     return Wording(definition, parts[1], found)
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One question of a response and the answer given, for the care team: in the words the
+    respondent read (`question_shown`, `answer_shown`, in `language`) where those were not the
+    English, and always the English (`question`, `answer`)."""
+
+    number: int | None
+    question: str
+    answer: str
+    value: int | str | None
+    language: str = SOURCE_LANGUAGE
+    question_shown: str = ""
+    answer_shown: str = ""
+
+    @property
+    def translated(self) -> bool:
+        return self.language != SOURCE_LANGUAGE and bool(self.question_shown)
+
+
+def answer_lines(response: AssessmentResponse) -> list[AnswerLine]:
+    """The questions and answers of a response, in the language it was answered in with the
+    English beside (unanswered questions say so; unscored extra questions follow, if answered).
+    """
+    from django.utils.translation import gettext as _
+
+    definition = catalog.definition_of(response.instrument)
+    shown = wording_by_version(definition, response.wording_version or "")
+    given = list(response.answers or [])
+    not_asked = set(response.not_asked or [])
+    lines: list[AnswerLine] = []
+    for index, item in enumerate(definition.items):
+        value = given[index] if index < len(given) else None
+        option = next((o for o in definition.options_for(item) if o.value == value), None)
+        if value is None:
+            answer = _("Not asked") if item.number in not_asked else _("No answer")
+            answer_shown = ""
+        else:
+            answer = option.label if option else str(value)
+            answer_shown = shown.option_label(option) if (shown and option) else ""
+        lines.append(
+            AnswerLine(
+                item.number,
+                item.text,
+                answer,
+                value,
+                shown.language if shown else SOURCE_LANGUAGE,
+                shown.item_text(item) if shown else "",
+                answer_shown,
+            )
+        )
+    for extra in definition.additional_unscored_items:
+        value = (response.supplementary or {}).get(extra.id)
+        if value is None:
+            continue
+        english = next(
+            (o.label for o in extra.options if isinstance(o, Option) and o.value == value),
+            str(value),
+        )
+        lines.append(
+            AnswerLine(
+                None,
+                extra.text,
+                english,
+                value,
+                shown.language if shown else SOURCE_LANGUAGE,
+                shown.extra_text(extra.id, "") if shown else "",
+                shown.extra_option_label(extra.id, value, "") if shown else "",
+            )
+        )
+    return lines
