@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from stepwise.assessments.catalog import Availability, definition_of
@@ -49,10 +49,10 @@ from stepwise.library import steps
 from stepwise.library.models import ExerciseVersion
 
 VERDICT_LABELS = {
-    RELIABLE_IMPROVEMENT: "Reliable improvement",
-    NO_RELIABLE_CHANGE: "No reliable change",
-    RELIABLE_DETERIORATION: "Reliable deterioration",
-    RECOVERED: "Recovered (reliable improvement, now below the clinical cut-off)",
+    RELIABLE_IMPROVEMENT: gettext_lazy("Reliable improvement"),
+    NO_RELIABLE_CHANGE: gettext_lazy("No reliable change"),
+    RELIABLE_DETERIORATION: gettext_lazy("Reliable deterioration"),
+    RECOVERED: gettext_lazy("Recovered (reliable improvement, now below the clinical cut-off)"),
 }
 
 
@@ -128,9 +128,9 @@ class Row:
     @property
     def change_label(self) -> str:
         if self.earlier_episode:
-            return "Earlier episode"
+            return _("Earlier episode")
         if self.is_baseline:
-            return "Baseline"
+            return _("Baseline")
         if self.change is None:
             return "—"
         value = self.change.change
@@ -140,20 +140,28 @@ class Row:
     @property
     def flags(self) -> list[str]:
         return [
-            f"question {item}" if isinstance(item, int) else subscale_label(str(item)).lower()
+            _("question %(number)d") % {"number": item}
+            if isinstance(item, int)
+            else subscale_label(str(item)).lower()
             for item in self.score.critical_items
         ]
 
     @property
     def how_label(self) -> str:
         response = self.response
-        text = response.get_mode_display()
+        text = str(response.get_mode_display())
         if response.administered_by is not None:
-            text += f" with {response.administered_by.display_name}"
+            text = _("%(how)s with %(person)s") % {
+                "how": text,
+                "person": response.administered_by.display_name,
+            }
         if response.respondent == Respondent.CAREGIVER:
-            text += ", answered by a parent or carer"
+            text = _("%(how)s, answered by a parent or carer") % {"how": text}
         if self.score.revised:
-            text += f" (rescored with version {self.score.version})"
+            text = _("%(how)s (rescored with version %(version)s)") % {
+                "how": text,
+                "version": self.score.version,
+            }
         return text
 
     @property
@@ -181,10 +189,10 @@ class Row:
         if self.is_baseline or self.earlier_episode or self.change is None:
             return "—"
         if self.change.verdict is None:
-            return "Not available (no published value)"
-        label = VERDICT_LABELS.get(self.change.verdict, self.change.verdict)
+            return _("Not available (no published value)")
+        label = str(VERDICT_LABELS.get(self.change.verdict, self.change.verdict))
         if self.change.clinically_meaningful:
-            label += "; clinically meaningful"
+            label = _("%(verdict)s; clinically meaningful") % {"verdict": label}
         return label
 
 
@@ -213,10 +221,10 @@ class Results:
         """Where the bands are a convention rather than the developers' norms (PSS-10), say so."""
         note = str((self.definition.model_extra or {}).get("bands_note", ""))
         if "convention" in note.casefold():
-            return (
-                f"{self.definition.abbreviation} bands are a widely used convention, not the "
-                "developers' norms: read them as a rough guide."
-            )
+            return _(
+                "%(name)s bands are a widely used convention, not the developers' norms: read "
+                "them as a rough guide."
+            ) % {"name": self.definition.abbreviation}
         return ""
 
     @property
@@ -227,19 +235,25 @@ class Results:
     def reliable_change_note(self) -> str:
         rc = self.definition.reliable_change
         if rc is None:
-            return (
-                f"{self.definition.abbreviation} has no published reliable-change value, so "
-                "change is shown without a verdict."
-            )
-        unit = rc.unit or "points"
-        note = f"Reliable change: {format_number(rc.value)} {unit} or more from baseline."
+            return _(
+                "%(name)s has no published reliable-change value, so change is shown without a "
+                "verdict."
+            ) % {"name": self.definition.abbreviation}
+        unit = rc.unit or _("points")
+        note = _("Reliable change: %(value)s %(unit)s or more from baseline.") % {
+            "value": format_number(rc.value),
+            "unit": unit,
+        }
         if rc.caseness_threshold is not None:
-            note += (
-                f" Clinical cut-off: {format_number(rc.caseness_threshold)} (“recovered” means a "
-                "reliable improvement that also crosses it)."
-            )
+            note += " " + _(
+                "Clinical cut-off: %(value)s (“recovered” means a reliable improvement that also "
+                "crosses it)."
+            ) % {"value": format_number(rc.caseness_threshold)}
         if rc.mcid is not None:
-            note += f" Clinically meaningful change: {format_number(rc.mcid)} {unit}."
+            note += " " + _("Clinically meaningful change: %(value)s %(unit)s.") % {
+                "value": format_number(rc.mcid),
+                "unit": unit,
+            }
         basis = describe_basis(self.definition.id)
         return f"{note} {basis}" if basis else note
 
@@ -459,8 +473,13 @@ def _reason(response: AssessmentResponse, item: Any) -> str:
         options = definition.options_for(entry)
         label = next((o.label for o in options if o.value == value), value)
         if value is None and definition.plan.screen is not None:
-            label = "Refused to answer"
-        return f"{version.abbreviation} question {item} ({entry.text}): {label}"
+            label = _("Refused to answer")
+        return _("%(name)s question %(number)d (%(question)s): %(answer)s") % {
+            "name": version.abbreviation,
+            "number": item,
+            "question": entry.text,
+            "answer": label,
+        }
     extra = next((e for e in definition.additional_unscored_items if e.id == item), None)
     answer = (response.supplementary or {}).get(str(item), "")
     text = extra.text if extra is not None else str(item)
