@@ -59,26 +59,25 @@ CLIENT_BANDS["scared_parent"] = CLIENT_BANDS["scared_child"]
 CLIENT_BANDS["smfq_parent"] = CLIENT_BANDS["smfq_child"]
 
 # Bands that are already plain, as a client reads them in their language (exact labels).
-_BAND = "a questionnaire's result range, as a client reads it"
 PLAIN_BANDS: dict[str, Promise] = {
-    "None-minimal": pgettext_lazy(_BAND, "None-minimal"),
-    "Minimal": pgettext_lazy(_BAND, "Minimal"),
-    "Normal": pgettext_lazy(_BAND, "Normal"),
-    "Mild": pgettext_lazy(_BAND, "Mild"),
-    "Moderate": pgettext_lazy(_BAND, "Moderate"),
-    "Moderately severe": pgettext_lazy(_BAND, "Moderately severe"),
-    "Severe": pgettext_lazy(_BAND, "Severe"),
-    "Extremely severe": pgettext_lazy(_BAND, "Extremely severe"),
-    "Low resilience": pgettext_lazy(_BAND, "Low resilience"),
-    "Normal resilience": pgettext_lazy(_BAND, "Normal resilience"),
-    "High resilience": pgettext_lazy(_BAND, "High resilience"),
-    "Extremely dissatisfied": pgettext_lazy(_BAND, "Extremely dissatisfied"),
-    "Dissatisfied": pgettext_lazy(_BAND, "Dissatisfied"),
-    "Slightly dissatisfied": pgettext_lazy(_BAND, "Slightly dissatisfied"),
-    "Neutral": pgettext_lazy(_BAND, "Neutral"),
-    "Slightly satisfied": pgettext_lazy(_BAND, "Slightly satisfied"),
-    "Satisfied": pgettext_lazy(_BAND, "Satisfied"),
-    "Extremely satisfied": pgettext_lazy(_BAND, "Extremely satisfied"),
+    "None-minimal": pgettext_lazy("band", "None-minimal"),
+    "Minimal": pgettext_lazy("band", "Minimal"),
+    "Normal": pgettext_lazy("band", "Normal"),
+    "Mild": pgettext_lazy("band", "Mild"),
+    "Moderate": pgettext_lazy("band", "Moderate"),
+    "Moderately severe": pgettext_lazy("band", "Moderately severe"),
+    "Severe": pgettext_lazy("band", "Severe"),
+    "Extremely severe": pgettext_lazy("band", "Extremely severe"),
+    "Low resilience": pgettext_lazy("band", "Low resilience"),
+    "Normal resilience": pgettext_lazy("band", "Normal resilience"),
+    "High resilience": pgettext_lazy("band", "High resilience"),
+    "Extremely dissatisfied": pgettext_lazy("band", "Extremely dissatisfied"),
+    "Dissatisfied": pgettext_lazy("band", "Dissatisfied"),
+    "Slightly dissatisfied": pgettext_lazy("band", "Slightly dissatisfied"),
+    "Neutral": pgettext_lazy("band", "Neutral"),
+    "Slightly satisfied": pgettext_lazy("band", "Slightly satisfied"),
+    "Satisfied": pgettext_lazy("band", "Satisfied"),
+    "Extremely satisfied": pgettext_lazy("band", "Extremely satisfied"),
 }
 
 
