@@ -22,7 +22,7 @@ from stepwise.assessments.definitions import InstrumentDefinition
 _LOWER = _("Lower range")
 _HIGHER = _("Higher range: talk it over with your therapist")
 
-_SCREENS = {"Negative screen": _LOWER, "Positive screen": _HIGHER}
+_SCREENS: dict[str, Promise] = {"Negative screen": _LOWER, "Positive screen": _HIGHER}
 
 CLIENT_BANDS: dict[str, dict[str, Promise]] = {
     "k10": {
