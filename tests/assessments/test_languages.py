@@ -317,3 +317,19 @@ def test_the_youth_crisis_message_in_spanish_speaks_to_the_child(world: World) -
     assert "Si estás en peligro ahora mismo, llama al" in page
     assert "Crisis Text Line" in page
     assert '<a href="sms:741741">741741</a>' in page
+
+
+def test_the_fhir_questionnaire_response_carries_the_language_it_was_answered_in(
+    world: World,
+) -> None:
+    from stepwise.progress.fhir import build_bundle
+
+    submit(world.carl_client, "phq9", PHQ9_MODERATE, language="es")
+    submit(world.carl_client, "gad7", [1] * 7, language="es")
+    bundle = build_bundle(world.carl_client, now=NOW)
+    languages = sorted(
+        entry["resource"].get("language")
+        for entry in bundle["entry"]
+        if entry["resource"]["resourceType"] == "QuestionnaireResponse"
+    )
+    assert languages == ["en", "es"]  # GAD-7 has no official Spanish: answered in English
