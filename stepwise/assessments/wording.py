@@ -36,13 +36,21 @@ SOURCE_LANGUAGE = "en"
 _ATTRIBUTION_LINE = re.compile(r"attribution line:\s*'([^']+)'", re.IGNORECASE)
 
 
-def language_of(person: object | None = None) -> str:
-    """The language a person reads (a client, a caregiver or any user): one place to ask.
+def language_of(person: object | None = None, *, default: str | None = None) -> str:
+    """The language a person reads (a client, a caregiver or any user): the one place to ask.
 
-    TODO(h-people): read the person's own setting (`User.language` / `Client.language`, being
-    added by h-people) and fall back to the active language only when it is empty. Until then,
-    the language of the request (the person's cookie or their browser's Accept-Language).
+    Their own setting where they have one (a `language` attribute: `User.language` /
+    `Client.language`, being added by h-people; TODO(h-people): check the field names at
+    merge), else `default`, else the active language: the request's, which is the person's own
+    when they are the one signed in (their cookie or their browser's Accept-Language until
+    their setting exists). Pass `default=settings.LANGUAGE_CODE` when writing to someone other
+    than the person making the request, so that they never get the requester's language.
     """
+    own = str(getattr(person, "language", "") or "") if person is not None else ""
+    if own:
+        return base_language(own)
+    if default:
+        return base_language(default)
     return base_language(translation.get_language() or SOURCE_LANGUAGE)
 
 
