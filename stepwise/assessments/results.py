@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,9 @@ from stepwise.clinic.models import Client
 from stepwise.lib import charts
 from stepwise.library import steps
 from stepwise.library.models import ExerciseVersion
+
+# A language's name as a sentence names it ("answered in Spanish", "contestado en español").
+LANGUAGE_NAMES = {"en": gettext_lazy("English"), "es": gettext_lazy("Spanish")}
 
 VERDICT_LABELS = {
     RELIABLE_IMPROVEMENT: gettext_lazy("Reliable improvement"),
@@ -175,10 +179,12 @@ class Row:
         code = self.response.language
         if not code or code == SOURCE_LANGUAGE:
             return ""
-        try:
-            name = str(get_language_info(code)["name_translated"])
-        except KeyError:
-            name = code
+        name = str(LANGUAGE_NAMES.get(code, "")) or code
+        if not name or name == code:
+            try:
+                name = str(get_language_info(code)["name_translated"])
+            except KeyError:
+                name = code
         return _("Answered in %(language)s (official translation, wording %(version)s)") % {
             "language": name,
             "version": self.response.wording_version,
@@ -239,7 +245,7 @@ class Results:
                 "%(name)s has no published reliable-change value, so change is shown without a "
                 "verdict."
             ) % {"name": self.definition.abbreviation}
-        unit = rc.unit or _("points")
+        unit = _("points") if rc.unit in (None, "", "points") else rc.unit
         note = _("Reliable change: %(value)s %(unit)s or more from baseline.") % {
             "value": format_number(rc.value),
             "unit": unit,
@@ -254,8 +260,14 @@ class Results:
                 "value": format_number(rc.mcid),
                 "unit": unit,
             }
-        basis = describe_basis(self.definition.id)
-        return f"{note} {basis}" if basis else note
+        return note
+
+    @property
+    def reliable_change_basis(self) -> str:
+        """Where the reliable-change value comes from (a citation, in English)."""
+        if self.definition.reliable_change is None:
+            return ""
+        return describe_basis(self.definition.id)
 
 
 def _cells(definition: InstrumentDefinition, score: Score) -> list[SubscaleCell]:
@@ -497,22 +509,41 @@ def subscale_label(subscale_id: str) -> str:
 
 def _summary(title: str, rows: Sequence[tuple[Row, float]], bands_named: bool) -> str:
     first, last = rows[0], rows[-1]
-    first_when = f"{first[0].when:%d %b %Y}".lstrip("0")
-    last_when = f"{last[0].when:%d %b %Y}".lstrip("0")
-    text = f"{title}: {len(rows)} result{'s' if len(rows) != 1 else ''}"
+    first_when = date_format(first[0].when, "j M Y")
+    last_when = date_format(last[0].when, "j M Y")
     if len(rows) == 1:
-        text += f", {format_number(first[1])} on {first_when}"
+        text = _("%(title)s: 1 result, %(value)s on %(day)s.") % {
+            "title": title,
+            "value": format_number(first[1]),
+            "day": first_when,
+        }
     else:
-        text += (
-            f" from {first_when} to {last_when}. Baseline {format_number(first[1])}, "
-            f"latest {format_number(last[1])}"
-        )
+        values: dict[str, Any] = {
+            "title": title,
+            "count": len(rows),
+            "first": first_when,
+            "last": last_when,
+            "baseline": format_number(first[1]),
+            "latest": format_number(last[1]),
+        }
         verdict = last[0].verdict_label
         if last[0].change is not None and verdict != "—":
-            text += f" ({last[0].change_label}: {verdict.lower()})"
-    text += "."
+            text = _(
+                "%(title)s: %(count)d results from %(first)s to %(last)s. Baseline %(baseline)s, "
+                "latest %(latest)s (%(change)s: %(verdict)s)."
+            ) % {**values, "change": last[0].change_label, "verdict": verdict.lower()}
+        else:
+            text = (
+                _(
+                    "%(title)s: %(count)d results from %(first)s to %(last)s. Baseline "
+                    "%(baseline)s, latest %(latest)s."
+                )
+                % values
+            )
     if bands_named:
-        text += " Shaded, labelled bands show the score ranges. The table lists every result."
+        text += " " + _(
+            "Shaded, labelled bands show the score ranges. The table lists every result."
+        )
     return text
 
 
@@ -541,7 +572,7 @@ def charts_for(
         bands: Sequence[Band] = definition.bands or ()
         if definition.bands_by_sex:
             bands = definition.bands_by_sex.get(latest_sex or "", ())
-        title = f"{abbreviation} total score"
+        title = _("%(instrument)s total score") % {"instrument": abbreviation}
         return [
             charts.banded_line_chart(
                 chart_id=f"chart-{definition.id}",
@@ -563,7 +594,10 @@ def charts_for(
         ]
         if not plotted:
             continue
-        title = f"{abbreviation} {subscale_label(sid).lower()} score"
+        title = _("%(instrument)s %(subscale)s score") % {
+            "instrument": abbreviation,
+            "subscale": subscale_label(sid).lower(),
+        }
         high = sub.max if sub.max is not None else max(value for _, value in plotted)
         found.append(
             charts.banded_line_chart(
