@@ -36,7 +36,7 @@ class Line:
     keyword: str = ""
     source: str = ""
     # By language: the line's name where it is more than a proper name, and a note for readers
-    # of that language (988: "para hablar en español, oprima 2").
+    # of that language (988: "al llamar, oprima 2 para hablar en español").
     names: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
     notes: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
     notes_source: str = ""
@@ -66,6 +66,12 @@ class CountryLines:
     emergency: str
     adult: tuple[Line, ...]
     youth: tuple[Line, ...]
+    names: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """The country's name in the reader's language (the active one)."""
+        return self.names.get(language_of(), self.name)
 
     @property
     def emergency_tel(self) -> str:
@@ -84,6 +90,7 @@ def crisis_lines() -> dict[str, CountryLines]:
             emergency=entry["emergency"],
             adult=tuple(Line(**line) for line in entry.get("adult", [])),
             youth=tuple(Line(**line) for line in entry.get("youth", [])),
+            names=entry.get("names", {}),
         )
         for code, entry in data.items()
     }

@@ -295,7 +295,7 @@ def test_the_crisis_message_is_in_spanish_with_the_same_numbers(world: World) ->
     assert '<a href="tel:911">911</a>' in page
     assert "988 Línea de Prevención del Suicidio y Crisis" in page
     assert '<a href="tel:988">988</a>' in page
-    assert "para hablar en español, oprima 2" in page
+    assert "al llamar, oprima 2 para hablar en español" in page
     assert "Su terapeuta no ve sus respuestas" in page
     with translation.override("en"):
         english = render_to_string(
