@@ -48,6 +48,8 @@ def _as_int(value: str) -> int:
 REFUSED = "refused"
 # Posted by the second stage of a screen's form: the gated (acuity) question was on the page.
 GATED_ASKED = "gated_asked"
+# Posted with the answers: the wording version the form was shown in (see `wording.py`).
+WORDING = "wording"
 
 
 def _answer_or_refusal(value: str) -> int | None:
@@ -165,6 +167,18 @@ class AssessmentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        shown = self.data.get(WORDING)
+        if shown and shown != self.wording.version:
+            # Opened in one wording, sent while another applies (the language was changed in
+            # between): the response must record the words the person actually read.
+            self.add_error(
+                None,
+                _(
+                    "The questionnaire is now shown in another language. Please check your "
+                    "answers below and submit them again."
+                ),
+            )
+            return cleaned
         screen = self.definition.plan.screen
         if screen is None or not self._gated or self.errors:
             return cleaned

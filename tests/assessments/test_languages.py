@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, date, datetime, time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -333,3 +334,26 @@ def test_the_fhir_questionnaire_response_carries_the_language_it_was_answered_in
         if entry["resource"]["resourceType"] == "QuestionnaireResponse"
     )
     assert languages == ["en", "es"]  # GAD-7 has no official Spanish: answered in English
+
+
+def test_answers_sent_after_the_language_changed_are_not_recorded_under_the_wrong_wording(
+    world: World, login_as: Any
+) -> None:
+    occurrence = give(world, "phq9")
+    browser = spanish(login_as(world.carl))
+    page = browser.get(f"/me/do/{occurrence.pk}/").content.decode()
+    shown = "phq9.es." + SHIPPED_SHA256["phq9"][:12]
+    assert f'name="wording" value="{shown}"' in page
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    answers = {**form_data(PHQ9_MODERATE), "wording": shown}
+    response = browser.post(f"/me/do/{occurrence.pk}/", answers)
+    assert response.status_code == 400
+    assert "now shown in another language" in response.content.decode()
+    assert not AssessmentResponse.objects.exists()
+    # Sent again from the page now shown (in English), it is recorded as English.
+    found = re.search(r'name="wording" value="([^"]+)"', response.content.decode())
+    assert found is not None
+    answers["wording"] = found[1]
+    assert browser.post(f"/me/do/{occurrence.pk}/", answers).status_code == 302
+    english = AssessmentResponse.objects.get()
+    assert (english.language, english.total) == ("en", 14)
