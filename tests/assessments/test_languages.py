@@ -357,3 +357,15 @@ def test_answers_sent_after_the_language_changed_are_not_recorded_under_the_wron
     assert browser.post(f"/me/do/{occurrence.pk}/", answers).status_code == 302
     english = AssessmentResponse.objects.get()
     assert (english.language, english.total) == ("en", 14)
+
+
+def test_shared_results_show_a_spanish_speaking_client_the_band_in_spanish(
+    world: World, login_as: Any
+) -> None:
+    from stepwise.assessments.actions import set_results_shared
+
+    submit(world.carl_client, "phq9", PHQ9_MODERATE, language="es")
+    set_results_shared(world.carl_client, world.alice, shared=True)
+    page = spanish(login_as(world.carl)).get("/me/progress/").content.decode()
+    assert "Moderado" in page
+    assert "Puntaje total del PHQ-9" in page
