@@ -179,6 +179,7 @@ class AssessmentForm(forms.Form):
                 ),
             )
             return cleaned
+        self._check_blanks(cleaned)
         screen = self.definition.plan.screen
         if screen is None or not self._gated or self.errors:
             return cleaned
@@ -202,6 +203,35 @@ class AssessmentForm(forms.Form):
                     % {"number": number},
                 )
         return cleaned
+
+    def _check_blanks(self, cleaned: dict[str, Any]) -> None:
+        """The instrument's own rule for blanks, said in the person's language (the scorer
+        applies the same rule again before anything is stored)."""
+        policy = self.definition.plan.missing
+        if self.errors or policy.kind not in ("blank_as_zero", "mean_of_answered"):
+            return
+        count = len(self.definition.items)
+        blank = sum(
+            1 for item in self.definition.items if cleaned.get(f"item_{item.number}") is None
+        )
+        if policy.kind == "blank_as_zero" and blank > policy.max_blank:
+            self.add_error(
+                None,
+                _(
+                    "%(blank)d questions are blank: %(most)d or more blanks make the "
+                    "questionnaire invalid. Please answer more of them."
+                )
+                % {"blank": blank, "most": policy.max_blank + 1},
+            )
+        elif policy.kind == "mean_of_answered" and count - blank < policy.min_answered:
+            self.add_error(
+                None,
+                _(
+                    "%(answered)d of %(count)d questions are answered: at least %(least)d are "
+                    "needed. Please answer more of them."
+                )
+                % {"answered": count - blank, "count": count, "least": policy.min_answered},
+            )
 
     def not_asked(self) -> list[int]:
         """Gated questions left out because the screen was negative (stored as such)."""

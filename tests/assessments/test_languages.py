@@ -369,3 +369,17 @@ def test_shared_results_show_a_spanish_speaking_client_the_band_in_spanish(
     page = spanish(login_as(world.carl)).get("/me/progress/").content.decode()
     assert "Moderado" in page
     assert "Puntaje total del PHQ-9" in page
+
+
+def test_too_many_blanks_are_explained_in_the_persons_language() -> None:
+    from stepwise.assessments.forms import AssessmentForm
+
+    psc17 = load_instrument(INSTRUMENTS_DIR / "psc17.json")
+    answers = [None, None, None, None, 0, 1, 0, 0, 1, 0, 2, 0, 1, 0, 0, 0, 0]
+    with translation.override("es"):
+        form = AssessmentForm(psc17, form_data(answers))
+        assert not form.is_valid()
+        assert form.non_field_errors() == [
+            "4 preguntas están en blanco: 4 o más respuestas en blanco hacen que el cuestionario "
+            "no sea válido. Por favor, conteste más preguntas."
+        ]
