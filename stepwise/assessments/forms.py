@@ -168,7 +168,7 @@ class AssessmentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         shown = self.data.get(WORDING)
-        if shown and shown != self.wording.version:
+        if shown and shown != self.wording.shown_as:
             # Opened in one wording, sent while another applies (the language was changed in
             # between): the response must record the words the person actually read.
             self.add_error(

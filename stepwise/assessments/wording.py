@@ -198,6 +198,14 @@ class Wording:
         return self._version or _english_version(self.definition)
 
     @property
+    def shown_as(self) -> str:
+        """What a form posts back to say which words it showed: a translation's version, or
+        "<id>.en" for the English (the response records the English version in full)."""
+        if self.translation is not None:
+            return self.translation.version
+        return f"{self.definition.id}.{SOURCE_LANGUAGE}"
+
+    @property
     def instructions(self) -> str:
         if self.translation is not None:
             return self.translation.instructions
