@@ -216,6 +216,16 @@ def _alice_draft(w: World) -> dict[str, Any]:
     return {"definition_id": draft.pk}
 
 
+def _alice_published(w: World) -> dict[str, Any]:
+    """Alice's own published exercise, with its Spanish version to edit."""
+    own = ExerciseDefinition.objects.filter(owner=w.alice, slug="every-step-type").first()
+    if own is None:
+        from tests.library.helpers import publish_sink
+
+        own = publish_sink(w.alice)
+    return {"definition_id": own.pk, "language": "es"}
+
+
 def _carl_practice(w: World) -> dict[str, Any]:
     submission = Submission.objects.filter(client=w.carl_client).first()
     submission = submission or submit_exercise(
@@ -441,6 +451,7 @@ ROUTES: dict[str, Route] = {
     "library:export": Route(therapists_only(200), kwargs=SHIPPED_VERSION),
     "library:copy": Route(therapists_only(302), method="post", kwargs=SHIPPED_VERSION),
     "library:builder": Route(signed_in(404, alice=200), kwargs=_alice_draft),
+    "library:translate": Route(signed_in(404, alice=200), kwargs=_alice_published),
     "library:builder_preview": Route(signed_in(404, alice=200), method="post", kwargs=_alice_draft),
     "homework:practise_pick": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
     "homework:practise_together": Route(
