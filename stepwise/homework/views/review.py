@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.signed_in import signed_in_user
@@ -96,7 +97,7 @@ def _assessment_context(completion: Completion) -> dict[str, Any]:
     for index, item in enumerate(definition.items):
         value = given[index] if index < len(given) else None
         labels = {o.value: o.label for o in definition.options_for(item)}
-        shown = "No answer" if value is None else labels.get(value, str(value))
+        shown = _("No answer") if value is None else labels.get(value, str(value))
         lines.append(AnswerLine(item.number, item.text, shown))
     for extra in definition.additional_unscored_items:
         value = (response.supplementary or {}).get(extra.id)
@@ -169,9 +170,11 @@ def completion_detail(request: HttpRequest, completion_id: int) -> HttpResponse:
 def completion_reviewed(request: HttpRequest, completion_id: int) -> HttpResponse:
     completion = get_completion_for_therapist(request, completion_id, "homework.mark_reviewed")
     if assigning.mark_reviewed([completion], by=signed_in_user(request)):
-        messages.success(request, f"Marked as reviewed: {completion.assignment.title}.")
+        messages.success(
+            request, _("Marked as reviewed: %(title)s.") % {"title": completion.assignment.title}
+        )
     else:
-        messages.info(request, "This was already reviewed.")
+        messages.info(request, _("This was already reviewed."))
     return redirect("homework:inbox")
 
 
@@ -190,7 +193,8 @@ def completion_feedback(request: HttpRequest, completion_id: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                f"Feedback saved. {completion.client.display_name} sees it with this homework.",
+                _("Feedback saved. %(name)s sees it with this homework.")
+                % {"name": completion.client.display_name},
             )
             return redirect("homework:completion", completion_id=completion.pk)
     return _detail(request, completion, form, status=400)
