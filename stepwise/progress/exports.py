@@ -189,7 +189,7 @@ def build_report(client: Client, time_zone: str) -> Report:
                 )
             )
         report.totals = period_adherence([g for gs in groups.values() for g in gs], since, today)
-    start, _ = local_day_bounds(today - timedelta(days=MAX_REPORT_DAYS), client.time_zone)
+    start, _end = local_day_bounds(today - timedelta(days=MAX_REPORT_DAYS), client.time_zone)
     report.metrics = metric_lines(client, start)
     report.minutes, _ = minutes_chart(client, today)
     report.scores = score_results(client, time_zone)

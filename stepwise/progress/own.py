@@ -73,7 +73,7 @@ def build_own_progress(user: User, client: Client) -> OwnProgress:
     done_days = list(completions.values_list("local_date", flat=True))
     minutes, minute_days = minutes_chart(client, today, visible=visible)
     four_weeks = today - timedelta(days=27)
-    since, _ = local_day_bounds(today - timedelta(days=OWN_METRIC_DAYS - 1), client.time_zone)
+    since, _end = local_day_bounds(today - timedelta(days=OWN_METRIC_DAYS - 1), client.time_zone)
     shared = SharedResults.objects.filter(client=client).exists()
     return OwnProgress(
         client=client,

@@ -186,7 +186,7 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
         client_zone,
     )
     since, reason = choose_since(since_value, today, last_review)
-    start, _ = local_day_bounds(since, client.time_zone)
+    start, _end = local_day_bounds(since, client.time_zone)
     choices = [("", f"Since your last review ({last_review:%-d %b})")] if last_review else []
     if last_session:
         choices.append(
