@@ -11,13 +11,16 @@ import io
 import json
 import zipfile
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from stepwise.assessments.models import AssessmentResponse
 from stepwise.assessments.results import Results, current_score
@@ -34,33 +37,38 @@ from stepwise.progress.summary import MetricLine, metric_lines
 
 MAX_REPORT_DAYS = 3660
 
-CLIENT_CSV_HEADERS = [
-    "record",
-    "id",
-    "submitted_at_utc",
-    "client_local_date",  # the client's own calendar day (their homework counts on it)
-    "title",
-    "version",
-    "mode",
-    "homework",
-    "score",
-    "band",
-    "subscales",
-    "metrics",
-    "answers",
+# Columns named in the reader's language; so are the record kind and the homework timing. The
+# other values stay numbers, codes and ISO dates, as a spreadsheet or a script reads them.
+CLIENT_CSV_HEADERS: list[str | Promise] = [
+    pgettext_lazy("CSV column", "record"),
+    pgettext_lazy("CSV column", "id"),
+    pgettext_lazy("CSV column", "submitted_at_utc"),
+    # the client's own calendar day (their homework counts on it)
+    pgettext_lazy("CSV column", "client_local_date"),
+    pgettext_lazy("CSV column", "title"),
+    pgettext_lazy("CSV column", "version"),
+    pgettext_lazy("CSV column", "mode"),
+    pgettext_lazy("CSV column", "homework"),
+    pgettext_lazy("CSV column", "score"),
+    pgettext_lazy("CSV column", "band"),
+    pgettext_lazy("CSV column", "subscales"),
+    pgettext_lazy("CSV column", "metrics"),
+    pgettext_lazy("CSV column", "answers"),
 ]
 
 
-def write_csv(headers: list[str], rows: Iterable[list[object]]) -> str:
-    return csv_text(headers, rows)
+def write_csv(headers: Sequence[str | Promise], rows: Iterable[list[object]]) -> str:
+    return csv_text([str(header) for header in headers], rows)
 
 
 def _homework_status(completion: Completion | None) -> str:
     if completion is None:
         return ""
     if completion.occurrence is None:
-        return "extra practice"
-    return "on time" if completion.local_date <= completion.occurrence.due else "late"
+        return pgettext("CSV homework", "extra practice")
+    if completion.local_date <= completion.occurrence.due:
+        return pgettext("CSV homework", "on time")
+    return pgettext("CSV homework", "late")
 
 
 def client_csv_rows(client: Client) -> list[list[object]]:
@@ -87,7 +95,7 @@ def client_csv_rows(client: Client) -> list[list[object]]:
                 s.submitted_at,
                 s.pk,
                 [
-                    "exercise",
+                    pgettext("CSV record", "exercise"),
                     s.pk,
                     s.submitted_at.astimezone(zoneinfo.ZoneInfo("UTC")).isoformat(),
                     timezone.localtime(s.submitted_at, zone).date().isoformat(),
@@ -111,7 +119,7 @@ def client_csv_rows(client: Client) -> list[list[object]]:
                 r.submitted_at,
                 r.pk,
                 [
-                    "questionnaire",
+                    pgettext("CSV record", "questionnaire"),
                     r.pk,
                     r.submitted_at.astimezone(zoneinfo.ZoneInfo("UTC")).isoformat(),
                     timezone.localtime(r.submitted_at, zone).date().isoformat(),
@@ -273,8 +281,11 @@ def own_data_zip(client: Client, *, now: datetime) -> bytes:
         archive.writestr("my-data.csv", write_csv(CLIENT_CSV_HEADERS, client_csv_rows(client)))
         archive.writestr(
             "README.txt",
-            "Everything Stepwise holds about you, exported on "
-            f"{now.date().isoformat()}.\nmy-data.json has all of it; my-data.csv lists your "
-            "exercises and questionnaires, one a line.\n",
+            _(
+                "Everything Stepwise holds about you, exported on %(day)s.\n"
+                "my-data.json has all of it; my-data.csv lists your exercises and "
+                "questionnaires, one a line.\n"
+            )
+            % {"day": now.date().isoformat()},
         )
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stepwise.accounts.models import User
 from stepwise.assessments.models import SharedResults
@@ -51,12 +52,14 @@ class OwnProgress:
     @property
     def encouragement(self) -> str:
         if self.streak.current >= 2:
-            return f"{self.streak.current} days in a row. Keep it going!"
+            return _("%(n)d days in a row. Keep it going!") % {"n": self.streak.current}
         if self.streak.current == 1:
-            return "You practised today or yesterday. Every day counts."
+            return _("You practised today or yesterday. Every day counts.")
         if self.days_practised_4_weeks:
-            return "Every bit of practice helps. Pick up where you left off whenever you are ready."
-        return "Your practice will show here as you go."
+            return _(
+                "Every bit of practice helps. Pick up where you left off whenever you are ready."
+            )
+        return _("Your practice will show here as you go.")
 
 
 def build_own_progress(user: User, client: Client) -> OwnProgress:
