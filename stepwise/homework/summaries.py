@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.utils.dateformat import format as format_date
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
@@ -68,7 +69,7 @@ def how_often(schedule: Schedule, today: date) -> str:
     if frequency == Frequency.WEEKDAYS:
         if len(schedule.weekdays) == 7:
             return _("Every day")
-        return join_words([str(WEEKDAY_PLURALS[d]) for d in sorted(schedule.weekdays)])
+        return capfirst(join_words([str(WEEKDAY_PLURALS[d]) for d in sorted(schedule.weekdays)]))
     n = schedule.interval_weeks
     if n == 1:
         return _("Every week")
