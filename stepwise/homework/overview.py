@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from stepwise.accounts.models import User
 from stepwise.clinic.access import caseload_for
@@ -96,7 +96,7 @@ def completion_rows(completions: Sequence[Completion], time_zone: str) -> list[C
 # The review inbox -------------------------------------------------------------------------------
 
 REVIEW_FILTERS = {
-    "all": gettext_lazy("All"),
+    "all": pgettext_lazy("review filter", "All"),
     "unreviewed": gettext_lazy("Not reviewed yet"),
     "reviewed": gettext_lazy("Reviewed"),
 }

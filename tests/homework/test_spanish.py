@@ -152,6 +152,8 @@ def test_the_review_inbox_in_spanish_counts_feedback_notes_in_the_singular_and_p
     html = response.content.decode()
     text = words(html)
     assert "Revisar tareas" in text
+    assert ">Todas</option>" in html  # not the admin's "Todo" for the same English
+    assert "Filtrar" in html
     assert "0 para revisar, las más recientes primero" in text
     assert "1 comentario " in text
     assert "2 comentarios" in text

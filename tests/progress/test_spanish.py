@@ -123,6 +123,8 @@ def test_the_summary_before_a_session_in_spanish(
     assert "todavía sin revisión, así que los últimos 14 días" in text
     assert "Medidas clave" in text
     assert "a tiempo" in text
+    assert "Cambio" in text  # our word, not the admin's "Modificar" for the same English
+    assert "Modificar" not in text
 
 
 def test_the_csv_export_has_spanish_headers_and_words_and_english_ones_unchanged(
