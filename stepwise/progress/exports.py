@@ -61,19 +61,31 @@ def write_csv(headers: Sequence[str | Promise], rows: Iterable[list[object]]) ->
     return csv_text([str(header) for header in headers], rows)
 
 
-def _homework_status(completion: Completion | None) -> str:
+def _timing_words() -> dict[str, str]:
+    """The homework column's words in the active language, looked up once per export."""
+    return {
+        "extra": pgettext("CSV homework", "extra practice"),
+        "on_time": pgettext("CSV homework", "on time"),
+        "late": pgettext("CSV homework", "late"),
+    }
+
+
+def _homework_status(completion: Completion | None, words: dict[str, str]) -> str:
     if completion is None:
         return ""
     if completion.occurrence is None:
-        return pgettext("CSV homework", "extra practice")
+        return words["extra"]
     if completion.local_date <= completion.occurrence.due:
-        return pgettext("CSV homework", "on time")
-    return pgettext("CSV homework", "late")
+        return words["on_time"]
+    return words["late"]
 
 
 def client_csv_rows(client: Client) -> list[list[object]]:
     """Every exercise submission and questionnaire of the client, oldest first (five queries)."""
     zone = zoneinfo.ZoneInfo(client.time_zone)
+    timing = _timing_words()
+    exercise = pgettext("CSV record", "exercise")
+    questionnaire = pgettext("CSV record", "questionnaire")
     completions = {
         (c.submission_id, c.assessment_response_id): c
         for c in Completion.objects.filter(client=client).select_related("occurrence")
@@ -95,14 +107,14 @@ def client_csv_rows(client: Client) -> list[list[object]]:
                 s.submitted_at,
                 s.pk,
                 [
-                    pgettext("CSV record", "exercise"),
+                    exercise,
                     s.pk,
                     s.submitted_at.astimezone(zoneinfo.ZoneInfo("UTC")).isoformat(),
                     timezone.localtime(s.submitted_at, zone).date().isoformat(),
                     s.exercise_version.definition.title,
                     s.exercise_version.number,
                     s.mode,
-                    _homework_status(by_submission.get(s.pk)),
+                    _homework_status(by_submission.get(s.pk), timing),
                     "",
                     "",
                     "",
@@ -119,14 +131,14 @@ def client_csv_rows(client: Client) -> list[list[object]]:
                 r.submitted_at,
                 r.pk,
                 [
-                    pgettext("CSV record", "questionnaire"),
+                    questionnaire,
                     r.pk,
                     r.submitted_at.astimezone(zoneinfo.ZoneInfo("UTC")).isoformat(),
                     timezone.localtime(r.submitted_at, zone).date().isoformat(),
                     r.instrument.abbreviation,
                     score.version,
                     r.mode,
-                    _homework_status(by_response.get(r.pk)),
+                    _homework_status(by_response.get(r.pk), timing),
                     "" if score.total is None else format_amount(float(score.total)),
                     score.band,
                     json.dumps(score.subscales, sort_keys=True) if score.subscales else "",
