@@ -62,7 +62,7 @@ def test_the_client_home_page_speaks_spanish_with_spanish_dates(
     assert '<html lang="es"' in html
     assert "Hola, Carl" in text
     assert "Hoy, jueves 26 de noviembre" in text
-    assert "Cerca de 5 minutos en total." in text
+    assert "Aproximadamente 5 minutos en total." in text
     assert "Para hoy" in text
     assert "Próximamente" in text
     assert "viernes 27 de noviembre" in text
@@ -84,7 +84,7 @@ def test_the_client_home_page_in_english_is_unchanged(world: World, login_as: An
 def test_one_minute_is_singular_and_many_are_plural_in_spanish(world: World, login_as: Any) -> None:
     give(world, minutes=1)
     text = words(in_spanish(login_as(world.carl), world.carl).get("/me/").content.decode())
-    assert "Cerca de 1 minuto en total." in text
+    assert "Aproximadamente 1 minuto en total." in text
 
 
 def test_done_homework_and_the_therapists_feedback_in_spanish(world: World, login_as: Any) -> None:
