@@ -99,7 +99,9 @@ def _check_care_team(client: Client, by: User) -> None:
     if not on_care_team(by, client):
         raise HomeworkError(_("You can assign homework only to clients on your caseload."))
     if client.discharged_at is not None:
-        raise HomeworkError(f"{client.display_name} is discharged; make them active first.")
+        raise HomeworkError(
+            _("%(name)s is discharged; make them active first.") % {"name": client.display_name}
+        )
 
 
 def assign(
@@ -124,7 +126,9 @@ def assign(
     if item.kind == ItemKind.ASSESSMENT:
         _refuse_in_session_only(client.practice_id, item.instrument_key)
     if assignee == Assignee.CAREGIVER and not client.caregiver_links.exists():
-        raise HomeworkError(f"{client.display_name} has no linked parent or carer yet.")
+        raise HomeworkError(
+            _("%(name)s has no linked parent or carer yet.") % {"name": client.display_name}
+        )
     with transaction.atomic():
         assignment = Assignment.objects.create(
             client=client,
@@ -152,8 +156,11 @@ def _refuse_in_session_only(practice_id: int, instrument_key: str) -> None:
     available = catalog.find_available(practice_id, instrument_key)
     if available is not None and available.version.in_session_only:
         raise HomeworkError(
-            f"{available.version.abbreviation} is asked by a clinician in session and cannot be "
-            "assigned as homework. Start it from the client's questionnaires page instead."
+            _(
+                "%(name)s is asked by a clinician in session and cannot be assigned as homework. "
+                "Start it from the client's questionnaires page instead."
+            )
+            % {"name": available.version.abbreviation}
         )
 
 

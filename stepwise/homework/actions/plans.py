@@ -78,7 +78,9 @@ def save_plan(
     if not name:
         raise assigning.HomeworkError(_("Give the plan a name."))
     if len(name) > MAX_NAME:
-        raise assigning.HomeworkError(f"A plan name can be at most {MAX_NAME} characters.")
+        raise assigning.HomeworkError(
+            _("A plan name can be at most %(n)d characters.") % {"n": MAX_NAME}
+        )
     if not assignments:
         raise assigning.HomeworkError(_("Choose at least one piece of homework for the plan."))
     current = (AssignmentStatus.ACTIVE, AssignmentStatus.PAUSED)
@@ -150,7 +152,8 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
                 exercise = exercises.get(item.get("exercise_id") or 0)
                 if exercise is None:
                     raise assigning.HomeworkError(
-                        f"“{title}” is no longer in your library, so nothing was assigned."
+                        _("“%(title)s” is no longer in your library, so nothing was assigned.")
+                        % {"title": title}
                     )
                 if exercise.pk in has_exercises:
                     result.skipped.append(title)
@@ -165,7 +168,8 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
                 key = str(item.get("instrument_key") or "")
                 if key not in enabled:
                     raise assigning.HomeworkError(
-                        f"“{title}” is switched off in your practice, so nothing was assigned."
+                        _("“%(title)s” is switched off in your practice, so nothing was assigned.")
+                        % {"title": title}
                     )
                 if key in has_instruments:
                     result.skipped.append(title)
@@ -179,7 +183,9 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
             try:
                 schedule = item_schedule(item, today)
             except (KeyError, ValueError, TypeError, OverflowError) as exc:
-                raise assigning.HomeworkError(f"“{title}” has a broken schedule.") from exc
+                raise assigning.HomeworkError(
+                    _("“%(title)s” has a broken schedule.") % {"title": title}
+                ) from exc
             try:
                 assignment = assigning.assign(
                     client=client,
