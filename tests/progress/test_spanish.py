@@ -120,6 +120,8 @@ def test_the_summary_before_a_session_in_spanish(
     url = f"/clients/{carl_history.carl_client.pk}/summary/"
     text = text_of(in_spanish(alice_client, carl_history.alice).get(url).content.decode())
     assert "Carl: antes de la sesión" in text
+    assert "Del vie 13 Nov 2026 al jue 26 Nov 2026, hora del cliente (14 días;" in text
+    assert "client's time" not in text
     assert "todavía sin revisión, así que los últimos 14 días" in text
     assert "Medidas clave" in text
     assert "a tiempo" in text
