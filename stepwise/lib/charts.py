@@ -636,8 +636,8 @@ def adherence_calendar(
         for w, row in enumerate(rows)
     ]
     weekday_labels = [
-        XLabel(CAL_LEFT + d * (CELL + GAP) + CELL / 2, name)
-        for d, name in ((d, str(WEEKDAYS_ABBR[d])) for d in range(7))
+        XLabel(CAL_LEFT + d * (CELL + GAP) + CELL / 2, str(WEEKDAYS_ABBR[d]))  # Django's names
+        for d in range(7)
     ]
     due_days = sum(counts.get(s, 0) for s in ("done", "part", "missed"))
     summary = (
