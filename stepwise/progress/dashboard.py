@@ -26,9 +26,11 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from stepwise.accounts.models import User
 from stepwise.assessments.definitions import format_number
@@ -83,6 +85,52 @@ def id_url(name: str, pk: int) -> str:
     return f"{head}{pk}{tail}"
 
 
+@dataclass(frozen=True)
+class RowWords:
+    """The words every caseload row repeats, looked up once per language, not once a row."""
+
+    client: str
+    last_7_days: str
+    last_30_days: str
+    last_activity: str
+    latest_scores: str
+    next_session: str
+    open: str
+    under_18: str
+    reliably_worse: str
+    done_of_due: str  # "(%(done)d of %(due)d)"
+    summary_link: str  # a `format_html` string with {name}
+    progress_link: str
+
+
+def _html_format(translated: str) -> str:
+    """A translated message with %(name)s as a `format_html` string with {name} (the message is
+    trusted as a template's own words are; the name is escaped)."""
+    return translated.replace("{", "{{").replace("}", "}}").replace("%(name)s", "{name}")
+
+
+@cache
+def _row_words(language: str) -> RowWords:
+    return RowWords(
+        client=_("Client"),
+        last_7_days=_("Last 7 days"),
+        last_30_days=_("Last 30 days"),
+        last_activity=_("Last activity"),
+        latest_scores=_("Latest scores"),
+        next_session=_("Next session"),
+        open=_("Open"),
+        under_18=_("Under 18"),
+        reliably_worse=_("Reliably worse"),
+        done_of_due=_("(%(done)d of %(due)d)"),
+        summary_link=_html_format(_('Summary<span class="visually-hidden"> for %(name)s</span>')),
+        progress_link=_html_format(_('Progress<span class="visually-hidden"> of %(name)s</span>')),
+    )
+
+
+def row_words() -> RowWords:
+    return _row_words(get_language() or "")
+
+
 @dataclass
 class CaseloadRow:
     client: Client
@@ -113,6 +161,30 @@ class CaseloadRow:
         if self.is_inactive:
             found.append(_("Inactive"))
         return found
+
+    @property
+    def words(self) -> RowWords:
+        return row_words()
+
+    @property
+    def week_done(self) -> str:
+        """ "(3 of 7)" where something was due this week, else empty."""
+        due = self.week.due
+        return row_words().done_of_due % {"done": self.week.done, "due": due} if due else ""
+
+    @property
+    def month_done(self) -> str:
+        due = self.month.due
+        return row_words().done_of_due % {"done": self.month.done, "due": due} if due else ""
+
+    @property
+    def summary_link(self) -> SafeString:
+        """ "Summary" and, for screen readers, whose."""
+        return format_html(row_words().summary_link, name=self.client.display_name)
+
+    @property
+    def progress_link(self) -> SafeString:
+        return format_html(row_words().progress_link, name=self.client.display_name)
 
     @property
     def next_session(self) -> str:
