@@ -19,6 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.utils.dateformat import format as format_date
+from django.utils.dates import WEEKDAYS_ABBR
+
 MAX_DATE_LABELS = 5  # dates under the x axis; every k-th is labelled, and always the last
 
 
@@ -53,7 +56,8 @@ def scale_y(value: float, low: float, high: float, *, top: float, bottom: float)
 
 
 def date_label(when: date | datetime, same_year: bool) -> str:
-    return f"{when.day} {when:%b}" if same_year else f"{when.day} {when:%b %y}"
+    # Django's month names: in the active language ("3 Dec", "3 dic").
+    return format_date(when, "j M" if same_year else "j M y")
 
 
 def label_every(count: int) -> int:
@@ -415,7 +419,7 @@ def line_chart(
     for index, data in enumerate(series):
         for when, value in data.values:
             by_moment[when][index] = number_label(round(value, 2))
-    rows = [[f"{m:%d %b %Y %H:%M}".lstrip("0"), *cells] for m, cells in by_moment.items()]
+    rows = [[format_date(m, "j M Y H:i"), *cells] for m, cells in by_moment.items()]
     return LineChart(
         id=chart_id,
         title=title,
@@ -512,7 +516,7 @@ def weekly_bar_chart(
         bars=bars,
         ticks=[Tick(_scale(v, 0.0, high), number_label(v)) for v in ticks_values],
         table_headers=["Week starting", unit.capitalize()],
-        table_rows=[[f"{w:%d %b %Y}".lstrip("0"), number_label(round(v))] for w, v in weeks],
+        table_rows=[[format_date(w, "j M Y"), number_label(round(v))] for w, v in weeks],
     )
 
 
@@ -632,8 +636,8 @@ def adherence_calendar(
         for w, row in enumerate(rows)
     ]
     weekday_labels = [
-        XLabel(CAL_LEFT + d * (CELL + GAP) + CELL / 2, name)
-        for d, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+        XLabel(CAL_LEFT + d * (CELL + GAP) + CELL / 2, str(WEEKDAYS_ABBR[d]))  # Django's names
+        for d in range(7)
     ]
     due_days = sum(counts.get(s, 0) for s in ("done", "part", "missed"))
     summary = (
