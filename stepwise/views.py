@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -41,7 +42,7 @@ _catalogue = JavaScriptCatalog.as_view(domain="djangojs")
 @login_not_required
 @require_safe
 @last_modified(lambda request, language: _STARTED)
-def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
+def javascript_catalog(request: HttpRequest, language: str) -> HttpResponseBase:
     """The words of `static/js/` in `language` (gettext, ngettext, interpolate for the scripts).
 
     The language is in the address, not taken from the visitor: the answer is the same for

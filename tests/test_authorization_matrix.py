@@ -243,6 +243,8 @@ CARL_EXERCISE = lambda w: {"client_id": w.carl_client.pk, "version_id": _shipped
 ROUTES: dict[str, Route] = {
     "landing": Route(everyone(200)),
     "healthz": Route(everyone(200)),
+    # The words of the scripts: the same for everyone (the language is in the address).
+    "javascript_catalog": Route(everyone(200), kwargs=lambda w: {"language": "es"}),
     "home": Route(signed_in(302, gina=302)),
     "style_guide": Route(therapists_only(200)),
     "clinic:invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),

@@ -147,9 +147,7 @@ def _issue(**fields: object) -> IssuedInvitation:
 
 def invite_client(client: Client, by: User) -> IssuedInvitation:
     if client.user_id is not None:
-        raise ActionError(
-            _("%(name)s already has an account.") % {"name": client.display_name}
-        )
+        raise ActionError(_("%(name)s already has an account.") % {"name": client.display_name})
     if client.invitations.filter(kind=InvitationKind.CLIENT).open().exists():
         raise ActionError(
             _("%(name)s already has an open invitation. Revoke it first to make a new one.")
@@ -273,7 +271,9 @@ def set_member_role(membership: Membership, role: str) -> None:
             practice=membership.practice, role=Role.ADMIN
         )
         if membership.role == Role.ADMIN and role != Role.ADMIN and len(list(admins)) <= 1:
-            raise ActionError(_("A practice needs at least one admin. Make someone else admin first."))
+            raise ActionError(
+                _("A practice needs at least one admin. Make someone else admin first.")
+            )
         membership.role = role
         membership.save(update_fields=["role"])
         roles_changed(membership.user_id)
@@ -295,7 +295,9 @@ def remove_member(membership: Membership, *, by: User) -> list[Client]:
             practice=membership.practice, role=Role.ADMIN
         )
         if membership.role == Role.ADMIN and len(list(admins)) <= 1:
-            raise ActionError(_("A practice needs at least one admin. Make someone else admin first."))
+            raise ActionError(
+                _("A practice needs at least one admin. Make someone else admin first.")
+            )
         leaving = membership.user
         handed: list[Client] = []
         for client in Client.objects.select_for_update().filter(therapists=leaving):

@@ -43,7 +43,11 @@ class PrivateDataHeadersMiddleware:
         response = self.get_response(request)
         view = getattr(getattr(request, "resolver_match", None), "func", None)
         shared = getattr(view, "same_for_everyone", False)  # e.g. the JavaScript catalogue
-        if not shared and getattr(request, "user", None) is not None and request.user.is_authenticated:
+        if (
+            not shared
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, private, max-age=0"
             patch_vary_headers(response, ["Cookie"])

@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 register = template.Library()
-
-CLIENT_TIME = "client's time"
 
 
 @register.filter
@@ -26,8 +25,7 @@ def client_day(day: date | None, fmt: str = "D j M") -> SafeString:
     """A client's local day for a therapist's page, labelled as the client's."""
     if day is None:
         return SafeString("")
-    # The label is a constant without markup, so it stands in the format, unescaped.
-    return format_html("{}, " + CLIENT_TIME, format_date(day, fmt))
+    return format_html("{}", _("%(day)s, client's time") % {"day": format_date(day, fmt)})
 
 
 @register.filter

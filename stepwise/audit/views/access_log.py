@@ -76,8 +76,16 @@ def practice_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     entries = _filtered(request, form)
     record_access(request, "audit.export", None)
     writer = csv_line_writer()
-    # The header in the reader's language, made now: the rows are streamed after the view returns.
-    header = [_("when (UTC)"), _("who"), _("client id"), _("what"), _("path"), _("ip"), _("outcome")]
+    # The header in the reader's language, made now: the rows stream after the view returns.
+    header = [
+        _("when (UTC)"),
+        _("who"),
+        _("client id"),
+        _("what"),
+        _("path"),
+        _("ip"),
+        _("outcome"),
+    ]
 
     def rows() -> Iterator[str]:
         yield writer.writerow(header)
