@@ -1,0 +1,18 @@
+"""Helpers for tests that read Stepwise in Spanish."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.test import Client as HttpClient
+
+from stepwise.accounts.models import User
+
+
+def speak_spanish(browser: HttpClient, user: User | None = None) -> HttpClient:
+    """Ask for Spanish every way a person can: the browser's Accept-Language, the language
+    cookie, and (once accounts have one) the person's own language."""
+    browser.defaults["HTTP_ACCEPT_LANGUAGE"] = "es-US,es;q=0.9"
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    if user is not None and any(f.name == "language" for f in User._meta.get_fields()):
+        User.objects.filter(pk=user.pk).update(language="es")
+    return browser

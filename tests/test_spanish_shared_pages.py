@@ -1,0 +1,158 @@
+"""The shared pages, the sign-in pages, the emails and the scripts' words in Spanish.
+
+English stays the default; a visitor whose browser asks for Spanish gets Spanish pages with
+`lang="es"`, and the scripts get their words from the JavaScript catalogue, served by the app.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client as HttpClient
+from django.utils import timezone, translation
+
+from stepwise.lib.emails import render_templated_email
+from tests.conftest import World
+from tests.languages import speak_spanish
+
+SPANISH_PAGES = {
+    "/": ("Tareas de terapia que sí se hacen", "Therapy homework that gets done"),
+    "/accounts/login/": ("¿Olvidó su contraseña?", "Forgot your password?"),
+    "/accounts/signup/": ("Cree su consulta", "Create your practice"),
+    "/accounts/password/reset/": ("Restablezca su contraseña", "Reset your password"),
+}
+
+
+def _main(html: str) -> str:
+    return html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES)
+def test_a_visitor_whose_browser_asks_for_spanish_reads_the_page_in_spanish(
+    db: None, client: HttpClient, path: str
+) -> None:
+    spanish, english = SPANISH_PAGES[path]
+    html = client.get(path, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<html lang="es">' in html
+    assert spanish in html
+    assert english not in _main(html)
+    # The navigation and the footer too.
+    assert "Iniciar sesión" in html
+    assert "Stepwise: tareas de terapia para casa, de código abierto." in html
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES)
+def test_without_a_spanish_browser_the_page_stays_in_english(
+    db: None, client: HttpClient, path: str
+) -> None:
+    spanish, english = SPANISH_PAGES[path]
+    html = client.get(path).content.decode()
+    assert '<html lang="en">' in html
+    assert english in html
+    assert spanish not in html
+
+
+def test_the_javascript_catalogue_serves_the_scripts_words_in_spanish(
+    db: None, client: HttpClient
+) -> None:
+    response = client.get("/jsi18n/es/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    body = response.content.decode()
+    assert "Temporizador en marcha." in body
+    assert "No tiene conexi" in body  # the offline notice of form-draft.js (JSON-escaped)
+    english = client.get("/jsi18n/en/").content.decode()
+    assert "Temporizador" not in english
+    assert "globals.gettext = django.gettext" in english  # the functions, no words to change
+    assert client.get("/jsi18n/xx/").status_code == 404
+
+
+def test_the_javascript_catalogue_is_cacheable_even_for_someone_signed_in(
+    world: World, alice_client: HttpClient
+) -> None:
+    """The catalogue is the same for everyone (the language is in the address): unlike a
+    signed-in page, browsers may keep it."""
+    response = alice_client.get("/jsi18n/es/")
+    cache = response["Cache-Control"]
+    assert "public" in cache
+    assert "max-age=3600" in cache
+    assert "no-store" not in cache
+    again = alice_client.get("/jsi18n/es/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert again.status_code == 304
+
+
+def test_every_page_loads_the_catalogue_of_its_language_before_the_scripts(
+    db: None, client: HttpClient
+) -> None:
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert scripts[0] == "/jsi18n/es/"
+    assert any(src.endswith("js/stepwise.js") for src in scripts[1:])
+    assert "<script>" not in html  # nothing inline: the Content-Security-Policy holds
+    english = client.get("/").content.decode()
+    assert '<script src="/jsi18n/en/" defer>' in english
+
+
+def test_a_spanish_speaking_client_gets_spanish_navigation(world: World, login_as: object) -> None:
+    browser = speak_spanish(login_as(world.carl), world.carl)  # type: ignore[operator]
+    html = browser.get("/me/").content.decode()
+    assert '<html lang="es">' in html
+    for words in ("Hoy", "Progreso", "Configuración", "Cerrar sesión", "¿Sigue ahí?"):
+        assert words in html
+
+
+EMAILS = {
+    "magic_link": ({"path": "/l/x/"}, "Su enlace para iniciar sesión", "Your sign-in link"),
+    "attention_needed": (
+        {"path": "/a/", "name": "Alice"},
+        "Un cliente necesita su atención",
+        "A client needs your attention",
+    ),
+    "attention_escalated": (
+        {"path": "/a/", "name": "Ada"},
+        "Algo en Stepwise sigue esperando a una persona",
+        "Something in Stepwise is still waiting for a person",
+    ),
+    "staff_invitation": (
+        {"path": "/i/", "inviter": "Ada", "practice_name": "Riverside"},
+        "Ada le invita a unirse a Riverside en Stepwise",
+        "Ada invites you to join Riverside on Stepwise",
+    ),
+    "invitation": (
+        {
+            "path": "/i/",
+            "inviter": "Alice",
+            "practice_name": "Riverside",
+            "kind": "caregiver",
+            "child_name": "Mia",
+        },
+        "Alice le invita a Stepwise para ayudar a Mia",
+        "Alice invites you to Stepwise, to help Mia",
+    ),
+}
+
+
+@pytest.mark.parametrize("template", EMAILS)
+def test_emails_are_written_in_the_language_they_are_rendered_in(template: str) -> None:
+    context, spanish, english = EMAILS[template]
+    context = {**context, "site_url": "https://stepwise.test", "expires_at": timezone.now()}
+    with translation.override("es"):
+        subject, text, html = render_templated_email(template, context, time_zone="UTC")
+    assert subject == spanish
+    assert "Hola" in text
+    assert "Hola" in html
+    assert '<html lang="es">' in html
+    with translation.override("en"):
+        subject, text, html = render_templated_email(template, context, time_zone="UTC")
+    assert subject == english
+    assert '<html lang="en">' in html
+
+
+def test_the_digest_email_counts_in_spanish_plurals() -> None:
+    context = {"greeting": "Hola", "link": "/", "settings_url": "/s/", "alerts": 0}
+    with translation.override("es"):
+        _, one, _ = render_templated_email("digest", {**context, "submissions": 1}, time_zone="")
+        _, many, _ = render_templated_email("digest", {**context, "submissions": 3}, time_zone="")
+    assert "Esperando su revisión: 1 entrega." in one
+    assert "Esperando su revisión: 3 entregas." in many
