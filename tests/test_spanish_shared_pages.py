@@ -14,7 +14,9 @@ from django.utils import timezone, translation
 
 from stepwise.lib.emails import render_templated_email
 from tests.conftest import World
-from tests.languages import speak_spanish
+from tests.languages import back_to_english, speak_spanish
+
+__all__ = ["back_to_english"]  # the autouse fixture, for every test here
 
 SPANISH_PAGES = {
     "/": ("Tareas de terapia que sí se hacen", "Therapy homework that gets done"),
