@@ -104,7 +104,7 @@ def test_a_spanish_speaking_client_gets_spanish_navigation(world: World, login_a
         assert words in html
 
 
-EMAILS = {
+EMAILS: dict[str, tuple[dict[str, object], str, str]] = {
     "magic_link": ({"path": "/l/x/"}, "Su enlace para iniciar sesión", "Your sign-in link"),
     "attention_needed": (
         {"path": "/a/", "name": "Alice"},

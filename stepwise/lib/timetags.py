@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -25,9 +25,8 @@ def client_day(day: date | None, fmt: str = "D j M") -> SafeString:
     """A client's local day for a therapist's page, labelled as the client's."""
     if day is None:
         return SafeString("")
-    # The label is ours, without markup: it stands unescaped around the escaped day.
-    day_text = conditional_escape(format_date(day, fmt))
-    return SafeString(_("%(day)s, client's time") % {"day": day_text})
+    # The label is ours (the format), without markup; only the day is escaped.
+    return format_html(_("{day}, client's time"), day=format_date(day, fmt))
 
 
 @register.filter

@@ -32,6 +32,7 @@ def test_the_timer_speaks_spanish_on_a_spanish_page(
     from tests.library.helpers import publish_sink
 
     version = publish_sink(live_world.alice).current_version
+    assert version is not None
     context = new_context(**PHONE)
     page = context.new_page()
     sign_in(page, "alice@example.com")
@@ -54,6 +55,7 @@ def test_the_timer_stays_in_english_on_an_english_page(live_world: World, new_co
     from tests.library.helpers import publish_sink
 
     version = publish_sink(live_world.alice).current_version
+    assert version is not None
     page = new_context(**PHONE).new_page()
     sign_in(page, "alice@example.com")
     page.goto(f"/library/versions/{version.pk}/try/")
