@@ -7,6 +7,7 @@ English stays the default; a visitor whose browser asks for Spanish gets Spanish
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
@@ -158,3 +159,17 @@ def test_the_digest_email_counts_in_spanish_plurals() -> None:
         _, many, _ = render_templated_email("digest", {**context, "submissions": 3}, time_zone="")
     assert "Esperando su revisión: 1 entrega." in one
     assert "Esperando su revisión: 3 entregas." in many
+
+
+def test_the_style_page_in_spanish_keeps_the_questionnaire_sample_in_english_and_says_so(
+    world: World, login_as: Any
+) -> None:
+    """Questionnaire wording is shown only in an official translation: the sample PHQ-9 item
+    stays English, marked `lang="en"` (screen readers and the untranslated-text check)."""
+    browser = speak_spanish(login_as(world.alice), world.alice)
+    main = _main(browser.get("/style/").content.decode())
+    assert "Página de estilo" in main
+    assert "Cada componente del sistema de diseño de Stepwise" in main
+    sample = main.split('<fieldset lang="en">', 1)[1].split("</fieldset>", 1)[0]
+    assert "Over the last 2 weeks" in sample
+    assert "{%" not in main

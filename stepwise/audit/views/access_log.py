@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from stepwise.audit.actions import record_access
@@ -78,13 +78,13 @@ def practice_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv_line_writer()
     # The header in the reader's language, made now: the rows stream after the view returns.
     header = [
-        _("when (UTC)"),
-        _("who"),
-        _("client id"),
-        _("what"),
-        _("path"),
-        _("ip"),
-        _("outcome"),
+        pgettext("CSV header", "when (UTC)"),
+        pgettext("CSV header", "who"),
+        pgettext("CSV header", "client id"),
+        pgettext("CSV header", "what"),
+        pgettext("CSV header", "path"),
+        pgettext("CSV header", "ip"),
+        pgettext("CSV header", "outcome"),
     ]
 
     def rows() -> Iterator[str]:

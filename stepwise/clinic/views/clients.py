@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
@@ -28,7 +28,7 @@ from stepwise.lib.tz import time_zone_names
 CASELOAD_FILTERS = {
     "active": gettext_lazy("Active"),
     "discharged": gettext_lazy("Discharged"),
-    "all": gettext_lazy("All"),
+    "all": pgettext_lazy("clients", "All"),
 }
 
 
