@@ -19,6 +19,7 @@ LoginAs = Callable[[User | None], HttpClient]
 
 def test_the_access_log_in_spanish(world: World, login_as: LoginAs) -> None:
     browser = speak_spanish(login_as(world.ada), world.ada)
+    browser.get("/practice/access-log/")  # logged: the second look lists the first
     html = browser.get("/practice/access-log/").content.decode()
     for words in ("Registro de accesos", "Filtrar", "Descargar como CSV", "Permitido", "Cuándo"):
         assert words in html
