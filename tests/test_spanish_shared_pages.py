@@ -173,3 +173,22 @@ def test_the_style_page_in_spanish_keeps_the_questionnaire_sample_in_english_and
     sample = main.split('<fieldset lang="en">', 1)[1].split("</fieldset>", 1)[0]
     assert "Over the last 2 weeks" in sample
     assert "{%" not in main
+
+
+def test_dates_follow_the_readers_language_not_an_english_format() -> None:
+    from datetime import UTC, date, datetime
+
+    from stepwise.lib.timetags import client_day
+
+    expires = datetime(2026, 12, 14, 10, 0, tzinfo=UTC)
+    context = {"path": "/i/", "inviter": "Ada", "practice_name": "Riverside", "expires_at": expires}
+    with translation.override("es"):
+        _, text, _ = render_templated_email("staff_invitation", context, time_zone="UTC")
+        day = client_day(date(2026, 12, 7))
+    assert "hasta el lun 14 dic 2026, 10:00 (UTC)" in text
+    assert day == "lun 7 dic, hora del cliente"
+    with translation.override("en"):
+        _, text, _ = render_templated_email("staff_invitation", context, time_zone="UTC")
+        day = client_day(date(2026, 12, 7))
+    assert "until Mon 14 Dec 2026, 10:00 (UTC)" in text
+    assert day == "Mon 7 Dec, client's time"

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from stepwise.lib.timetags import date_style
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -61,7 +63,7 @@ def scale_y(value: float, low: float, high: float, *, top: float, bottom: float)
 
 def date_label(when: date | datetime, same_year: bool) -> str:
     """A short date in the reader's language ("7 Dec", "7 Dec 25")."""
-    return format_date(when, "j M" if same_year else "j M y")
+    return format_date(when, date_style("short_day" if same_year else "short_day_year"))
 
 
 def label_every(count: int) -> int:
@@ -423,7 +425,7 @@ def line_chart(
     for index, data in enumerate(series):
         for when, value in data.values:
             by_moment[when][index] = number_label(round(value, 2))
-    rows = [[format_date(m, "j M Y H:i"), *cells] for m, cells in by_moment.items()]
+    rows = [[format_date(m, date_style("table_moment")), *cells] for m, cells in by_moment.items()]
     return LineChart(
         id=chart_id,
         title=title,
@@ -528,7 +530,7 @@ def weekly_bar_chart(
         bars=bars,
         ticks=[Tick(_scale(v, 0.0, high), number_label(v)) for v in ticks_values],
         table_headers=[gettext("Week starting"), unit.capitalize()],
-        table_rows=[[format_date(w, "j M Y"), number_label(round(v))] for w, v in weeks],
+        table_rows=[[format_date(w, date_style("day")), number_label(round(v))] for w, v in weeks],
     )
 
 
@@ -667,7 +669,7 @@ def adherence_calendar(
             % {
                 "title": title,
                 "weeks": weeks,
-                "today": format_date(today, "j M"),
+                "today": format_date(today, date_style("short_day")),
                 "count": due_days,
             },
             gettext("all done on %(done)s, partly on %(part)s, missed on %(missed)s;")
