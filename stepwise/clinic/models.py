@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import models
@@ -49,7 +49,8 @@ COUNTRIES: tuple[tuple[str, StrOrPromise], ...] = (
     ("ES", _("Spain")),
     ("SE", _("Sweden")),
 )
-COUNTRY_NAMES = dict(COUNTRIES)
+# Names in the reader's language (lazy translations, which behave as text wherever shown).
+COUNTRY_NAMES = cast("dict[str, str]", dict(COUNTRIES))
 
 
 class Practice(models.Model):

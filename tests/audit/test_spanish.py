@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from typing import Any
 
 from django.test import Client as HttpClient
 
@@ -28,7 +29,7 @@ def test_the_access_log_in_spanish(world: World, login_as: LoginAs) -> None:
 
 def test_the_access_log_csv_has_a_spanish_header(world: World, login_as: LoginAs) -> None:
     browser = speak_spanish(login_as(world.ada), world.ada)
-    response = browser.get("/practice/access-log.csv")
+    response: Any = browser.get("/practice/access-log.csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["cuándo (UTC)", "quién", "id del cliente"]
 
