@@ -78,7 +78,7 @@ def test_the_team_page_in_spanish(world: World, login_as: LoginAs) -> None:
 def test_a_message_after_an_action_is_in_spanish(world: World, login_as: LoginAs) -> None:
     browser = speak_spanish(login_as(world.alice), world.alice)
     response = browser.post(f"/clients/{world.carl_client.pk}/discharge/", follow=True)
-    assert "Carl fue dado de alta. Su expediente se conserva." in response.content.decode()
+    assert "Carl recibió el alta. Su expediente se conserva." in response.content.decode()
 
 
 def test_form_errors_are_in_spanish(world: World, login_as: LoginAs) -> None:
