@@ -192,3 +192,29 @@ def test_dates_follow_the_readers_language_not_an_english_format() -> None:
         day = client_day(date(2026, 12, 7))
     assert "until Mon 14 Dec 2026, 10:00 (UTC)" in text
     assert day == "Mon 7 Dec, client's time"
+
+
+@pytest.mark.parametrize(
+    ("days", "english", "spanish"),
+    [
+        (0, "today", "hoy"),
+        (1, "tomorrow", "mañana"),
+        (-1, "yesterday", "ayer"),
+        (3, "in 3 days", "en 3 días"),
+        (-2, "2 days ago", "hace 2 días"),
+        (8, "Tue 15 Dec", "mar 15 dic"),
+    ],
+)
+def test_days_are_said_as_people_say_them_in_each_language(
+    days: int, english: str, spanish: str
+) -> None:
+    from datetime import date, timedelta
+
+    from stepwise.lib.timetags import relative_day
+
+    today = date(2026, 12, 7)
+    day = today + timedelta(days=days)
+    with translation.override("en"):
+        assert relative_day(day, today) == english
+    with translation.override("es"):
+        assert relative_day(day, today) == spanish

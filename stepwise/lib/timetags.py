@@ -21,6 +21,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 register = template.Library()
 
@@ -93,3 +94,25 @@ def client_day_if_other(when: datetime | None, day: date | None) -> SafeString:
     if when is None or day is None or timezone.localtime(when).date() == day:
         return SafeString("")
     return format_html(" ({})", client_day(day))
+
+
+@register.filter
+def relative_day(day: date | None, today: date | None = None) -> str:
+    """A day as a person says it, in their language: "today", "tomorrow", "yesterday",
+    "in 3 days", "3 days ago"; beyond a week, the day itself ("Mon 14 Dec"). Lower case, to
+    stand inside a sentence (`|capfirst` to start one). `today` defaults to the reader's today."""
+    if day is None:
+        return ""
+    today = today or timezone.localdate()
+    delta = (day - today).days
+    if delta == 0:
+        return pgettext("relative day", "today")
+    if delta == 1:
+        return pgettext("relative day", "tomorrow")
+    if delta == -1:
+        return pgettext("relative day", "yesterday")
+    if 1 < delta <= 7:
+        return ngettext("in %(count)d day", "in %(count)d days", delta) % {"count": delta}
+    if -7 <= delta < -1:
+        return ngettext("%(count)d day ago", "%(count)d days ago", -delta) % {"count": -delta}
+    return format_date(day, date_style("weekday" if day.year == today.year else "weekday_year"))
