@@ -218,3 +218,33 @@ def test_days_are_said_as_people_say_them_in_each_language(
         assert relative_day(day, today) == english
     with translation.override("es"):
         assert relative_day(day, today) == spanish
+
+
+def test_the_catalogue_loads_on_the_pin_page_of_a_locked_device(world: World) -> None:
+    """The unlock page is a page like any other: its scripts need their words too, though every
+    other address waits for the PIN."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from tests.accounts.test_keep_signed_in import _kept
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        browser = _kept()
+        clock.shift(timedelta(minutes=16))
+        assert browser.get("/me/")["Location"].startswith("/accounts/unlock/")
+        catalogue = browser.get("/jsi18n/es/")
+    assert catalogue.status_code == 200
+    assert "Temporizador en marcha." in catalogue.content.decode()
+
+
+def test_the_catalogue_loads_for_a_therapist_still_setting_up_the_second_step(db: None) -> None:
+    from stepwise.clinic import actions
+    from tests.conftest import make_user
+
+    newcomer = make_user("nina@example.com", "Nina New")
+    actions.create_solo_practice(newcomer, "Nina's practice")
+    browser = HttpClient()
+    browser.force_login(newcomer, backend="django.contrib.auth.backends.ModelBackend")
+    assert browser.get("/clients/").status_code == 302  # to the second step's set-up
+    assert browser.get("/jsi18n/es/").status_code == 200
