@@ -10,7 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import last_modified, require_safe
 from django.views.i18n import JavaScriptCatalog
@@ -109,9 +109,9 @@ def style_guide(request: HttpRequest) -> HttpResponse:
 
 
 _TYPE_SCALE = [
-    ("--text-2xl", _("Page title (h1)")),
-    ("--text-xl", _("Big numbers")),
-    ("--text-lg", _("Section title (h2), task titles")),
-    ("--text-base", _("Body text")),
-    ("--text-sm", _("Small print, captions")),
+    ("--text-2xl", pgettext_lazy("style page", "Page title (h1)")),
+    ("--text-xl", pgettext_lazy("style page", "Big numbers")),
+    ("--text-lg", pgettext_lazy("style page", "Section title (h2), task titles")),
+    ("--text-base", pgettext_lazy("style page", "Body text")),
+    ("--text-sm", pgettext_lazy("style page", "Small print, captions")),
 ]

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.utils.dateformat import format as format_date
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from stepwise.lib.timetags import date_style
 
@@ -535,13 +535,13 @@ def weekly_bar_chart(
 
 
 CALENDAR_STATES: dict[str, tuple[str, StrOrPromise]] = {
-    "done": ("✓", gettext_lazy("all done")),
-    "part": ("◐", gettext_lazy("partly done")),
-    "missed": ("✗", gettext_lazy("missed")),
-    "open": ("○", gettext_lazy("due today")),
-    "upcoming": ("·", gettext_lazy("coming up")),
-    "extra": ("+", gettext_lazy("extra practice")),
-    "none": ("", gettext_lazy("nothing due")),
+    "done": ("✓", pgettext_lazy("adherence calendar", "all done")),
+    "part": ("◐", pgettext_lazy("adherence calendar", "partly done")),
+    "missed": ("✗", pgettext_lazy("adherence calendar", "missed")),
+    "open": ("○", pgettext_lazy("adherence calendar", "due today")),
+    "upcoming": ("·", pgettext_lazy("adherence calendar", "coming up")),
+    "extra": ("+", pgettext_lazy("adherence calendar", "extra practice")),
+    "none": ("", pgettext_lazy("adherence calendar", "nothing due")),
     "future": ("", ""),
 }
 # --- the adherence calendar ----------------------------------------------------------------------
