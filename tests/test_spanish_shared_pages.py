@@ -248,3 +248,33 @@ def test_the_catalogue_loads_for_a_therapist_still_setting_up_the_second_step(db
     browser.force_login(newcomer, backend="django.contrib.auth.backends.ModelBackend")
     assert browser.get("/clients/").status_code == 302  # to the second step's set-up
     assert browser.get("/jsi18n/es/").status_code == 200
+
+
+def test_a_missing_page_says_so_in_the_visitors_language(db: None, client: HttpClient) -> None:
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    assert "No encontramos esa página" in html
+    english = client.get("/no-such-page/").content.decode()
+    assert "We can't find that page" in english or "We can&#x27;t find that page" in english
+
+
+def test_a_server_error_page_needs_no_database_and_speaks_the_language(db: None) -> None:
+    from django.template.loader import render_to_string
+
+    with translation.override("es"):
+        html = render_to_string("500.html")
+        refused = render_to_string("403_csrf.html", {"reason": "CSRF cookie not set."})
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="es">' in html
+    assert "Algo salió mal" in html
+    assert "Vuelva a intentarlo" in refused
+    assert "CSRF" not in refused  # no technical reason shown to a parent
+
+
+def test_a_form_sent_without_its_cookie_is_refused_in_plain_words(db: None) -> None:
+    browser = HttpClient(enforce_csrf_checks=True)
+    response = browser.post("/accounts/login/", {"login": "x@example.com"})
+    assert response.status_code == 403
+    assert "Please try that again" in response.content.decode()
