@@ -118,6 +118,7 @@ class Instrument:
     maximum: int
     critical_index: int | None  # the item whose answer raises an alert (PHQ-9 item 9)
     definition: Any
+    wording_version: str  # the English wording's version, as a response answered in it records
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class Scored:
 def load_instruments(keys: Iterable[str]) -> dict[str, Instrument]:
     from stepwise.assessments import catalog
     from stepwise.assessments.models import InstrumentVersion
+    from stepwise.assessments.wording import wording_for
 
     found = {}
     for key in keys:
@@ -154,6 +156,7 @@ def load_instruments(keys: Iterable[str]) -> dict[str, Instrument]:
             items * 3,
             critical[0] if critical else None,
             definition,
+            wording_for(definition, "en").version,
         )
     return found
 

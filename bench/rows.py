@@ -38,7 +38,7 @@ COLUMNS = {
     "assessments.AssessmentResponse": (
         "id client instrument answers supplementary sex total band subscales subscale_bands "
         "critical_items supplementary_alerts not_asked administered_by mode respondent "
-        "submitted_at"
+        "submitted_at language wording_version"
     ),
     "assessments.Alert": (
         "id client response items created_at acknowledged_by acknowledged_at note "
@@ -280,6 +280,8 @@ class ClientRows:
                 "home",
                 "client",
                 writer.when(done_at),
+                "en",  # answered in English, in the shipped wording
+                instrument.wording_version,
             ),
         )
         if scored.has_alert:

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stepwise.assessments.models import AssessmentResponse
 from stepwise.clinic.models import Client, Practice
@@ -111,9 +112,9 @@ class Assignee(models.TextChoices):
 
 
 class AssignmentStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
-    ENDED = "ended", _("Ended")
+    ACTIVE = "active", pgettext_lazy("an assignment", "Active")
+    PAUSED = "paused", pgettext_lazy("an assignment", "Paused")
+    ENDED = "ended", pgettext_lazy("an assignment", "Ended")
 
 
 class Assignment(models.Model):

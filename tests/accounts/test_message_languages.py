@@ -53,7 +53,7 @@ def test_an_english_therapist_invites_a_spanish_parent_in_spanish(
     message = mail.outbox[-1]
     assert message.to == ["papa@example.net"]
     assert message.extra_headers["Content-Language"] == "es"
-    assert "vie 27 Mar 2026" in message.body  # the link's end, dated in Spanish
+    assert "vie 27 mar 2026" in message.body  # the link's end, dated in Spanish
     assert "Fri 27" not in message.body
 
 

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.test import Client as HttpClient
 from django.utils import translation
 
+from stepwise.accounts.models import User
 from stepwise.assessments import wording
 from stepwise.assessments.client_wording import client_band
 from stepwise.assessments.crisis import crisis_message_for
@@ -57,9 +58,18 @@ PHQ9_EN = json.loads((INSTRUMENTS_DIR / "phq9.json").read_text(encoding="utf-8")
 GAD7_EN = json.loads((INSTRUMENTS_DIR / "gad7.json").read_text(encoding="utf-8"))
 
 
-def spanish(browser: HttpClient) -> HttpClient:
+def spanish(browser: HttpClient, *people: User) -> HttpClient:
+    """The browser asks for Spanish, and so do `people`'s own settings (a client's account and
+    record move together, as the settings page does)."""
     browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    for person in people:
+        set_language(person, "es")
     return browser
+
+
+def set_language(person: User, language: str) -> None:
+    User.objects.filter(pk=person.pk).update(language=language)
+    Client.objects.filter(user=person).update(language=language)
 
 
 def give(world: World, key: str) -> Occurrence:
@@ -164,7 +174,7 @@ def test_a_spanish_speaking_client_answers_phq9_in_the_official_spanish_and_it_s
     world: World, login_as: Any
 ) -> None:
     occurrence = give(world, "phq9")
-    browser = spanish(login_as(world.carl))
+    browser = spanish(login_as(world.carl), world.carl)
     page = browser.get(f"/me/do/{occurrence.pk}/").content.decode()
     assert html_text(PHQ9_ES["instructions"]) in page
     for item in PHQ9_ES["items"]:
@@ -192,7 +202,9 @@ def test_a_spanish_speaking_client_sent_gad7_is_told_in_spanish_and_reads_the_en
     world: World, login_as: Any
 ) -> None:
     occurrence = give(world, "gad7")
-    page = spanish(login_as(world.carl)).get(f"/me/do/{occurrence.pk}/").content.decode()
+    page = (
+        spanish(login_as(world.carl), world.carl).get(f"/me/do/{occurrence.pk}/").content.decode()
+    )
     assert "Este cuestionario solo está disponible en inglés" in page
     assert "pregúntele a su terapeuta" in page
     marked = elements_with_lang(page, "en")
@@ -206,7 +218,11 @@ def test_a_spanish_speaking_client_sent_gad7_is_told_in_spanish_and_reads_the_en
     assert "Enviar respuestas" not in marked
 
     answers = {f"item_{n}": "1" for n in range(1, 8)}
-    assert spanish(login_as(world.carl)).post(f"/me/do/{occurrence.pk}/", answers).status_code
+    assert (
+        spanish(login_as(world.carl), world.carl)
+        .post(f"/me/do/{occurrence.pk}/", answers)
+        .status_code
+    )
     stored = AssessmentResponse.objects.get()
     assert (stored.total, stored.language) == (7, "en")
     assert stored.wording_version.startswith("gad7.en.")
@@ -247,7 +263,9 @@ def test_the_therapist_sees_the_spanish_items_with_the_english_beside(
 
 def test_the_homework_review_shows_the_spanish_and_the_english(world: World, login_as: Any) -> None:
     occurrence = give(world, "phq9")
-    spanish(login_as(world.carl)).post(f"/me/do/{occurrence.pk}/", form_data(PHQ9_MODERATE))
+    spanish(login_as(world.carl), world.carl).post(
+        f"/me/do/{occurrence.pk}/", form_data(PHQ9_MODERATE)
+    )
     completion = Completion.objects.get(occurrence=occurrence)
     page = login_as(world.alice).get(f"/review/{completion.pk}/").content.decode()
     assert PHQ9_ES["items"][8]["text"] in elements_with_lang(page, "es")
@@ -257,7 +275,7 @@ def test_the_homework_review_shows_the_spanish_and_the_english(world: World, log
 def test_in_session_the_questionnaire_is_in_the_language_of_the_page(
     world: World, login_as: Any
 ) -> None:
-    browser = spanish(login_as(world.alice))
+    browser = spanish(login_as(world.alice), world.alice, world.carl)
     browser.post(f"/clients/{world.carl_client.pk}/in-session/", {"instrument": "phq2"})
     page = browser.get("/in-session/").content.decode()
     assert '<html lang="es">' in page
@@ -340,11 +358,11 @@ def test_answers_sent_after_the_language_changed_are_not_recorded_under_the_wron
     world: World, login_as: Any
 ) -> None:
     occurrence = give(world, "phq9")
-    browser = spanish(login_as(world.carl))
+    browser = spanish(login_as(world.carl), world.carl)
     page = browser.get(f"/me/do/{occurrence.pk}/").content.decode()
     shown = "phq9.es." + SHIPPED_SHA256["phq9"][:12]
     assert f'name="wording" value="{shown}"' in page
-    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    set_language(world.carl, "en")
     answers = {**form_data(PHQ9_MODERATE), "wording": shown}
     response = browser.post(f"/me/do/{occurrence.pk}/", answers)
     assert response.status_code == 400
@@ -366,7 +384,7 @@ def test_shared_results_show_a_spanish_speaking_client_the_band_in_spanish(
 
     submit(world.carl_client, "phq9", PHQ9_MODERATE, language="es")
     set_results_shared(world.carl_client, world.alice, shared=True)
-    page = spanish(login_as(world.carl)).get("/me/progress/").content.decode()
+    page = spanish(login_as(world.carl), world.carl).get("/me/progress/").content.decode()
     assert "Moderado" in page
     assert "Puntaje total del PHQ-9" in page
 

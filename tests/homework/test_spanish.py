@@ -12,6 +12,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import translation
 
+from stepwise.accounts.models import User
 from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, ItemKind
 from stepwise.homework.schedule import Adherence, Frequency, Schedule
@@ -171,6 +172,8 @@ def test_the_review_inbox_in_spanish_counts_feedback_notes_in_the_singular_and_p
 def alice_client_english(browser: HttpClient) -> HttpClient:
     browser.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     browser.cookies.pop("django_language", None)
+    # A signed-in person's own setting beats the browser's: everyone reads English again.
+    User.objects.update(language="en")
     return browser
 
 
