@@ -261,6 +261,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "stepwise.lib.middleware.ReaderTimeZoneMiddleware",
+    "stepwise.lib.middleware.ReaderLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "stepwise.accounts.session_timeout.SessionTimeoutMiddleware",
@@ -382,6 +383,10 @@ LANGUAGE_CODE = "en"
 # one per app in `stepwise/<app>/locale/`, the project's own in `stepwise/locale/`.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "stepwise" / "locale"]
+# The switcher's choice (and a signed-in person's own language) kept on this browser for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

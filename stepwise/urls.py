@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from stepwise import views
+from stepwise.accounts.views.language import choose_language
 
 # The admin signs in through allauth's login, so its throttling (and MFA) protect it too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -13,6 +14,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("home/", views.home, name="home"),
     path("style/", views.style_guide, name="style_guide"),
+    # The language switcher (Django's set_language, allowed before sign-in).
+    path("i18n/setlang/", choose_language, name="set_language"),
     path("accounts/", include("stepwise.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("stepwise.clinic.urls")),

@@ -216,6 +216,16 @@ def _alice_draft(w: World) -> dict[str, Any]:
     return {"definition_id": draft.pk}
 
 
+def _alice_published(w: World) -> dict[str, Any]:
+    """Alice's own published exercise, with its Spanish version to edit."""
+    own = ExerciseDefinition.objects.filter(owner=w.alice, slug="every-step-type").first()
+    if own is None:
+        from tests.library.helpers import publish_sink
+
+        own = publish_sink(w.alice)
+    return {"definition_id": own.pk, "language": "es"}
+
+
 def _carl_practice(w: World) -> dict[str, Any]:
     submission = Submission.objects.filter(client=w.carl_client).first()
     submission = submission or submit_exercise(
@@ -243,6 +253,8 @@ CARL_EXERCISE = lambda w: {"client_id": w.carl_client.pk, "version_id": _shipped
 ROUTES: dict[str, Route] = {
     "landing": Route(everyone(200)),
     "healthz": Route(everyone(200)),
+    # The language switcher: anyone may choose (a visitor's cookie, a person's own setting).
+    "set_language": Route(everyone(302), method="post", data=lambda w: {"language": "en"}),
     "home": Route(signed_in(302, gina=302)),
     "style_guide": Route(therapists_only(200)),
     "clinic:invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),
@@ -268,6 +280,10 @@ ROUTES: dict[str, Route] = {
     "clinic:client_invite": Route(care_team_only(200), method="post", kwargs=MIA),
     "clinic:caregiver_invite": Route(care_team_only(200), kwargs=MIA),
     "clinic:caregiver_unlink": Route(care_team_only(302), method="post", kwargs=_gina_link),
+    # The care team sets a linked parent's language (their own, not the child's).
+    "clinic:caregiver_language": Route(
+        care_team_only(302), method="post", kwargs=_gina_link, data=lambda w: {"language": "en"}
+    ),
     "clinic:invitation_list": Route(therapists_only(200)),
     "clinic:invitation_revoke": Route(care_team_only(302), method="post", kwargs=_mia_invitation),
     "clinic:members": Route(therapists_only(200)),
@@ -435,6 +451,7 @@ ROUTES: dict[str, Route] = {
     "library:export": Route(therapists_only(200), kwargs=SHIPPED_VERSION),
     "library:copy": Route(therapists_only(302), method="post", kwargs=SHIPPED_VERSION),
     "library:builder": Route(signed_in(404, alice=200), kwargs=_alice_draft),
+    "library:translate": Route(signed_in(404, alice=200), kwargs=_alice_published),
     "library:builder_preview": Route(signed_in(404, alice=200), method="post", kwargs=_alice_draft),
     "homework:practise_pick": Route(care_team_only(200), kwargs=CARL, audited_denial=True),
     "homework:practise_together": Route(

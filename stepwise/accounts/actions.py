@@ -9,15 +9,28 @@ from django.utils import timezone
 
 from stepwise.accounts.models import MagicLink, RememberedDevice, User, hash_token, new_token
 from stepwise.accounts.rules import may_sign_in_by_link
-from stepwise.accounts.signals import time_zone_changed
+from stepwise.accounts.signals import language_changed, time_zone_changed
+from stepwise.lib.language import reader_language
 
 
 def create_invited_user(
-    *, email: str, name: str, time_zone: str, password: str | None, email_verified: bool
+    *,
+    email: str,
+    name: str,
+    time_zone: str,
+    password: str | None,
+    email_verified: bool,
+    language: str = "",
 ) -> User:
+    """A new account from an invitation; `language` is the invitation's (the account starts in
+    the language its invitation was written in)."""
     with transaction.atomic():
         user = User.objects.create_user(
-            email=email, password=password, name=name, time_zone=time_zone
+            email=email,
+            password=password,
+            name=name,
+            time_zone=time_zone,
+            language=reader_language(language),
         )
         EmailAddress.objects.create(
             user=user, email=user.email, primary=True, verified=email_verified
@@ -82,14 +95,36 @@ def roles_changed(*user_ids: int) -> None:
     User.objects.filter(pk__in=user_ids).update(roles_generation=F("roles_generation") + 1)
 
 
-def update_account_settings(user: User, *, name: str, time_zone: str) -> None:
+def update_account_settings(
+    user: User, *, name: str, time_zone: str, language: str | None = None
+) -> None:
     with transaction.atomic():
-        zone_moved = user.time_zone != time_zone
+        # Compared with the stored row: a settings form may have changed `user` already.
+        stored_zone, stored_language = User.objects.values_list("time_zone", "language").get(
+            pk=user.pk
+        )
+        zone_moved = stored_zone != time_zone
+        language = stored_language if language is None else reader_language(language)
+        language_moved = stored_language != language
         user.name = name
         user.time_zone = time_zone
-        user.save(update_fields=["name", "time_zone"])
+        user.language = language
+        user.save(update_fields=["name", "time_zone", "language"])
         if zone_moved:
             time_zone_changed.send(User, user=user)
+        if language_moved:
+            language_changed.send(User, user=user)
+
+
+def set_language(user: User, language: str) -> None:
+    """A person's own language (their Settings, or their therapist for a client or carer)."""
+    with transaction.atomic():
+        language = reader_language(language)
+        if user.language == language:
+            return
+        user.language = language
+        user.save(update_fields=["language"])
+        language_changed.send(User, user=user)
 
 
 def set_active(user: User, active: bool) -> None:

@@ -10,8 +10,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
+from django.core.mail import EmailMessage
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
+
+from stepwise.lib.language import reader_language
 
 # Confirming the email of a brand-new account signs its owner in; setting up the first second
 # factor in the next half hour does not ask for the password again (owning the address is what
@@ -34,11 +38,26 @@ class AccountAdapter(DefaultAccountAdapter):
         required: bool = super().is_reauthentication_required(app=app, **kwargs)
         return required
 
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """A new account (a therapist signing up) starts in the language its sign-up page was
+        read in: the switcher's choice, else the browser's."""
+        user.language = reader_language(translation.get_language())
+        return super().save_user(request, user, form, commit)
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("home")
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return reverse("home")
+
+    def render_mail(
+        self, template_prefix: str, email: str, context: dict[str, Any], headers: Any = None
+    ) -> EmailMessage:
+        """allauth's email, marked with the language it is written in (the active one: the
+        worker activates the recipient's, see `accounts/tasks.py`)."""
+        headers = {**(headers or {}), "Content-Language": translation.get_language()}
+        message: EmailMessage = super().render_mail(template_prefix, email, context, headers)
+        return message
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Enqueue, never send: the worker renders and sends it (`accounts/tasks.py`), so a

@@ -26,6 +26,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from stepwise.accounts.actions import roles_changed
 from stepwise.accounts.models import User
@@ -130,18 +131,23 @@ class RequireStaffMFAMiddleware:
                     return _redirect(
                         request,
                         reverse("mfa_activate_totp"),
-                        "The admin needs two-step sign-in. Set it up, then open the admin again.",
+                        gettext(
+                            "The admin needs two-step sign-in. Set it up, then open the admin "
+                            "again."
+                        ),
                     )
                 confirm = reverse("mfa_reauthenticate")
                 return _redirect(
                     request,
                     f"{confirm}?{urlencode({'next': request.get_full_path()})}",
-                    "The admin needs your second step in this session: enter your code.",
+                    gettext("The admin needs your second step in this session: enter your code."),
                 )
         elif not request.path.startswith(OPEN_PREFIXES) and needs_second_factor(request):
             return _redirect(
                 request,
                 reverse("mfa_activate_totp"),
-                "To protect your clients' records, set up two-step sign-in before you continue.",
+                gettext(
+                    "To protect your clients' records, set up two-step sign-in before you continue."
+                ),
             )
         return self.get_response(request)

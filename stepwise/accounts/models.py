@@ -37,6 +37,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True, max_length=254)
     name = models.CharField("name", max_length=100, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
+    # The language of this person's pages and of everything sent to them (docs/languages.md);
+    # one of settings.LANGUAGES (no choices here: a new language needs no migration).
+    language = models.CharField("language", max_length=8, default=settings.LANGUAGE_CODE)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("Django admin access", default=False)
     date_joined = models.DateTimeField(default=timezone.now)

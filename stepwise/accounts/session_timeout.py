@@ -24,6 +24,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from stepwise.accounts import device
 from stepwise.accounts.clocks import SEEN, STARTED
@@ -145,9 +146,13 @@ class SessionTimeoutMiddleware:
         logout(request)
         if reason == "idle":
             minutes = settings.STEPWISE_IDLE_MINUTES
-            text = f"You were signed out after {minutes} minutes without activity."
+            text = ngettext(
+                "You were signed out after %(minutes)d minute without activity.",
+                "You were signed out after %(minutes)d minutes without activity.",
+                minutes,
+            ) % {"minutes": minutes}
         else:
-            text = (
+            text = gettext(
                 "You were signed out because you signed in a long time ago. Please sign in again."
             )
         messages.info(request, text)

@@ -19,12 +19,13 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from stepwise.accounts import actions
 from stepwise.accounts.models import User
 from stepwise.lib.emails import send_templated_email
+from stepwise.lib.language import reader_language
 from stepwise.lib.tz import reader_zone
 
 CONFIRMATION = ("account/email/email_confirmation_signup", "account/email/email_confirmation")
@@ -48,18 +49,22 @@ def send_sign_in_link(email: str) -> None:
     if user is None or token is None:
         return
     path = reverse("accounts:magic_link_confirm", args=[token])
-    send_templated_email("magic_link", user.email, {"path": path}, time_zone=user.time_zone)
+    send_templated_email(
+        "magic_link", user.email, {"path": path}, time_zone=user.time_zone, language=user.language
+    )
 
 
 def account_email_arguments(context: dict[str, Any]) -> dict[str, Any]:
-    """What an allauth email's task needs: the user's id and the plain, non-secret values."""
+    """What an allauth email's task needs: the user's id, the plain, non-secret values, and the
+    language of the page that asked for it (for an address without an account)."""
     user = context.get("user")
     extra = {
         name: value
         for name, value in context.items()
         if name not in REBUILT and isinstance(value, str | int | bool)
     }
-    return {"user_id": getattr(user, "pk", None), "extra": extra}
+    language = reader_language(translation.get_language())
+    return {"user_id": getattr(user, "pk", None), "extra": extra, "language": language}
 
 
 def _absolute(path: str) -> str:
@@ -94,13 +99,23 @@ def account_email_context(
 
 @task()
 def send_account_email(
-    template_prefix: str, email: str, user_id: int | None, extra: dict[str, Any]
+    template_prefix: str,
+    email: str,
+    user_id: int | None,
+    extra: dict[str, Any],
+    language: str = "",
 ) -> None:
-    """Render and send one of allauth's emails (confirmation, reset, account exists...)."""
+    """Render and send one of allauth's emails (confirmation, reset, account exists...).
+
+    Written in the recipient's zone and language, as every email is (`stepwise.lib.emails`):
+    the account's own; for an address without an account, the language of the page the form
+    was sent from."""
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     context = account_email_context(template_prefix, email, user, extra)
     if context is None:
         return
-    # Written in the recipient's zone, as every email is (`stepwise.lib.emails`).
-    with timezone.override(reader_zone(user.time_zone if user is not None else "UTC")):
+    reader = user or User.objects.filter(email__iexact=email).first()
+    zone = reader_zone(reader.time_zone if reader is not None else "UTC")
+    words = reader_language(reader.language if reader is not None else language)
+    with timezone.override(zone), translation.override(words):
         get_adapter().render_mail(template_prefix, email, context).send()

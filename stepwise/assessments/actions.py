@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from stepwise.accounts.models import User
 from stepwise.assessments import catalog
@@ -44,6 +45,7 @@ from stepwise.assessments.signals import (
     score_revised,
 )
 from stepwise.assessments.tasks import notify_care_team
+from stepwise.assessments.wording import language_of, wording_of
 from stepwise.clinic.access import on_care_team
 from stepwise.clinic.actions import set_practice_country
 from stepwise.clinic.models import Client, Practice
@@ -77,7 +79,10 @@ def _readable(error: ScoringError, definition: InstrumentDefinition) -> str:
         if text.startswith(prefix):
             text = text[len(prefix) :]
             break
-    return f"{definition.abbreviation} cannot be scored: {text}."
+    return gettext("%(name)s cannot be scored: %(reason)s.") % {
+        "name": definition.abbreviation,
+        "reason": text,
+    }
 
 
 def clean_supplementary(
@@ -97,7 +102,11 @@ def clean_supplementary(
         ]
         if value not in allowed:
             raise AssessmentError(
-                f"“{extra.text}”: {value!r} is not one of the answers offered; nothing was saved."
+                gettext(
+                    "“%(question)s”: %(value)s is not one of the answers offered; nothing was "
+                    "saved."
+                )
+                % {"question": extra.text, "value": repr(value)}
             )
         cleaned[extra.id] = value
     return cleaned
@@ -114,18 +123,24 @@ def submit_assessment(
     respondent: str = Respondent.CLIENT,
     administered_by: User | None = None,
     not_asked: Sequence[int] = (),
+    language: str | None = None,
 ) -> Submission:
     """Score and store one completed questionnaire; raise an alert if a critical rule fires.
 
     `not_asked` lists gated questions left out because the screen was negative (ASQ item 5).
+    `language` is the language of the person who answered (default: `wording.language_of`, the
+    language the form was shown in); the response records the wording they were shown, an
+    official translation or the English.
 
     Nothing is stored unless the scorer accepts every answer. The alert and the task that emails
     the care team are written in the same transaction as the response.
     """
     if instrument.practice_id not in (None, client.practice_id):
-        raise AssessmentError("This questionnaire is not available to this client's practice.")
+        raise AssessmentError(
+            gettext("This questionnaire is not available to this client's practice.")
+        )
     if mode not in Mode.values or respondent not in Respondent.values:
-        raise AssessmentError("Unknown mode or respondent.")
+        raise AssessmentError(gettext("Unknown mode or respondent."))
     definition = catalog.practice_definition(
         instrument, catalog.practice_cutoff(client.practice_id, instrument.key)
     )
@@ -134,17 +149,21 @@ def submit_assessment(
     for number in not_asked:
         if number not in gated or not 0 < number <= len(answers) or answers[number - 1] is not None:
             raise AssessmentError(
-                f"Question {number} can only be left out as 'not asked' when "
-                "it is a gated question with no answer."
+                gettext(
+                    "Question %(number)d can only be left out as 'not asked' when it is a gated "
+                    "question with no answer."
+                )
+                % {"number": number}
             )
     screen = definition.plan.screen
     if not_asked and screen is not None and screen.positive_items(list(answers)):
-        raise AssessmentError("The screen is positive: the gated question must be asked.")
+        raise AssessmentError(gettext("The screen is positive: the gated question must be asked."))
     try:
         result = score(definition, list(answers), sex=sex if definition.needs_sex else None)
     except ScoringError as exc:
         raise AssessmentError(_readable(exc, definition)) from None
     fired = supplementary_alerts(definition, extras)
+    shown = wording_of(instrument, language or language_of())
     with transaction.atomic():
         response = AssessmentResponse.objects.create(
             client=client,
@@ -153,6 +172,8 @@ def submit_assessment(
             supplementary=extras,
             not_asked=sorted(set(not_asked)),
             sex=(sex or "") if definition.needs_sex else "",
+            language=shown.language,
+            wording_version=shown.version,
             total=_stored_total(result),
             band=result.band or "",
             subscales=dict(result.subscales),
@@ -192,13 +213,15 @@ def acknowledge_alert(alert: Alert, by: User, note: str) -> Alert:
     """Mark an alert as seen and acted on. Once only: a second acknowledgement is refused."""
     note = note.strip()
     if not note:
-        raise AssessmentError("Write a short note about what you did before acknowledging.")
+        raise AssessmentError(
+            gettext("Write a short note about what you did before acknowledging.")
+        )
     now = timezone.now()
     updated = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=now, acknowledged_by=by, note=note[:2000], escalate_at=None
     )
     if updated != 1:
-        raise AssessmentError("This alert has already been acknowledged.")
+        raise AssessmentError(gettext("This alert has already been acknowledged."))
     alert.refresh_from_db()
     return alert
 
@@ -275,14 +298,16 @@ def set_instrument_enabled(
     """Switch an instrument on or off for a practice; licence-restricted ones need confirming."""
     available = catalog.find_available(practice.pk, key)
     if available is None:
-        raise AssessmentError("There is no such instrument.")
+        raise AssessmentError(gettext("There is no such instrument."))
     now = timezone.now()
     confirmation: dict[str, Any] = {}
     if enabled and available.needs_licence_confirmation:
         if not licence_confirmed:
             raise AssessmentError(
-                f"Tick the box to confirm that your practice may use "
-                f"{available.version.abbreviation} under its licence."
+                gettext(
+                    "Tick the box to confirm that your practice may use %(name)s under its licence."
+                )
+                % {"name": available.version.abbreviation}
             )
         confirmation = {"licence_confirmed_by": by, "licence_confirmed_at": now}
     setting, _ = PracticeInstrument.objects.update_or_create(
@@ -302,14 +327,18 @@ def set_instrument_cutoff(
     """
     available = catalog.find_available(practice.pk, key)
     if available is None:
-        raise AssessmentError("There is no such instrument.")
+        raise AssessmentError(gettext("There is no such instrument."))
     allowed = available.cutoff_range
     if allowed is None:
-        raise AssessmentError(f"{available.version.abbreviation} has no configurable cut-off.")
+        raise AssessmentError(
+            gettext("%(name)s has no configurable cut-off.")
+            % {"name": available.version.abbreviation}
+        )
     low, high = allowed
     if cutoff is not None and not low <= cutoff <= high:
         raise AssessmentError(
-            f"The cut-off for {available.version.abbreviation} must be from {low} to {high}."
+            gettext("The cut-off for %(name)s must be from %(low)s to %(high)s.")
+            % {"name": available.version.abbreviation, "low": low, "high": high}
         )
     setting, _ = PracticeInstrument.objects.update_or_create(
         practice=practice,
@@ -328,7 +357,9 @@ def set_instrument_cutoff(
 def import_problems(raw: bytes, taken_ids: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
     """The parsed definition and every problem found with an uploaded instrument file."""
     if len(raw) > MAX_IMPORT_BYTES:
-        return {}, [f"The file is larger than {MAX_IMPORT_BYTES // 1024} KB."]
+        return {}, [
+            gettext("The file is larger than %(size)d KB.") % {"size": MAX_IMPORT_BYTES // 1024}
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -352,13 +383,17 @@ def import_instrument(
 ) -> InstrumentVersion:
     """Add a practice's own instrument (or a new version of one it imported before)."""
     if not licence_confirmed:
-        raise AssessmentError("Tick the box to confirm that your practice holds a licence for it.")
+        raise AssessmentError(
+            gettext("Tick the box to confirm that your practice holds a licence for it.")
+        )
     shipped = set(
         InstrumentVersion.objects.filter(practice__isnull=True).values_list("key", flat=True)
     )
     data, problems = import_problems(raw, sorted(shipped))
     if problems:
-        raise AssessmentError("The file was not imported. Please fix these problems:", problems)
+        raise AssessmentError(
+            gettext("The file was not imported. Please fix these problems:"), problems
+        )
     digest = catalog.content_hash(data)
     with transaction.atomic():
         latest = (
@@ -369,8 +404,11 @@ def import_instrument(
         )
         if latest is not None and latest.content_hash == digest:
             raise AssessmentError(
-                f"This file is the same as version {latest.version} of {latest.abbreviation}, "
-                "imported before; nothing changed."
+                gettext(
+                    "This file is the same as version %(version)s of %(name)s, imported before; "
+                    "nothing changed."
+                )
+                % {"version": latest.version, "name": latest.abbreviation}
             )
         version = InstrumentVersion.objects.create(
             key=data["id"],
@@ -412,7 +450,8 @@ def update_assessment_settings(
     alert emails, its escalation time and, when given, its country."""
     if not 1 <= escalate_after_hours <= MAX_ESCALATION_HOURS:
         raise AssessmentError(
-            f"Choose an escalation time between 1 and {MAX_ESCALATION_HOURS} hours."
+            gettext("Choose an escalation time between 1 and %(most)d hours.")
+            % {"most": MAX_ESCALATION_HOURS}
         )
     now = timezone.now()
     with transaction.atomic():
@@ -440,7 +479,7 @@ def set_results_shared(client: Client, by: User, *, shared: bool) -> bool:
     Returns whether the results are shared afterwards. Doing it twice changes nothing.
     """
     if not on_care_team(by, client):
-        raise AssessmentError("Only the client's care team can share their results.")
+        raise AssessmentError(gettext("Only the client's care team can share their results."))
     if shared:
         SharedResults.objects.get_or_create(client=client, defaults={"shared_by": by})
     else:
@@ -457,11 +496,15 @@ def start_new_episode(
     reliable change and "recovered" are judged from the new baseline on.
     """
     if not on_care_team(by, client):
-        raise AssessmentError("Only the client's care team can start a new episode of care.")
+        raise AssessmentError(
+            gettext("Only the client's care team can start a new episode of care.")
+        )
     if not AssessmentResponse.objects.filter(
         client=client, instrument__key=instrument_key
     ).exists():
-        raise AssessmentError("There are no answers to this questionnaire yet; nothing to reset.")
+        raise AssessmentError(
+            gettext("There are no answers to this questionnaire yet; nothing to reset.")
+        )
     with transaction.atomic():
         episode = EpisodeStart.objects.create(
             client=client, instrument_key=instrument_key, started_by=by, note=note.strip()[:500]

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from stepwise.assessments.models import PracticeAssessmentSettings
+from stepwise.assessments.wording import language_of
 from stepwise.clinic.models import COUNTRY_NAMES, Client
 
 DATA = Path(__file__).with_name("data") / "crisis_lines.toml"
@@ -33,6 +35,20 @@ class Line:
     text: str = ""
     keyword: str = ""
     source: str = ""
+    # By language: the line's name where it is more than a proper name, and a note for readers
+    # of that language (988: "al llamar, oprima 2 para hablar en español").
+    names: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    notes: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    notes_source: str = ""
+
+    @property
+    def label(self) -> str:
+        """The line's name in the reader's language (the active one)."""
+        return self.names.get(language_of(), self.name)
+
+    @property
+    def note(self) -> str:
+        return self.notes.get(language_of(), "")
 
     @property
     def tel(self) -> str:
@@ -50,6 +66,12 @@ class CountryLines:
     emergency: str
     adult: tuple[Line, ...]
     youth: tuple[Line, ...]
+    names: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """The country's name in the reader's language (the active one)."""
+        return self.names.get(language_of(), self.name)
 
     @property
     def emergency_tel(self) -> str:
@@ -68,6 +90,7 @@ def crisis_lines() -> dict[str, CountryLines]:
             emergency=entry["emergency"],
             adult=tuple(Line(**line) for line in entry.get("adult", [])),
             youth=tuple(Line(**line) for line in entry.get("youth", [])),
+            names=entry.get("names", {}),
         )
         for code, entry in data.items()
     }

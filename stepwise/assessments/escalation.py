@@ -16,8 +16,10 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import F, QuerySet
 from django.urls import reverse
+from django.utils import translation
 
 from stepwise.accounts.models import User
 from stepwise.assessments.models import (
@@ -26,6 +28,7 @@ from stepwise.assessments.models import (
     Alert,
     PracticeAssessmentSettings,
 )
+from stepwise.assessments.wording import language_of
 from stepwise.audit.actions import record_unattended
 from stepwise.clinic.models import Client, Role
 from stepwise.lib.emails import send_templated_email
@@ -66,12 +69,14 @@ def _email(people: Iterable[User], template: str, alert: Alert) -> int:
     path = reverse("assessments:alert", args=[alert.pk])
     sent = 0
     for person in people:
-        send_templated_email(
-            template,
-            person.email,
-            {"name": person.display_name, "path": path},
-            time_zone=person.time_zone,
-        )
+        # In the recipient's language, whoever or whatever raised the alert.
+        with translation.override(language_of(person, default=settings.LANGUAGE_CODE)):
+            send_templated_email(
+                template,
+                person.email,
+                {"name": person.display_name, "path": path},
+                time_zone=person.time_zone,
+            )
         sent += 1
     return sent
 

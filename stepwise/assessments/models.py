@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepwise.clinic.models import Client, Practice
 from stepwise.library.models import ExerciseVersion
@@ -30,10 +31,20 @@ CATEGORIES = (
     "substance use",
     "suicide risk screening",
 )
+# How each category is named on a page (the stored value stays the English key).
+CATEGORY_LABELS = {
+    "depression": _("depression"),
+    "anxiety": _("anxiety"),
+    "trauma": _("trauma"),
+    "well-being and stress": _("well-being and stress"),
+    "child and family": _("child and family"),
+    "substance use": _("substance use"),
+    "suicide risk screening": _("suicide risk screening"),
+}
 RESPONDENTS = {
-    "self": "The client",
-    "caregiver": "A parent or caregiver",
-    "clinician": "The clinician asks the client, in session",
+    "self": _("The client"),
+    "caregiver": _("A parent or caregiver"),
+    "clinician": _("The clinician asks the client, in session"),
 }
 
 
@@ -86,8 +97,8 @@ class ImmutableModel(models.Model):
 
 
 class InstrumentSource(models.TextChoices):
-    SHIPPED = "shipped", "Shipped with Stepwise"
-    IMPORTED = "imported", "Imported by the practice"
+    SHIPPED = "shipped", _("Shipped with Stepwise")
+    IMPORTED = "imported", _("Imported by the practice")
 
 
 class InstrumentVersion(ImmutableModel):
@@ -162,7 +173,7 @@ class InstrumentVersion(ImmutableModel):
 
     @property
     def respondent_label(self) -> str:
-        return RESPONDENTS.get(self.respondent, self.respondent)
+        return str(RESPONDENTS.get(self.respondent, self.respondent))
 
     @property
     def is_caregiver_report(self) -> bool:
@@ -231,13 +242,13 @@ class PracticeAssessmentSettings(models.Model):
 
 
 class Mode(models.TextChoices):
-    HOME = "home", "At home"
-    IN_SESSION = "in_session", "In session"
+    HOME = "home", _("At home")
+    IN_SESSION = "in_session", _("In session")
 
 
 class Respondent(models.TextChoices):
-    CLIENT = "client", "Client"
-    CAREGIVER = "caregiver", "Parent or caregiver"
+    CLIENT = "client", _("Client")
+    CAREGIVER = "caregiver", _("Parent or caregiver")
 
 
 class AssessmentResponse(ImmutableModel):
@@ -259,6 +270,11 @@ class AssessmentResponse(ImmutableModel):
     not_asked = models.JSONField(default=list, blank=True)
     # Only where the bands depend on it (AUDIT-C).
     sex = models.CharField(max_length=10, blank=True)
+    # The language the questionnaire was shown in ("en", or an official translation's "es")
+    # and the exact wording: "phq9.es.9b11374cfdbc" (id, language, start of the text's
+    # SHA-256; see `wording.py`). Blank on responses stored before languages were recorded.
+    language = models.CharField(max_length=10, blank=True)
+    wording_version = models.CharField(max_length=80, blank=True)
     total = models.DecimalField(max_digits=8, decimal_places=2, null=True)
     band = models.CharField(max_length=200, blank=True)
     subscales = models.JSONField(default=dict, blank=True)

@@ -17,6 +17,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import gettext as _
 
 from stepwise.assessments.catalog import Availability, definition_of
 from stepwise.assessments.definitions import (
@@ -40,16 +43,20 @@ from stepwise.assessments.scoring import (
     ScoringError,
     classify_change,
 )
+from stepwise.assessments.wording import SOURCE_LANGUAGE, AnswerLine, answer_lines
 from stepwise.clinic.models import Client
 from stepwise.lib import charts
 from stepwise.library import steps
 from stepwise.library.models import ExerciseVersion
 
+# A language's name as a sentence names it ("answered in Spanish", "contestado en español").
+LANGUAGE_NAMES = {"en": gettext_lazy("English"), "es": gettext_lazy("Spanish")}
+
 VERDICT_LABELS = {
-    RELIABLE_IMPROVEMENT: "Reliable improvement",
-    NO_RELIABLE_CHANGE: "No reliable change",
-    RELIABLE_DETERIORATION: "Reliable deterioration",
-    RECOVERED: "Recovered (reliable improvement, now below the clinical cut-off)",
+    RELIABLE_IMPROVEMENT: gettext_lazy("Reliable improvement"),
+    NO_RELIABLE_CHANGE: gettext_lazy("No reliable change"),
+    RELIABLE_DETERIORATION: gettext_lazy("Reliable deterioration"),
+    RECOVERED: gettext_lazy("Recovered (reliable improvement, now below the clinical cut-off)"),
 }
 
 
@@ -125,9 +132,9 @@ class Row:
     @property
     def change_label(self) -> str:
         if self.earlier_episode:
-            return "Earlier episode"
+            return _("Earlier episode")
         if self.is_baseline:
-            return "Baseline"
+            return _("Baseline")
         if self.change is None:
             return "—"
         value = self.change.change
@@ -137,31 +144,61 @@ class Row:
     @property
     def flags(self) -> list[str]:
         return [
-            f"question {item}" if isinstance(item, int) else subscale_label(str(item)).lower()
+            _("question %(number)d") % {"number": item}
+            if isinstance(item, int)
+            else subscale_label(str(item)).lower()
             for item in self.score.critical_items
         ]
 
     @property
     def how_label(self) -> str:
         response = self.response
-        text = response.get_mode_display()
+        text = str(response.get_mode_display())
         if response.administered_by is not None:
-            text += f" with {response.administered_by.display_name}"
+            text = _("%(how)s with %(person)s") % {
+                "how": text,
+                "person": response.administered_by.display_name,
+            }
         if response.respondent == Respondent.CAREGIVER:
-            text += ", answered by a parent or carer"
+            text = _("%(how)s, answered by a parent or carer") % {"how": text}
         if self.score.revised:
-            text += f" (rescored with version {self.score.version})"
+            text = _("%(how)s (rescored with version %(version)s)") % {
+                "how": text,
+                "version": self.score.version,
+            }
         return text
+
+    @property
+    def answers(self) -> list[AnswerLine]:
+        """Its questions and answers, in the language answered with the English beside."""
+        return answer_lines(self.response)
+
+    @property
+    def language_label(self) -> str:
+        """ "Answered in Spanish (official translation)", where it was not English."""
+        code = self.response.language
+        if not code or code == SOURCE_LANGUAGE:
+            return ""
+        name = str(LANGUAGE_NAMES.get(code, "")) or code
+        if not name or name == code:
+            try:
+                name = str(get_language_info(code)["name_translated"])
+            except KeyError:
+                name = code
+        return _("Answered in %(language)s (official translation, wording %(version)s)") % {
+            "language": name,
+            "version": self.response.wording_version,
+        }
 
     @property
     def verdict_label(self) -> str:
         if self.is_baseline or self.earlier_episode or self.change is None:
             return "—"
         if self.change.verdict is None:
-            return "Not available (no published value)"
-        label = VERDICT_LABELS.get(self.change.verdict, self.change.verdict)
+            return _("Not available (no published value)")
+        label = str(VERDICT_LABELS.get(self.change.verdict, self.change.verdict))
         if self.change.clinically_meaningful:
-            label += "; clinically meaningful"
+            label = _("%(verdict)s; clinically meaningful") % {"verdict": label}
         return label
 
 
@@ -190,10 +227,10 @@ class Results:
         """Where the bands are a convention rather than the developers' norms (PSS-10), say so."""
         note = str((self.definition.model_extra or {}).get("bands_note", ""))
         if "convention" in note.casefold():
-            return (
-                f"{self.definition.abbreviation} bands are a widely used convention, not the "
-                "developers' norms: read them as a rough guide."
-            )
+            return _(
+                "%(name)s bands are a widely used convention, not the developers' norms: read "
+                "them as a rough guide."
+            ) % {"name": self.definition.abbreviation}
         return ""
 
     @property
@@ -204,21 +241,33 @@ class Results:
     def reliable_change_note(self) -> str:
         rc = self.definition.reliable_change
         if rc is None:
-            return (
-                f"{self.definition.abbreviation} has no published reliable-change value, so "
-                "change is shown without a verdict."
-            )
-        unit = rc.unit or "points"
-        note = f"Reliable change: {format_number(rc.value)} {unit} or more from baseline."
+            return _(
+                "%(name)s has no published reliable-change value, so change is shown without a "
+                "verdict."
+            ) % {"name": self.definition.abbreviation}
+        unit = _("points") if rc.unit in (None, "", "points") else rc.unit
+        note = _("Reliable change: %(value)s %(unit)s or more from baseline.") % {
+            "value": format_number(rc.value),
+            "unit": unit,
+        }
         if rc.caseness_threshold is not None:
-            note += (
-                f" Clinical cut-off: {format_number(rc.caseness_threshold)} (“recovered” means a "
-                "reliable improvement that also crosses it)."
-            )
+            note += " " + _(
+                "Clinical cut-off: %(value)s (“recovered” means a reliable improvement that also "
+                "crosses it)."
+            ) % {"value": format_number(rc.caseness_threshold)}
         if rc.mcid is not None:
-            note += f" Clinically meaningful change: {format_number(rc.mcid)} {unit}."
-        basis = describe_basis(self.definition.id)
-        return f"{note} {basis}" if basis else note
+            note += " " + _("Clinically meaningful change: %(value)s %(unit)s.") % {
+                "value": format_number(rc.mcid),
+                "unit": unit,
+            }
+        return note
+
+    @property
+    def reliable_change_basis(self) -> str:
+        """Where the reliable-change value comes from (a citation, in English)."""
+        if self.definition.reliable_change is None:
+            return ""
+        return describe_basis(self.definition.id)
 
 
 def _cells(definition: InstrumentDefinition, score: Score) -> list[SubscaleCell]:
@@ -436,8 +485,13 @@ def _reason(response: AssessmentResponse, item: Any) -> str:
         options = definition.options_for(entry)
         label = next((o.label for o in options if o.value == value), value)
         if value is None and definition.plan.screen is not None:
-            label = "Refused to answer"
-        return f"{version.abbreviation} question {item} ({entry.text}): {label}"
+            label = _("Refused to answer")
+        return _("%(name)s question %(number)d (%(question)s): %(answer)s") % {
+            "name": version.abbreviation,
+            "number": item,
+            "question": entry.text,
+            "answer": label,
+        }
     extra = next((e for e in definition.additional_unscored_items if e.id == item), None)
     answer = (response.supplementary or {}).get(str(item), "")
     text = extra.text if extra is not None else str(item)
@@ -455,22 +509,41 @@ def subscale_label(subscale_id: str) -> str:
 
 def _summary(title: str, rows: Sequence[tuple[Row, float]], bands_named: bool) -> str:
     first, last = rows[0], rows[-1]
-    first_when = f"{first[0].when:%d %b %Y}".lstrip("0")
-    last_when = f"{last[0].when:%d %b %Y}".lstrip("0")
-    text = f"{title}: {len(rows)} result{'s' if len(rows) != 1 else ''}"
+    first_when = date_format(first[0].when, "j M Y")
+    last_when = date_format(last[0].when, "j M Y")
     if len(rows) == 1:
-        text += f", {format_number(first[1])} on {first_when}"
+        text = _("%(title)s: 1 result, %(value)s on %(day)s.") % {
+            "title": title,
+            "value": format_number(first[1]),
+            "day": first_when,
+        }
     else:
-        text += (
-            f" from {first_when} to {last_when}. Baseline {format_number(first[1])}, "
-            f"latest {format_number(last[1])}"
-        )
+        values: dict[str, Any] = {
+            "title": title,
+            "count": len(rows),
+            "first": first_when,
+            "last": last_when,
+            "baseline": format_number(first[1]),
+            "latest": format_number(last[1]),
+        }
         verdict = last[0].verdict_label
         if last[0].change is not None and verdict != "—":
-            text += f" ({last[0].change_label}: {verdict.lower()})"
-    text += "."
+            text = _(
+                "%(title)s: %(count)d results from %(first)s to %(last)s. Baseline %(baseline)s, "
+                "latest %(latest)s (%(change)s: %(verdict)s)."
+            ) % {**values, "change": last[0].change_label, "verdict": verdict.lower()}
+        else:
+            text = (
+                _(
+                    "%(title)s: %(count)d results from %(first)s to %(last)s. Baseline "
+                    "%(baseline)s, latest %(latest)s."
+                )
+                % values
+            )
     if bands_named:
-        text += " Shaded, labelled bands show the score ranges. The table lists every result."
+        text += " " + _(
+            "Shaded, labelled bands show the score ranges. The table lists every result."
+        )
     return text
 
 
@@ -499,7 +572,7 @@ def charts_for(
         bands: Sequence[Band] = definition.bands or ()
         if definition.bands_by_sex:
             bands = definition.bands_by_sex.get(latest_sex or "", ())
-        title = f"{abbreviation} total score"
+        title = _("%(instrument)s total score") % {"instrument": abbreviation}
         return [
             charts.banded_line_chart(
                 chart_id=f"chart-{definition.id}",
@@ -521,7 +594,10 @@ def charts_for(
         ]
         if not plotted:
             continue
-        title = f"{abbreviation} {subscale_label(sid).lower()} score"
+        title = _("%(instrument)s %(subscale)s score") % {
+            "instrument": abbreviation,
+            "subscale": subscale_label(sid).lower(),
+        }
         high = sub.max if sub.max is not None else max(value for _, value in plotted)
         found.append(
             charts.banded_line_chart(

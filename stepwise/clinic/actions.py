@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from stepwise.accounts.actions import roles_changed
+from stepwise.accounts.actions import roles_changed, set_language
 from stepwise.accounts.models import User, hash_token, new_token
 from stepwise.clinic.models import (
     COUNTRY_NAMES,
@@ -22,6 +22,7 @@ from stepwise.clinic.models import (
     Role,
 )
 from stepwise.clinic.signals import caregiver_linked, client_added, client_schedule_changed
+from stepwise.lib.language import reader_language
 
 
 class ActionError(Exception):
@@ -54,6 +55,7 @@ def add_client(
     mobile: str = "",
     is_minor: bool = False,
     country: str = "",
+    language: str = "",
 ) -> Client:
     membership = Membership.objects.get(user=therapist)
     with transaction.atomic():
@@ -65,6 +67,7 @@ def add_client(
             time_zone=time_zone,
             is_minor=is_minor,
             country=country,
+            language=reader_language(language),
             created_by=therapist,
         )
         client.therapists.add(therapist)
@@ -81,6 +84,7 @@ def update_client(
     mobile: str,
     is_minor: bool,
     country: str = "",
+    language: str = "",
     therapists: list[User] | None = None,
     next_session_on: date | None = None,
     next_session_note: str = "",
@@ -95,7 +99,12 @@ def update_client(
         client.mobile = mobile
         client.is_minor = is_minor
         client.country = country
+        if language:
+            client.language = reader_language(language)
         client.save()
+        if language and client.user is not None:
+            # One setting: the client's account reads in the language their therapist set.
+            set_language(client.user, client.language)
         if therapists is not None:
             if not therapists:
                 raise ActionError("A client needs at least one therapist on their care team.")
@@ -116,6 +125,12 @@ def follow_own_time_zone(user: User) -> None:
         client.time_zone = user.time_zone
         client.save(update_fields=["time_zone"])
         client_schedule_changed.send(Client, client=client)
+
+
+def follow_own_language(user: User) -> None:
+    """A client who chose another language in their own settings: what is sent to them follows
+    (called inside the action's transaction, by `accounts.signals.language_changed`)."""
+    Client.objects.filter(user=user).exclude(language=user.language).update(language=user.language)
 
 
 @dataclass(frozen=True)
@@ -157,13 +172,15 @@ def invite_client(client: Client, by: User) -> IssuedInvitation:
         practice=client.practice,
         client=client,
         email=client.email,
+        language=client.language,  # the language their therapist set for them
         created_by=by,
     )
 
 
 def invite_caregiver(
-    client: Client, by: User, *, email: str, relationship: str
+    client: Client, by: User, *, email: str, relationship: str, language: str = ""
 ) -> IssuedInvitation:
+    """A parent or carer's invitation, in their own language (which may not be the child's)."""
     email = email.lower()
     if CaregiverLink.objects.filter(client=client, caregiver__email=email).exists():
         raise ActionError(f"{email} is already linked to {client.display_name}.")
@@ -175,18 +192,26 @@ def invite_caregiver(
         client=client,
         email=email,
         relationship=relationship,
+        language=reader_language(language or client.language),
         created_by=by,
     )
 
 
-def invite_therapist(practice: Practice, by: User, *, email: str, role: str) -> IssuedInvitation:
+def invite_therapist(
+    practice: Practice, by: User, *, email: str, role: str, language: str = ""
+) -> IssuedInvitation:
     email = email.lower()
     if Membership.objects.filter(user__email=email).exists():
         raise ActionError(f"{email} already belongs to a practice.")
     if practice.invitations.filter(kind=InvitationKind.THERAPIST, email=email).open().exists():
         raise ActionError(f"{email} already has an open invitation to this practice.")
     return _issue(
-        kind=InvitationKind.THERAPIST, practice=practice, email=email, role=role, created_by=by
+        kind=InvitationKind.THERAPIST,
+        practice=practice,
+        email=email,
+        role=role,
+        language=reader_language(language or by.language),
+        created_by=by,
     )
 
 
@@ -229,8 +254,10 @@ def accept_invitation(invitation: Invitation, user: User) -> None:
             )
         elif invitation.kind == InvitationKind.CLIENT:
             assert invitation.client is not None
+            # From now on the record's language is the account's (one setting, see
+            # follow_own_language): the language the person chose while signing up.
             updated = Client.objects.filter(pk=invitation.client.pk, user__isnull=True).update(
-                user=user
+                user=user, language=user.language
             )
             if updated != 1:
                 raise ActionError("This client already has an account.")

@@ -6,6 +6,12 @@ from typing import Any
 
 from django import forms
 
+from stepwise.accounts.forms import (
+    CAREGIVER_LANGUAGE,
+    CLIENT_LANGUAGE,
+    COLLEAGUE_LANGUAGE,
+    language_field,
+)
 from stepwise.accounts.models import User
 from stepwise.clinic.models import COUNTRIES, COUNTRY_NAMES, Client, Practice, Role
 from stepwise.lib.forms import DateInRangeField, MobileField, TimeZoneField
@@ -20,6 +26,7 @@ class ClientForm(forms.Form):
     email = forms.EmailField(label="Email (optional)", required=False, max_length=254)
     mobile = MobileField(label="Mobile number (optional)", required=False)
     time_zone = TimeZoneField(label="Client's time zone")
+    language = language_field(*CLIENT_LANGUAGE)
     is_minor = forms.BooleanField(
         label="Under 18 (a parent or carer may be linked)", required=False
     )
@@ -98,11 +105,13 @@ class CaregiverInviteForm(forms.Form):
         required=False,
         help_text="For example mother, father, grandparent, foster carer.",
     )
+    language = language_field(*CAREGIVER_LANGUAGE)
 
 
 class TherapistInviteForm(forms.Form):
     email = forms.EmailField(label="Colleague's email", max_length=254)
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.THERAPIST)
+    language = language_field(*COLLEAGUE_LANGUAGE)
 
 
 class PracticeTimeZoneForm(forms.Form):

@@ -99,6 +99,10 @@ class Client(models.Model):
     email = models.EmailField(blank=True, max_length=254)
     mobile = models.CharField(max_length=16, blank=True)
     time_zone = models.CharField(max_length=64)
+    # The language of everything sent to the client, set by their therapist. Once the client has
+    # an account it is the same setting as the account's (`User.language`): the actions that
+    # change one change the other (docs/languages.md, "Who gets which language").
+    language = models.CharField("language", max_length=8, default=settings.LANGUAGE_CODE)
     is_minor = models.BooleanField("under 18", default=False)
     # Blank: the practice's country (see Practice.country).
     country = models.CharField(max_length=2, blank=True, choices=COUNTRIES)
@@ -175,6 +179,8 @@ class Invitation(models.Model):
     email = models.EmailField(blank=True, max_length=254)
     role = models.CharField(max_length=16, choices=Role.choices, blank=True)
     relationship = models.CharField(max_length=40, blank=True)
+    # The language of the invitation email, the accept page and the account it makes.
+    language = models.CharField("language", max_length=8, default=settings.LANGUAGE_CODE)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

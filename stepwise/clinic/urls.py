@@ -17,6 +17,11 @@ urlpatterns = [
         name="caregiver_invite",
     ),
     path(
+        "clients/<int:client_id>/caregivers/<int:link_id>/language/",
+        clients.caregiver_language,
+        name="caregiver_language",
+    ),
+    path(
         "clients/<int:client_id>/caregivers/<int:link_id>/remove/",
         clients.caregiver_unlink,
         name="caregiver_unlink",

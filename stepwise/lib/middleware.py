@@ -1,5 +1,5 @@
-"""Request-wide middleware: the reader's time zone, headers for pages with client data, and
-request bodies bounded by URL."""
+"""Request-wide middleware: the reader's time zone and language, headers for pages with client
+data, and request bodies bounded by URL."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from stepwise.lib.language import reader_language
 from stepwise.lib.tz import reader_zone
 
 
@@ -31,6 +32,47 @@ class ReaderTimeZoneMiddleware:
         name = user.time_zone if user is not None and user.is_authenticated else ""
         with timezone.override(reader_zone(name)):
             return self.get_response(request)
+
+
+class ReaderLanguageMiddleware:
+    """A signed-in person reads every page in their own language (`User.language`).
+
+    Placed after AuthenticationMiddleware: the user row it reads is the one loaded for the
+    request anyway (no query of its own). Before sign-in, LocaleMiddleware has chosen already
+    (the switcher's cookie, else Accept-Language). The person's language also becomes this
+    browser's cookie, so the pages after signing out stay in it. `Content-Language` names the
+    language of the page; it varies with the cookie (the session's person, the switcher's
+    choice) and with Accept-Language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        own = ""
+        if user is not None and user.is_authenticated:
+            own = reader_language(user.language)
+            # Activated, not overridden: LocaleMiddleware's response half reads it too.
+            translation.activate(own)
+            request.LANGUAGE_CODE = own
+        response = self.get_response(request)
+        if own:
+            response.headers["Content-Language"] = own
+            cookie = settings.LANGUAGE_COOKIE_NAME
+            if request.COOKIES.get(cookie) != own:
+                response.set_cookie(
+                    cookie,
+                    own,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    path=settings.LANGUAGE_COOKIE_PATH,
+                    domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                )
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
+        return response
 
 
 class PrivateDataHeadersMiddleware:

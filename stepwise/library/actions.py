@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import Membership
@@ -23,6 +24,15 @@ from stepwise.library.models import (
     Visibility,
 )
 from stepwise.library.shipped import SyncReport, catalogue_fields, content_hash, sync_shipped
+from stepwise.library.translations import (
+    TRANSLATION_LANGUAGES,
+    apply_texts,
+    carry_over,
+    clean_texts,
+    documents_texts,
+    missing_texts,
+    validate_translation,
+)
 
 
 class ActionError(Exception):
@@ -42,7 +52,7 @@ def load_shipped_library() -> SyncReport:
 def _practice_id(user: User) -> int:
     membership = Membership.objects.filter(user=user).only("practice_id").first()
     if membership is None:
-        raise ActionError("Only therapists in a practice can make exercises.")
+        raise ActionError(gettext("Only therapists in a practice can make exercises."))
     return membership.practice_id
 
 
@@ -83,8 +93,8 @@ def create_exercise(owner: User, *, title: str, category: str) -> ExerciseDefini
     """A new private exercise with a starting draft, for the builder."""
     practice_id = _practice_id(owner)
     if category not in {c.value for c in schema.Category}:
-        raise ActionError("Choose one of the seven categories.")
-    title = title.strip()[:120] or "Untitled exercise"
+        raise ActionError(gettext("Choose one of the seven categories."))
+    title = title.strip()[:120] or gettext("Untitled exercise")
     with transaction.atomic():
         slug = unique_slug(practice_id, title)
         now = timezone.now()
@@ -108,7 +118,9 @@ def save_draft(
 ) -> ExerciseDefinition:
     """Keep the builder's working copy, valid or not. Visibility changes at once."""
     if definition.is_shipped:
-        raise ActionError("Shipped exercises cannot be edited; make your own copy instead.")
+        raise ActionError(
+            gettext("Shipped exercises cannot be edited; make your own copy instead.")
+        )
     document = {**document, "slug": definition.slug}
     definition.draft = document
     definition.draft_updated_at = timezone.now()
@@ -149,7 +161,7 @@ def check_document(
 ) -> tuple[schema.ExerciseDefinition | None, list[str]]:
     """Validate a draft as it would be published: the schema, then the practice's media."""
     if not isinstance(document, dict):
-        return None, ["There is no draft to publish."]
+        return None, [gettext("There is no draft to publish.")]
     document = {**document, "slug": definition.slug}
     parsed, problems = validate_import(json.dumps(document))
     if parsed is None:
@@ -161,20 +173,28 @@ def check_document(
 def publish(definition: ExerciseDefinition, user: User) -> ExerciseVersion:
     """Freeze the draft as the next version; the draft is then cleared."""
     if definition.is_shipped:
-        raise ActionError("Shipped exercises are published by Stepwise itself.")
+        raise ActionError(gettext("Shipped exercises are published by Stepwise itself."))
     with transaction.atomic():
         locked = ExerciseDefinition.objects.select_for_update().get(pk=definition.pk)
         parsed, problems = check_document(locked, locked.draft)
         if parsed is None:
-            raise ActionError("The exercise cannot be published yet.", problems)
+            raise ActionError(gettext("The exercise cannot be published yet."), problems)
         latest = locked.versions.order_by("-number").first()
         raw = parsed.model_dump(mode="json")
         digest = content_hash(raw)
         if latest is not None and latest.content_hash == digest:
-            raise ActionError(f"Nothing has changed since version {latest.number}.")
+            raise ActionError(
+                gettext("Nothing has changed since version %(number)d.") % {"number": latest.number}
+            )
         number = latest.number + 1 if latest else 1
         raw["version"] = number
         now = timezone.now()
+        translations = {}
+        if latest is not None:  # texts whose English did not change carry over to the new version
+            for language, texts in documents_texts(latest.translations).items():
+                kept = carry_over(latest.document, texts, raw)
+                if kept:
+                    translations[language] = kept
         version = ExerciseVersion.objects.create(
             definition=locked,
             number=number,
@@ -182,6 +202,7 @@ def publish(definition: ExerciseDefinition, user: User) -> ExerciseVersion:
             content_hash=digest,
             published_at=now,
             published_by=user,
+            translations=translations,
         )
         for name, value in catalogue_fields(parsed).items():
             setattr(locked, name, value)
@@ -192,6 +213,43 @@ def publish(definition: ExerciseDefinition, user: User) -> ExerciseVersion:
         locked.save()
     definition.refresh_from_db()
     return version
+
+
+def save_translation(
+    definition: ExerciseDefinition, language: str, posted: dict[str, str]
+) -> tuple[ExerciseVersion, list[str], list[str]]:
+    """Keep a practice's own text in `language` for the current version of its exercise.
+
+    Returns (version, problems, missing paths). Problems (a text too long, a path that is not
+    a text of the exercise) mean nothing was saved; missing texts are saved as they are and the
+    reader sees those in English.
+    """
+    if definition.is_shipped:
+        raise ActionError(gettext("Shipped exercises are translated by Stepwise itself."))
+    if language not in TRANSLATION_LANGUAGES:
+        raise ActionError(
+            gettext("Stepwise cannot show exercises in %(language)s yet.") % {"language": language}
+        )
+    version = definition.current_version
+    if version is None:
+        raise ActionError(
+            gettext("Publish the exercise first: a translation belongs to a version.")
+        )
+    texts, problems = clean_texts(version.document, posted)
+    shown, _still_english = apply_texts(version.document, texts, language)
+    missing = missing_texts(version.document, texts)
+    # The same check as a shipped file's; empty texts are allowed here (shown as missing).
+    problems += [
+        problem
+        for problem in validate_translation(version.document, shown, language=language)
+        if not problem.endswith("the translation is empty")
+    ]
+    _parsed, schema_problems = validate_import(json.dumps(shown, ensure_ascii=False))
+    problems += schema_problems
+    if problems:
+        return version, problems, missing
+    version.save_translation(language, texts)
+    return version, [], missing
 
 
 def start_draft_from_current(definition: ExerciseDefinition) -> ExerciseDefinition:
@@ -210,14 +268,14 @@ def import_definition(owner: User, raw: bytes | str) -> ExerciseDefinition:
     practice_id = _practice_id(owner)
     parsed, problems = validate_import(raw)
     if parsed is None:
-        raise ActionError("This file cannot be imported.", problems)
+        raise ActionError(gettext("This file cannot be imported."), problems)
     with transaction.atomic():
         slug = unique_slug(practice_id, parsed.slug)
         document = parsed.model_dump(mode="json")
         document["slug"] = slug
         problems = media_problems(parsed, practice_id)
         if problems:
-            raise ActionError("This file cannot be imported.", problems)
+            raise ActionError(gettext("This file cannot be imported."), problems)
         now = timezone.now()
         definition = ExerciseDefinition.objects.create(
             slug=slug,
@@ -266,9 +324,12 @@ def upload_media(uploader: User, *, title: str, upload: UploadedFile) -> MediaFi
     practice_id = _practice_id(uploader)
     limit = max_upload_bytes()
     if upload.size is None or upload.size > limit:
-        raise ActionError(f"The file is too large: at most {settings.STEPWISE_MAX_UPLOAD_MB} MB.")
+        raise ActionError(
+            gettext("The file is too large: at most %(size)d MB.")
+            % {"size": settings.STEPWISE_MAX_UPLOAD_MB}
+        )
     if upload.size == 0:
-        raise ActionError("The file is empty.")
+        raise ActionError(gettext("The file is empty."))
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
@@ -281,7 +342,7 @@ def upload_media(uploader: User, *, title: str, upload: UploadedFile) -> MediaFi
     media = MediaFile(
         practice_id=practice_id,
         uploaded_by=uploader,
-        title=(title.strip() or upload.name or "Untitled")[:120],
+        title=(title.strip() or upload.name or gettext("Untitled"))[:120],
         kind=kind_of(content_type),
         content_type=content_type,
         size=upload.size,

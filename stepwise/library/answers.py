@@ -20,12 +20,12 @@ def answer_views(
 ) -> list[AnswerView]:
     """One view per step the client answers (content steps are left out)."""
     views = []
-    for step in definition.steps:
+    for position, step in enumerate(definition.steps):
         kind = steps.of(step)
         if not kind.answered:
             continue
         label = getattr(step, "prompt", None) or step.title or step.id
-        view = AnswerView(step, label)
+        view = AnswerView(step, label, lang=definition.lang_of(f"steps.{position}"))
         kind.describe(step, answers.get(step.id), view)
         view.empty = not (
             view.text or view.items or view.rows or any(text for _, text in view.pairs)

@@ -16,6 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+from django_stubs_ext import StrOrPromise
+
 from stepwise.library import schema, steps
 from stepwise.library.steps.building import BuilderFields, lines, make_identifier, num, whole
 
@@ -34,7 +37,10 @@ __all__ = [
     "step_values",
 ]
 
-STEP_LABELS: dict[str, str] = {name: kind.label for name, kind in steps.REGISTRY.items()}
+# Translated when shown: each step type marks its label with gettext_noop.
+STEP_LABELS: dict[str, StrOrPromise] = {
+    name: gettext_lazy(kind.label) for name, kind in steps.REGISTRY.items()
+}
 QUESTION_TYPES = frozenset(name for name, kind in steps.REGISTRY.items() if kind.question)
 MAX_BUILDER_STEPS = 100
 
@@ -106,7 +112,7 @@ class StepEditor:
 
     @property
     def type_label(self) -> str:
-        return STEP_LABELS.get(self.type, self.type)
+        return str(STEP_LABELS.get(self.type, self.type))
 
     @property
     def prefix(self) -> str:
@@ -120,7 +126,12 @@ class StepEditor:
     def choices(self) -> Mapping[str, list[tuple[str, str]]]:
         """The choices of the step's select fields, by key."""
         kind = steps.REGISTRY.get(self.type)
-        return kind.builder_choices if kind is not None else {}
+        if kind is None:
+            return {}
+        return {
+            key: [(value, gettext(label)) for value, label in choices]
+            for key, choices in kind.builder_choices.items()
+        }
 
     @property
     def template(self) -> str:
@@ -163,7 +174,8 @@ def _metrics(text: str, problems: list[str]) -> list[dict[str, Any]]:
         parts = [p.strip() for p in line.split("|")]
         if len(parts) < 3:
             problems.append(
-                f"Metric “{line.strip()}”: write name | label | step id | aggregate | unit"
+                gettext("Metric “%(line)s”: write name | label | step id | aggregate | unit")
+                % {"line": line.strip()}
             )
             continue
         source, _, field_id = parts[2].partition(".")
@@ -180,8 +192,11 @@ def _metrics(text: str, problems: list[str]) -> list[dict[str, Any]]:
                 metric[key.strip()] = value.strip()
             elif extra:
                 problems.append(
-                    f"Metric “{parts[0]}”: “{extra}” is not understood; "
-                    "use option=…, same_as=… or percent_of=…"
+                    gettext(
+                        "Metric “%(name)s”: “%(extra)s” is not understood; "
+                        "use option=…, same_as=… or percent_of=…"
+                    )
+                    % {"name": parts[0], "extra": extra}
                 )
         metrics.append(metric)
     return metrics
@@ -202,7 +217,13 @@ def read_step(
         step["required"] = fields.flag("required")
     kind = steps.REGISTRY.get(step_type)
     if kind is not None:
-        kind.read_builder(step, fields, old, problems, f"Step {int(prefix[1:]) + 1}")
+        kind.read_builder(
+            step,
+            fields,
+            old,
+            problems,
+            gettext("Step %(number)d") % {"number": int(prefix[1:]) + 1},
+        )
     return step
 
 
@@ -259,16 +280,21 @@ def apply_op(document: dict[str, Any], op: str, new_type: str) -> tuple[int | No
     if action == "add" and new_type in STEP_LABELS and len(steps) < MAX_BUILDER_STEPS:
         taken = {str(s.get("id")) for s in steps if isinstance(s, Mapping)}
         steps.append(new_step(new_type, taken))
-        return len(steps) - 1, f"{STEP_LABELS[new_type]} added as step {len(steps)}."
+        return len(steps) - 1, gettext("%(type)s added as step %(number)d.") % {
+            "type": STEP_LABELS[new_type],
+            "number": len(steps),
+        }
     if not 0 <= index < len(steps):
         return None, ""
     if action == "remove":
         steps.pop(index)
-        return (min(index, len(steps) - 1) if steps else None), f"Step {index + 1} removed."
+        return (min(index, len(steps) - 1) if steps else None), gettext(
+            "Step %(number)d removed."
+        ) % {"number": index + 1}
     if action == "up" and index > 0:
         steps[index - 1], steps[index] = steps[index], steps[index - 1]
-        return index - 1, f"Step moved up to position {index}."
+        return index - 1, gettext("Step moved up to position %(number)d.") % {"number": index}
     if action == "down" and index < len(steps) - 1:
         steps[index + 1], steps[index] = steps[index], steps[index + 1]
-        return index + 1, f"Step moved down to position {index + 2}."
+        return index + 1, gettext("Step moved down to position %(number)d.") % {"number": index + 2}
     return index, ""

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from stepwise.library.loader import IMPORT_MAX_BYTES
 from stepwise.library.models import CATEGORY_LABELS
 
 
 class NewExerciseForm(forms.Form):
-    title = forms.CharField(max_length=120, label="Title")
-    category = forms.ChoiceField(choices=list(CATEGORY_LABELS.items()), label="Category")
+    title = forms.CharField(max_length=120, label=_("Title"))
+    category = forms.ChoiceField(choices=list(CATEGORY_LABELS.items()), label=_("Category"))
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Exercise file (JSON)",
-        help_text=f"A file exported from Stepwise, at most {IMPORT_MAX_BYTES // 1024} KB.",
+        label=_("Exercise file (JSON)"),
+        help_text=format_lazy(
+            _("A file exported from Stepwise, at most {size} KB."), size=IMPORT_MAX_BYTES // 1024
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
     )
 
@@ -24,7 +29,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is too large: at most {IMPORT_MAX_BYTES // 1024} KB."
+                gettext("The file is too large: at most %(size)d KB.")
+                % {"size": IMPORT_MAX_BYTES // 1024}
             )
         data: bytes = upload.read()
         return data
@@ -33,12 +39,12 @@ class ImportForm(forms.Form):
 class MediaUploadForm(forms.Form):
     title = forms.CharField(
         max_length=120,
-        label="Title",
-        help_text="For example “Labelled praise, our practice's video”.",
+        label=_("Title"),
+        help_text=_("For example “Labelled praise, our practice's video”."),
     )
     file = forms.FileField(
-        label="Audio or video file",
-        help_text="MP3, M4A, OGG or WAV audio; MP4 or WebM video.",
+        label=_("Audio or video file"),
+        help_text=_("MP3, M4A, OGG or WAV audio; MP4 or WebM video."),
         widget=forms.ClearableFileInput(
             attrs={"accept": "audio/mpeg,audio/mp4,audio/ogg,audio/wav,video/mp4,video/webm"}
         ),

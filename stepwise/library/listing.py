@@ -37,6 +37,7 @@ def exercise_rows() -> list[dict[str, Any]]:
                 "title": definition.title,
                 "step_types": step_types(version.document),
                 "tags": list(version.document.get("tags", [])),
+                "languages": version.languages(),
                 "visibility": definition.visibility,
                 "practice": definition.practice.name if definition.practice else None,
                 "estimated_minutes": definition.estimated_minutes,

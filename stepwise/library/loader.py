@@ -14,6 +14,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from stepwise.library.schema import SCHEMA_VERSION, STEP_TYPES, ExerciseDefinition
+from stepwise.library.translations import (
+    TRANSLATION_LANGUAGES,
+    extract_texts,
+    validate_translation,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Shared pieces the shipped files refer to by name, so one wording serves every exercise.
@@ -175,17 +180,24 @@ def format_reference(entry: dict[str, Any]) -> str:
     return text
 
 
-def _block(name: str, where: str) -> Any:
-    path = BLOCKS_DIR / f"{name}.json"
+def _blocks_dir(language: str) -> Path:
+    return BLOCKS_DIR if language == "en" else BLOCKS_DIR / language
+
+
+def _block(name: str, where: str, language: str = "en") -> Any:
+    folder = _blocks_dir(language)
+    path = folder / f"{name}.json"
     if not path.is_file():
-        raise ShippedContentError(f"{where}: no shared block {name!r} in {BLOCKS_DIR.name}/")
+        shown = BLOCKS_DIR.name + "/" + ("" if language == "en" else f"{language}/")
+        raise ShippedContentError(f"{where}: no shared block {name!r} in {shown}")
     return _parse_json(path.read_text(encoding="utf-8"))
 
 
-def expand_shared_pieces(data: Any, where: str) -> Any:
+def expand_shared_pieces(data: Any, where: str, language: str = "en") -> Any:
     """Put the shared blocks and references into a shipped document before it is checked.
 
-    A step written `{"include": "exposure-safety"}` becomes the step in `blocks/`; a reference
+    A step written `{"include": "exposure-safety"}` becomes the step in `blocks/` (in
+    `blocks/<language>/` for a translation); a reference
     written `"@craske2014"` becomes that entry of `references.json`, with its DOI or PubMed id.
     The stored document holds the full text, so a version never changes under its readers.
     """
@@ -194,7 +206,7 @@ def expand_shared_pieces(data: Any, where: str) -> Any:
     steps = data.get("steps")
     if isinstance(steps, list):
         data["steps"] = [
-            _block(str(step["include"]), where)
+            _block(str(step["include"]), where, language)
             if isinstance(step, dict) and set(step) == {"include"}
             else step
             for step in steps
@@ -250,3 +262,78 @@ def _shipped() -> tuple[ExerciseDefinition, ...]:
 def shipped_definitions() -> list[ExerciseDefinition]:
     """Every definition in `content/`, sorted by slug; raises if any file is broken."""
     return list(_shipped())
+
+
+# --- translations of the shipped library ---------------------------------------------------------
+
+
+def translation_path(slug: str, language: str) -> Path:
+    """Where a shipped exercise's translation lives: `content/<language>/<slug>.json`."""
+    return CONTENT_DIR / language / f"{slug}.json"
+
+
+def _read_json_file(path: Path) -> tuple[Any, str | None]:
+    try:
+        return _parse_json(path.read_bytes().decode("utf-8-sig")), None
+    except _DuplicateKeyError as exc:
+        return None, f"the key {exc.args[0]!r} appears twice in the same object"
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, f"not valid JSON: {exc}"
+
+
+def check_block_translation(name: str, language: str) -> list[str]:
+    """Problems with the translation of one shared block (`blocks/<language>/<name>.json`)."""
+    english, problem = _read_json_file(BLOCKS_DIR / f"{name}.json")
+    if problem:
+        return [f"block {name}: {problem}"]
+    path = _blocks_dir(language) / f"{name}.json"
+    if not path.is_file():
+        return [f"block {name}: no translation in {BLOCKS_DIR.name}/{language}/{name}.json"]
+    translated, problem = _read_json_file(path)
+    if problem:
+        return [f"block {name} ({language}): {problem}"]
+    return validate_translation(english, translated, language=language, slug=f"block {name}")
+
+
+def block_names() -> list[str]:
+    return sorted(path.stem for path in BLOCKS_DIR.glob("*.json"))
+
+
+def shipped_translation(slug: str, language: str) -> tuple[dict[str, str] | None, list[str]]:
+    """A shipped exercise's texts in `language`, by path in its stored document, or problems.
+
+    `(None, [])` when there is no translation file; `(None, problems)` when it does not match
+    the English (`translations.validate_translation`) or a block it includes has no
+    translation; `(texts, [])` otherwise.
+    """
+    path = translation_path(slug, language)
+    if not path.is_file():
+        return None, []
+    english, problem = _read_json_file(CONTENT_DIR / f"{slug}.json")
+    if problem:
+        return None, [f"{slug}: {problem}"]
+    translated, problem = _read_json_file(path)
+    if problem:
+        return None, [f"{slug} ({language}/{slug}.json): {problem}"]
+    problems = validate_translation(english, translated, language=language, slug=slug)
+    if problems:
+        return None, problems
+    for step in english.get("steps", []):
+        if isinstance(step, dict) and set(step) == {"include"}:
+            problems += check_block_translation(str(step["include"]), language)
+    if problems:
+        return None, [f"{slug}: {p}" if not p.startswith(slug) else p for p in problems]
+    try:
+        expanded = expand_shared_pieces(translated, f"{language}/{slug}.json", language)
+    except ShippedContentError as exc:
+        return None, [str(exc)]
+    return extract_texts(expanded), []
+
+
+def shipped_languages(slug: str) -> list[str]:
+    """The languages a shipped exercise has a translation file in (English first)."""
+    return ["en"] + [
+        lang for lang in TRANSLATION_LANGUAGES if translation_path(slug, lang).is_file()
+    ]

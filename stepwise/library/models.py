@@ -7,17 +7,28 @@ that responses point at, so an answer can always be read against the questions i
 
 from __future__ import annotations
 
+import logging
 import uuid
-from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+from django_stubs_ext import StrOrPromise
+from pydantic import ValidationError
 
 from stepwise.clinic.models import Practice
 from stepwise.library import schema
+from stepwise.library.translations import (
+    apply_texts,
+    documents_texts,
+    text_paths,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class ImmutableVersionError(Exception):
@@ -25,26 +36,39 @@ class ImmutableVersionError(Exception):
 
 
 class Visibility(models.TextChoices):
-    PRIVATE = "private", "Only me"
-    PRACTICE = "practice", "Everyone in my practice"
-    SHIPPED = "shipped", "Stepwise library"
+    PRIVATE = "private", _("Only me")
+    PRACTICE = "practice", _("Everyone in my practice")
+    SHIPPED = "shipped", _("Stepwise library")
 
 
-CATEGORY_LABELS: dict[str, str] = {
-    schema.Category.RELAXATION: "Relaxation",
-    schema.Category.SOCIAL_SKILLS: "Social skills",
-    schema.Category.PARENT_CHILD: "Parent-child activities",
-    schema.Category.PARENTING_VIDEOS: "Parenting videos",
-    schema.Category.EXPOSURE: "Exposure",
-    schema.Category.COGNITIVE: "Cognitive",
-    schema.Category.AFFECT_EMOTION: "Affect and emotion",
-    schema.Category.BEHAVIOURAL: "Behavioural activation and self-monitoring",
+CATEGORY_LABELS: dict[str, StrOrPromise] = {
+    schema.Category.RELAXATION: _("Relaxation"),
+    schema.Category.SOCIAL_SKILLS: _("Social skills"),
+    schema.Category.PARENT_CHILD: _("Parent-child activities"),
+    schema.Category.PARENTING_VIDEOS: _("Parenting videos"),
+    schema.Category.EXPOSURE: _("Exposure"),
+    schema.Category.COGNITIVE: _("Cognitive"),
+    schema.Category.AFFECT_EMOTION: _("Affect and emotion"),
+    schema.Category.BEHAVIOURAL: _("Behavioural activation and self-monitoring"),
 }
-AUDIENCE_LABELS: dict[str, str] = {
-    schema.Audience.ADULT: "Adults",
-    schema.Audience.CHILD: "Children",
-    schema.Audience.CAREGIVER: "Parents and carers",
+AUDIENCE_LABELS: dict[str, StrOrPromise] = {
+    schema.Audience.ADULT: _("Adults"),
+    schema.Audience.CHILD: _("Children"),
+    schema.Audience.CAREGIVER: _("Parents and carers"),
 }
+
+# English texts the schema fills in when a definition leaves them out: shown translated to a
+# reader of another language when the definition's translation has nothing for them.
+SCHEMA_DEFAULT_TEXTS: frozenset[str] = frozenset(
+    {gettext_noop("Add a row"), gettext_noop("How strong?")}
+    | {label for _id, label in schema.DEFAULT_EMOTIONS}
+)
+
+
+def reader_language(language: str | None = None) -> str:
+    """The two-letter language of `language`, else of the active one: "es-mx" -> "es"."""
+    code = (language or translation.get_language() or "en").split("-")[0].lower()
+    return code or "en"
 
 
 class ExerciseDefinitionQuerySet(models.QuerySet["ExerciseDefinition"]):
@@ -130,11 +154,11 @@ class ExerciseDefinition(models.Model):
 
     @property
     def audience_labels(self) -> list[str]:
-        return [AUDIENCE_LABELS.get(a, a) for a in self.audience_list]
+        return [str(AUDIENCE_LABELS.get(a, a)) for a in self.audience_list]
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS.get(self.category, self.category)
+        return str(CATEGORY_LABELS.get(self.category, self.category))
 
     @property
     def has_unpublished_draft(self) -> bool:
@@ -164,6 +188,10 @@ class ExerciseVersion(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The document's text in other languages: {"es": {"steps.3.prompt": "...", ...}}, paths as
+    # in `translations.text_paths(document)`. Not part of the frozen document: a translation can
+    # be added or corrected without a new version (`save_translation`).
+    translations = models.JSONField(default=dict, blank=True)
 
     objects = ExerciseVersionQuerySet.as_manager()
 
@@ -186,15 +214,101 @@ class ExerciseVersion(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableVersionError("Published versions are kept: responses refer to them.")
 
-    @cached_property
+    @property
     def parsed(self) -> schema.ExerciseDefinition:
-        """The document as the schema model (validated when it was published)."""
-        return schema.ExerciseDefinition.model_validate(self.document)
+        """The document as the schema model, in the active language (the reader's).
+
+        Structure, ids and option values are the English document's whatever the language, so
+        answers, scoring and metrics never depend on it; only the text a person reads changes.
+        """
+        return self.parsed_in(None)
+
+    @property
+    def source(self) -> schema.ExerciseDefinition:
+        """The English document (the source of truth), whatever the active language."""
+        return self.parsed_in("en")
+
+    def languages(self) -> list[str]:
+        """The languages this version can be read in: English, then each translation."""
+        return ["en", *sorted(documents_texts(self.translations))]
+
+    def reader_title(self, language: str | None = None) -> str:
+        """The title in `language` (None: the active one), without reading the whole document;
+        the English title where there is no translation (`reader_title_lang` then says "en")."""
+        code = reader_language(language)
+        translated = self.texts(code).get("title", "").strip() if code != "en" else ""
+        return translated or str(self.document.get("title", ""))
+
+    def reader_title_lang(self, language: str | None = None) -> str:
+        """ "en" when `reader_title` is the English title shown to a reader of another language."""
+        code = reader_language(language)
+        return "en" if code != "en" and not self.texts(code).get("title", "").strip() else ""
+
+    def texts(self, language: str) -> dict[str, str]:
+        return documents_texts(self.translations).get(language, {})
+
+    def parsed_in(self, language: str | None) -> schema.ExerciseDefinition:
+        """The document in `language` (None: the active one); English where it has no text."""
+        code = reader_language(language)
+        cache: dict[str, schema.ExerciseDefinition] = self.__dict__.setdefault("_parsed", {})
+        if code in cache:
+            return cache[code]
+        if code == "en":
+            cache[code] = schema.ExerciseDefinition.model_validate(self.document)
+            return cache[code]
+        english = self.parsed_in("en")
+        document, still_english = apply_texts(self.document, self.texts(code), code)
+        document, still_english = _translate_defaults(document, still_english, code)
+        try:
+            result = schema.ExerciseDefinition.model_validate(document)
+        except ValidationError:
+            # A stored translation that no longer fits (a text too long): the reader gets English.
+            logger.warning("translation %s of exercise version %s does not validate", code, self.pk)
+            result = english.model_copy()
+            still_english = frozenset(path for path, _text in text_paths(self.document))
+        result._reader_language = code
+        result._english_paths = still_english
+        cache[code] = result
+        return result
+
+    def save_translation(self, language: str, texts: dict[str, str]) -> None:
+        """Store (or replace) this version's text in `language`; the document stays as it is."""
+        translations = dict(self.translations or {})
+        if texts:
+            translations[language] = dict(texts)
+        else:
+            translations.pop(language, None)
+        # The one field of a published version that may change: past the immutability guard.
+        models.QuerySet.update(
+            ExerciseVersion.objects.filter(pk=self.pk), translations=translations
+        )
+        self.translations = translations
+        self.__dict__.pop("_parsed", None)
+
+
+def _translate_defaults(
+    document: dict[str, Any], still_english: frozenset[str], language: str
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """Schema defaults ("Add a row", the default emotions) in the reader's language."""
+    left = set(still_english)
+    with translation.override(language):
+        for path in sorted(still_english):
+            node: Any = document
+            parts = path.split(".")
+            for part in parts[:-1]:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            english = node.get(parts[-1]) if isinstance(node, dict) else None
+            if isinstance(english, str) and english in SCHEMA_DEFAULT_TEXTS:
+                shown = translation.gettext(english)
+                if shown != english:
+                    node[parts[-1]] = shown
+                    left.discard(path)
+    return document, frozenset(left)
 
 
 class MediaKind(models.TextChoices):
-    AUDIO = "audio", "Audio"
-    VIDEO = "video", "Video"
+    AUDIO = "audio", _("Audio")
+    VIDEO = "video", _("Video")
 
 
 def _media_path(instance: MediaFile, filename: str) -> str:

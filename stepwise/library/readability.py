@@ -109,3 +109,101 @@ def client_texts(document: dict[str, object]) -> list[str]:
     texts = [str(document.get("why_this_helps", ""))]
     texts += list(_strings(document.get("steps", [])))
     return [t for t in texts if t.strip()]
+
+
+# --- Spanish -----------------------------------------------------------------------------------
+#
+# Szigriszt-Pazos perspicuity, read on the INFLESZ scale, and the Fernández-Huerta ease:
+#
+#   Szigriszt-Pazos = 206.835 - 62.3 * syllables / words - words / sentences
+#   Fernández-Huerta = 206.84 - 0.60 * P - 1.02 * F
+#       (P syllables per 100 words, F sentences per 100 words)
+#
+# Sources: Szigriszt Pazos F. Sistemas predictivos de legibilidad del mensaje escrito: fórmula de
+# perspicuidad (doctoral thesis). Universidad Complutense de Madrid; 1993. Barrio-Cantalejo IM,
+# Simón-Lorda P, Melguizo M, et al. Validación de la Escala INFLESZ para evaluar la legibilidad de
+# los textos dirigidos a pacientes. An Sist Sanit Navar. 2008;31(2):135-152 (the INFLESZ bands:
+# below 40 very hard, 40-55 somewhat hard, 55-65 normal, 65-80 fairly easy, 80 and over very
+# easy). Fernández Huerta J. Medidas sencillas de lecturabilidad. Consigna. 1959;214:29-32.
+
+_SPANISH_WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+")
+_STRONG = frozenset("aeoáéóíú")  # accented i and u break a diphthong like a strong vowel
+_WEAK = frozenset("iuü")
+_VOWELS = _STRONG | _WEAK
+
+INFLESZ_BANDS: tuple[tuple[float, str], ...] = (
+    (80.0, "muy fácil"),
+    (65.0, "bastante fácil"),
+    (55.0, "normal"),
+    (40.0, "algo difícil"),
+    (float("-inf"), "muy difícil"),
+)
+
+
+def spanish_syllables(word: str) -> int:
+    """Syllables of a Spanish word: vowel nuclei, with diphthongs and hiatus (at least one).
+
+    Two strong vowels (a, e, o, or an accented í/ú) are two syllables ("po-e-ta", "dí-a");
+    a weak vowel (i, u) next to another vowel makes one ("cie-lo", "ciu-dad"). The silent u
+    of "que", "qui", "gue", "gui" is not a vowel; a final "y" after a vowel is ("hoy", "muy").
+    """
+    w = word.lower()
+    w = re.sub(r"(?<=[qg])u(?=[eéií])", "", w)  # queso, guerra: the u is silent
+    count = 0
+    previous = ""
+    for char in w:
+        if char in _VOWELS:
+            if (
+                previous
+                and (previous in _WEAK or char in _WEAK)
+                and not (previous in _STRONG and char in _STRONG)
+            ):
+                pass  # a diphthong: the same syllable as the vowel before
+            else:
+                count += 1
+            previous = char
+        else:
+            previous = ""
+    return max(1, count)
+
+
+@dataclass(frozen=True)
+class SpanishReading:
+    words: int
+    sentences: int
+    syllables: int
+
+    @property
+    def szigriszt_pazos(self) -> float:
+        """Perspicuity: 206.835 - 62.3 syllables/words - words/sentences (higher is easier)."""
+        if not self.words:
+            return 100.0
+        return 206.835 - 62.3 * self.syllables / self.words - self.words / max(1, self.sentences)
+
+    @property
+    def fernandez_huerta(self) -> float:
+        """Ease: 206.84 - 0.60 P - 1.02 F, per 100 words (higher is easier)."""
+        if not self.words:
+            return 100.0
+        per_100 = 100 / self.words
+        return 206.84 - 0.60 * self.syllables * per_100 - 1.02 * self.sentences * per_100
+
+    @property
+    def inflesz(self) -> str:
+        """The Szigriszt-Pazos score's band on the INFLESZ scale ("bastante fácil", ...)."""
+        score = self.szigriszt_pazos
+        return next(name for floor, name in INFLESZ_BANDS if score >= floor)
+
+
+def spanish_reading(texts: Iterable[str]) -> SpanishReading:
+    """Words, sentences and syllables of Spanish text; each piece ends a sentence."""
+    words = sentences = syllable_count = 0
+    for text in texts:
+        for sentence in _SENTENCE_END.split(plain(text)):
+            found = _SPANISH_WORD.findall(sentence)
+            if not found:
+                continue
+            sentences += 1
+            words += len(found)
+            syllable_count += sum(spanish_syllables(w) for w in found)
+    return SpanishReading(words, sentences, syllable_count)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from stepwise.library import schema, steps
 from stepwise.library.responses import parse_form, to_form
@@ -79,7 +80,11 @@ class ExerciseView:
 
 
 def _step_label(view: StepView) -> str:
-    words = getattr(view.step, "prompt", None) or view.step.title or f"Step {view.number}"
+    words = (
+        getattr(view.step, "prompt", None)
+        or view.step.title
+        or gettext("Step %(number)d") % {"number": view.number}
+    )
     return words if len(words) <= 70 else words[:67].rstrip() + "..."
 
 
@@ -99,7 +104,7 @@ def _error_target(name: str, views: list[StepView]) -> tuple[str, str]:
             if view.rows and rest.isdigit() and int(rest) < len(view.rows):
                 return view.rows[int(rest)].cells[0].field.id, _step_label(view)
             return f"f-{name}", _step_label(view)
-    return f"f-{name}", "Answer"
+    return f"f-{name}", gettext("Answer")
 
 
 def build_exercise(
@@ -130,6 +135,8 @@ def build_exercise(
         )
         for position, step in enumerate(definition.steps, start=1)
     ]
+    for index, view in enumerate(views):
+        view.lang = definition.lang_of(f"steps.{index}")
     links = [(*_error_target(name, views), message) for name, message in errors.items()]
     return ExerciseView(definition, views, errors, links)
 

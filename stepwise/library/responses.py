@@ -31,6 +31,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from stepwise.library import steps
 from stepwise.library.percentages import percent_of
 from stepwise.library.schema import ExerciseDefinition, Metric, rule_fires
@@ -102,7 +104,7 @@ def validate_response(definition: ExerciseDefinition, data: Mapping[str, Any]) -
     Keys that are not step ids (and answers to content steps) are ignored.
     """
     if not isinstance(data, Mapping):
-        raise ResponseErrors({"": "The answers could not be read. Please try again."})
+        raise ResponseErrors({"": gettext("The answers could not be read. Please try again.")})
     errors: Errors = {}
     answers: dict[str, Any] = {}
     for step in definition.steps:

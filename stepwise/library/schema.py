@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, TypeAlias, Uni
 
 from pydantic import (
     Field,
+    PrivateAttr,
     StringConstraints,
     field_validator,
     model_validator,
@@ -296,6 +297,26 @@ class ExerciseDefinition(Strict):
     tags: list[Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=40)]] = Field(
         default_factory=list, max_length=12, exclude_if=lambda tags: not tags
     )
+
+    # Set on a definition shown in a reader's language (`ExerciseVersion.parsed_in`): that
+    # language, and the paths of texts that have no translation and stay in English.
+    _reader_language: str = PrivateAttr(default="en")
+    _english_paths: frozenset[str] = PrivateAttr(default_factory=frozenset)
+
+    @property
+    def reader_language(self) -> str:
+        return self._reader_language
+
+    def lang_of(self, path: str) -> str:
+        """ "en" when the text at `path` (or any text under it, like `steps.3`) is shown in
+        English to a reader of another language, so its element says `lang="en"`; else ""."""
+        if self._reader_language == "en" or not self._english_paths:
+            return ""
+        prefix = path + "."
+        for english in self._english_paths:
+            if english == path or english.startswith(prefix):
+                return "en"
+        return ""
 
     @model_validator(mode="before")
     @classmethod

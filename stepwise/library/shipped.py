@@ -12,11 +12,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from stepwise.library.loader import shipped_definitions
+from stepwise.library.loader import shipped_definitions, shipped_translation
 from stepwise.library.schema import ExerciseDefinition as Document
+from stepwise.library.translations import TRANSLATION_LANGUAGES
 
 
 def content_hash(document: dict[str, Any]) -> str:
@@ -45,12 +46,42 @@ class SyncReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    translated: list[str] = field(default_factory=list)  # slugs whose translations changed
+    # Translation files that do not match their English: the exercise is shown in English.
+    translation_problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{len(self.created)} new, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged shipped exercises."
+            + (f" {len(self.translated)} with new translations." if self.translated else "")
+            + (
+                f" {len(self.translation_problems)} translation problems."
+                if self.translation_problems
+                else ""
+            )
         )
+
+
+def shipped_translations(slug: str, report: SyncReport) -> dict[str, dict[str, str]]:
+    """{language: texts} of every valid translation file of a shipped exercise."""
+    found = {}
+    for language in TRANSLATION_LANGUAGES:
+        texts, problems = shipped_translation(slug, language)
+        report.translation_problems += problems
+        if texts is not None:
+            found[language] = texts
+    return found
+
+
+def _sync_translations(version_model: Any, version: Any, slug: str, report: SyncReport) -> None:
+    if not any(f.name == "translations" for f in version_model._meta.get_fields()):
+        return  # an older historical model (a migration before translations existed)
+    wanted = shipped_translations(slug, report)
+    if (version.translations or {}) != wanted:
+        # Only the translations of a published version ever change, never its document.
+        models.QuerySet.update(version_model.objects.filter(pk=version.pk), translations=wanted)
+        report.translated.append(slug)
 
 
 def sync_shipped(definition_model: Any, version_model: Any) -> SyncReport:
@@ -73,6 +104,7 @@ def sync_shipped(definition_model: Any, version_model: Any) -> SyncReport:
             latest = version_model.objects.filter(definition=row).order_by("-number").first()
             if latest is not None and latest.content_hash == digest:
                 report.unchanged.append(document.slug)
+                _sync_translations(version_model, latest, document.slug, report)
                 continue
             # The file's own number when its author bumped it; otherwise the next one.
             number = max(document.version, latest.number + 1 if latest else 1)
@@ -89,5 +121,6 @@ def sync_shipped(definition_model: Any, version_model: Any) -> SyncReport:
             row.current_version = version
             row.updated_at = now
             row.save()
+            _sync_translations(version_model, version, document.slug, report)
             (report.updated if latest else report.created).append(document.slug)
     return report

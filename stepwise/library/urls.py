@@ -17,6 +17,11 @@ urlpatterns = [
         builder.builder_preview,
         name="builder_preview",
     ),
+    path(
+        "library/<int:definition_id>/translate/<str:language>/",
+        builder.translate,
+        name="translate",
+    ),
     path("library/versions/<int:version_id>/try/", browse.preview, name="preview"),
     path("library/versions/<int:version_id>/export/", browse.export, name="export"),
     path("library/versions/<int:version_id>/copy/", builder.copy, name="copy"),

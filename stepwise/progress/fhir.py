@@ -162,6 +162,9 @@ def assessment_response(
         )
     return {
         "resourceType": "QuestionnaireResponse",
+        # The language it was answered in (an official translation's, or "en"); the items keep
+        # the instrument's English text, as the Questionnaire it answers.
+        **({"language": response.language} if response.language else {}),
         "identifier": {"system": f"{BASE}:assessment-response", "value": str(response.pk)},
         "questionnaire": questionnaire,
         "status": "completed",

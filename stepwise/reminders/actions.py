@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import CaregiverLink, Client
@@ -506,10 +507,12 @@ def _set_channel(
 def save_preferences(client: Client, choices: Choices) -> ReminderPreferences:
     if choices.sms and not client.mobile:
         raise PreferenceError(
-            "Text messages need a mobile number on your record; ask your therapist to add it."
+            gettext(
+                "Text messages need a mobile number on your record; ask your therapist to add it."
+            )
         )
     if (choices.quiet_start is None) != (choices.quiet_end is None):
-        raise PreferenceError("Give both a start and an end for quiet hours, or neither.")
+        raise PreferenceError(gettext("Give both a start and an end for quiet hours, or neither."))
     now = timezone.now()
     with transaction.atomic():
         prefs = preferences_for(client)
@@ -534,7 +537,11 @@ def unsubscribe_email(prefs: ReminderPreferences) -> None:
     log.info("Email reminders turned off by unsubscribe link for client %s", prefs.client_id)
 
 
-STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT"})
+STOP_WORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT"}
+    # A Spanish-speaking client may answer in Spanish though the message names STOP.
+    | {"PARAR", "DETENER", "CANCELAR", "BAJA"}
+)
 
 
 def stop_sms(number: str) -> int:
@@ -559,9 +566,9 @@ def subscribe_push(client: Client, endpoint: str, p256dh: str, auth: str) -> Pus
     try:
         conf.check_push_endpoint(endpoint)
     except (outbound.UnsafeAddress, outbound.Unresolvable):
-        raise PreferenceError("That push subscription is not one we can use.") from None
+        raise PreferenceError(gettext("That push subscription is not one we can use.")) from None
     if not (0 < len(p256dh) <= 200 and 0 < len(auth) <= 100):
-        raise PreferenceError("That push subscription is not one we can use.")
+        raise PreferenceError(gettext("That push subscription is not one we can use."))
     now = timezone.now()
     with transaction.atomic():
         PushSubscription.objects.filter(endpoint=endpoint).exclude(client=client).delete()

@@ -50,6 +50,7 @@ class Outgoing:
     link: str
     unsubscribe_url: str = ""
     html: str = ""  # email only: the HTML alternative of `text`
+    language: str = ""  # the reader's, in which the texts are written (a header, push's lang)
 
 
 class Channel(Protocol):
@@ -96,6 +97,8 @@ class EmailChannel:
 
     def send(self, message: Outgoing) -> str:
         headers = {"Auto-Submitted": "auto-generated"}
+        if message.language:
+            headers["Content-Language"] = message.language
         if message.unsubscribe_url:
             headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -198,7 +201,12 @@ class PushChannel:
         except outbound.Unresolvable as exc:
             raise TemporaryFailure(f"push service unreachable: {exc}") from None
         payload = json.dumps(
-            {"title": message.subject, "body": message.text.split("\n")[0], "url": message.link}
+            {
+                "title": message.subject,
+                "body": message.text.split("\n")[0],
+                "url": message.link,
+                "lang": message.language,
+            }
         )
         try:
             response = webpush(

@@ -5,30 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 _TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class PreferencesForm(forms.Form):
-    email = forms.BooleanField(required=False, label="Email")
+    email = forms.BooleanField(required=False, label=_("Email"))
     sms = forms.BooleanField(required=False, label="Text message (SMS)")
     preferred_time = forms.TimeField(
         required=False,
         widget=_TIME,
-        label="Remind me at",
-        help_text="Your own local time. Leave empty to use the time your therapist set.",
+        label=_("Remind me at"),
+        help_text=_("Your own local time. Leave empty to use the time your therapist set."),
     )
-    quiet_start = forms.TimeField(required=False, widget=_TIME, label="Quiet from")
-    quiet_end = forms.TimeField(required=False, widget=_TIME, label="Quiet until")
-    paused = forms.BooleanField(required=False, label="Pause all reminders")
+    quiet_start = forms.TimeField(required=False, widget=_TIME, label=_("Quiet from"))
+    quiet_end = forms.TimeField(required=False, widget=_TIME, label=_("Quiet until"))
+    paused = forms.BooleanField(required=False, label=_("Pause all reminders"))
 
     def __init__(self, *args: Any, sms_possible: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not sms_possible:
             self.fields["sms"].disabled = True
-            self.fields[
-                "sms"
-            ].help_text = "Needs a mobile number on your record: ask your therapist to add it."
+            self.fields["sms"].help_text = _(
+                "Needs a mobile number on your record: ask your therapist to add it."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -38,24 +39,25 @@ class PreferencesForm(forms.Form):
         if (start is None) != (end is None):
             self.add_error(
                 "quiet_start" if start is None else "quiet_end",
-                "Give both a start and an end for quiet hours, or leave both empty.",
+                _("Give both a start and an end for quiet hours, or leave both empty."),
             )
         elif start is not None and start == end:
-            self.add_error("quiet_end", "Quiet hours need a different start and end time.")
+            self.add_error("quiet_end", _("Quiet hours need a different start and end time."))
         return data
 
 
 class CaregiverPreferencesForm(forms.Form):
     email = forms.BooleanField(
-        required=False, label="Email me when homework given to me as a parent or carer is due"
+        required=False,
+        label=_("Email me when homework given to me as a parent or carer is due"),
     )
 
 
 class DigestForm(forms.Form):
-    enabled = forms.BooleanField(required=False, label="Send me a daily summary email")
+    enabled = forms.BooleanField(required=False, label=_("Send me a daily summary email"))
     send_time = forms.TimeField(
         widget=_TIME,
         label="At",
-        help_text="Your own local time.",
-        error_messages={"required": "Choose a time for the summary."},
+        help_text=_("Your own local time."),
+        error_messages={"required": _("Choose a time for the summary.")},
     )

@@ -27,16 +27,20 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event
 
 from stepwise.clinic.models import Client
 from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignee, Assignment, AssignmentStatus, Occurrence
+from stepwise.lib.language import reader_language
 from stepwise.lib.tz import local_today
 
 FEED_DAYS = 28  # the next four weeks, today included
-TITLE = "Stepwise practice"
+TITLE = _("Stepwise practice")
 _UID_SALT = "stepwise.reminders.calendar.uid"
 
 
@@ -68,12 +72,20 @@ def _uid(client: Client, day: date) -> str:
 
 
 def _description(count: int, link: str) -> str:
-    what = "Your practice is ready" if count == 1 else f"{count} practice items are ready"
-    return f"{what} in Stepwise: {link}"
+    return ngettext(
+        "Your practice is ready in Stepwise: %(link)s",
+        "%(count)d practice items are ready in Stepwise: %(link)s",
+        count,
+    ) % {"count": count, "link": link}
 
 
 def render_feed(client: Client, now: datetime) -> bytes:
-    """The whole feed as iCalendar bytes (RFC 5545)."""
+    """The whole feed as iCalendar bytes (RFC 5545), in the client's language."""
+    with translation.override(reader_language(client.language)):
+        return _render_feed(client, now)
+
+
+def _render_feed(client: Client, now: datetime) -> bytes:
     link = f"{settings.SITE_URL}{reverse('homework:client_home')}"
     days = upcoming_days(client, local_today(client.time_zone, now))
     calendar = Calendar()
@@ -82,7 +94,7 @@ def render_feed(client: Client, now: datetime) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "Stepwise")
-    calendar.add("x-wr-caldesc", "Days with practice waiting for you in Stepwise")
+    calendar.add("x-wr-caldesc", gettext("Days with practice waiting for you in Stepwise"))
     # Calendar apps that honour a hint refresh four times a day (many poll on their own terms).
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
@@ -92,7 +104,7 @@ def render_feed(client: Client, now: datetime) -> bytes:
         event.add("dtstamp", now)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        event.add("summary", TITLE)
+        event.add("summary", str(TITLE))
         event.add("description", _description(days[day], link))
         event.add("url", link)
         event.add("transp", "TRANSPARENT")

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
 
 class Kind(StrEnum):
     DUE = "due"
@@ -24,33 +28,34 @@ class Composed:
     sms: str  # one SMS segment where possible
 
 
-_LINES: dict[Kind, tuple[str, ...]] = {
+# Marked at import, translated when composed: `compose()` runs in the reader's language.
+_LINES: dict[Kind, tuple[Promise, ...]] = {
     Kind.DUE: (
-        "Hi {name}, your practice for today is ready when you are.",
-        "Hello {name}, a few minutes for yourself today? Your practice is waiting.",
-        "Hi {name}, here is your gentle nudge for today's practice.",
-        "Good to see you, {name}. Today's practice is ready.",
+        _("Hi %(name)s, your practice for today is ready when you are."),
+        _("Hello %(name)s, a few minutes for yourself today? Your practice is waiting."),
+        _("Hi %(name)s, here is your gentle nudge for today's practice."),
+        _("Good to see you, %(name)s. Today's practice is ready."),
     ),
     Kind.OVERDUE: (
-        "Hi {name}, there is still time to catch up on your practice.",
-        "Hello {name}, no pressure: your practice is there whenever you are ready.",
-        "Hi {name}, a small step still counts. Your practice is waiting.",
+        _("Hi %(name)s, there is still time to catch up on your practice."),
+        _("Hello %(name)s, no pressure: your practice is there whenever you are ready."),
+        _("Hi %(name)s, a small step still counts. Your practice is waiting."),
     ),
     Kind.FEEDBACK: (
-        "Hi {name}, you have a new note in Stepwise.",
-        "Hello {name}, there is something new for you in Stepwise.",
+        _("Hi %(name)s, you have a new note in Stepwise."),
+        _("Hello %(name)s, there is something new for you in Stepwise."),
     ),
     Kind.DIGEST: (
-        "Hello {name}, here is your Stepwise summary for today.",
-        "Hi {name}, your daily Stepwise summary is ready.",
+        _("Hello %(name)s, here is your Stepwise summary for today."),
+        _("Hi %(name)s, your daily Stepwise summary is ready."),
     ),
 }
 
-_SUBJECTS: dict[Kind, str] = {
-    Kind.DUE: "A reminder from Stepwise",
-    Kind.OVERDUE: "Still time to catch up",
-    Kind.FEEDBACK: "Something new in Stepwise",
-    Kind.DIGEST: "Your Stepwise summary",
+_SUBJECTS: dict[Kind, Promise] = {
+    Kind.DUE: _("A reminder from Stepwise"),
+    Kind.OVERDUE: _("Still time to catch up"),
+    Kind.FEEDBACK: _("Something new in Stepwise"),
+    Kind.DIGEST: _("Your Stepwise summary"),
 }
 
 
@@ -59,10 +64,12 @@ def variants(kind: Kind) -> int:
 
 
 def compose(kind: Kind, name: str, link: str, variant: int) -> Composed:
-    """The message for one reminder; `variant` (e.g. a row id) picks the wording in rotation."""
+    """The message for one reminder, in the active language (the reader's: see
+    `outgoing.build`); `variant` (e.g. a row id) picks the wording in rotation."""
     lines = _LINES[kind]
-    greeting = lines[variant % len(lines)].format(name=name.strip() or "there")
+    who = name.strip() or pgettext("a greeting to someone whose name is not known", "there")
+    greeting = str(lines[variant % len(lines)]) % {"name": who}
     text = f"{greeting}\n\n{link}\n"
-    return Composed(
-        subject=_SUBJECTS[kind], text=text, sms=f"{greeting} {link} Reply STOP to stop."
-    )
+    # STOP stays the keyword in every language: it is what the SMS provider acts on.
+    stop = gettext("Reply STOP to stop.")
+    return Composed(subject=str(_SUBJECTS[kind]), text=text, sms=f"{greeting} {link} {stop}")

@@ -16,30 +16,31 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Feedback, Occurrence
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "Text message (SMS)"
-    PUSH = "push", "Notification on this device"
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message (SMS)")
+    PUSH = "push", _("Notification on this device")
 
 
 class Kind(models.TextChoices):
-    DUE = "due", "Homework due"
-    OVERDUE = "overdue", "Gentle nudge after the due day"
-    FEEDBACK = "feedback", "Feedback arrived"
-    DIGEST = "digest", "Daily summary for the therapist"
+    DUE = "due", _("Homework due")
+    OVERDUE = "overdue", _("Gentle nudge after the due day")
+    FEEDBACK = "feedback", _("Feedback arrived")
+    DIGEST = "digest", _("Daily summary for the therapist")
 
 
 class State(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Not sent"
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Not sent")
 
 
 class Reminder(models.Model):

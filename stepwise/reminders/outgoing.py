@@ -12,9 +12,11 @@ import json
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from stepwise.clinic.models import Client
 from stepwise.lib.emails import render_templated_email
+from stepwise.lib.language import reader_language
 from stepwise.reminders import actions, digest
 from stepwise.reminders.channels import Outgoing
 from stepwise.reminders.messages import Kind as MessageKind
@@ -65,6 +67,15 @@ def reader_zone_of(reminder: Reminder) -> str:
     return reminder.client.time_zone
 
 
+def reader_language_of(reminder: Reminder) -> str:
+    """The language the reminder's reader reads: the recipient's own (a carer's, or the
+    therapist's for a digest), else the client's (their account's, which is the record's)."""
+    if reminder.recipient is not None:
+        return reader_language(reminder.recipient.language)
+    assert reminder.client is not None
+    return reader_language(reminder.client.language)
+
+
 def _url(name: str) -> str:
     return f"{settings.SITE_URL}{reverse(name)}"
 
@@ -93,7 +104,7 @@ def _email(
     reminder: Reminder, to: str, template: str, context: dict[str, object], sms: str = ""
 ) -> Outgoing:
     subject, text, html = render_templated_email(
-        template, context, time_zone=reader_zone_of(reminder)
+        template, context, time_zone=reader_zone_of(reminder), language=reader_language_of(reminder)
     )
     return Outgoing(
         key=reminder.key,
@@ -104,6 +115,7 @@ def _email(
         sms=sms,
         link=str(context["link"]),
         unsubscribe_url=str(context.get("unsubscribe_url", "")),
+        language=reader_language_of(reminder),
     )
 
 
@@ -126,6 +138,13 @@ def build_digest(reminder: Reminder, to: str) -> Outgoing:
 
 
 def build(reminder: Reminder, preferences: ReminderPreferences | None, to: str) -> Outgoing:
+    """The message of one reminder for one address, in its reader's language (email, SMS and
+    push alike), whoever or whatever made the reminder."""
+    with translation.override(reader_language_of(reminder)):
+        return _build(reminder, preferences, to)
+
+
+def _build(reminder: Reminder, preferences: ReminderPreferences | None, to: str) -> Outgoing:
     if reminder.kind == Kind.DIGEST:
         return build_digest(reminder, to)
     home = link()
@@ -143,6 +162,7 @@ def build(reminder: Reminder, preferences: ReminderPreferences | None, to: str) 
             text=composed.text,
             sms=composed.sms,
             link=home,
+            language=reader_language_of(reminder),
         )
     if reminder.recipient is not None:
         unsubscribe = _caregiver_unsubscribe_url(reminder)

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from stepwise.clinic.models import CaregiverLink, Client
 from stepwise.reminders.models import (
@@ -45,9 +47,9 @@ class ClientReminderStatus:
 
 
 _NO_ADDRESS = {
-    Channel.EMAIL: "there is no email address on their record",
-    Channel.SMS: "there is no mobile number on their record",
-    Channel.PUSH: "no device of theirs has notifications turned on",
+    Channel.EMAIL: _("there is no email address on their record"),
+    Channel.SMS: _("there is no mobile number on their record"),
+    Channel.PUSH: _("no device of theirs has notifications turned on"),
 }
 
 
@@ -84,10 +86,10 @@ def client_status(
     now = now or timezone.now()
     prefs = ReminderPreferences.objects.filter(client=client).first()
     if prefs is None:  # nothing chosen yet: the defaults apply
-        channels = [Channel.EMAIL.label]
+        channels = [str(Channel.EMAIL.label)]
         paused = False
     else:
-        channels = [c.label for c in Channel if prefs.channel_enabled(c.value)]
+        channels = [str(c.label) for c in Channel if prefs.channel_enabled(c.value)]
         paused = prefs.paused
     recent = list(
         Reminder.objects.filter(client=client, state__in=[State.SENT, State.FAILED, State.SKIPPED])
@@ -97,9 +99,14 @@ def client_status(
     failed = Reminder.objects.filter(
         client=client, state=State.FAILED, send_at__gte=now - timedelta(days=7)
     ).count()
-    on = [c for c in Channel if c.label in channels]
-    reaches = [c.label for c in on if _reachable(client, c.value)]
-    unreachable = [f"{c.label}: {_NO_ADDRESS[c]}" for c in on if not _reachable(client, c.value)]
+    on = [c for c in Channel if str(c.label) in channels]
+    reaches = [str(c.label) for c in on if _reachable(client, c.value)]
+    unreachable = [
+        pgettext("a channel and why it cannot reach the client", "%(channel)s: %(why)s")
+        % {"channel": c.label, "why": _NO_ADDRESS[c]}
+        for c in on
+        if not _reachable(client, c.value)
+    ]
     linked, reached = _carers(client)
     return ClientReminderStatus(
         channels,

@@ -36,7 +36,7 @@ def _series(client: Client, key: str, answer_sets: Sequence[Sequence[int | None]
 
 
 def _column(html: str, label: str) -> list[str]:
-    cells = re.findall(rf'<td data-label="{re.escape(label)}">(.*?)</td>', html, re.DOTALL)
+    cells = re.findall(rf'<td data-label="{re.escape(label)}"[^>]*>(.*?)</td>', html, re.DOTALL)
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip() for cell in cells]
 
 

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from stepwise.accounts import device
@@ -36,7 +38,8 @@ def keep_signed_in(request: HttpRequest) -> HttpResponse:
     recent = time.time() - started <= device.CHOOSE_WITHIN_MINUTES * 60
     if not (recent or device.is_remembered(session)):
         messages.info(
-            request, "To stay signed in on this device, sign out and choose it when you sign in."
+            request,
+            _("To stay signed in on this device, sign out and choose it when you sign in."),
         )
         return redirect(_next_url(request))
     form = PinSetupForm(request.POST or None)
@@ -44,8 +47,10 @@ def keep_signed_in(request: HttpRequest) -> HttpResponse:
         device.remember(request, form.cleaned_data["pin"])
         messages.success(
             request,
-            "This device stays signed in for up to 30 days. After 15 minutes without use, "
-            "your PIN opens it again.",
+            _(
+                "This device stays signed in for up to 30 days. After 15 minutes without use, "
+                "your PIN opens it again."
+            ),
         )
         return redirect(_next_url(request))
     return render(
@@ -67,13 +72,16 @@ def unlock(request: HttpRequest) -> HttpResponse:
         if result.ok:
             return redirect(_next_url(request))
         if result.signed_out:
-            messages.info(request, "You were signed out on this device. Please sign in again.")
+            messages.info(request, _("You were signed out on this device. Please sign in again."))
             return redirect("account_login")
-        tries = "try" if result.attempts_left == 1 else "tries"
         form.add_error(
             "pin",
-            f"That PIN is not right. {result.attempts_left} more {tries} before this device "
-            "signs you out.",
+            ngettext(
+                "That PIN is not right. %(count)d more try before this device signs you out.",
+                "That PIN is not right. %(count)d more tries before this device signs you out.",
+                result.attempts_left,
+            )
+            % {"count": result.attempts_left},
         )
     return render(
         request,

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepwise.accounts import actions, session_timeout
@@ -23,9 +25,13 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     form = AccountSettingsForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         actions.update_account_settings(
-            user, name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"]
+            user,
+            name=form.cleaned_data["name"],
+            time_zone=form.cleaned_data["time_zone"],
+            language=form.cleaned_data["language"] or None,
         )
-        messages.success(request, "Your settings are saved.")
+        with translation.override(user.language):  # said in the language just chosen
+            messages.success(request, gettext("Your settings are saved."))
         return redirect("accounts:settings")
     return render(
         request,
@@ -47,5 +53,5 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     actions.sign_out_everywhere(user)
     logout(request)
-    messages.success(request, "You are signed out on every device.")
+    messages.success(request, gettext("You are signed out on every device."))
     return redirect("account_login")

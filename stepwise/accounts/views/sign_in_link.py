@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from stepwise.accounts import actions, device, tasks
@@ -25,7 +26,7 @@ def magic_link_request(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"].lower()
         if not ratelimit.consume(request, action="magic_link", key=email):
             form.add_error(
-                None, "Too many sign-in links were asked for. Please wait a few minutes."
+                None, gettext("Too many sign-in links were asked for. Please wait a few minutes.")
             )
         else:
             # The same work for every address: the worker decides whether a link goes out (not
@@ -60,6 +61,6 @@ def _link_spent(request: HttpRequest) -> HttpResponse:
     """A used, expired or unknown link. Someone already signed in (typically opening the link
     they signed in with a second time) goes to their home; anyone else is told to ask again."""
     if request.user.is_authenticated:
-        messages.info(request, "You are already signed in.")
+        messages.info(request, gettext("You are already signed in."))
         return redirect("home")
     return render(request, "accounts/magic_link_invalid.html", status=410)

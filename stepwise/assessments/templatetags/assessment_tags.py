@@ -13,6 +13,7 @@ from django import template
 
 from stepwise.accounts.models import User
 from stepwise.accounts.signed_in import signed_in_user
+from stepwise.assessments.models import CATEGORY_LABELS
 from stepwise.assessments.results import describe_alerts, open_alerts, waiting_for_admins
 from stepwise.assessments.views.records import client_section
 from stepwise.clinic.access import caseload_for
@@ -20,6 +21,12 @@ from stepwise.clinic.models import Client
 from stepwise.clinic.roles import roles_for
 
 register = template.Library()
+
+
+@register.filter
+def category_label(category: str) -> str:
+    """A category's name in the reader's language."""
+    return str(CATEGORY_LABELS.get(category, category))
 
 
 @register.inclusion_tag("assessments/_attention_list.html", takes_context=True)

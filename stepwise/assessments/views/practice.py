@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
@@ -70,9 +71,15 @@ def _switch(request: HttpRequest, key: str, *, enabled: bool) -> HttpResponse:
     except actions.AssessmentError as exc:
         messages.error(request, exc.message)
     else:
-        state = "on" if enabled else "off"
+        name = available.version.abbreviation
         messages.success(
-            request, f"{available.version.abbreviation} is now {state} for your practice."
+            request,
+            (
+                _("%(name)s is now on for your practice.")
+                if enabled
+                else _("%(name)s is now off for your practice.")
+            )
+            % {"name": name},
         )
     return redirect("assessments:instrument_list")
 
@@ -111,8 +118,11 @@ def instrument_cutoff(request: HttpRequest, key: str) -> HttpResponse:
         shown = updated.cutoff if updated is not None else form.cleaned_data["cutoff"]
         messages.success(
             request,
-            f"{available.version.abbreviation} now screens positive at {shown} or more for "
-            "questionnaires scored from now on.",
+            _(
+                "%(name)s now screens positive at %(cutoff)s or more for questionnaires scored "
+                "from now on."
+            )
+            % {"name": available.version.abbreviation, "cutoff": shown},
         )
     return redirect("assessments:instrument_list")
 
@@ -135,8 +145,8 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{version.abbreviation} version {version.version} is imported and switched on "
-                "for your practice.",
+                _("%(name)s version %(version)s is imported and switched on for your practice.")
+                % {"name": version.abbreviation, "version": version.version},
             )
             return redirect("assessments:instrument_list")
     return render(
@@ -179,7 +189,7 @@ def assessment_settings(request: HttpRequest) -> HttpResponse:
         except actions.AssessmentError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Assessment settings saved.")
+            messages.success(request, _("Assessment settings saved."))
             return redirect("assessments:assessment_settings")
     return render(
         request,
@@ -219,6 +229,9 @@ def practice_alert_join(request: HttpRequest, alert_id: int) -> HttpResponse:
         raise Http404("No such alert.")
     clinic_actions.join_care_team(alert.client, _admin(request))
     record_access(request, "alert.admin_join", alert.client_id)
-    messages.success(request, f"You are now on {alert.client.display_name}'s care team.")
+    messages.success(
+        request,
+        _("You are now on %(name)s's care team.") % {"name": alert.client.display_name},
+    )
     url = reverse("clinic:client_detail", args=[alert.client_id])
     return redirect(f"{url}#alert-{alert.pk}")

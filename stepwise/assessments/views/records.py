@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.models import User
@@ -109,8 +110,11 @@ def new_episode(request: HttpRequest, client_id: int, instrument_id: int) -> Htt
         else:
             messages.success(
                 request,
-                f"A new episode of care has begun: {client.display_name}'s next "
-                f"{available.version.abbreviation} will be the new baseline.",
+                _(
+                    "A new episode of care has begun: %(name)s's next %(instrument)s will be "
+                    "the new baseline."
+                )
+                % {"name": client.display_name, "instrument": available.version.abbreviation},
             )
     return redirect("assessments:results", client_id=client.pk, instrument_id=available.version.pk)
 
@@ -128,7 +132,7 @@ def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> Ht
         except actions.AssessmentError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Alert acknowledged. Your note is kept with it.")
+            messages.success(request, _("Alert acknowledged. Your note is kept with it."))
         return redirect("clinic:client_detail", client_id=client.pk)
     return render(
         request,
@@ -165,7 +169,7 @@ def alert_link(request: HttpRequest, alert_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, alert.client_id if alert else 0, "alert.open")
     assert alert is not None  # no alert, no client: get_client_for_therapist answered 404
     if alert.acknowledged_at is not None:
-        messages.info(request, "This alert has already been acknowledged.")
+        messages.info(request, _("This alert has already been acknowledged."))
     url = reverse("clinic:client_detail", args=[client.pk])
     return redirect(f"{url}#alert-{alert.pk}")
 
@@ -183,10 +187,14 @@ def share_results(request: HttpRequest, client_id: int) -> HttpResponse:
     else:
         if shared:
             messages.success(
-                request, f"{client.display_name} can now see their questionnaire results."
+                request,
+                _("%(name)s can now see their questionnaire results.")
+                % {"name": client.display_name},
             )
         else:
             messages.success(
-                request, f"{client.display_name} no longer sees their questionnaire results."
+                request,
+                _("%(name)s no longer sees their questionnaire results.")
+                % {"name": client.display_name},
             )
     return redirect("clinic:client_detail", client_id=client.pk)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
@@ -20,6 +21,7 @@ from stepwise.assessments.models import (
     Mode,
     Respondent,
 )
+from stepwise.assessments.wording import language_of, wording_of
 from stepwise.audit.actions import record_access
 from stepwise.clinic.access import get_client_for_therapist
 from stepwise.clinic.decorators import therapist_required
@@ -49,7 +51,10 @@ def start_in_session(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "assessment.start")
     back = redirect("assessments:client_assessments", client_id=client.pk)
     if client.discharged_at is not None:
-        messages.error(request, f"{client.display_name} is discharged. Make them active first.")
+        messages.error(
+            request,
+            _("%(name)s is discharged. Make them active first.") % {"name": client.display_name},
+        )
         return back
     available = catalog.enabled_instruments(client.practice_id)
     form = StartInSessionForm(request.POST, available=available)
@@ -66,7 +71,7 @@ def start_in_session(request: HttpRequest, client_id: int) -> HttpResponse:
 def in_session(request: HttpRequest) -> HttpResponse:
     state = lock.current(request)
     if state is None:
-        messages.info(request, "No questionnaire is running in session.")
+        messages.info(request, _("No questionnaire is running in session."))
         return redirect("home")
     if state.state == lock.DONE:
         return redirect("assessments:in_session_done")
@@ -76,7 +81,9 @@ def in_session(request: HttpRequest) -> HttpResponse:
     )
     version = get_object_or_404(InstrumentVersion, pk=state.instrument_id)
     definition = catalog.definition_of(version)
-    form = AssessmentForm(definition, request.POST if posted else None)
+    # The respondent reads it in their language (an official translation, else the English).
+    wording = wording_of(version, language_of(client))
+    form = AssessmentForm(definition, request.POST if posted else None, wording=wording)
     if posted and form.is_valid():
         try:
             submission = actions.submit_assessment(
@@ -91,6 +98,7 @@ def in_session(request: HttpRequest) -> HttpResponse:
                 ),
                 administered_by=_therapist(request),
                 not_asked=form.not_asked(),
+                language=wording.wanted,
             )
         except actions.AssessmentError as exc:
             form.add_error(None, exc.message)
@@ -172,7 +180,7 @@ def in_session_end(request: HttpRequest) -> HttpResponse:
         lock.end(request)
         record_access(request, "assessment.in_session_end", state.client_id)
         request.session[CLEAR_DRAFT_KEY] = state.draft_id
-        messages.success(request, "Welcome back. In-session mode has ended.")
+        messages.success(request, _("Welcome back. In-session mode has ended."))
         # The results page is named by the answered version's id: no instrument key in URLs.
         version_id = (
             AssessmentResponse.objects.filter(pk=state.response_id or 0, client_id=state.client_id)
@@ -190,11 +198,11 @@ def in_session_end(request: HttpRequest) -> HttpResponse:
         if state.password_failures >= lock.MAX_PASSWORD_FAILURES:
             logout(request)
             messages.error(
-                request, "Too many wrong passwords, so you have been signed out. Sign in again."
+                request, _("Too many wrong passwords, so you have been signed out. Sign in again.")
             )
             return redirect("account_login")
         lock.save(request, state)
-        form.add_error("password", "That is not the right password.")
+        form.add_error("password", _("That is not the right password."))
     return render(
         request,
         "assessments/in_session_end.html",

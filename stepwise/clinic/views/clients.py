@@ -6,8 +6,11 @@ from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language_info
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from stepwise.accounts import actions as account_actions
+from stepwise.accounts.forms import LANGUAGE_SAVED, LanguageForm
 from stepwise.accounts.models import User
 from stepwise.accounts.signed_in import signed_in_user
 from stepwise.audit.actions import record_access
@@ -68,7 +71,9 @@ def client_new(request: HttpRequest) -> HttpResponse:
     practice_id = roles_for(request).practice_id
     assert practice_id is not None
     form = ClientForm(
-        request.POST or None, practice_id=practice_id, initial={"time_zone": user.time_zone}
+        request.POST or None,
+        practice_id=practice_id,
+        initial={"time_zone": user.time_zone, "language": user.language},
     )
     if request.method == "POST" and form.is_valid():
         client = actions.add_client(user, **form.cleaned_data)
@@ -111,6 +116,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         "email": client.email,
         "mobile": client.mobile,
         "time_zone": client.time_zone,
+        "language": client.language,
         "is_minor": client.is_minor,
         "country": client.country,
         "therapists": list(client.therapists.all()),
@@ -161,4 +167,26 @@ def caregiver_unlink(request: HttpRequest, client_id: int, link_id: int) -> Http
         raise Http404("No such caregiver link.")
     actions.unlink_caregiver(link)
     messages.success(request, "The parent or carer no longer has access to this client.")
+    return redirect("clinic:client_detail", client_id=client.pk)
+
+
+@require_POST
+@therapist_required
+def caregiver_language(request: HttpRequest, client_id: int, link_id: int) -> HttpResponse:
+    """The therapist sets a linked parent or carer's language (theirs, not the child's)."""
+    client = get_client_for_therapist(request, client_id, "caregiver.language")
+    link = CaregiverLink.objects.filter(client=client, pk=link_id).select_related("caregiver")
+    found = link.first()
+    if found is None:
+        record_access(request, "caregiver.language", client.pk, allowed=False)
+        raise Http404("No such caregiver link.")
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        account_actions.set_language(found.caregiver, language)
+        name = get_language_info(language)["name_local"]
+        messages.success(
+            request,
+            LANGUAGE_SAVED % {"name": found.caregiver.display_name, "language": name},
+        )
     return redirect("clinic:client_detail", client_id=client.pk)

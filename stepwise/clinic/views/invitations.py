@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.actions import create_invited_user
@@ -23,6 +25,7 @@ from stepwise.clinic.forms import CaregiverInviteForm
 from stepwise.clinic.models import Invitation, InvitationKind
 from stepwise.clinic.roles import roles_for
 from stepwise.lib.emails import send_templated_email
+from stepwise.lib.language import reader_language
 from stepwise.lib.tz import time_zone_names
 
 
@@ -45,6 +48,7 @@ def _send_invitation(issued: actions.IssuedInvitation, to: str) -> None:
         to,
         invitation.email_context(issued.path),
         time_zone=invitation.recipient_zone,
+        language=invitation.language,
     )
 
 
@@ -69,7 +73,7 @@ def client_invite(request: HttpRequest, client_id: int) -> HttpResponse:
 def caregiver_invite(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "invitation.create")
     user = signed_in_user(request)
-    form = CaregiverInviteForm(request.POST or None)
+    form = CaregiverInviteForm(request.POST or None, initial={"language": client.language})
     if request.method == "POST" and form.is_valid():
         try:
             issued = actions.invite_caregiver(client, user, **form.cleaned_data)
@@ -143,6 +147,8 @@ INVALID_MESSAGES = {
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation, status = actions.find_open_invitation(token)
+    if invitation is not None and not request.user.is_authenticated:
+        _read_in_invitation_language(request, invitation)
     if invitation is None or status != "open":
         title, advice = INVALID_MESSAGES[status]
         return render(
@@ -184,6 +190,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     time_zone=data["time_zone"],
                     password=data["password"] if use_password else None,
                     email_verified=staff,
+                    # The language the page was read in: the invitation's, unless the
+                    # person chose another with the switcher.
+                    language=translation.get_language(),
                 )
                 actions.accept_invitation(invitation, user)
         except actions.ActionError as exc:
@@ -197,6 +206,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "clinic/invitation_accept.html",
         {"form": form, "invitation": invitation, "time_zones": time_zone_names()},
     )
+
+
+def _read_in_invitation_language(request: HttpRequest, invitation: Invitation) -> None:
+    """The accept page speaks the invitation's language (the one its email was written in),
+    unless this browser chose one with the language switcher."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    language = reader_language(
+        chosen if chosen in dict(settings.LANGUAGES) else invitation.language
+    )
+    translation.activate(language)  # not override: the response's Content-Language reads it
+    request.LANGUAGE_CODE = language
 
 
 def _accept_signed_in(request: HttpRequest, invitation: Invitation) -> HttpResponse:

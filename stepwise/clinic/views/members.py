@@ -76,6 +76,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
                 invitation.email,
                 invitation.email_context(issued.path),
                 time_zone=invitation.recipient_zone,
+                language=invitation.language,
             )
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
             return redirect("clinic:members")

@@ -5,7 +5,6 @@ Views parse, check access (404 outside the care team, audited), call one action,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -76,41 +75,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@dataclass(frozen=True)
-class AnswerLine:
-    number: int | str
-    question: str
-    answer: str
-
-
 def _assessment_context(completion: Completion) -> dict[str, Any]:
-    from stepwise.assessments.catalog import definition_of
-    from stepwise.assessments.definitions import Option
     from stepwise.assessments.results import current_score
+    from stepwise.assessments.wording import answer_lines
 
     response = completion.assessment_response
     assert response is not None
-    definition = definition_of(response.instrument)
-    given = list(response.answers or [])
-    lines = []
-    for index, item in enumerate(definition.items):
-        value = given[index] if index < len(given) else None
-        labels = {o.value: o.label for o in definition.options_for(item)}
-        shown = "No answer" if value is None else labels.get(value, str(value))
-        lines.append(AnswerLine(item.number, item.text, shown))
-    for extra in definition.additional_unscored_items:
-        value = (response.supplementary or {}).get(extra.id)
-        if value is None:
-            continue
-        labels = {o.value: o.label for o in extra.options if isinstance(o, Option)}
-        lines.append(AnswerLine("", extra.text, str(labels.get(value, value))))
     return {
         "response": response,
         "score": current_score(response),
         # The alerts it raised, so an acknowledged one no longer reads as waiting.
         "alerts": list(response.alerts.select_related("acknowledged_by").order_by("id")),
         "instrument": response.instrument,
-        "answer_lines": lines,
+        # In the language answered, with the English beside.
+        "answer_lines": answer_lines(response),
     }
 
 

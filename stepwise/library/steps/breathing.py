@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.utils.translation import gettext, gettext_noop
 from pydantic import Field
 
 from stepwise.library.steps import building
@@ -43,7 +44,7 @@ class BreathingStep(QuestionStep):
 class Breathing(StepType[BreathingStep]):
     name = "breathing"
     model = BreathingStep
-    label = "Breathing pacer"
+    label = gettext_noop("Breathing pacer")
     builder_defaults = {"inhale_seconds": 4, "exhale_seconds": 6, "cycles": 10}
     builder_keys = (*_PHASES, "cycles")
 
@@ -53,8 +54,11 @@ class Breathing(StepType[BreathingStep]):
             0,
             step.cycles,
             required=step.required,
-            missing="Please record how many breaths you completed.",
-            wrong=f"Enter the number of breaths completed: a whole number from 0 to {step.cycles}.",
+            missing=gettext("Please record how many breaths you completed."),
+            wrong=gettext(
+                "Enter the number of breaths completed: a whole number from 0 to %(high)d."
+            )
+            % {"high": step.cycles},
         )
         if error:
             errors[step.id] = error

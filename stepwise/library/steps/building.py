@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext
+
 _NON_ID = re.compile(r"[^a-z0-9_]+")
 
 
@@ -89,7 +91,10 @@ def anchors(text: str, problems: list[str], where: str) -> list[dict[str, Any]]:
         value, sep, label = line.partition("=")
         number = whole(value)
         if not sep or not isinstance(number, int):
-            problems.append(f"{where}: write each anchor as “number = label”, e.g. “0 = Calm”")
+            problems.append(
+                gettext("%(where)s: write each anchor as “number = label”, e.g. “0 = Calm”")
+                % {"where": where}
+            )
             # kept as typed, so the line is still there to fix (publishing refuses it)
             found.append({"value": line.strip() if not sep else value.strip(), "label": ""})
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.utils.translation import gettext, gettext_noop
 from pydantic import Field, model_validator
 
 from stepwise.library.steps import building
@@ -32,19 +33,19 @@ class ChecklistStep(QuestionStep):
 class Checklist(StepType[ChecklistStep]):
     name = "checklist"
     model = ChecklistStep
-    label = "Checklist"
+    label = gettext_noop("Checklist")
     builder_defaults = {"items": []}
 
     def validate(self, step: ChecklistStep, value: Any, errors: Errors) -> list[str]:
         shown = labels(step.items)
         ticked = [] if value is None or value == "" else ids(value)
         if ticked is None or any(item not in shown for item in ticked):
-            errors[step.id] = "Tick only items from the list."
+            errors[step.id] = gettext("Tick only items from the list.")
             return []
         picked = set(ticked)
         ordered = [item_id for item_id in shown if item_id in picked]
         if step.required and not ordered:
-            errors[step.id] = "Tick at least one item."
+            errors[step.id] = gettext("Tick at least one item.")
         return ordered
 
     def parse(self, step: ChecklistStep, form: PostedForm) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from django.utils.translation import gettext, gettext_noop, ngettext
 from pydantic import Field, model_validator
 
 from stepwise.library.steps import building
@@ -67,7 +68,7 @@ def render_options(view: StepView, options: Iterable[Any], raw: Any) -> None:
 class Choice(StepType[ChoiceStep]):
     name = "choice"
     model = ChoiceStep
-    label = "Choice"
+    label = gettext_noop("Choice")
     builder_defaults = {"options": []}
     builder_keys = ("min_selected", "max_selected")
     builder_flags = ("multiple",)
@@ -77,27 +78,36 @@ class Choice(StepType[ChoiceStep]):
         if not step.multiple:
             if is_blank(value):
                 if step.required:
-                    errors[step.id] = "Please choose an option."
+                    errors[step.id] = gettext("Please choose an option.")
                 return None
             if isinstance(value, list | tuple) and len(value) == 1:
                 value = value[0]
             if not isinstance(value, str) or value not in shown:
-                errors[step.id] = "Choose one of the options shown."
+                errors[step.id] = gettext("Choose one of the options shown.")
                 return None
             return value
         chosen = [] if value is None or value == "" else ids(value)
         if chosen is None or any(item not in shown for item in chosen):
-            errors[step.id] = "Choose only from the options shown."
+            errors[step.id] = gettext("Choose only from the options shown.")
             return []
         picked = set(chosen)
         ordered = [option_id for option_id in shown if option_id in picked]
         least = step.min_selected or (1 if step.required else 0)
         if len(ordered) < least and (ordered or step.required):
             errors[step.id] = (
-                "Please choose an option." if least == 1 else f"Choose at least {least} options."
+                gettext("Please choose an option.")
+                if least == 1
+                else ngettext(
+                    "Choose at least %(count)d option.", "Choose at least %(count)d options.", least
+                )
+                % {"count": least}
             )
         elif step.max_selected is not None and len(ordered) > step.max_selected:
-            errors[step.id] = f"Choose at most {step.max_selected} options."
+            errors[step.id] = ngettext(
+                "Choose at most %(count)d option.",
+                "Choose at most %(count)d options.",
+                step.max_selected,
+            ) % {"count": step.max_selected}
         return ordered
 
     def parse(self, step: ChoiceStep, form: PostedForm) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext_noop
 from pydantic import StringConstraints, field_validator
 
 from stepwise.library.markdown import plain_text, render_markdown
@@ -46,7 +47,7 @@ class ContentStep(StepBase):
 class Content(StepType[ContentStep]):
     name = "content"
     model = ContentStep
-    label = "Text to read"
+    label = gettext_noop("Text to read")
     answered = False
     question = False
     builder_defaults = {"body": ""}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.utils.translation import gettext, gettext_noop, ngettext
 from pydantic import Field, model_validator
 
 from stepwise.library.steps import building
@@ -38,24 +39,24 @@ from stepwise.library.steps.views import (
 )
 
 DEFAULT_EMOTIONS: tuple[tuple[str, str], ...] = (
-    ("sad", "Sad"),
-    ("anxious", "Anxious or worried"),
-    ("scared", "Scared"),
-    ("angry", "Angry"),
-    ("irritated", "Irritated"),
-    ("ashamed", "Ashamed"),
-    ("guilty", "Guilty"),
-    ("embarrassed", "Embarrassed"),
-    ("lonely", "Lonely"),
-    ("hopeless", "Hopeless"),
-    ("frustrated", "Frustrated"),
-    ("disgusted", "Disgusted"),
-    ("jealous", "Jealous"),
-    ("happy", "Happy"),
-    ("calm", "Calm"),
-    ("proud", "Proud"),
-    ("hopeful", "Hopeful"),
-    ("grateful", "Grateful"),
+    ("sad", gettext_noop("Sad")),
+    ("anxious", gettext_noop("Anxious or worried")),
+    ("scared", gettext_noop("Scared")),
+    ("angry", gettext_noop("Angry")),
+    ("irritated", gettext_noop("Irritated")),
+    ("ashamed", gettext_noop("Ashamed")),
+    ("guilty", gettext_noop("Guilty")),
+    ("embarrassed", gettext_noop("Embarrassed")),
+    ("lonely", gettext_noop("Lonely")),
+    ("hopeless", gettext_noop("Hopeless")),
+    ("frustrated", gettext_noop("Frustrated")),
+    ("disgusted", gettext_noop("Disgusted")),
+    ("jealous", gettext_noop("Jealous")),
+    ("happy", gettext_noop("Happy")),
+    ("calm", gettext_noop("Calm")),
+    ("proud", gettext_noop("Proud")),
+    ("hopeful", gettext_noop("Hopeful")),
+    ("grateful", gettext_noop("Grateful")),
 )
 
 
@@ -87,7 +88,7 @@ class EmotionStep(QuestionStep):
 class Emotion(StepType[EmotionStep]):
     name = "emotion"
     model = EmotionStep
-    label = "Feelings and how strong"
+    label = gettext_noop("Feelings and how strong")
     metric_fields = True
     metric_same_as = True
     builder_keys = ("intensity_min", "intensity_max", "intensity_label", "max_selected")
@@ -96,19 +97,21 @@ class Emotion(StepType[EmotionStep]):
         shown = labels(step.emotions)
         if is_blank(value):
             if step.required:
-                errors[step.id] = "Choose at least one feeling."
+                errors[step.id] = gettext("Choose at least one feeling.")
             return []
         if not isinstance(value, list | tuple) or not all(isinstance(e, Mapping) for e in value):
-            errors[step.id] = "Choose feelings from the list and rate each one."
+            errors[step.id] = gettext("Choose feelings from the list and rate each one.")
             return []
         intensities: dict[str, int] = {}
         for entry in value:
             emotion = entry.get("emotion")
             if not isinstance(emotion, str) or emotion not in shown:
-                errors[step.id] = "Choose feelings from the list shown."
+                errors[step.id] = gettext("Choose feelings from the list shown.")
                 return []
             if emotion in intensities or f"{step.id}.{emotion}" in errors:
-                errors[step.id] = f"“{shown[emotion]}” is chosen more than once."
+                errors[step.id] = gettext("“%(feeling)s” is chosen more than once.") % {
+                    "feeling": shown[emotion]
+                }
                 return []
             low, high = step.intensity_min, step.intensity_max
             feeling = shown[emotion]
@@ -117,15 +120,23 @@ class Emotion(StepType[EmotionStep]):
                 low,
                 high,
                 required=True,
-                missing=f"Rate how strong “{feeling}” is, from {low} to {high}.",
-                wrong=f"Rate how strong “{feeling}” is: a whole number from {low} to {high}.",
+                missing=gettext("Rate how strong “%(feeling)s” is, from %(low)d to %(high)d.")
+                % {"feeling": feeling, "low": low, "high": high},
+                wrong=gettext(
+                    "Rate how strong “%(feeling)s” is: a whole number from %(low)d to %(high)d."
+                )
+                % {"feeling": feeling, "low": low, "high": high},
             )
             if error:
                 errors[f"{step.id}.{emotion}"] = error
             elif rating is not None:
                 intensities[emotion] = rating
         if step.max_selected is not None and len(value) > step.max_selected:
-            errors[step.id] = f"Choose at most {step.max_selected} feelings."
+            errors[step.id] = ngettext(
+                "Choose at most %(count)d feeling.",
+                "Choose at most %(count)d feelings.",
+                step.max_selected,
+            ) % {"count": step.max_selected}
         return [{"emotion": e, "intensity": intensities[e]} for e in shown if e in intensities]
 
     def parse(self, step: EmotionStep, form: PostedForm) -> list[dict[str, str]]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext, ngettext
 from pydantic import Field, model_validator
 
 from stepwise.library.steps import building
@@ -171,9 +172,9 @@ def _validate_field(field_def: ListField, value: Any) -> tuple[Any, str | None]:
     if isinstance(field_def, ChoiceField):
         shown = labels(field_def.options)
         if is_blank(value):
-            return None, ("Please choose an option." if required else None)
+            return None, (gettext("Please choose an option.") if required else None)
         if not isinstance(value, str) or value not in shown:
-            return None, "Choose one of the options shown."
+            return None, gettext("Choose one of the options shown.")
         return value, None
     if isinstance(field_def, SudsField | ScaleField):
         low, high = field_def.min, field_def.max
@@ -182,19 +183,28 @@ def _validate_field(field_def: ListField, value: Any) -> tuple[Any, str | None]:
             low,
             high,
             required=required,
-            missing=f"Please enter a number from {low} to {high}.",
-            wrong=f"Enter a whole number from {low} to {high}.",
+            missing=gettext("Please enter a number from %(low)s to %(high)s.")
+            % {"low": low, "high": high},
+            wrong=gettext("Enter a whole number from %(low)s to %(high)s.")
+            % {"low": low, "high": high},
         )
     assert isinstance(field_def, NumberField)
     low_text, high_text = number_text(field_def.min), number_text(field_def.max)
     if is_blank(value):
         return None, (
-            f"Please enter a number from {low_text} to {high_text}." if required else None
+            gettext("Please enter a number from %(low)s to %(high)s.")
+            % {"low": low_text, "high": high_text}
+            if required
+            else None
         )
     number: float | int | None = as_int(value) if field_def.integer else as_float(value)
     if number is None or not field_def.min <= number <= field_def.max:
-        whole = "a whole number" if field_def.integer else "a number"
-        return None, f"Enter {whole} from {low_text} to {high_text}."
+        wanted = (
+            gettext("Enter a whole number from %(low)s to %(high)s.")
+            if field_def.integer
+            else gettext("Enter a number from %(low)s to %(high)s.")
+        )
+        return None, wanted % {"low": low_text, "high": high_text}
     return number, None
 
 
@@ -315,8 +325,11 @@ def _read_fields(text: str, old: list[Any], problems: list[str], where: str) -> 
             )
         else:
             problems.append(
-                f"{where}, “{label}”: the kind must be text, long, number 0-10, suds, "
-                "scale 1-5 or choice: A, B"
+                gettext(
+                    "%(where)s, “%(label)s”: the kind must be text, long, number 0-10, suds, "
+                    "scale 1-5 or choice: A, B"
+                )
+                % {"where": where, "label": label}
             )
             item["kind"] = setting  # kept as typed, to fix (publishing refuses it)
         if optional:
@@ -341,15 +354,17 @@ class List(StepType[ListStep]):
         if value is None or value == "":
             value = []
         if not isinstance(value, list | tuple):
-            errors[step.id] = "These rows could not be read. Please check them and try again."
+            errors[step.id] = gettext(
+                "These rows could not be read. Please check them and try again."
+            )
             return []
         if len(value) > step.max_rows:
-            errors[step.id] = f"Too many rows: at most {step.max_rows}."
+            errors[step.id] = gettext("Too many rows: at most %(most)d.") % {"most": step.max_rows}
             return []
         rows: list[dict[str, Any]] = []
         for position, row in enumerate(value):
             if not isinstance(row, Mapping):
-                errors[f"{step.id}.{position}"] = "This row could not be read."
+                errors[f"{step.id}.{position}"] = gettext("This row could not be read.")
                 continue
             if all(is_blank(row.get(f.id)) for f in step.fields):
                 continue  # a spare empty row in the form
@@ -362,9 +377,14 @@ class List(StepType[ListStep]):
             rows.append(clean)
         if step.required and len(rows) < step.min_rows and step.id not in errors:
             errors[step.id] = (
-                "Please add at least one row."
+                gettext("Please add at least one row.")
                 if step.min_rows == 1
-                else f"Please add at least {step.min_rows} rows."
+                else ngettext(
+                    "Please add at least %(count)d row.",
+                    "Please add at least %(count)d rows.",
+                    step.min_rows,
+                )
+                % {"count": step.min_rows}
             )
         return rows
 

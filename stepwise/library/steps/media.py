@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext, gettext_noop
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from stepwise.library.markdown import render_markdown
@@ -15,11 +16,11 @@ from stepwise.library.steps.reading import Errors, as_float, as_text, is_blank
 from stepwise.library.steps.views import AnswerView, RenderContext, StepView
 
 MEDIA_FRACTIONS = (
-    ("0", "None of it"),
-    ("0.25", "About a quarter"),
-    ("0.5", "About half"),
-    ("0.75", "Most of it"),
-    ("1", "All of it"),
+    ("0", gettext_noop("None of it")),
+    ("0.25", gettext_noop("About a quarter")),
+    ("0.5", gettext_noop("About half")),
+    ("0.75", gettext_noop("Most of it")),
+    ("1", gettext_noop("All of it")),
 )
 
 
@@ -89,22 +90,28 @@ def _media_url(source: Any, media_urls: Mapping[str, str]) -> tuple[str, str]:
 class Media(StepType[MediaStep]):
     name = "media"
     model = MediaStep
-    label = "Audio or video"
+    label = gettext_noop("Audio or video")
     question = False
     builder_defaults = {"kind": "video"}
     builder_keys = ("kind", "transcript")
-    builder_choices = {"kind": [("video", "Video"), ("audio", "Audio")]}
+    builder_choices = {"kind": [("video", gettext_noop("Video")), ("audio", gettext_noop("Audio"))]}
 
     def validate(self, step: MediaStep, value: Any, errors: Errors) -> float | None:
         if step.source is None:
             return None  # nothing attached: the step is skipped
         if is_blank(value):
             if step.required:
-                errors[step.id] = f"Please play the {step.kind} before going on."
+                errors[step.id] = (
+                    gettext("Please play the video before going on.")
+                    if step.kind == "video"
+                    else gettext("Please play the audio before going on.")
+                )
             return None
         fraction = as_float(value)
         if fraction is None or not 0 <= fraction <= 1:
-            errors[step.id] = "Enter how much was played as a number from 0 (none) to 1 (all)."
+            errors[step.id] = gettext(
+                "Enter how much was played as a number from 0 (none) to 1 (all)."
+            )
             return None
         return round(fraction, 4)
 
@@ -115,9 +122,15 @@ class Media(StepType[MediaStep]):
         view.media_url, view.media_link = _media_url(step.source, context.media_urls)
         view.field.value = as_text(raw)
         known = {value for value, _ in MEDIA_FRACTIONS}
-        fractions = [(v, label, v == view.field.value) for v, label in MEDIA_FRACTIONS]
+        fractions = [(v, gettext(label), v == view.field.value) for v, label in MEDIA_FRACTIONS]
         if view.field.value and view.field.value not in known:
-            fractions.append((view.field.value, f"{view.field.value} (measured)", True))
+            fractions.append(
+                (
+                    view.field.value,
+                    gettext("%(value)s (measured)") % {"value": view.field.value},
+                    True,
+                )
+            )
         view.media_fractions = fractions
         view.transcript_html = render_markdown(step.transcript, heading_offset=3)
 
@@ -126,7 +139,11 @@ class Media(StepType[MediaStep]):
 
     def describe(self, step: MediaStep, answer: Any, view: AnswerView) -> None:
         if step.source is None:
-            view.text = f"No {step.kind} was attached."
+            view.text = (
+                gettext("No video was attached.")
+                if step.kind == "video"
+                else gettext("No audio was attached.")
+            )
         elif answer is not None:
             view.text = f"{round(float(answer) * 100)}% played"
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Final
 
+from django.utils.translation import gettext
+
 FORM_PREFIX: Final = "step-"
 _NUMERIC_TEXT_MAX = 32  # longer "numbers" are garbage; refuse before converting
 # ASCII digits only: `\d` and str.isdigit() also match characters int() cannot read, such as "²".
@@ -87,16 +89,20 @@ def read_text(
 ) -> tuple[str | None, str | None]:
     """(normalised text, error message)."""
     if is_blank(value):
-        return None, ("Please write an answer." if required else None)
+        return None, (gettext("Please write an answer.") if required else None)
     if not isinstance(value, str):
-        return None, "Please write your answer as text."
+        return None, gettext("Please write your answer as text.")
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if _CONTROL.search(text):
-        return None, "This answer contains characters that cannot be saved. Please retype it."
+        return None, gettext(
+            "This answer contains characters that cannot be saved. Please retype it."
+        )
     if short:
         text = " ".join(text.split())
     if len(text) > limit:
-        return None, f"This answer is too long: at most {limit} characters."
+        return None, gettext("This answer is too long: at most %(limit)d characters.") % {
+            "limit": limit
+        }
     return text, None
 
 

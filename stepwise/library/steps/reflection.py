@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.utils.translation import gettext, gettext_noop
 from pydantic import Field, model_validator
 
 from stepwise.library.steps import building
@@ -57,7 +58,7 @@ class ReflectionStep(StepBase):
 class Reflection(StepType[ReflectionStep]):
     name = "reflection"
     model = ReflectionStep
-    label = "Reflection questions"
+    label = gettext_noop("Reflection questions")
     question = False
     builder_defaults = {"questions": []}
     builder_keys = ("after",)
@@ -66,7 +67,9 @@ class Reflection(StepType[ReflectionStep]):
         if value is None or value == "":
             value = {}
         if not isinstance(value, Mapping):
-            errors[step.id] = "These answers could not be read. Please check them and try again."
+            errors[step.id] = gettext(
+                "These answers could not be read. Please check them and try again."
+            )
             return {}
         answers: dict[str, Any] = {}
         for question in step.questions:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.utils.translation import gettext, gettext_noop
 from pydantic import Field, model_validator
 
 from stepwise.library.steps.common import Aggregate, QuestionStep, ScaleAnchor, check_anchors
@@ -43,8 +44,10 @@ def validate_rating(step: ScaleStep | SudsStep, value: Any, errors: Errors) -> i
         step.min,
         step.max,
         required=step.required,
-        missing=f"Please choose a number from {step.min} to {step.max}.",
-        wrong=f"Enter a whole number from {step.min} to {step.max}.",
+        missing=gettext("Please choose a number from %(low)d to %(high)d.")
+        % {"low": step.min, "high": step.max},
+        wrong=gettext("Enter a whole number from %(low)s to %(high)s.")
+        % {"low": step.min, "high": step.max},
     )
     if error:
         errors[step.id] = error
@@ -76,7 +79,7 @@ def _anchor_label(step: ScaleStep, value: int) -> str:
 class Scale(StepType[ScaleStep]):
     name = "scale"
     model = ScaleStep
-    label = "Rating scale"
+    label = gettext_noop("Rating scale")
     builder_defaults = {
         "min": 0,
         "max": 10,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.utils.translation import gettext_noop
 from pydantic import Field, model_validator
 
 from stepwise.library.steps import building
@@ -17,9 +18,9 @@ from stepwise.library.steps.views import AnswerView, RenderContext, StepView
 
 def _default_suds_anchors() -> list[ScaleAnchor]:
     return [
-        ScaleAnchor(value=0, label="Completely calm"),
-        ScaleAnchor(value=50, label="Upset, but I can still think clearly"),
-        ScaleAnchor(value=100, label="The most upset I have ever been"),
+        ScaleAnchor(value=0, label=gettext_noop("Completely calm")),
+        ScaleAnchor(value=50, label=gettext_noop("Upset, but I can still think clearly")),
+        ScaleAnchor(value=100, label=gettext_noop("The most upset I have ever been")),
     ]
 
 

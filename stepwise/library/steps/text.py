@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.utils.translation import gettext_noop
 from pydantic import Field, model_validator
 
 from stepwise.library.steps import building
@@ -37,11 +38,14 @@ class TextStep(QuestionStep):
 class Text(StepType[TextStep]):
     name = "text"
     model = TextStep
-    label = "Written answer"
+    label = gettext_noop("Written answer")
     builder_defaults = {"size": "long"}
     builder_keys = ("size", "max_length", "placeholder")
     builder_choices = {
-        "size": [("short", "Short (one line)"), ("long", "Long (a paragraph or more)")]
+        "size": [
+            ("short", gettext_noop("Short (one line)")),
+            ("long", gettext_noop("Long (a paragraph or more)")),
+        ]
     }
 
     def validate(self, step: TextStep, value: Any, errors: Errors) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.utils.translation import gettext, gettext_noop
 from pydantic import Field, model_validator
 
 from stepwise.library.steps import building
@@ -59,10 +60,12 @@ class TimerStep(QuestionStep):
 class Timer(StepType[TimerStep]):
     name = "timer"
     model = TimerStep
-    label = "Timer"
+    label = gettext_noop("Timer")
     builder_defaults = {"mode": "countdown", "duration_seconds": 300}
     builder_keys = ("mode",)
-    builder_choices = {"mode": [("countdown", "Countdown"), ("stopwatch", "Stopwatch")]}
+    builder_choices = {
+        "mode": [("countdown", gettext_noop("Countdown")), ("stopwatch", gettext_noop("Stopwatch"))]
+    }
 
     def validate(self, step: TimerStep, value: Any, errors: Errors) -> int | None:
         limit = step.limit_seconds
@@ -73,8 +76,9 @@ class Timer(StepType[TimerStep]):
             0,
             limit,
             required=step.required,
-            missing="Please record the time you practised.",
-            wrong=f"Enter the minutes practised, from 0 to {minutes_text(limit)}.",
+            missing=gettext("Please record the time you practised."),
+            wrong=gettext("Enter the minutes practised, from 0 to %(most)s.")
+            % {"most": minutes_text(limit)},
         )
         if error:
             errors[step.id] = error

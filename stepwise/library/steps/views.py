@@ -93,6 +93,9 @@ class StepView:
     image_link: str = ""
     use_slider: bool = False
     has_errors: bool = False
+    # "en" when the step's text is shown in English to a reader of another language (no
+    # translation), so its element says lang="en"; "" otherwise.
+    lang: str = ""
 
     @property
     def type(self) -> str:
@@ -132,6 +135,7 @@ class AnswerView:
     # What the client wrote in their own words, as (prompt, text): the summary's notes.
     written: list[tuple[str, str]] = field(default_factory=list)
     empty: bool = False
+    lang: str = ""  # "en" when the step's words have no translation for this reader
 
 
 def format_seconds(seconds: int | float | None) -> str:

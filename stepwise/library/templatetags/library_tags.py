@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 from stepwise.library.answers import format_seconds
 from stepwise.library.markdown import render_markdown
@@ -45,3 +46,15 @@ def get(mapping: Any, key: str) -> Any:
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def text_lang(definition: Any, path: str) -> str:
+    """` lang="en"` when the text at `path` of a definition shown in the reader's language has
+    no translation (so it is read out in English), else "": `<h1{{ document|text_lang:"title" }}>`.
+    """
+    lang_of = getattr(definition, "lang_of", None)
+    if lang_of is None:
+        return ""
+    lang = lang_of(str(path))
+    return format_html(' lang="{}"', lang) if lang else ""

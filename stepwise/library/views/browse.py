@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
+from django_stubs_ext import StrOrPromise
 
 from stepwise.clinic.access import caseload_for
 from stepwise.clinic.decorators import therapist_required
@@ -26,11 +28,12 @@ from stepwise.library.models import (
 )
 from stepwise.library.responses import extract_metrics, validate_response
 from stepwise.library.runner import run_exercise
+from stepwise.library.translations import TRANSLATION_LANGUAGES, missing_texts
 
-LENGTHS: dict[str, tuple[str, int, int]] = {
-    "short": ("Up to 5 minutes", 0, 5),
-    "medium": ("6 to 15 minutes", 6, 15),
-    "long": ("More than 15 minutes", 16, 10_000),
+LENGTHS: dict[str, tuple[StrOrPromise, int, int]] = {
+    "short": (gettext_lazy("Up to 5 minutes"), 0, 5),
+    "medium": (gettext_lazy("6 to 15 minutes"), 6, 15),
+    "long": (gettext_lazy("More than 15 minutes"), 16, 10_000),
 }
 
 
@@ -87,7 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _step_name(step: schema.AnyStep) -> str:
-    words = step.title or getattr(step, "prompt", None) or STEP_LABELS[step.type]
+    words = step.title or getattr(step, "prompt", None) or str(STEP_LABELS[step.type])
     return words if len(words) <= 90 else words[:87].rstrip() + "..."
 
 
@@ -112,7 +115,19 @@ def detail(request: HttpRequest, definition_id: int) -> HttpResponse:
             "notes_html": render_markdown(document.therapist_notes, heading_offset=1)
             if document
             else "",
-            "step_names": [_step_name(step) for step in document.steps] if document else [],
+            "step_names": [
+                (_step_name(step), document.lang_of(f"steps.{index}"))
+                for index, step in enumerate(document.steps)
+            ]
+            if document
+            else [],
+            "languages": version.languages() if version else [],
+            "translations": [
+                (language, len(missing_texts(version.document, version.texts(language))))
+                for language in TRANSLATION_LANGUAGES
+            ]
+            if version
+            else [],
             "clients": caseload_for(request.user).active().order_by("display_name"),
             "can_edit": definition.owner_id == request.user.pk and not definition.is_shipped,
         },

@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepwise.accounts.signed_in import signed_in_user
@@ -27,6 +30,51 @@ from stepwise.library.models import (
     Visibility,
 )
 from stepwise.library.rendering import build_exercise, media_urls_for
+from stepwise.library.translations import TRANSLATION_LANGUAGES, path_words, text_paths
+
+_PATH_WORDS = {
+    "step": gettext_lazy("Step %(number)d"),
+    "field": gettext_lazy("field %(number)d"),
+    "option": gettext_lazy("option %(number)d"),
+    "item": gettext_lazy("item %(number)d"),
+    "emotion": gettext_lazy("emotion %(number)d"),
+    "anchor": gettext_lazy("anchor %(number)d"),
+    "question": gettext_lazy("question %(number)d"),
+    "metric": gettext_lazy("Metric %(number)d"),
+    "title": gettext_lazy("title"),
+    "summary": gettext_lazy("summary"),
+    "why_this_helps": gettext_lazy("why this helps"),
+    "therapist_notes": gettext_lazy("therapist notes (optional)"),
+    "prompt": gettext_lazy("question"),
+    "body": gettext_lazy("text"),
+    "label": gettext_lazy("label"),
+    "help": gettext_lazy("hint"),
+    "placeholder": gettext_lazy("example in the box"),
+    "unit": gettext_lazy("unit"),
+    "add_label": gettext_lazy("add button"),
+    "min_label": gettext_lazy("lowest label"),
+    "max_label": gettext_lazy("highest label"),
+    "intensity_label": gettext_lazy("strength question"),
+    "alt": gettext_lazy("picture description"),
+    "transcript": gettext_lazy("words of the recording"),
+    "image": gettext_lazy("picture"),
+}
+
+
+def path_label(path: str) -> str:
+    """Where a text is, in words: `steps.3.fields.0.label` -> "Step 4, field 1, label"."""
+    parts = []
+    for word, number in path_words(path):
+        shown = _PATH_WORDS.get(word)
+        if shown is None:
+            parts.append(word)
+        elif number is None:
+            parts.append(str(shown))
+        else:
+            parts.append(str(shown) % {"number": number})
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:]
+
 
 STEP_OPS = ("add", "remove", "up", "down")
 
@@ -127,10 +175,12 @@ def edit(request: HttpRequest, definition_id: int) -> HttpResponse:
         except actions.ActionError as exc:
             form_problems = exc.problems or [exc.message]
         else:
-            messages.success(request, f"Version {version.number} is published.")
+            messages.success(
+                request, _("Version %(number)d is published.") % {"number": version.number}
+            )
             return redirect("library:detail", definition_id=definition.pk)
     elif op == "save" and not form_problems:
-        messages.success(request, "Draft saved.")
+        messages.success(request, _("Draft saved."))
         return redirect("library:builder", definition_id=definition.pk)
     context = _builder_context(
         request,
@@ -193,5 +243,80 @@ def import_exercise(request: HttpRequest) -> HttpResponse:
 def copy(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_version(request, version_id)
     definition = actions.copy_exercise(version, signed_in_user(request))
-    messages.success(request, "This is your own copy. Change it, then publish it.")
+    messages.success(request, _("This is your own copy. Change it, then publish it."))
     return redirect("library:builder", definition_id=definition.pk)
+
+
+def _translation_rows(
+    document: dict[str, Any], texts: dict[str, str], posted: dict[str, str] | None
+) -> list[dict[str, Any]]:
+    """One row per translatable text: where it is, the English, the text in the other language."""
+    rows = []
+    for number, (path, english) in enumerate(text_paths(document), start=1):
+        value = posted.get(path, "") if posted is not None else texts.get(path, "")
+        rows.append(
+            {
+                "path": path,
+                "field": f"t-{path}",
+                "id": f"t{number}",
+                "where": path_label(path),
+                "english": english,
+                "value": value,
+                "long": len(english) > 90 or "\n" in english,
+                "missing": not value.strip() and not path.endswith("therapist_notes"),
+                "optional": path.endswith("therapist_notes"),
+            }
+        )
+    return rows
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@therapist_required
+def translate(request: HttpRequest, definition_id: int, language: str) -> HttpResponse:
+    """The "Spanish version" of a practice's own exercise: every text beside its English."""
+    definition = get_own_definition(request, definition_id)
+    version = definition.current_version
+    if language not in TRANSLATION_LANGUAGES or version is None:
+        raise Http404("No such translation.")
+    problems: list[str] = []
+    posted: dict[str, str] | None = None
+    status = 200
+    if request.method == "POST":
+        posted = {
+            key[2:]: str(request.POST.get(key, "")) for key in request.POST if key.startswith("t-")
+        }
+        try:
+            version, problems, missing = actions.save_translation(definition, language, posted)
+        except actions.ActionError as exc:
+            problems = exc.problems or [exc.message]
+        if not problems:
+            if missing:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "Saved. %(count)d text has no translation yet: it is shown in English.",
+                        "Saved. %(count)d texts have no translation yet: they are shown in "
+                        "English.",
+                        len(missing),
+                    )
+                    % {"count": len(missing)},
+                )
+            else:
+                messages.success(request, _("Saved. Every text has a translation."))
+            return redirect("library:translate", definition_id=definition.pk, language=language)
+        status = 400
+    rows = _translation_rows(version.document, version.texts(language), posted)
+    return render(
+        request,
+        "library/translate.html",
+        {
+            "definition": definition,
+            "version": version,
+            "language": language,
+            "language_name": translation.get_language_info(language)["name_local"],
+            "rows": rows,
+            "missing": [row for row in rows if row["missing"]],
+            "problems": problems,
+        },
+        status=status,
+    )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stepwise.accounts.signed_in import signed_in_user
@@ -55,7 +56,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         except actions.PreferenceError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Your reminder choices are saved.")
+            messages.success(request, gettext("Your reminder choices are saved."))
             return redirect("reminders:preferences")
     new_url = str(request.session.pop(_NEW_CALENDAR_URL, ""))
     recent = (
@@ -93,7 +94,9 @@ def calendar_manage(request: HttpRequest) -> HttpResponse:
     client = own_client(request, "reminders.calendar_manage")
     if request.POST.get("action") == "revoke":
         actions.revoke_calendar_feed(client)
-        messages.success(request, "Your calendar link is turned off; calendars using it go quiet.")
+        messages.success(
+            request, gettext("Your calendar link is turned off; calendars using it go quiet.")
+        )
     else:
         request.session[_NEW_CALENDAR_URL] = calendar_url(actions.create_calendar_feed(client))
     return redirect(f"{reverse('reminders:preferences')}#calendar")
@@ -107,7 +110,7 @@ def caregiver_preferences(request: HttpRequest) -> HttpResponse:
     form = CaregiverPreferencesForm(_posted(request), initial={"email": prefs.email_enabled})
     if request.method == "POST" and form.is_valid():
         actions.save_caregiver_preferences(user, bool(form.cleaned_data["email"]))
-        messages.success(request, "Your reminder choice is saved.")
+        messages.success(request, gettext("Your reminder choice is saved."))
         return redirect("reminders:caregiver_preferences")
     return render(request, "reminders/caregiver_preferences.html", {"form": form, "prefs": prefs})
 
@@ -128,6 +131,6 @@ def digest_settings(request: HttpRequest) -> HttpResponse:
             enabled=bool(form.cleaned_data["enabled"]),
             send_time=form.cleaned_data["send_time"],
         )
-        messages.success(request, "Your daily summary choice is saved.")
+        messages.success(request, gettext("Your daily summary choice is saved."))
         return redirect("reminders:digest")
     return render(request, "reminders/digest.html", {"form": form, "current": current})

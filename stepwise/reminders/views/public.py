@@ -12,11 +12,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.audit.actions import record_access
 from stepwise.lib.forms import E164
+from stepwise.lib.language import reader_language
 from stepwise.reminders import actions, conf
 
 
@@ -51,6 +53,14 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if prefs is None and carer is None:
         raise Http404("This link does not work any more.")
     enabled = prefs.email_enabled if prefs is not None else bool(carer and carer.email_enabled)
+    if not request.user.is_authenticated:
+        # The link comes from an email written in its reader's language: the page answers in it.
+        if prefs is not None:
+            reader = prefs.client.language
+        else:
+            reader = carer.user.language if carer is not None else ""
+        translation.activate(reader_language(reader))
+        request.LANGUAGE_CODE = translation.get_language()
     if request.method == "POST":
         if prefs is not None:
             actions.unsubscribe_email(prefs)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.reminders import actions
@@ -31,7 +32,7 @@ def push_subscribe(request: HttpRequest) -> HttpResponse:
     data = _json_body(request)
     keys = data.get("keys") if data else None
     if data is None or not isinstance(keys, dict):
-        return JsonResponse({"error": "Send the subscription as JSON."}, status=400)
+        return JsonResponse({"error": gettext("Send the subscription as JSON.")}, status=400)
     try:
         actions.subscribe_push(
             client,
@@ -49,7 +50,7 @@ def push_unsubscribe(request: HttpRequest) -> HttpResponse:
     client = own_client(request, "reminders.push_unsubscribe")
     data = _json_body(request)
     if data is None:
-        return JsonResponse({"error": "Send the subscription as JSON."}, status=400)
+        return JsonResponse({"error": gettext("Send the subscription as JSON.")}, status=400)
     actions.unsubscribe_push(client, str(data.get("endpoint", "")))
     return HttpResponse(status=204)
 

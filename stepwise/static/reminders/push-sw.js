@@ -10,6 +10,7 @@ self.addEventListener("push", function (event) {
   event.waitUntil(
     self.registration.showNotification(data.title || "Stepwise", {
       body: data.body || "",
+      lang: data.lang || "",
       data: { url: data.url || "/me/" },
     })
   );

@@ -18,4 +18,8 @@ class Command(BaseCommand):
             self.stdout.write(f"new      {slug}")
         for slug in report.updated:
             self.stdout.write(f"updated  {slug}")
+        for slug in report.translated:
+            self.stdout.write(f"translated {slug}")
+        for problem in report.translation_problems:
+            self.stderr.write(f"translation not loaded (shown in English): {problem}")
         self.stdout.write(self.style.SUCCESS(report.summary()))
