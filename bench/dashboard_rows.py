@@ -78,7 +78,8 @@ def build() -> tuple[Any, Any]:
         end = source.index("{% endfor %}", source.index("{% endpartialdef %}", first))
         return source[first : end + len("{% endfor %}")]
 
-    page = Template(loop("{% for row in rows %}") + loop("{% for item in attention %}"))
+    loops = loop("{% for row in rows %}") + loop("{% for item in attention %}")
+    page = Template("{% load i18n %}" + loops)  # the page's own libraries
     return page, {"rows": rows, "attention": items}
 
 

@@ -12,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
+    path("jsi18n/<str:language>/", views.javascript_catalog, name="javascript_catalog"),
     path("home/", views.home, name="home"),
     path("style/", views.style_guide, name="style_guide"),
     # The language switcher (Django's set_language, allowed before sign-in).

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import last_modified, require_safe
+from django.views.i18n import JavaScriptCatalog
 
 from stepwise.clinic.decorators import therapist_required
 from stepwise.clinic.roles import roles_for
@@ -24,6 +30,33 @@ _WORKER_NAMES: dict[str, str] = {
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "landing.html")
+
+
+# The catalogue changes only with a deploy: a browser may keep it for an hour, then asks again
+# (If-Modified-Since) and gets a 304 until the server restarts with new words.
+_STARTED = timezone.now().replace(microsecond=0)
+CATALOGUE_MAX_AGE = 60 * 60
+_catalogue = JavaScriptCatalog.as_view(domain="djangojs")
+
+
+@login_not_required
+@require_safe
+@last_modified(lambda request, language: _STARTED)
+def javascript_catalog(request: HttpRequest, language: str) -> HttpResponseBase:
+    """The words of `static/js/` in `language` (gettext, ngettext, interpolate for the scripts).
+
+    The language is in the address, not taken from the visitor: the answer is the same for
+    everyone, holds no personal data, and may be cached (PrivateDataHeadersMiddleware leaves it
+    alone, see `same_for_everyone`)."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    with translation.override(language):
+        response = _catalogue(request)
+    patch_cache_control(response, public=True, max_age=CATALOGUE_MAX_AGE)
+    return response
+
+
+javascript_catalog.same_for_everyone = True  # type: ignore[attr-defined]
 
 
 @login_not_required
@@ -76,9 +109,9 @@ def style_guide(request: HttpRequest) -> HttpResponse:
 
 
 _TYPE_SCALE = [
-    ("--text-2xl", "Page title (h1)"),
-    ("--text-xl", "Big numbers"),
-    ("--text-lg", "Section title (h2), task titles"),
-    ("--text-base", "Body text"),
-    ("--text-sm", "Small print, captions"),
+    ("--text-2xl", pgettext_lazy("style page", "Page title (h1)")),
+    ("--text-xl", pgettext_lazy("style page", "Big numbers")),
+    ("--text-lg", pgettext_lazy("style page", "Section title (h2), task titles")),
+    ("--text-base", pgettext_lazy("style page", "Body text")),
+    ("--text-sm", pgettext_lazy("style page", "Small print, captions")),
 ]

@@ -255,6 +255,8 @@ ROUTES: dict[str, Route] = {
     "healthz": Route(everyone(200)),
     # The language switcher: anyone may choose (a visitor's cookie, a person's own setting).
     "set_language": Route(everyone(302), method="post", data=lambda w: {"language": "en"}),
+    # The words of the scripts: the same for everyone (the language is in the address).
+    "javascript_catalog": Route(everyone(200), kwargs=lambda w: {"language": "es"}),
     "home": Route(signed_in(302, gina=302)),
     "style_guide": Route(therapists_only(200)),
     "clinic:invitation_accept": Route(everyone(200), kwargs=_open_invitation_token),

@@ -35,7 +35,7 @@ from stepwise.lib.htmx import is_htmx
 
 ENCRYPTED_PREFIX = "fernet:"
 # Pages a staff member without a second factor may still open: their account, signing out.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon")
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon", "/jsi18n/")
 
 
 @cache

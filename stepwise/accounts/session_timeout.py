@@ -105,7 +105,13 @@ def _is_staff(request: HttpRequest) -> bool:
 
 
 def _open_while_locked() -> tuple[str, ...]:
-    return (reverse("accounts:unlock"), reverse("account_logout"), "/static/", "/favicon")
+    return (
+        reverse("accounts:unlock"),
+        reverse("account_logout"),
+        "/static/",
+        "/favicon",
+        "/jsi18n/",
+    )
 
 
 class SessionTimeoutMiddleware:

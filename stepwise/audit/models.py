@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -22,8 +23,8 @@ class AccessLogQuerySet(models.QuerySet["AccessLog"]):
 
 
 class Outcome(models.TextChoices):
-    ALLOWED = "allowed", "Allowed"
-    DENIED = "denied", "Denied"
+    ALLOWED = "allowed", _("Allowed")
+    DENIED = "denied", _("Denied")
 
 
 class AccessLog(models.Model):

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stepwise.accounts.actions import roles_changed, set_language
 from stepwise.accounts.models import User, hash_token, new_token
@@ -107,10 +108,10 @@ def update_client(
             set_language(client.user, client.language)
         if therapists is not None:
             if not therapists:
-                raise ActionError("A client needs at least one therapist on their care team.")
+                raise ActionError(_("A client needs at least one therapist on their care team."))
             members = Membership.objects.filter(user__in=therapists, practice=client.practice)
             if members.count() != len(set(therapists)):
-                raise ActionError("Only therapists of this practice can join the care team.")
+                raise ActionError(_("Only therapists of this practice can join the care team."))
             client.therapists.set(therapists)
         if zone_moved:
             client_schedule_changed.send(Client, client=client)
@@ -161,11 +162,11 @@ def _issue(**fields: object) -> IssuedInvitation:
 
 def invite_client(client: Client, by: User) -> IssuedInvitation:
     if client.user_id is not None:
-        raise ActionError(f"{client.display_name} already has an account.")
+        raise ActionError(_("%(name)s already has an account.") % {"name": client.display_name})
     if client.invitations.filter(kind=InvitationKind.CLIENT).open().exists():
         raise ActionError(
-            f"{client.display_name} already has an open invitation. "
-            "Revoke it first to make a new one."
+            _("%(name)s already has an open invitation. Revoke it first to make a new one.")
+            % {"name": client.display_name}
         )
     return _issue(
         kind=InvitationKind.CLIENT,
@@ -202,9 +203,11 @@ def invite_therapist(
 ) -> IssuedInvitation:
     email = email.lower()
     if Membership.objects.filter(user__email=email).exists():
-        raise ActionError(f"{email} already belongs to a practice.")
+        raise ActionError(_("%(email)s already belongs to a practice.") % {"email": email})
     if practice.invitations.filter(kind=InvitationKind.THERAPIST, email=email).open().exists():
-        raise ActionError(f"{email} already has an open invitation to this practice.")
+        raise ActionError(
+            _("%(email)s already has an open invitation to this practice.") % {"email": email}
+        )
     return _issue(
         kind=InvitationKind.THERAPIST,
         practice=practice,
@@ -215,9 +218,17 @@ def invite_therapist(
     )
 
 
+# Why an invitation can no longer be revoked, by its status.
+_CLOSED = {
+    "accepted": lambda: _("This invitation is already used."),
+    "expired": lambda: _("This invitation has already expired."),
+    "revoked": lambda: _("This invitation is already revoked."),
+}
+
+
 def revoke_invitation(invitation: Invitation) -> None:
     if invitation.status != "open":
-        raise ActionError(f"This invitation is already {invitation.status}.")
+        raise ActionError(_CLOSED.get(invitation.status, _CLOSED["accepted"])())
     Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
@@ -245,10 +256,10 @@ def accept_invitation(invitation: Invitation, user: User) -> None:
             expires_at__gt=timezone.now(),
         ).update(accepted_at=timezone.now(), accepted_by=user)
         if claimed != 1:
-            raise ActionError("This invitation has already been used, revoked or has expired.")
+            raise ActionError(_("This invitation has already been used, revoked or has expired."))
         if invitation.kind == InvitationKind.THERAPIST:
             if Membership.objects.filter(user=user).exists():
-                raise ActionError("This account already belongs to a practice.")
+                raise ActionError(_("This account already belongs to a practice."))
             Membership.objects.create(
                 practice=invitation.practice, user=user, role=invitation.role or Role.THERAPIST
             )
@@ -260,7 +271,7 @@ def accept_invitation(invitation: Invitation, user: User) -> None:
                 user=user, language=user.language
             )
             if updated != 1:
-                raise ActionError("This client already has an account.")
+                raise ActionError(_("This client already has an account."))
         else:
             assert invitation.client is not None
             link_caregiver(user, invitation.client, relationship=invitation.relationship)
@@ -281,13 +292,15 @@ def link_caregiver(caregiver: User, client: Client, *, relationship: str = "") -
 
 def set_member_role(membership: Membership, role: str) -> None:
     if role not in Role.values:
-        raise ActionError("Choose admin or therapist.")
+        raise ActionError(_("Choose admin or therapist."))
     with transaction.atomic():
         admins = Membership.objects.select_for_update().filter(
             practice=membership.practice, role=Role.ADMIN
         )
         if membership.role == Role.ADMIN and role != Role.ADMIN and len(list(admins)) <= 1:
-            raise ActionError("A practice needs at least one admin. Make someone else admin first.")
+            raise ActionError(
+                _("A practice needs at least one admin. Make someone else admin first.")
+            )
         membership.role = role
         membership.save(update_fields=["role"])
         roles_changed(membership.user_id)
@@ -303,13 +316,15 @@ def remove_member(membership: Membership, *, by: User) -> list[Client]:
     from stepwise.accounts.actions import sign_out_everywhere
 
     if membership.user_id == by.pk:
-        raise ActionError("You cannot remove yourself. Ask another admin of the practice.")
+        raise ActionError(_("You cannot remove yourself. Ask another admin of the practice."))
     with transaction.atomic():
         admins = Membership.objects.select_for_update().filter(
             practice=membership.practice, role=Role.ADMIN
         )
         if membership.role == Role.ADMIN and len(list(admins)) <= 1:
-            raise ActionError("A practice needs at least one admin. Make someone else admin first.")
+            raise ActionError(
+                _("A practice needs at least one admin. Make someone else admin first.")
+            )
         leaving = membership.user
         handed: list[Client] = []
         for client in Client.objects.select_for_update().filter(therapists=leaving):
@@ -342,13 +357,13 @@ def join_care_team(client: Client, admin: User) -> None:
     """
     membership = Membership.objects.filter(user=admin, practice_id=client.practice_id).first()
     if membership is None or not membership.is_admin:
-        raise ActionError("Only an admin of the client's practice can join the care team.")
+        raise ActionError(_("Only an admin of the client's practice can join the care team."))
     client.therapists.add(admin)
 
 
 def set_practice_country(practice: Practice, country: str) -> None:
     """Where the practice's clients live (it chooses the crisis lines they see by default)."""
     if country and country not in COUNTRY_NAMES:
-        raise ActionError("Choose a country from the list.")
+        raise ActionError(_("Choose a country from the list."))
     Practice.objects.filter(pk=practice.pk).update(country=country)
     practice.country = country

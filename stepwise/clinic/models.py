@@ -2,48 +2,55 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Countries whose crisis lines Stepwise knows (stepwise/assessments/data/crisis_lines.toml):
 # the six with national lines of their own, then the EU member states (emergency number 112).
-COUNTRIES: tuple[tuple[str, str], ...] = (
-    ("AU", "Australia"),
-    ("CA", "Canada"),
-    ("IE", "Ireland"),
-    ("NZ", "New Zealand"),
-    ("GB", "United Kingdom"),
-    ("US", "United States"),
-    ("AT", "Austria"),
-    ("BE", "Belgium"),
-    ("BG", "Bulgaria"),
-    ("HR", "Croatia"),
-    ("CY", "Cyprus"),
-    ("CZ", "Czechia"),
-    ("DK", "Denmark"),
-    ("EE", "Estonia"),
-    ("FI", "Finland"),
-    ("FR", "France"),
-    ("DE", "Germany"),
-    ("GR", "Greece"),
-    ("HU", "Hungary"),
-    ("IT", "Italy"),
-    ("LV", "Latvia"),
-    ("LT", "Lithuania"),
-    ("LU", "Luxembourg"),
-    ("MT", "Malta"),
-    ("NL", "Netherlands"),
-    ("PL", "Poland"),
-    ("PT", "Portugal"),
-    ("RO", "Romania"),
-    ("SK", "Slovakia"),
-    ("SI", "Slovenia"),
-    ("ES", "Spain"),
-    ("SE", "Sweden"),
+COUNTRIES: tuple[tuple[str, StrOrPromise], ...] = (
+    ("AU", _("Australia")),
+    ("CA", _("Canada")),
+    ("IE", _("Ireland")),
+    ("NZ", _("New Zealand")),
+    ("GB", _("United Kingdom")),
+    ("US", _("United States")),
+    ("AT", _("Austria")),
+    ("BE", _("Belgium")),
+    ("BG", _("Bulgaria")),
+    ("HR", _("Croatia")),
+    ("CY", _("Cyprus")),
+    ("CZ", _("Czechia")),
+    ("DK", _("Denmark")),
+    ("EE", _("Estonia")),
+    ("FI", _("Finland")),
+    ("FR", _("France")),
+    ("DE", _("Germany")),
+    ("GR", _("Greece")),
+    ("HU", _("Hungary")),
+    ("IT", _("Italy")),
+    ("LV", _("Latvia")),
+    ("LT", _("Lithuania")),
+    ("LU", _("Luxembourg")),
+    ("MT", _("Malta")),
+    ("NL", _("Netherlands")),
+    ("PL", _("Poland")),
+    ("PT", _("Portugal")),
+    ("RO", _("Romania")),
+    ("SK", _("Slovakia")),
+    ("SI", _("Slovenia")),
+    ("ES", _("Spain")),
+    ("SE", _("Sweden")),
 )
-COUNTRY_NAMES = dict(COUNTRIES)
+# Names in the reader's language (lazy translations, which behave as text wherever shown).
+COUNTRY_NAMES = cast("dict[str, str]", dict(COUNTRIES))
 
 
 class Practice(models.Model):
@@ -61,8 +68,8 @@ class Practice(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Practice admin"
-    THERAPIST = "therapist", "Therapist"
+    ADMIN = "admin", _("Practice admin")
+    THERAPIST = "therapist", _("Therapist")
 
 
 class Membership(models.Model):
@@ -153,9 +160,9 @@ class CaregiverLink(models.Model):
 
 
 class InvitationKind(models.TextChoices):
-    THERAPIST = "therapist", "Therapist"
-    CLIENT = "client", "Client"
-    CAREGIVER = "caregiver", "Caregiver"
+    THERAPIST = "therapist", _("Therapist")
+    CLIENT = "client", _("Client")
+    CAREGIVER = "caregiver", _("Caregiver")
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
@@ -224,7 +231,7 @@ class Invitation(models.Model):
         """Who invites, as the invitation and its email say it (a person, not "Stepwise")."""
         if self.created_by is not None:
             return str(self.created_by.display_name)
-        return f"Your therapist at {self.practice.name}"
+        return str(_("Your therapist at %(practice)s") % {"practice": self.practice.name})
 
     def email_context(self, path: str) -> dict[str, object]:
         """What an invitation email says: who invites, from which practice, and for a carer

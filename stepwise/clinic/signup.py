@@ -7,6 +7,7 @@ from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from stepwise.accounts.models import User
 from stepwise.clinic.actions import create_solo_practice
@@ -16,19 +17,21 @@ from stepwise.lib.forms import TimeZoneField
 class TherapistSignupForm(SignupForm):
     """allauth's sign-up plus a name, a time zone and the practice to create."""
 
-    name = forms.CharField(label="Your name", max_length=100)
+    name = forms.CharField(label=_("Your name"), max_length=100)
     practice_name = forms.CharField(
-        label="Practice name",
+        label=_("Practice name"),
         max_length=120,
         required=False,
-        help_text="Leave empty to use your own name. You can invite colleagues later.",
+        help_text=_("Leave empty to use your own name. You can invite colleagues later."),
     )
     # Empty in the page: the browser's own zone is filled in by a script (stepwise.js), and
     # without the script an empty field means UTC. Every time is then shown in this zone.
     time_zone = TimeZoneField(
-        label="Your time zone",
+        label=_("Your time zone"),
         required=False,
-        help_text="Filled in from this device. Leave empty for UTC; you can change it in Settings.",
+        help_text=_(
+            "Filled in from this device. Leave empty for UTC; you can change it in Settings."
+        ),
     )
 
     field_order = ["name", "email", "password1", "practice_name", "time_zone"]

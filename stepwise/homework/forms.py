@@ -12,6 +12,8 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from stepwise.homework.models import Assignee, Assignment, HomeworkPlan
 from stepwise.homework.schedule import Frequency, ScheduleError
@@ -25,67 +27,74 @@ from stepwise.homework.schedule_fields import (
 RECOMMENDED = "recommended"
 DEFAULT_REMINDER = time(18, 0)  # until the client chooses their own time
 FREQUENCIES = frequency_choices(
-    first=(RECOMMENDED, "Recommended: every day for an exercise, every week for a questionnaire"),
+    first=(
+        RECOMMENDED,
+        _("Recommended: every day for an exercise, every week for a questionnaire"),
+    ),
     wording={
-        Frequency.DAILY: "Every day",
-        Frequency.TIMES_PER_WEEK: "A number of times each week",
-        Frequency.ONCE: "Once, by a date",
+        Frequency.DAILY: _("Every day"),
+        Frequency.TIMES_PER_WEEK: _("A number of times each week"),
+        Frequency.ONCE: _("Once, by a date"),
     },
 )
-ENDS = [("never", "No end date"), ("date", "On a date"), ("count", "After a number of times")]
+ENDS = [
+    ("never", _("No end date")),
+    ("date", _("On a date")),
+    ("count", _("After a number of times")),
+]
 
 
 class AssignForm(ScheduleFieldsForm):
-    item = forms.ChoiceField(label="What to practise")
+    item = forms.ChoiceField(label=_("What to practise"))
     frequency = forms.ChoiceField(
-        label="How often",
+        label=_("How often"),
         choices=FREQUENCIES,
         initial=RECOMMENDED,
         required=False,
         widget=forms.RadioSelect,
     )
     times_per_week = forms.IntegerField(
-        label="Times each week", min_value=1, max_value=7, initial=3, required=False
+        label=_("Times each week"), min_value=1, max_value=7, initial=3, required=False
     )
     weekdays = forms.MultipleChoiceField(
-        label="Days of the week",
+        label=_("Days of the week"),
         choices=WEEKDAY_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     interval_weeks = forms.IntegerField(
-        label="Every how many weeks", min_value=1, max_value=52, initial=2, required=False
+        label=_("Every how many weeks"), min_value=1, max_value=52, initial=2, required=False
     )
-    due = ScheduleDateField(label="Due by", required=False)
-    start = ScheduleDateField(label="Starting", required=False)
+    due = ScheduleDateField(label=_("Due by"), required=False)
+    start = ScheduleDateField(label=_("Starting"), required=False)
     ends = forms.ChoiceField(
-        label="Ends", choices=ENDS, initial="never", required=False, widget=forms.RadioSelect
+        label=_("Ends"), choices=ENDS, initial="never", required=False, widget=forms.RadioSelect
     )
-    end = ScheduleDateField(label="Last day", required=False)
+    end = ScheduleDateField(label=_("Last day"), required=False)
     max_count = forms.IntegerField(
-        label="Number of times", min_value=1, max_value=365, required=False
+        label=_("Number of times"), min_value=1, max_value=365, required=False
     )
     reminder_time = forms.TimeField(
-        label="Reminder time (the client's local time)",
+        label=_("Reminder time (the client's local time)"),
         initial=DEFAULT_REMINDER,
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     note = forms.CharField(
-        label="A personal note for the client (optional)",
+        label=_("A personal note for the client (optional)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown only inside Stepwise, never in reminders.",
+        help_text=_("Shown only inside Stepwise, never in reminders."),
     )
     assignee = forms.ChoiceField(
-        label="Who does it",
+        label=_("Who does it"),
         choices=Assignee.choices,
         initial=Assignee.CLIENT,
         widget=forms.RadioSelect,
     )
     hidden_from_caregiver = forms.BooleanField(
-        label="Hide from the client's parent or carer", required=False
+        label=_("Hide from the client's parent or carer"), required=False
     )
 
     def __init__(
@@ -98,7 +107,8 @@ class AssignForm(ScheduleFieldsForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["item"].choices = [("", "Choose an exercise or questionnaire"), *item_choices]  # type: ignore[attr-defined]
+        choose = ("", gettext("Choose an exercise or questionnaire"))
+        self.fields["item"].choices = [choose, *item_choices]  # type: ignore[attr-defined]
         self.fields["start"].initial = today
         if not has_caregiver:
             del self.fields["assignee"]
@@ -128,11 +138,11 @@ class AssignForm(ScheduleFieldsForm):
             return cleaned
         self.check_needed_fields(cleaned["frequency"])
         if cleaned.get("ends") == "date" and not cleaned.get("end"):
-            self.add_error("end", "Choose the last day, or pick “No end date”.")
+            self.add_error("end", gettext("Choose the last day, or pick “No end date”."))
         if cleaned.get("ends") == "count" and not cleaned.get("max_count"):
-            self.add_error("max_count", "How many times in all?")
+            self.add_error("max_count", gettext("How many times in all?"))
         if cleaned.get("start") and cleaned["start"] < self.today - timedelta(days=1):
-            self.add_error("start", "The start cannot be in the past.")
+            self.add_error("start", gettext("The start cannot be in the past."))
         if self.errors:
             return cleaned
         try:
@@ -154,62 +164,66 @@ class TimeInput(forms.TimeInput):
 
 class FeedbackForm(forms.Form):
     text = forms.CharField(
-        label="Feedback for the client",
+        label=_("Feedback for the client"),
         max_length=FEEDBACK_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="They see it with this piece of homework. Up to 2000 characters.",
+        help_text=_("They see it with this piece of homework. Up to 2000 characters."),
         error_messages={
-            "required": "Write some feedback first.",
-            "max_length": "Feedback can be at most 2000 characters (this is %(show_value)d).",
+            "required": _("Write some feedback first."),
+            "max_length": _("Feedback can be at most 2000 characters (this is %(show_value)d)."),
         },
     )
 
 
 class ScheduleForm(ScheduleFieldsForm):
     frequency = forms.ChoiceField(
-        label="How often", choices=frequency_choices(), widget=forms.RadioSelect
+        label=_("How often"), choices=frequency_choices(), widget=forms.RadioSelect
     )
-    start = ScheduleDateField(label="Starts on")
+    start = ScheduleDateField(label=_("Starts on"))
     times_per_week = forms.IntegerField(
-        label="Times a week", required=False, help_text="For “a number of times a week”: 1 to 7."
+        label=_("Times a week"),
+        required=False,
+        help_text=_("For “a number of times a week”: 1 to 7."),
     )
     weekdays = forms.MultipleChoiceField(
-        label="Days of the week",
+        label=_("Days of the week"),
         choices=WEEKDAY_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="For “on chosen days of the week”.",
+        help_text=_("For “on chosen days of the week”."),
     )
     interval_weeks = forms.IntegerField(
-        label="Every how many weeks", required=False, help_text="For “every few weeks”: 1 to 52."
-    )
-    due = ScheduleDateField(label="Due date", required=False, help_text="For “once”.")
-    end = ScheduleDateField(
-        label="Last day",
+        label=_("Every how many weeks"),
         required=False,
-        help_text="Leave empty to keep going until you end it.",
+        help_text=_("For “every few weeks”: 1 to 52."),
+    )
+    due = ScheduleDateField(label=_("Due date"), required=False, help_text=_("For “once”."))
+    end = ScheduleDateField(
+        label=_("Last day"),
+        required=False,
+        help_text=_("Leave empty to keep going until you end it."),
     )
     max_count = forms.IntegerField(
-        label="Or stop after this many times",
+        label=_("Or stop after this many times"),
         max_value=365,  # as on the assign form; the schedule itself checks the lower end
         required=False,
-        help_text="Leave empty for no limit.",
+        help_text=_("Leave empty for no limit."),
     )
 
 
 class DetailsForm(forms.Form):
     note = forms.CharField(
-        label="Personal note",
+        label=_("Personal note"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Shown to the client with this homework; never sent in reminders.",
+        help_text=_("Shown to the client with this homework; never sent in reminders."),
     )
     reminder_time = forms.TimeField(
-        label="Reminder time", widget=TimeInput(), help_text="In the client's local time."
+        label=_("Reminder time"), widget=TimeInput(), help_text=_("In the client's local time.")
     )
     hidden_from_caregiver = forms.BooleanField(
-        label="Hide from their parent or carer", required=False
+        label=_("Hide from their parent or carer"), required=False
     )
 
 
@@ -220,18 +234,18 @@ class AssignmentChoiceField(forms.ModelMultipleChoiceField):
 
 class PlanForm(forms.Form):
     name = forms.CharField(
-        label="Plan name",
+        label=_("Plan name"),
         max_length=120,
-        help_text="For example “Week 1 of panic treatment”. Other therapists may see it.",
+        help_text=_("For example “Week 1 of panic treatment”. Other therapists may see it."),
     )
     assignments = AssignmentChoiceField(
-        label="Homework to include",
+        label=_("Homework to include"),
         queryset=Assignment.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one piece of homework for the plan."},
+        error_messages={"required": _("Choose at least one piece of homework for the plan.")},
     )
     shared_with_practice = forms.BooleanField(
-        label="Share with the therapists of my practice", required=False
+        label=_("Share with the therapists of my practice"), required=False
     )
 
     def __init__(self, *args: Any, assignments: Any, **kwargs: Any) -> None:
@@ -243,11 +257,11 @@ class PlanForm(forms.Form):
 
 class PlanAssignForm(forms.Form):
     plan = forms.ModelChoiceField(
-        label="Homework plan",
+        label=_("Homework plan"),
         queryset=HomeworkPlan.objects.none(),
         error_messages={
-            "required": "Choose a plan.",
-            "invalid_choice": "Choose one of the plans offered.",
+            "required": _("Choose a plan."),
+            "invalid_choice": _("Choose one of the plans offered."),
         },
     )
 

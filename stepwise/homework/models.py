@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepwise.assessments.models import AssessmentResponse
 from stepwise.clinic.models import Client, Practice
@@ -30,8 +31,8 @@ class ImmutableSubmissionError(Exception):
 
 
 class Mode(models.TextChoices):
-    IN_SESSION = "in_session", "In session"
-    HOME = "home", "At home"
+    IN_SESSION = "in_session", _("In session")
+    HOME = "home", _("At home")
 
 
 class SubmissionQuerySet(models.QuerySet["Submission"]):
@@ -100,19 +101,19 @@ class MetricValue(models.Model):
 
 
 class ItemKind(models.TextChoices):
-    EXERCISE = "exercise", "Exercise"
-    ASSESSMENT = "assessment", "Assessment"
+    EXERCISE = "exercise", _("Exercise")
+    ASSESSMENT = "assessment", _("Assessment")
 
 
 class Assignee(models.TextChoices):
-    CLIENT = "client", "The client"
-    CAREGIVER = "caregiver", "Their parent or carer"
+    CLIENT = "client", _("The client")
+    CAREGIVER = "caregiver", _("Their parent or carer")
 
 
 class AssignmentStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    ENDED = "ended", "Ended"
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    ENDED = "ended", _("Ended")
 
 
 class Assignment(models.Model):

@@ -16,6 +16,9 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from stepwise.accounts.models import User
 from stepwise.clinic.access import caseload_for
@@ -67,7 +70,7 @@ class CompletionRow:
 
     @property
     def status_label(self) -> str:
-        return TIMELINESS_LABELS[self.status]
+        return str(TIMELINESS_LABELS[self.status])
 
     @property
     def feedback_count(self) -> int:
@@ -92,7 +95,11 @@ def completion_rows(completions: Sequence[Completion], time_zone: str) -> list[C
 
 # The review inbox -------------------------------------------------------------------------------
 
-REVIEW_FILTERS = {"all": "All", "unreviewed": "Not reviewed yet", "reviewed": "Reviewed"}
+REVIEW_FILTERS = {
+    "all": pgettext_lazy("review filter", "All"),
+    "unreviewed": gettext_lazy("Not reviewed yet"),
+    "reviewed": gettext_lazy("Reviewed"),
+}
 
 
 MAX_PAGE = 10_000
@@ -231,13 +238,23 @@ class ClientHomework:
 def _next_due_text(pending: tuple[date, date] | None, today: date) -> str:
     """When the next one is due: "Today", "Now, by Wed 2 Dec", "Tomorrow", "Fri 4 Dec" (opens)."""
     if pending is None:
-        return "Nothing more due"
+        return _("Nothing more due")
     opens, due = pending
     if opens <= today:
-        return "Today" if due == today else f"Now, by {due:%a} {short_date(due, today)}"
+        if due == today:
+            return _("Today")
+        return _("Now, by %(day)s") % {"day": _weekday_date(due, today)}
     if opens == today + timedelta(days=1):
-        return "Tomorrow"
-    return f"{opens:%a} {short_date(opens, today)}"
+        return _("Tomorrow")
+    return _weekday_date(opens, today)
+
+
+def _weekday_date(day: date, today: date) -> str:
+    """ "Wed 2 Dec" (or "Wed 2 Dec 2027" in another year), in the active language."""
+    return _("%(weekday)s %(day)s") % {
+        "weekday": format_date(day, "D"),
+        "day": short_date(day, today),
+    }
 
 
 def _summarise(
@@ -274,9 +291,9 @@ def _summarise(
         schedule is not None and sched.is_finished(schedule, today + timedelta(days=1))
     ) and next_due is None
     if assignment.status == AssignmentStatus.PAUSED:
-        next_text = "Paused"
+        next_text = _("Paused")
     elif assignment.status == AssignmentStatus.ENDED:
-        next_text = "Ended"
+        next_text = _("Ended")
     else:
         next_text = _next_due_text(upcoming, today)
     return AssignmentSummary(

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stepwise.accounts.models import User
 from stepwise.homework.models import HomeworkPlan, ScheduleVersion
@@ -55,10 +57,16 @@ def describe_item(item: dict[str, Any]) -> str:
         return "—"
     if schedule.frequency == Frequency.ONCE:
         days = item.get("due_in_days") or 0
-        return "Once, due the day it is set" if days == 0 else f"Once, due within {days + 1} days"
+        if days == 0:
+            return _("Once, due the day it is set")
+        return ngettext("Once, due within %(n)d day", "Once, due within %(n)d days", days + 1) % {
+            "n": days + 1
+        }
     parts = [how_often(schedule, schedule.start)]
     if item.get("duration_days") is not None:
-        parts.append(f"for {int(item['duration_days']) + 1} days")
+        days = int(item["duration_days"]) + 1
+        parts.append(ngettext("for %(n)d day", "for %(n)d days", days) % {"n": days})
     if schedule.max_count is not None:
-        parts.append(f"{schedule.max_count} times in all")
+        count = schedule.max_count
+        parts.append(ngettext("%(n)d time in all", "%(n)d times in all", count) % {"n": count})
     return ", ".join(parts)

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+
 
 class Frequency(StrEnum):
     ONCE = "once"
@@ -49,30 +52,31 @@ class Schedule:
             horizon = today + timedelta(days=HORIZON_DAYS)
             for day in (self.start, self.due, self.end):
                 if day is not None and day > horizon:
-                    raise ScheduleError(
-                        f"Choose dates up to {horizon.day} {horizon:%B %Y}: "
-                        "homework is planned at most five years ahead."
+                    last = format_date(horizon, _("j F Y"))
+                    text = _(
+                        "Choose dates up to %(day)s: homework is planned at most five years ahead."
                     )
+                    raise ScheduleError(text % {"day": last})
         if self.end is not None and self.end < self.start:
-            raise ScheduleError("The end date is before the start date.")
+            raise ScheduleError(_("The end date is before the start date."))
         if self.max_count is not None and self.max_count < 1:
-            raise ScheduleError("The number of times must be at least 1.")
+            raise ScheduleError(_("The number of times must be at least 1."))
         if self.frequency == Frequency.ONCE:
             if self.due is None:
-                raise ScheduleError("Choose a due date.")
+                raise ScheduleError(_("Choose a due date."))
             if self.due < self.start:
-                raise ScheduleError("The due date is before the start date.")
+                raise ScheduleError(_("The due date is before the start date."))
             if today is not None and self.due < today:
-                raise ScheduleError("The due date has already passed.")
+                raise ScheduleError(_("The due date has already passed."))
         if self.frequency == Frequency.TIMES_PER_WEEK and not 1 <= self.times_per_week <= 7:
-            raise ScheduleError("Times per week must be from 1 to 7.")
+            raise ScheduleError(_("Times per week must be from 1 to 7."))
         if self.frequency == Frequency.WEEKDAYS:
             if not self.weekdays:
-                raise ScheduleError("Choose at least one day of the week.")
+                raise ScheduleError(_("Choose at least one day of the week."))
             if not self.weekdays <= set(range(7)):
-                raise ScheduleError("Days of the week are numbered 0 (Monday) to 6 (Sunday).")
+                raise ScheduleError(_("Days of the week are numbered 0 (Monday) to 6 (Sunday)."))
         if self.frequency == Frequency.EVERY_N_WEEKS and not 1 <= self.interval_weeks <= 52:
-            raise ScheduleError("Repeat every 1 to 52 weeks.")
+            raise ScheduleError(_("Repeat every 1 to 52 weeks."))
 
 
 @dataclass(frozen=True, order=True)

@@ -7,29 +7,28 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.dates import WEEKDAYS
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from stepwise.homework.schedule import HORIZON_DAYS, Frequency, Schedule
 from stepwise.lib.forms import DateInRangeField
 
 # The plain words, as the therapist's pages say a schedule (`summaries.how_often`).
-FREQUENCY_LABELS: Mapping[Frequency, str] = {
-    Frequency.DAILY: "Daily",
-    Frequency.TIMES_PER_WEEK: "A number of times a week",
-    Frequency.WEEKDAYS: "On chosen days of the week",
-    Frequency.EVERY_N_WEEKS: "Every few weeks",
-    Frequency.ONCE: "Once, by a due date",
+FREQUENCY_LABELS: Mapping[Frequency, str | Promise] = {
+    Frequency.DAILY: _("Daily"),
+    Frequency.TIMES_PER_WEEK: _("A number of times a week"),
+    Frequency.WEEKDAYS: _("On chosen days of the week"),
+    Frequency.EVERY_N_WEEKS: _("Every few weeks"),
+    Frequency.ONCE: _("Once, by a due date"),
 }
-WEEKDAY_CHOICES = [
-    (str(n), name)
-    for n, name in enumerate(
-        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-    )
-]
+# Django's own weekday names (0 = Monday), in the active language.
+WEEKDAY_CHOICES = [(str(n), WEEKDAYS[n]) for n in range(7)]
 # The field a frequency cannot do without, and what to say when it is left empty.
-NEEDED_FOR: Mapping[str, tuple[str, str]] = {
-    Frequency.TIMES_PER_WEEK.value: ("times_per_week", "How many times each week? From 1 to 7."),
-    Frequency.WEEKDAYS.value: ("weekdays", "Choose at least one day of the week."),
-    Frequency.ONCE.value: ("due", "Choose the date it is due by."),
+NEEDED_FOR: Mapping[str, tuple[str, str | Promise]] = {
+    Frequency.TIMES_PER_WEEK.value: ("times_per_week", _("How many times each week? From 1 to 7.")),
+    Frequency.WEEKDAYS.value: ("weekdays", _("Choose at least one day of the week.")),
+    Frequency.ONCE.value: ("due", _("Choose the date it is due by.")),
 }
 
 
@@ -41,8 +40,10 @@ class ScheduleDateField(DateInRangeField):
 
 
 def frequency_choices(
-    *, first: tuple[str, str] | None = None, wording: Mapping[Frequency, str] | None = None
-) -> list[tuple[str, str]]:
+    *,
+    first: tuple[str, str | Promise] | None = None,
+    wording: Mapping[Frequency, str | Promise] | None = None,
+) -> list[tuple[str, str | Promise]]:
     """The frequencies as choices, optionally after a form's own `first` choice (a default the
     form resolves itself) and with some labels in the form's own `wording`."""
     labels = {**FREQUENCY_LABELS, **(wording or {})}
@@ -82,4 +83,4 @@ class ScheduleFieldsForm(forms.Form):
         """Put an error on the field that `frequency` needs when it was left empty."""
         needed = NEEDED_FOR.get(frequency)
         if needed is not None and not self.cleaned_data.get(needed[0]):
-            self.add_error(*needed)
+            self.add_error(needed[0], str(needed[1]))

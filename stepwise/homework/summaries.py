@@ -8,6 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.utils.dateformat import format as format_date
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+
 from stepwise.homework.schedule import (
     Adherence,
     DueSlot,
@@ -19,27 +24,31 @@ from stepwise.homework.schedule import (
 )
 
 WEEKDAY_PLURALS = (
-    "Mondays",
-    "Tuesdays",
-    "Wednesdays",
-    "Thursdays",
-    "Fridays",
-    "Saturdays",
-    "Sundays",
+    pgettext_lazy("every week on", "Mondays"),
+    pgettext_lazy("every week on", "Tuesdays"),
+    pgettext_lazy("every week on", "Wednesdays"),
+    pgettext_lazy("every week on", "Thursdays"),
+    pgettext_lazy("every week on", "Fridays"),
+    pgettext_lazy("every week on", "Saturdays"),
+    pgettext_lazy("every week on", "Sundays"),
 )
 
 
 def short_date(day: date, today: date) -> str:
-    """A day as people write it: "3 Dec", or "3 Dec 2027" when the year is not this one."""
-    text = f"{day.day} {day:%b}"
-    return text if day.year == today.year else f"{text} {day.year}"
+    """A day as people write it: "3 Dec", or "3 Dec 2027" when the year is not this one (the
+    month's name in the active language)."""
+    if day.year == today.year:
+        # Translators: a day and month of a date, as Django's date filter writes it.
+        return format_date(day, _("j M"))
+    # Translators: a day, month and year, as Django's date filter writes it.
+    return format_date(day, _("j M Y"))
 
 
 def join_words(words: list[str]) -> str:
     """["a", "b", "c"] -> "a, b and c"."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def how_often(schedule: Schedule, today: date) -> str:
@@ -47,18 +56,24 @@ def how_often(schedule: Schedule, today: date) -> str:
     frequency = schedule.frequency
     if frequency == Frequency.ONCE:
         due = schedule.due or schedule.start
-        return f"Once, due {short_date(due, today)}"
+        return _("Once, due %(day)s") % {"day": short_date(due, today)}
     if frequency == Frequency.DAILY:
-        return "Daily"
+        return _("Daily")
     if frequency == Frequency.TIMES_PER_WEEK:
         n = schedule.times_per_week
-        return {1: "Once a week", 2: "Twice a week"}.get(n, f"{n} times a week")
+        if n == 1:
+            return _("Once a week")
+        if n == 2:
+            return _("Twice a week")
+        return ngettext("%(n)d time a week", "%(n)d times a week", n) % {"n": n}
     if frequency == Frequency.WEEKDAYS:
         if len(schedule.weekdays) == 7:
-            return "Every day"
-        return join_words([WEEKDAY_PLURALS[d] for d in sorted(schedule.weekdays)])
+            return _("Every day")
+        return capfirst(join_words([str(WEEKDAY_PLURALS[d]) for d in sorted(schedule.weekdays)]))
     n = schedule.interval_weeks
-    return "Every week" if n == 1 else f"Every {n} weeks"
+    if n == 1:
+        return _("Every week")
+    return ngettext("Every %(n)d week", "Every %(n)d weeks", n) % {"n": n}
 
 
 def describe(schedule: Schedule, today: date) -> str:
@@ -66,12 +81,17 @@ def describe(schedule: Schedule, today: date) -> str:
     parts = [how_often(schedule, today)]
     if schedule.frequency != Frequency.ONCE:
         if schedule.start > today:
-            parts.append(f"from {short_date(schedule.start, today)}")
+            parts.append(_("from %(day)s") % {"day": short_date(schedule.start, today)})
         if schedule.end is not None:
-            parts.append(f"until {short_date(schedule.end, today)}")
+            parts.append(_("until %(day)s") % {"day": short_date(schedule.end, today)})
         if schedule.max_count is not None:
             count = schedule.max_count
-            parts.append("once only" if count == 1 else f"{count} times in all")
+            if count == 1:
+                parts.append(_("once only"))
+            else:
+                parts.append(
+                    ngettext("%(n)d time in all", "%(n)d times in all", count) % {"n": count}
+                )
     return ", ".join(parts)
 
 
@@ -104,21 +124,30 @@ def timeliness(occurrence: DueSlot | None, done_on: date) -> str:
     return "on_time" if outcome(occurrence, done_on, done_on) == Outcome.ON_TIME else "late"
 
 
-TIMELINESS_LABELS = {"on_time": "On time", "late": "Late", "extra": "Extra practice"}
+TIMELINESS_LABELS = {
+    "on_time": gettext_lazy("On time"),
+    "late": gettext_lazy("Late"),
+    "extra": gettext_lazy("Extra practice"),
+}
 
 
 def adherence_words(figures: Adherence, *, extra: int = 0, detail: bool = False) -> str:
     """Adherence in words: "5 of 7 done, 1 open now"; `detail` adds on time, late and missed."""
     parts = []
     if figures.due:
-        text = f"{figures.done} of {figures.due} done"
+        numbers = {"done": figures.done, "due": figures.due, "on_time": figures.on_time}
+        numbers.update(late=figures.late, missed=figures.missed)
         if detail:
-            text += f": {figures.on_time} on time, {figures.late} late, {figures.missed} missed"
+            text = _(
+                "%(done)d of %(due)d done: %(on_time)d on time, %(late)d late, %(missed)d missed"
+            )
         elif figures.late:
-            text += f" ({figures.late} late)"
-        parts.append(text)
+            text = _("%(done)d of %(due)d done (%(late)d late)")
+        else:
+            text = _("%(done)d of %(due)d done")
+        parts.append(text % numbers)
     if figures.open:
-        parts.append(f"{figures.open} open now")
+        parts.append(_("%(n)d open now") % {"n": figures.open})
     if extra:
-        parts.append(f"{extra} extra practice")
-    return ", ".join(parts) if parts else "Nothing due yet"
+        parts.append(ngettext("%(n)d extra practice", "%(n)d extra practice", extra) % {"n": extra})
+    return ", ".join(parts) if parts else _("Nothing due yet")

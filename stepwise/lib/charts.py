@@ -18,6 +18,16 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+
+from stepwise.lib.timetags import date_style
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 MAX_DATE_LABELS = 5  # dates under the x axis; every k-th is labelled, and always the last
 
@@ -53,7 +63,8 @@ def scale_y(value: float, low: float, high: float, *, top: float, bottom: float)
 
 
 def date_label(when: date | datetime, same_year: bool) -> str:
-    return f"{when.day} {when:%b}" if same_year else f"{when.day} {when:%b %y}"
+    """A short date in the reader's language ("7 Dec", "7 Dec 25")."""
+    return format_date(when, date_style("short_day" if same_year else "short_day_year"))
 
 
 def label_every(count: int) -> int:
@@ -410,12 +421,12 @@ def line_chart(
         x_labels.append(XLabel(x_of(moment), date_label(day, same_year)))
     suffix = f" ({unit})" if unit else ""
     ticks = [Tick(_scale(v, low, high), number_label(v)) for v in tick_values]
-    headers = ["Date", *(f"{s.label}{suffix}" for s in series)]
+    headers = [gettext("Date"), *(f"{s.label}{suffix}" for s in series)]
     by_moment: dict[datetime, list[str]] = {m: ["—"] * len(series) for m in moments}
     for index, data in enumerate(series):
         for when, value in data.values:
             by_moment[when][index] = number_label(round(value, 2))
-    rows = [[f"{m:%d %b %Y %H:%M}".lstrip("0"), *cells] for m, cells in by_moment.items()]
+    rows = [[format_date(m, date_style("table_moment")), *cells] for m, cells in by_moment.items()]
     return LineChart(
         id=chart_id,
         title=title,
@@ -500,30 +511,38 @@ def weekly_bar_chart(
         )
     total = sum(v for _, v in weeks)
     practised = sum(1 for _, v in weeks if v > 0)
-    summary = (
-        f"{title}: {number_label(round(total))} {unit} over {count} week"
-        f"{'s' if count != 1 else ''}, with practice in {practised} of them."
-        " The table lists every week."
-    )
+    summary = ngettext(
+        "%(title)s: %(total)s %(unit)s over %(count)s week, with practice in %(practised)s of "
+        "them. The table lists every week.",
+        "%(title)s: %(total)s %(unit)s over %(count)s weeks, with practice in %(practised)s of "
+        "them. The table lists every week.",
+        count,
+    ) % {
+        "title": title,
+        "total": number_label(round(total)),
+        "unit": unit,
+        "count": count,
+        "practised": practised,
+    }
     return BarChart(
         id=chart_id,
         title=title,
         summary=summary,
         bars=bars,
         ticks=[Tick(_scale(v, 0.0, high), number_label(v)) for v in ticks_values],
-        table_headers=["Week starting", unit.capitalize()],
-        table_rows=[[f"{w:%d %b %Y}".lstrip("0"), number_label(round(v))] for w, v in weeks],
+        table_headers=[gettext("Week starting"), unit.capitalize()],
+        table_rows=[[format_date(w, date_style("day")), number_label(round(v))] for w, v in weeks],
     )
 
 
-CALENDAR_STATES = {
-    "done": ("✓", "all done"),
-    "part": ("◐", "partly done"),
-    "missed": ("✗", "missed"),
-    "open": ("○", "due today"),
-    "upcoming": ("·", "coming up"),
-    "extra": ("+", "extra practice"),
-    "none": ("", "nothing due"),
+CALENDAR_STATES: dict[str, tuple[str, StrOrPromise]] = {
+    "done": ("✓", pgettext_lazy("adherence calendar", "all done")),
+    "part": ("◐", pgettext_lazy("adherence calendar", "partly done")),
+    "missed": ("✗", pgettext_lazy("adherence calendar", "missed")),
+    "open": ("○", pgettext_lazy("adherence calendar", "due today")),
+    "upcoming": ("·", pgettext_lazy("adherence calendar", "coming up")),
+    "extra": ("+", pgettext_lazy("adherence calendar", "extra practice")),
+    "none": ("", pgettext_lazy("adherence calendar", "nothing due")),
     "future": ("", ""),
 }
 # --- the adherence calendar ----------------------------------------------------------------------
@@ -547,9 +566,13 @@ class CalendarDay:
 
     @property
     def words(self) -> str:
-        text = CALENDAR_STATES[self.state][1]
+        text = str(CALENDAR_STATES[self.state][1])
         if self.due and self.state in ("part", "done", "missed"):
-            text += f" ({self.done} of {self.due})"
+            return gettext("%(state)s (%(done)s of %(due)s)") % {
+                "state": text,
+                "done": self.done,
+                "due": self.due,
+            }
         return text
 
     @property
@@ -632,18 +655,40 @@ def adherence_calendar(
         for w, row in enumerate(rows)
     ]
     weekday_labels = [
-        XLabel(CAL_LEFT + d * (CELL + GAP) + CELL / 2, name)
-        for d, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+        XLabel(CAL_LEFT + d * (CELL + GAP) + CELL / 2, format_date(first + timedelta(days=d), "D"))
+        for d in range(7)
     ]
     due_days = sum(counts.get(s, 0) for s in ("done", "part", "missed"))
-    summary = (
-        f"{title}, {weeks} weeks to {today.day} {today:%b}: homework was due on {due_days} "
-        f"day{'s' if due_days != 1 else ''}; all done on {counts.get('done', 0)}, partly on "
-        f"{counts.get('part', 0)}, missed on {counts.get('missed', 0)}; extra practice on "
-        f"{counts.get('extra', 0)} other day{'s' if counts.get('extra', 0) != 1 else ''}."
+    extra = counts.get("extra", 0)
+    summary = " ".join(
+        (
+            ngettext(
+                "%(title)s, %(weeks)s weeks to %(today)s: homework was due on %(count)s day;",
+                "%(title)s, %(weeks)s weeks to %(today)s: homework was due on %(count)s days;",
+                due_days,
+            )
+            % {
+                "title": title,
+                "weeks": weeks,
+                "today": format_date(today, date_style("short_day")),
+                "count": due_days,
+            },
+            gettext("all done on %(done)s, partly on %(part)s, missed on %(missed)s;")
+            % {
+                "done": counts.get("done", 0),
+                "part": counts.get("part", 0),
+                "missed": counts.get("missed", 0),
+            },
+            ngettext(
+                "extra practice on %(count)s other day.",
+                "extra practice on %(count)s other days.",
+                extra,
+            )
+            % {"count": extra},
+        )
     )
     legend = [
-        (state, glyph, words)
+        (state, glyph, str(words))
         for state, (glyph, words) in CALENDAR_STATES.items()
         if glyph and counts.get(state)
     ]

@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stepwise.lib.tz import is_time_zone
 
@@ -17,7 +19,9 @@ class TimeZoneField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("help_text", "For example Europe/London or America/New_York.")
+        kwargs.setdefault(
+            "help_text", gettext_lazy("For example Europe/London or America/New_York.")
+        )
         super().__init__(**kwargs)
         self.widget.attrs.update(
             {"list": "time-zones", "autocomplete": "off", "data-detect-tz": ""}
@@ -27,8 +31,11 @@ class TimeZoneField(forms.CharField):
         cleaned: str = super().clean(value)
         if cleaned and not is_time_zone(cleaned):
             raise forms.ValidationError(
-                f"“{cleaned}” is not a time zone we know. Pick one from the list, "
-                "for example Europe/London.",
+                _(
+                    "“%(zone)s” is not a time zone we know. Pick one from the list, "
+                    "for example Europe/London."
+                )
+                % {"zone": cleaned},
                 code="unknown_time_zone",
             )
         return cleaned
@@ -44,7 +51,9 @@ class MobileField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 24)
-        kwargs.setdefault("help_text", "With the country code, for example +44 7700 900123.")
+        kwargs.setdefault(
+            "help_text", gettext_lazy("With the country code, for example +44 7700 900123.")
+        )
         super().__init__(**kwargs)
         self.widget.input_type = "tel"
         self.widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
@@ -58,8 +67,10 @@ class MobileField(forms.CharField):
             compact = "+" + compact[2:]
         if not E164.fullmatch(compact):
             raise forms.ValidationError(
-                "Enter the mobile number with its country code, starting with +, "
-                "for example +44 7700 900123.",
+                _(
+                    "Enter the mobile number with its country code, starting with +, "
+                    "for example +44 7700 900123."
+                ),
                 code="invalid_mobile",
             )
         return compact
@@ -114,7 +125,7 @@ class DateInRangeField(forms.DateField):
         low, high = date_bounds(self.years_back, self.years_ahead)
         if not low <= value <= high:
             raise forms.ValidationError(
-                "Enter a date between %(low)s and %(high)s.",
+                _("Enter a date between %(low)s and %(high)s."),
                 code="date_out_of_range",
                 params={
                     "low": dateformat.format(low, "j F Y"),

@@ -83,7 +83,13 @@ class PrivateDataHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        view = getattr(getattr(request, "resolver_match", None), "func", None)
+        shared = getattr(view, "same_for_everyone", False)  # e.g. the JavaScript catalogue
+        if (
+            not shared
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, private, max-age=0"
             patch_vary_headers(response, ["Cookie"])

@@ -16,6 +16,9 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from stepwise.assessments import catalog
 from stepwise.assessments.client_wording import client_band
@@ -44,10 +47,10 @@ from stepwise.progress.figures import (
 )
 
 RANGES = {
-    "30": ("Last 30 days", 30),
-    "90": ("Last 90 days", 90),
-    "365": ("Last 12 months", 365),
-    "all": ("Everything", None),
+    "30": (gettext_lazy("Last 30 days"), 30),
+    "90": (gettext_lazy("Last 90 days"), 90),
+    "365": (gettext_lazy("Last 12 months"), 365),
+    "all": (gettext_lazy("Everything"), None),
 }
 DEFAULT_RANGE = "90"
 CALENDAR_WEEKS = 12
@@ -138,18 +141,21 @@ def metric_charts(
             for part in range(0, len(members), charts.MAX_SERIES):
                 chunk = members[part : part + charts.MAX_SERIES]
                 labels = ", ".join(m.label for m in chunk)
-                chart_title = f"{title}: {labels}"
+                chart_title = _("%(exercise)s: %(measures)s") % {
+                    "exercise": title,
+                    "measures": labels,
+                }
                 drawn = [charts.SeriesData(m.label, m.values) for m in chunk]
-                group.charts.append(
-                    charts.line_chart(
-                        chart_id=f"{id_prefix}-{definition_id}-{index}-{part}",
-                        title=chart_title,
-                        series=drawn,
-                        scale=scale_of_unit(unit),
-                        unit=unit,
-                        summary=line_summary(chart_title, drawn, unit),
-                    )
+                chart = charts.line_chart(
+                    chart_id=f"{id_prefix}-{definition_id}-{index}-{part}",
+                    title=chart_title,
+                    series=drawn,
+                    scale=scale_of_unit(unit),
+                    unit=unit,
+                    summary=line_summary(chart_title, drawn, unit),
                 )
+                chart.table_headers[0] = _("Date")
+                group.charts.append(chart)
         groups.append(group)
     return groups
 
@@ -163,7 +169,7 @@ def practice_minutes(
     """(local day, minutes) per exercise done since `first_day`: timed where the exercise declares
     a minutes metric, else the exercise's estimated minutes (two queries)."""
     zone = zoneinfo.ZoneInfo(client.time_zone)
-    start, _ = local_day_bounds(first_day, client.time_zone)
+    start, _end = local_day_bounds(first_day, client.time_zone)
     submissions = Submission.objects.filter(client=client, submitted_at__gte=start)
     timed = MetricValue.objects.filter(client=client, name=MINUTES_METRIC, recorded_at__gte=start)
     if visible is not None:
@@ -187,12 +193,24 @@ def minutes_chart(
     weeks = weekly_totals(days, first, today)
     if not any(total for _, total in weeks):
         return None, days
+    title = _("Minutes practised per week")
     chart = charts.weekly_bar_chart(
-        chart_id=f"minutes-{client.pk}",
-        title="Minutes practised per week",
-        weeks=weeks,
-        unit="minutes",
+        chart_id=f"minutes-{client.pk}", title=title, weeks=weeks, unit=_("minutes")
     )
+    # The words of the chart in the active language (the geometry is the chart module's).
+    total = round(sum(v for _, v in weeks))
+    count = len(weeks)
+    practised = sum(1 for _, v in weeks if v > 0)
+    text = ngettext(
+        "%(title)s: %(total)s minutes over %(count)d week, with practice in %(practised)d of them.",
+        "%(title)s: %(total)s minutes over %(count)d weeks, with practice in %(practised)d "
+        "of them.",
+        count,
+    )
+    numbers = {"title": title, "total": charts.number_label(total), "count": count}
+    numbers["practised"] = practised
+    chart.summary = text % numbers + " " + _("The table lists every week.")
+    chart.table_headers = [_("Week starting"), _("Minutes")]
     return chart, days
 
 
@@ -211,14 +229,70 @@ def adherence_calendar(client: Client, today: date) -> charts.Calendar:
         "local_date", flat=True
     ):
         practice[day] += 1
-    return charts.adherence_calendar(
+    title = _("Homework calendar (client's days)")
+    calendar = charts.adherence_calendar(
         chart_id=f"calendar-{client.pk}",
-        title="Homework calendar (client's days)",
+        title=title,
         today=today,
         weeks=CALENDAR_WEEKS,
         due_by_day=due_by_day,
         practice_by_day=practice,
     )
+    # The words of the calendar in the active language (the geometry is the chart module's).
+    counts: dict[str, int] = defaultdict(int)
+    for week in calendar.weeks:
+        for one in week:
+            counts[one.state] += 1
+    due_days = counts["done"] + counts["part"] + counts["missed"]
+    numbers = {"title": title, "weeks": CALENDAR_WEEKS, "due": due_days, "extra": counts["extra"]}
+    numbers.update(done=counts["done"], part=counts["part"], missed=counts["missed"])
+    numbers["day"] = format_date(today, "j M")
+    calendar.summary = "; ".join(
+        (
+            ngettext(
+                "%(title)s, %(weeks)d weeks to %(day)s: homework was due on %(due)d day",
+                "%(title)s, %(weeks)d weeks to %(day)s: homework was due on %(due)d days",
+                due_days,
+            )
+            % numbers,
+            _("all done on %(done)d, partly on %(part)d, missed on %(missed)d") % numbers,
+            ngettext(
+                "extra practice on %(extra)d other day.",
+                "extra practice on %(extra)d other days.",
+                counts["extra"],
+            )
+            % numbers,
+        )
+    )
+    calendar.legend = [
+        (state, glyph, str(CALENDAR_WORDS[state])) for state, glyph, _words in calendar.legend
+    ]
+    return calendar
+
+
+# What a day of the adherence calendar says (`charts.CALENDAR_STATES` has the glyphs).
+CALENDAR_WORDS = {
+    "done": gettext_lazy("all done"),
+    "part": gettext_lazy("partly done"),
+    "missed": gettext_lazy("missed"),
+    "open": gettext_lazy("due today"),
+    "upcoming": gettext_lazy("coming up"),
+    "extra": gettext_lazy("extra practice"),
+    "none": gettext_lazy("nothing due"),
+    "future": "",
+}
+
+
+def calendar_day_words(day: charts.CalendarDay) -> str:
+    """ "all done (2 of 2)", "missed (0 of 1)", "nothing due": a calendar day in words."""
+    text = str(CALENDAR_WORDS[day.state])
+    if day.due and day.state in ("part", "done", "missed"):
+        return _("%(state)s (%(done)d of %(due)d)") % {
+            "state": text,
+            "done": day.done,
+            "due": day.due,
+        }
+    return text
 
 
 def score_results(client: Client, time_zone: str, *, for_client: bool = False) -> list[Results]:
@@ -270,7 +344,7 @@ def range_since(range_key: str, client: Client) -> tuple[str, datetime | None]:
     if days is None:
         return key, None
     today = local_today(client.time_zone, timezone.now())
-    start, _ = local_day_bounds(today - timedelta(days=days - 1), client.time_zone)
+    start, _end = local_day_bounds(today - timedelta(days=days - 1), client.time_zone)
     return key, start
 
 
@@ -287,18 +361,18 @@ class Progress:
 
     @property
     def ranges(self) -> list[tuple[str, str]]:
-        return [(key, label) for key, (label, _) in RANGES.items()]
+        return [(key, str(label)) for key, (label, _days) in RANGES.items()]
 
     @property
     def range_label(self) -> str:
-        return RANGES[self.range_key][0]
+        return str(RANGES[self.range_key][0])
 
 
 def build_progress(client: Client, time_zone: str, *, range_key: str = "") -> Progress:
     """The therapist's progress page for one client."""
     today = local_today(client.time_zone, timezone.now())
     key, since = range_since(range_key, client)
-    minutes, _ = minutes_chart(client, today)
+    minutes, _days = minutes_chart(client, today)
     done_days = Completion.objects.filter(
         client=client, local_date__gte=today - timedelta(days=400)
     ).values_list("local_date", flat=True)

@@ -25,6 +25,12 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 
 from stepwise.accounts.models import User
 from stepwise.assessments.definitions import format_number
@@ -79,6 +85,52 @@ def id_url(name: str, pk: int) -> str:
     return f"{head}{pk}{tail}"
 
 
+@dataclass(frozen=True)
+class RowWords:
+    """The words every caseload row repeats, looked up once per language, not once a row."""
+
+    client: str
+    last_7_days: str
+    last_30_days: str
+    last_activity: str
+    latest_scores: str
+    next_session: str
+    open: str
+    under_18: str
+    reliably_worse: str
+    done_of_due: str  # "(%(done)d of %(due)d)"
+    summary_link: str  # a `format_html` string with {name}
+    progress_link: str
+
+
+def _html_format(translated: str) -> str:
+    """A translated message with %(name)s as a `format_html` string with {name} (the message is
+    trusted as a template's own words are; the name is escaped)."""
+    return translated.replace("{", "{{").replace("}", "}}").replace("%(name)s", "{name}")
+
+
+@cache
+def _row_words(language: str) -> RowWords:
+    return RowWords(
+        client=_("Client"),
+        last_7_days=_("Last 7 days"),
+        last_30_days=_("Last 30 days"),
+        last_activity=_("Last activity"),
+        latest_scores=_("Latest scores"),
+        next_session=_("Next session"),
+        open=_("Open"),
+        under_18=_("Under 18"),
+        reliably_worse=_("Reliably worse"),
+        done_of_due=_("(%(done)d of %(due)d)"),
+        summary_link=_html_format(_('Summary<span class="visually-hidden"> for %(name)s</span>')),
+        progress_link=_html_format(_('Progress<span class="visually-hidden"> of %(name)s</span>')),
+    )
+
+
+def row_words() -> RowWords:
+    return _row_words(get_language() or "")
+
+
 @dataclass
 class CaseloadRow:
     client: Client
@@ -102,12 +154,37 @@ class CaseloadRow:
         """The badges after the client's name."""
         found = []
         if self.alerts:
-            found.append(f"{self.alerts} alert{'s' if self.alerts != 1 else ''}")
+            n = self.alerts
+            found.append(ngettext("%(n)d alert", "%(n)d alerts", n) % {"n": n})
         if self.unreviewed:
-            found.append(f"{self.unreviewed} to review")
+            found.append(_("%(n)d to review") % {"n": self.unreviewed})
         if self.is_inactive:
-            found.append("Inactive")
+            found.append(_("Inactive"))
         return found
+
+    @property
+    def words(self) -> RowWords:
+        return row_words()
+
+    @property
+    def week_done(self) -> str:
+        """ "(3 of 7)" where something was due this week, else empty."""
+        due = self.week.due
+        return row_words().done_of_due % {"done": self.week.done, "due": due} if due else ""
+
+    @property
+    def month_done(self) -> str:
+        due = self.month.due
+        return row_words().done_of_due % {"done": self.month.done, "due": due} if due else ""
+
+    @property
+    def summary_link(self) -> SafeString:
+        """ "Summary" and, for screen readers, whose."""
+        return format_html(row_words().summary_link, name=self.client.display_name)
+
+    @property
+    def progress_link(self) -> SafeString:
+        return format_html(row_words().progress_link, name=self.client.display_name)
 
     @property
     def next_session(self) -> str:
@@ -154,12 +231,13 @@ class CaseloadRow:
     @property
     def activity_label(self) -> str:
         if self.inactive_days is None:
-            return "No activity yet"
+            return _("No activity yet")
         if self.inactive_days == 0:
-            return "Today"
+            return _("Today")
         if self.inactive_days == 1:
-            return "Yesterday"
-        return f"{self.inactive_days} days ago"
+            return _("Yesterday")
+        n = self.inactive_days
+        return ngettext("%(n)d day ago", "%(n)d days ago", n) % {"n": n}
 
 
 @dataclass(frozen=True)
@@ -172,7 +250,7 @@ class AttentionItem:
 
     @property
     def kind_label(self) -> str:
-        return ATTENTION_LABELS[self.kind]
+        return str(ATTENTION_LABELS[self.kind])
 
     @property
     def url(self) -> str:
@@ -185,10 +263,10 @@ class AttentionItem:
 
 
 ATTENTION_LABELS = {
-    "alert": "Critical answer",
-    "deterioration": "Reliable deterioration",
-    "inactive": "Inactive",
-    "unreviewed": "To review",
+    "alert": gettext_lazy("Critical answer"),
+    "deterioration": gettext_lazy("Reliable deterioration"),
+    "inactive": gettext_lazy("Inactive"),
+    "unreviewed": gettext_lazy("To review"),
 }
 
 
@@ -246,28 +324,30 @@ class Dashboard:
     unreviewed_total: int  # waiting for review on the whole caseload (the menu's count)
 
 
-SORTS: dict[str, tuple[str, Callable[[Entry], Any]]] = {
-    "name": ("Client", lambda e: e.name.casefold()),
-    "week": ("Last 7 days", lambda e: e.week_rate),
-    "month": ("Last 30 days", lambda e: e.month_rate),
-    "activity": ("Last activity", lambda e: e.inactive_days),
-    "attention": ("Needs attention", lambda e: e.needs_attention),
+SORTS: dict[str, tuple[str | Promise, Callable[[Entry], Any]]] = {
+    "name": (gettext_lazy("Client"), lambda e: e.name.casefold()),
+    "week": (gettext_lazy("Last 7 days"), lambda e: e.week_rate),
+    "month": (gettext_lazy("Last 30 days"), lambda e: e.month_rate),
+    "activity": (gettext_lazy("Last activity"), lambda e: e.inactive_days),
+    "attention": (gettext_lazy("Needs attention"), lambda e: e.needs_attention),
 }
 SORT_CHOICES = [
-    ("name", "Name, A to Z"),
-    ("-name", "Name, Z to A"),
-    ("week", "Lowest adherence, 7 days"),
-    ("month", "Lowest adherence, 30 days"),
-    ("-month", "Highest adherence, 30 days"),
-    ("-activity", "Longest without activity"),
-    ("activity", "Most recently active"),
-    ("-attention", "Needs attention first"),
+    ("name", gettext_lazy("Name, A to Z")),
+    ("-name", gettext_lazy("Name, Z to A")),
+    ("week", gettext_lazy("Lowest adherence, 7 days")),
+    ("month", gettext_lazy("Lowest adherence, 30 days")),
+    ("-month", gettext_lazy("Highest adherence, 30 days")),
+    ("-activity", gettext_lazy("Longest without activity")),
+    ("activity", gettext_lazy("Most recently active")),
+    ("-attention", gettext_lazy("Needs attention first")),
 ]
 FILTERS = {
-    "all": "All active clients",
-    "attention": "Needs attention",
-    "low": "Adherence under 50% (30 days)",
-    "inactive": f"Inactive {INACTIVE_DAYS}+ days with homework due",
+    "all": gettext_lazy("All active clients"),
+    "attention": gettext_lazy("Needs attention"),
+    "low": gettext_lazy("Adherence under 50% (30 days)"),
+    "inactive": format_lazy(
+        gettext_lazy("Inactive {days}+ days with homework due"), days=INACTIVE_DAYS
+    ),
 }
 
 
@@ -496,8 +576,12 @@ def _attention(entries: list[Entry], alerts: list[Any], user: User) -> list[Atte
                         "deterioration",
                         entry.client_id,
                         entry.name,
-                        f"{score.abbreviation} {score.total_label} ({score.band or 'no band'}): "
-                        "reliably worse than at baseline",
+                        _("%(name)s %(total)s (%(band)s): reliably worse than at baseline")
+                        % {
+                            "name": score.abbreviation,
+                            "total": score.total_label,
+                            "band": score.band or _("no band"),
+                        },
                         score.when,
                     )
                 )
@@ -506,19 +590,26 @@ def _attention(entries: list[Entry], alerts: list[Any], user: User) -> list[Atte
         key=lambda e: -(e.inactive_days if e.inactive_days is not None else 10**6),
     )
     for entry in inactive:
-        quiet = (
-            "no activity yet"
-            if entry.inactive_days is None
-            else f"no activity for {entry.inactive_days} days"
-        )
+        count = {"days": entry.inactive_days, "n": entry.overdue}
+        if entry.inactive_days is None:
+            text = ngettext(
+                "no activity yet; %(n)d homework item not done",
+                "no activity yet; %(n)d homework items not done",
+                entry.overdue,
+            )
+        else:
+            text = ngettext(
+                "no activity for %(days)d days; %(n)d homework item not done",
+                "no activity for %(days)d days; %(n)d homework items not done",
+                entry.overdue,
+            )
         last = entry.figures().last_activity
         items.append(
             AttentionItem(
                 "inactive",
                 entry.client_id,
                 entry.name,
-                f"{quiet}; {entry.overdue} homework item{'s' if entry.overdue != 1 else ''} "
-                "not done",
+                text % count,
                 timezone.localtime(last, zone) if last else None,
             )
         )
@@ -528,7 +619,10 @@ def _attention(entries: list[Entry], alerts: list[Any], user: User) -> list[Atte
                 "unreviewed",
                 entry.client_id,
                 entry.name,
-                f"{entry.unreviewed} new result{'s' if entry.unreviewed != 1 else ''} to review",
+                ngettext(
+                    "%(n)d new result to review", "%(n)d new results to review", entry.unreviewed
+                )
+                % {"n": entry.unreviewed},
             )
         )
     return items

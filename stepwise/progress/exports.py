@@ -11,13 +11,16 @@ import io
 import json
 import zipfile
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from stepwise.assessments.models import AssessmentResponse
 from stepwise.assessments.results import Results, current_score
@@ -34,38 +37,55 @@ from stepwise.progress.summary import MetricLine, metric_lines
 
 MAX_REPORT_DAYS = 3660
 
-CLIENT_CSV_HEADERS = [
-    "record",
-    "id",
-    "submitted_at_utc",
-    "client_local_date",  # the client's own calendar day (their homework counts on it)
-    "title",
-    "version",
-    "mode",
-    "homework",
-    "score",
-    "band",
-    "subscales",
-    "metrics",
-    "answers",
+# Columns named in the reader's language; so are the record kind and the homework timing. The
+# other values stay numbers, codes and ISO dates, as a spreadsheet or a script reads them.
+CLIENT_CSV_HEADERS: list[str | Promise] = [
+    pgettext_lazy("CSV column", "record"),
+    pgettext_lazy("CSV column", "id"),
+    pgettext_lazy("CSV column", "submitted_at_utc"),
+    # the client's own calendar day (their homework counts on it)
+    pgettext_lazy("CSV column", "client_local_date"),
+    pgettext_lazy("CSV column", "title"),
+    pgettext_lazy("CSV column", "version"),
+    pgettext_lazy("CSV column", "mode"),
+    pgettext_lazy("CSV column", "homework"),
+    pgettext_lazy("CSV column", "score"),
+    pgettext_lazy("CSV column", "band"),
+    pgettext_lazy("CSV column", "subscales"),
+    pgettext_lazy("CSV column", "metrics"),
+    pgettext_lazy("CSV column", "answers"),
 ]
 
 
-def write_csv(headers: list[str], rows: Iterable[list[object]]) -> str:
-    return csv_text(headers, rows)
+def write_csv(headers: Sequence[str | Promise], rows: Iterable[list[object]]) -> str:
+    return csv_text([str(header) for header in headers], rows)
 
 
-def _homework_status(completion: Completion | None) -> str:
+def _timing_words() -> dict[str, str]:
+    """The homework column's words in the active language, looked up once per export."""
+    return {
+        "extra": pgettext("CSV homework", "extra practice"),
+        "on_time": pgettext("CSV homework", "on time"),
+        "late": pgettext("CSV homework", "late"),
+    }
+
+
+def _homework_status(completion: Completion | None, words: dict[str, str]) -> str:
     if completion is None:
         return ""
     if completion.occurrence is None:
-        return "extra practice"
-    return "on time" if completion.local_date <= completion.occurrence.due else "late"
+        return words["extra"]
+    if completion.local_date <= completion.occurrence.due:
+        return words["on_time"]
+    return words["late"]
 
 
 def client_csv_rows(client: Client) -> list[list[object]]:
     """Every exercise submission and questionnaire of the client, oldest first (five queries)."""
     zone = zoneinfo.ZoneInfo(client.time_zone)
+    timing = _timing_words()
+    exercise = pgettext("CSV record", "exercise")
+    questionnaire = pgettext("CSV record", "questionnaire")
     completions = {
         (c.submission_id, c.assessment_response_id): c
         for c in Completion.objects.filter(client=client).select_related("occurrence")
@@ -87,14 +107,14 @@ def client_csv_rows(client: Client) -> list[list[object]]:
                 s.submitted_at,
                 s.pk,
                 [
-                    "exercise",
+                    exercise,
                     s.pk,
                     s.submitted_at.astimezone(zoneinfo.ZoneInfo("UTC")).isoformat(),
                     timezone.localtime(s.submitted_at, zone).date().isoformat(),
                     s.exercise_version.definition.title,
                     s.exercise_version.number,
                     s.mode,
-                    _homework_status(by_submission.get(s.pk)),
+                    _homework_status(by_submission.get(s.pk), timing),
                     "",
                     "",
                     "",
@@ -111,14 +131,14 @@ def client_csv_rows(client: Client) -> list[list[object]]:
                 r.submitted_at,
                 r.pk,
                 [
-                    "questionnaire",
+                    questionnaire,
                     r.pk,
                     r.submitted_at.astimezone(zoneinfo.ZoneInfo("UTC")).isoformat(),
                     timezone.localtime(r.submitted_at, zone).date().isoformat(),
                     r.instrument.abbreviation,
                     score.version,
                     r.mode,
-                    _homework_status(by_response.get(r.pk)),
+                    _homework_status(by_response.get(r.pk), timing),
                     "" if score.total is None else format_amount(float(score.total)),
                     score.band,
                     json.dumps(score.subscales, sort_keys=True) if score.subscales else "",
@@ -189,7 +209,7 @@ def build_report(client: Client, time_zone: str) -> Report:
                 )
             )
         report.totals = period_adherence([g for gs in groups.values() for g in gs], since, today)
-    start, _ = local_day_bounds(today - timedelta(days=MAX_REPORT_DAYS), client.time_zone)
+    start, _end = local_day_bounds(today - timedelta(days=MAX_REPORT_DAYS), client.time_zone)
     report.metrics = metric_lines(client, start)
     report.minutes, _ = minutes_chart(client, today)
     report.scores = score_results(client, time_zone)
@@ -273,8 +293,11 @@ def own_data_zip(client: Client, *, now: datetime) -> bytes:
         archive.writestr("my-data.csv", write_csv(CLIENT_CSV_HEADERS, client_csv_rows(client)))
         archive.writestr(
             "README.txt",
-            "Everything Stepwise holds about you, exported on "
-            f"{now.date().isoformat()}.\nmy-data.json has all of it; my-data.csv lists your "
-            "exercises and questionnaires, one a line.\n",
+            _(
+                "Everything Stepwise holds about you, exported on %(day)s.\n"
+                "my-data.json has all of it; my-data.csv lists your exercises and "
+                "questionnaires, one a line.\n"
+            )
+            % {"day": now.date().isoformat()},
         )
     return buffer.getvalue()

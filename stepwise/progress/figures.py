@@ -11,6 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from stepwise.homework.schedule import Adherence
 from stepwise.lib.charts import SeriesData, number_label
 
@@ -67,7 +70,7 @@ def overdue_since(groups: Iterable[DueGroup], since: date, today: date) -> int:
 def rate_label(figures: Adherence) -> str:
     """ "80%" or "—" when nothing was due."""
     rate = figures.rate
-    return "—" if rate is None else f"{round(rate * 100)}%"
+    return "—" if rate is None else _("%(percent)d%%") % {"percent": round(rate * 100)}
 
 
 @dataclass(frozen=True)
@@ -79,13 +82,20 @@ class Trend:
 
     @property
     def label(self) -> str:
-        """ "up 3 since the previous result (worse)"."""
+        """ "up 3 since the previous result (worse)", in the active language."""
         if self.delta is None:
-            return "first result"
+            return _("first result")
         if self.delta == 0:
-            return "no change since the previous result"
-        text = f"{self.word} {format_amount(abs(self.delta))} since the previous result"
-        return f"{text} ({self.verdict})" if self.verdict else text
+            return _("no change since the previous result")
+        amount = {"amount": format_amount(abs(self.delta))}
+        if self.word == "up":
+            text = _("up %(amount)s since the previous result") % amount
+        else:
+            text = _("down %(amount)s since the previous result") % amount
+        if not self.verdict:
+            return text
+        verdict = _("better") if self.verdict == "better" else _("worse")
+        return _("%(change)s (%(verdict)s)") % {"change": text, "verdict": verdict}
 
 
 format_amount = number_label  # 3, 2.5, 1.33
@@ -126,12 +136,12 @@ def direction(values: Sequence[float], scale: float | None = None) -> str:
     without a known scale, a tenth of the values' own range, at least 1.
     """
     if len(values) < 2:
-        return "too few to tell"
+        return _("too few to tell")
     change = slope(values) * (len(values) - 1)
     span = scale if scale else max(max(values) - min(values), 1.0)
     if abs(change) < STEADY_SHARE * span:
-        return "steady"
-    return "rising" if change > 0 else "falling"
+        return _("steady")
+    return _("rising") if change > 0 else _("falling")
 
 
 def scale_of_unit(unit: str | None) -> tuple[float, float] | None:
@@ -202,14 +212,23 @@ def line_summary(title: str, series: Sequence[SeriesData], unit: str | None) -> 
         values = [v for _, v in data.values]
         if not values:
             continue
-        text = f"{data.label}: {len(values)} value{'s' if len(values) != 1 else ''}"
+        numbers = {
+            "label": data.label,
+            "count": len(values),
+            "first": format_amount(round(values[0], 2)),
+            "last": format_amount(round(values[-1], 2)),
+            "direction": direction(values),
+        }
         if len(values) > 1:
-            text += (
-                f", from {format_amount(round(values[0], 2))} to "
-                f"{format_amount(round(values[-1], 2))} ({direction(values)})"
+            text = ngettext(
+                "%(label)s: %(count)d value, from %(first)s to %(last)s (%(direction)s)",
+                "%(label)s: %(count)d values, from %(first)s to %(last)s (%(direction)s)",
+                len(values),
             )
         else:
-            text += f", {format_amount(round(values[0], 2))}"
-        parts.append(text)
-    unit_text = f" Values in {unit}." if unit else ""
-    return f"{title}. " + "; ".join(parts) + "." + unit_text + " The table lists every value."
+            text = _("%(label)s: 1 value, %(first)s")
+        parts.append(text % numbers)
+    summary = _("%(title)s. %(series)s.") % {"title": title, "series": "; ".join(parts)}
+    if unit:
+        summary += " " + _("Values in %(unit)s.") % {"unit": unit}
+    return summary + " " + _("The table lists every value.")

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stepwise.accounts.models import User
 from stepwise.assessments.models import SharedResults
@@ -51,12 +52,14 @@ class OwnProgress:
     @property
     def encouragement(self) -> str:
         if self.streak.current >= 2:
-            return f"{self.streak.current} days in a row. Keep it going!"
+            return _("%(n)d days in a row. Keep it going!") % {"n": self.streak.current}
         if self.streak.current == 1:
-            return "You practised today or yesterday. Every day counts."
+            return _("You practised today or yesterday. Every day counts.")
         if self.days_practised_4_weeks:
-            return "Every bit of practice helps. Pick up where you left off whenever you are ready."
-        return "Your practice will show here as you go."
+            return _(
+                "Every bit of practice helps. Pick up where you left off whenever you are ready."
+            )
+        return _("Your practice will show here as you go.")
 
 
 def build_own_progress(user: User, client: Client) -> OwnProgress:
@@ -73,7 +76,7 @@ def build_own_progress(user: User, client: Client) -> OwnProgress:
     done_days = list(completions.values_list("local_date", flat=True))
     minutes, minute_days = minutes_chart(client, today, visible=visible)
     four_weeks = today - timedelta(days=27)
-    since, _ = local_day_bounds(today - timedelta(days=OWN_METRIC_DAYS - 1), client.time_zone)
+    since, _end = local_day_bounds(today - timedelta(days=OWN_METRIC_DAYS - 1), client.time_zone)
     shared = SharedResults.objects.filter(client=client).exists()
     return OwnProgress(
         client=client,

@@ -16,6 +16,8 @@ from functools import cached_property
 
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 
 from stepwise.clinic.models import Client, Membership
 from stepwise.homework.schedule import Adherence
@@ -153,22 +155,22 @@ def practice_figures(practice_id: int, now: datetime | None = None) -> PracticeF
         )
         for member in members
     ]
-    return PracticeFigures(GroupFigures("Whole practice", rows), therapists)
+    return PracticeFigures(GroupFigures(gettext("Whole practice"), rows), therapists)
 
 
-CSV_HEADERS = [
-    "client",
-    "care_team_size",
-    "due_7_days",
-    "done_7_days",
-    "due_30_days",
-    "on_time_30_days",
-    "late_30_days",
-    "missed_30_days",
-    "open_now",
-    "adherence_30_days",
-    "days_since_activity",
-    "waiting_for_review",
+CSV_HEADERS: list[str | Promise] = [
+    pgettext_lazy("CSV column", "client"),
+    pgettext_lazy("CSV column", "care_team_size"),
+    pgettext_lazy("CSV column", "due_7_days"),
+    pgettext_lazy("CSV column", "done_7_days"),
+    pgettext_lazy("CSV column", "due_30_days"),
+    pgettext_lazy("CSV column", "on_time_30_days"),
+    pgettext_lazy("CSV column", "late_30_days"),
+    pgettext_lazy("CSV column", "missed_30_days"),
+    pgettext_lazy("CSV column", "open_now"),
+    pgettext_lazy("CSV column", "adherence_30_days"),
+    pgettext_lazy("CSV column", "days_since_activity"),
+    pgettext_lazy("CSV column", "waiting_for_review"),
 ]
 
 

@@ -15,6 +15,8 @@ from typing import Any
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 
 from stepwise.accounts.models import User
 from stepwise.assessments import catalog
@@ -30,7 +32,7 @@ from stepwise.assessments.results import (
 )
 from stepwise.assessments.scoring import ScoringError, classify_change
 from stepwise.clinic.models import Client
-from stepwise.homework.models import Assignment, Completion, Mode, Submission
+from stepwise.homework.models import Assignment, AssignmentStatus, Completion, Mode, Submission
 from stepwise.homework.schedule import Adherence
 from stepwise.lib.tz import client_day, local_day_bounds, local_today
 from stepwise.library import schema
@@ -57,7 +59,8 @@ NOTE_CHARS = 400
 @dataclass(frozen=True)
 class AssignmentLine:
     title: str
-    status: str
+    status: str  # in words
+    active: bool
     figures: Adherence
     extra: int
 
@@ -158,12 +161,11 @@ def choose_since(value: str, today: date, last_review: date | None) -> tuple[dat
     """The first local day of the summary and why: chosen, last review, or the default fortnight."""
     chosen = _parse_since(value, today)
     if chosen is not None:
-        return chosen, "from the date you chose"
+        return chosen, _("from the date you chose")
     if last_review is not None and last_review >= today - timedelta(days=MAX_DAYS):
-        return last_review, "since your last review"
-    return today - timedelta(
-        days=DEFAULT_DAYS - 1
-    ), f"no review yet, so the last {DEFAULT_DAYS} days"
+        return last_review, _("since your last review")
+    reason = _("no review yet, so the last %(n)d days") % {"n": DEFAULT_DAYS}
+    return today - timedelta(days=DEFAULT_DAYS - 1), reason
 
 
 def _local_date(when: datetime | None, zone: zoneinfo.ZoneInfo) -> date | None:
@@ -186,14 +188,19 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
         client_zone,
     )
     since, reason = choose_since(since_value, today, last_review)
-    start, _ = local_day_bounds(since, client.time_zone)
-    choices = [("", f"Since your last review ({last_review:%-d %b})")] if last_review else []
+    start, _end = local_day_bounds(since, client.time_zone)
+    choices = []
+    if last_review:
+        day = format_date(last_review, "j M")
+        choices.append(("", _("Since your last review (%(day)s)") % {"day": day}))
     if last_session:
+        day = format_date(last_session, "j M")
         choices.append(
-            (last_session.isoformat(), f"Since the last session ({last_session:%-d %b})")
+            (last_session.isoformat(), _("Since the last session (%(day)s)") % {"day": day})
         )
     choices += [
-        ((today - timedelta(days=n - 1)).isoformat(), f"Last {n} days") for n in (7, 14, 28)
+        ((today - timedelta(days=n - 1)).isoformat(), _("Last %(n)d days") % {"n": n})
+        for n in (7, 14, 28)
     ]
 
     days = (today - since).days
@@ -221,6 +228,7 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
             AssignmentLine(
                 title=assignment.title,
                 status=assignment.get_status_display(),
+                active=assignment.status == AssignmentStatus.ACTIVE,
                 figures=period_adherence(groups.get(assignment_id, []), since, today),
                 extra=extras.get(assignment_id, 0),
             )
@@ -243,11 +251,11 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
 def _done_item(completion: Completion) -> DoneItem:
     occurrence = completion.occurrence
     if occurrence is None:
-        status = "Extra practice"
+        status = _("Extra practice")
     elif completion.local_date <= occurrence.due:
-        status = "On time"
+        status = _("On time")
     else:
-        status = "Late"
+        status = _("Late")
     return DoneItem(
         day=completion.local_date,
         title=completion.assignment.title,
@@ -260,7 +268,7 @@ def _done_item(completion: Completion) -> DoneItem:
 def metric_lines(client: Client, start: datetime) -> list[MetricLine]:
     lines = []
     found = metric_series(client, start)
-    for _, (title, series) in sorted(found.items(), key=lambda item: item[1][0]):
+    for _id, (title, series) in sorted(found.items(), key=lambda item: item[1][0]):
         for one in series:
             values = [v for _, v in one.values]
             scale = scale_of_unit(one.unit)
@@ -311,7 +319,7 @@ def _score_changes(client: Client, start: datetime) -> list[ScoreChange]:
             score = scores[index]
             previous = scores[index - 1].total if index else None
             in_episode = first is not None and index >= first
-            verdict = "Baseline" if index == first else "—"
+            verdict = _("Baseline") if index == first else "—"
             if (
                 in_episode
                 and index != first
@@ -327,7 +335,7 @@ def _score_changes(client: Client, start: datetime) -> list[ScoreChange]:
                     verdict = (
                         VERDICT_LABELS.get(result.verdict, result.verdict)
                         if result.verdict
-                        else "No published reliable-change value"
+                        else _("No published reliable-change value")
                     )
             changes.append(
                 ScoreChange(

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from stepwise.audit.actions import record_access
@@ -75,9 +76,19 @@ def practice_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     entries = _filtered(request, form)
     record_access(request, "audit.export", None)
     writer = csv_line_writer()
+    # The header in the reader's language, made now: the rows stream after the view returns.
+    header = [
+        pgettext("CSV header", "when (UTC)"),
+        pgettext("CSV header", "who"),
+        pgettext("CSV header", "client id"),
+        pgettext("CSV header", "what"),
+        pgettext("CSV header", "path"),
+        pgettext("CSV header", "ip"),
+        pgettext("CSV header", "outcome"),
+    ]
 
     def rows() -> Iterator[str]:
-        yield writer.writerow(["when (UTC)", "who", "client id", "what", "path", "ip", "outcome"])
+        yield writer.writerow(header)
         for entry in entries.iterator(chunk_size=2000):
             yield writer.writerow(
                 [

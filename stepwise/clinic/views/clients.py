@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts import actions as account_actions
@@ -26,7 +27,11 @@ from stepwise.clinic.roles import roles_for
 from stepwise.lib.htmx import is_htmx
 from stepwise.lib.tz import time_zone_names
 
-CASELOAD_FILTERS = {"active": "Active", "discharged": "Discharged", "all": "All"}
+CASELOAD_FILTERS = {
+    "active": gettext_lazy("Active"),
+    "discharged": gettext_lazy("Discharged"),
+    "all": pgettext_lazy("clients", "All"),
+}
 
 
 @require_safe
@@ -79,7 +84,8 @@ def client_new(request: HttpRequest) -> HttpResponse:
         client = actions.add_client(user, **form.cleaned_data)
         messages.success(
             request,
-            f"{client.display_name} is on your caseload. Make an invitation so they can sign in.",
+            _("%(name)s is on your caseload. Make an invitation so they can sign in.")
+            % {"name": client.display_name},
         )
         return redirect("clinic:client_detail", client_id=client.pk)
     return render(
@@ -134,7 +140,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         except actions.ActionError as exc:
             form.add_error("therapists", str(exc))
         else:
-            messages.success(request, "Changes saved.")
+            messages.success(request, _("Changes saved."))
             if request.user in therapists:
                 return redirect("clinic:client_detail", client_id=client.pk)
             return redirect("clinic:caseload")
@@ -151,9 +157,12 @@ def client_discharge(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, "client.discharge")
     actions.set_discharged(client, discharged=client.discharged_at is None)
     if client.discharged_at:
-        messages.success(request, f"{client.display_name} is discharged. Their record is kept.")
+        messages.success(
+            request,
+            _("%(name)s is discharged. Their record is kept.") % {"name": client.display_name},
+        )
     else:
-        messages.success(request, f"{client.display_name} is active again.")
+        messages.success(request, _("%(name)s is active again.") % {"name": client.display_name})
     return redirect("clinic:client_detail", client_id=client.pk)
 
 
@@ -166,7 +175,7 @@ def caregiver_unlink(request: HttpRequest, client_id: int, link_id: int) -> Http
         record_access(request, "caregiver.unlink", client.pk, allowed=False)
         raise Http404("No such caregiver link.")
     actions.unlink_caregiver(link)
-    messages.success(request, "The parent or carer no longer has access to this client.")
+    messages.success(request, _("The parent or carer no longer has access to this client."))
     return redirect("clinic:client_detail", client_id=client.pk)
 
 

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.actions import create_invited_user
@@ -119,7 +121,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     except actions.ActionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "The invitation is revoked; its link no longer works.")
+        messages.success(request, _("The invitation is revoked; its link no longer works."))
     next_url = request.POST.get("next", "")
     if invitation.client_id and next_url == "client":
         return redirect("clinic:client_detail", client_id=invitation.client_id)
@@ -128,18 +130,21 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 INVALID_MESSAGES = {
     "unknown": (
-        "We don't recognise this link",
-        "Check that you copied the whole link, or ask for a new one.",
+        gettext_lazy("We don't recognise this link"),
+        gettext_lazy("Check that you copied the whole link, or ask for a new one."),
     ),
     "expired": (
-        "This invitation has expired",
-        "Ask your therapist or practice for a new invitation.",
+        gettext_lazy("This invitation has expired"),
+        gettext_lazy("Ask your therapist or practice for a new invitation."),
     ),
     "revoked": (
-        "This invitation was withdrawn",
-        "Ask your therapist or practice for a new invitation.",
+        gettext_lazy("This invitation was withdrawn"),
+        gettext_lazy("Ask your therapist or practice for a new invitation."),
     ),
-    "accepted": ("This invitation has already been used", "If it was you, sign in instead."),
+    "accepted": (
+        gettext_lazy("This invitation has already been used"),
+        gettext_lazy("If it was you, sign in instead."),
+    ),
 }
 
 
@@ -199,7 +204,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome to Stepwise. Your account is ready.")
+            messages.success(request, _("Welcome to Stepwise. Your account is ready."))
             return redirect("home")
     return render(
         request,
@@ -232,7 +237,7 @@ def _accept_signed_in(request: HttpRequest, invitation: Invitation) -> HttpRespo
         except actions.ActionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "The link to your account is made.")
+            messages.success(request, _("The link to your account is made."))
         return redirect("home")
     return render(
         request,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.signed_in import signed_in_user
@@ -78,7 +80,9 @@ def member_invite(request: HttpRequest) -> HttpResponse:
                 time_zone=invitation.recipient_zone,
                 language=invitation.language,
             )
-            messages.success(request, f"Invitation sent to {issued.invitation.email}.")
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": issued.invitation.email}
+            )
             return redirect("clinic:members")
     return _members_page(request, form, status=400)
 
@@ -90,7 +94,7 @@ def practice_time_zone(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _members_page(request, TherapistInviteForm(), status=400, zone_form=form)
     actions.set_practice_time_zone(_practice(request), form.cleaned_data["time_zone"])
-    messages.success(request, "The practice's time zone is saved.")
+    messages.success(request, _("The practice's time zone is saved."))
     return redirect("clinic:members")
 
 
@@ -102,7 +106,7 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
         raise Http404("No such member.")
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose admin or therapist.")
+        messages.error(request, _("Choose admin or therapist."))
     else:
         try:
             actions.set_member_role(membership, form.cleaned_data["role"])
@@ -110,7 +114,9 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, f"{membership.user.display_name} is now {membership.get_role_display()}."
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": membership.user.display_name, "role": membership.get_role_display()},
             )
     return redirect("clinic:members")
 
@@ -135,14 +141,21 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
         return redirect("clinic:members")
     record_access(request, "practice.member_removed", None)
     messages.success(
-        request, f"{name} no longer belongs to {membership.practice.name} and is signed out."
+        request,
+        _("%(name)s no longer belongs to %(practice)s and is signed out.")
+        % {"name": name, "practice": membership.practice.name},
     )
     if handed:
         count = len(handed)
-        clients = "client who had" if count == 1 else "clients who had"
         messages.warning(
             request,
-            f"{count} {clients} no other therapist are now on your caseload. Add a colleague "
-            "to their care team, or discharge them.",
+            ngettext(
+                "%(count)d client who had no other therapist is now on your caseload. Add a "
+                "colleague to their care team, or discharge them.",
+                "%(count)d clients who had no other therapist are now on your caseload. Add a "
+                "colleague to their care team, or discharge them.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect("clinic:members")

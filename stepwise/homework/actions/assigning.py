@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from stepwise.accounts.models import User
 from stepwise.clinic.access import on_care_team
@@ -63,8 +64,8 @@ def check_open_now(occurrence: Occurrence, today: date) -> None:
     """
     if occurrence.opens > today:
         raise NotOpenYet(
-            f"This one opens on {dateformat.format(occurrence.opens, 'l j F')}. "
-            "You can do it from then."
+            _("This one opens on %(day)s. You can do it from then.")
+            % {"day": dateformat.format(occurrence.opens, _("l j F"))}
         )
 
 
@@ -96,9 +97,11 @@ def _version_row(
 
 def _check_care_team(client: Client, by: User) -> None:
     if not on_care_team(by, client):
-        raise HomeworkError("You can assign homework only to clients on your caseload.")
+        raise HomeworkError(_("You can assign homework only to clients on your caseload."))
     if client.discharged_at is not None:
-        raise HomeworkError(f"{client.display_name} is discharged; make them active first.")
+        raise HomeworkError(
+            _("%(name)s is discharged; make them active first.") % {"name": client.display_name}
+        )
 
 
 def assign(
@@ -117,13 +120,15 @@ def assign(
     today = today_for(client)
     schedule.validate(today=today)
     if item.kind == ItemKind.EXERCISE and item.exercise is None:
-        raise HomeworkError("Choose an exercise.")
+        raise HomeworkError(_("Choose an exercise."))
     if item.kind == ItemKind.ASSESSMENT and not item.instrument_key:
-        raise HomeworkError("Choose a questionnaire.")
+        raise HomeworkError(_("Choose a questionnaire."))
     if item.kind == ItemKind.ASSESSMENT:
         _refuse_in_session_only(client.practice_id, item.instrument_key)
     if assignee == Assignee.CAREGIVER and not client.caregiver_links.exists():
-        raise HomeworkError(f"{client.display_name} has no linked parent or carer yet.")
+        raise HomeworkError(
+            _("%(name)s has no linked parent or carer yet.") % {"name": client.display_name}
+        )
     with transaction.atomic():
         assignment = Assignment.objects.create(
             client=client,
@@ -151,8 +156,11 @@ def _refuse_in_session_only(practice_id: int, instrument_key: str) -> None:
     available = catalog.find_available(practice_id, instrument_key)
     if available is not None and available.version.in_session_only:
         raise HomeworkError(
-            f"{available.version.abbreviation} is asked by a clinician in session and cannot be "
-            "assigned as homework. Start it from the client's questionnaires page instead."
+            _(
+                "%(name)s is asked by a clinician in session and cannot be assigned as homework. "
+                "Start it from the client's questionnaires page instead."
+            )
+            % {"name": available.version.abbreviation}
         )
 
 
@@ -229,7 +237,7 @@ def edit_schedule(assignment: Assignment, schedule: Schedule, *, by: User) -> As
     client = assignment.client
     _check_care_team(client, by)
     if assignment.status == AssignmentStatus.ENDED:
-        raise HomeworkError("This homework has ended; assign it again instead.")
+        raise HomeworkError(_("This homework has ended; assign it again instead."))
     today = today_for(client)
     schedule.validate(today=today)
     with transaction.atomic():
@@ -270,9 +278,9 @@ def set_status(assignment: Assignment, status: str, *, by: User) -> Assignment:
     """Pause, resume or end. Ending is final; history stays readable either way."""
     _check_care_team(assignment.client, by)
     if assignment.status == AssignmentStatus.ENDED:
-        raise HomeworkError("This homework has already ended.")
+        raise HomeworkError(_("This homework has already ended."))
     if status not in AssignmentStatus.values or status == assignment.status:
-        raise HomeworkError("Nothing to change.")
+        raise HomeworkError(_("Nothing to change."))
     today = today_for(assignment.client)
     now = timezone.now()
     with transaction.atomic():
@@ -308,9 +316,9 @@ def record_completion(
     transaction then rolls the duplicate result back too.
     """
     if assignment.status == AssignmentStatus.ENDED:
-        raise HomeworkError("This homework has ended, so it cannot be handed in any more.")
+        raise HomeworkError(_("This homework has ended, so it cannot be handed in any more."))
     if occurrence is not None and occurrence.assignment_id != assignment.pk:
-        raise HomeworkError("That item does not belong to this homework.")
+        raise HomeworkError(_("That item does not belong to this homework."))
     today = today_for(assignment.client)
     if occurrence is not None:
         check_open_now(occurrence, today)
@@ -326,7 +334,7 @@ def record_completion(
                 local_date=today,
             )
     except IntegrityError:
-        raise AlreadyCompleted("This was already handed in; nothing more to do.") from None
+        raise AlreadyCompleted(_("This was already handed in; nothing more to do.")) from None
     completion_recorded.send(Completion, completion=completion)
     return completion
 
@@ -341,9 +349,9 @@ def mark_reviewed(completions: Sequence[Completion], *, by: User) -> int:
 def leave_feedback(completion: Completion, *, by: User, text: str) -> Feedback:
     text = text.strip()
     if not text:
-        raise HomeworkError("Write some feedback first.")
+        raise HomeworkError(_("Write some feedback first."))
     if len(text) > 2000:
-        raise HomeworkError("Feedback can be at most 2000 characters.")
+        raise HomeworkError(_("Feedback can be at most 2000 characters."))
     with transaction.atomic():
         feedback = Feedback.objects.create(completion=completion, author=by, text=text)
         mark_reviewed([completion], by=by)
@@ -367,7 +375,7 @@ def complete_exercise(
     from stepwise.homework.models import Mode
 
     if assignment.exercise is None or assignment.exercise.current_version is None:
-        raise HomeworkError("This exercise is no longer available.")
+        raise HomeworkError(_("This exercise is no longer available."))
     _check_open(assignment, occurrence)
     with transaction.atomic():
         submission = submit_exercise(
@@ -399,9 +407,9 @@ def complete_assessment(
     _check_open(assignment, occurrence)
     available = catalog.find_available(assignment.client.practice_id, assignment.instrument_key)
     if available is None:
-        raise HomeworkError("This questionnaire is no longer available.")
+        raise HomeworkError(_("This questionnaire is no longer available."))
     if available.version.in_session_only:
-        raise HomeworkError("This questionnaire is asked in session only.")
+        raise HomeworkError(_("This questionnaire is asked in session only."))
     with transaction.atomic():
         stored = assessment_actions.submit_assessment(
             client=assignment.client,
@@ -428,8 +436,8 @@ def complete_assessment(
 
 def _check_open(assignment: Assignment, occurrence: Occurrence | None) -> None:
     if assignment.status == AssignmentStatus.ENDED:
-        raise HomeworkError("This homework has ended, so it cannot be handed in any more.")
+        raise HomeworkError(_("This homework has ended, so it cannot be handed in any more."))
     if assignment.client.discharged_at is not None:
-        raise HomeworkError("This homework is closed.")
+        raise HomeworkError(_("This homework is closed."))
     if occurrence is not None:
         check_open_now(occurrence, today_for(assignment.client))

@@ -16,6 +16,7 @@ from datetime import time
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from stepwise.accounts.models import User
 from stepwise.clinic.access import on_care_team
@@ -39,7 +40,7 @@ MAX_NAME = 120
 
 def _on_care_team(client: Client, by: User) -> None:
     if not on_care_team(by, client):
-        raise assigning.HomeworkError("You can only use homework of clients on your caseload.")
+        raise assigning.HomeworkError(_("You can only use homework of clients on your caseload."))
 
 
 def _item(assignment: Assignment, version: ScheduleVersion) -> dict[str, Any]:
@@ -75,14 +76,16 @@ def save_plan(
     _on_care_team(client, by)
     name = name.strip()
     if not name:
-        raise assigning.HomeworkError("Give the plan a name.")
+        raise assigning.HomeworkError(_("Give the plan a name."))
     if len(name) > MAX_NAME:
-        raise assigning.HomeworkError(f"A plan name can be at most {MAX_NAME} characters.")
+        raise assigning.HomeworkError(
+            _("A plan name can be at most %(n)d characters.") % {"n": MAX_NAME}
+        )
     if not assignments:
-        raise assigning.HomeworkError("Choose at least one piece of homework for the plan.")
+        raise assigning.HomeworkError(_("Choose at least one piece of homework for the plan."))
     current = (AssignmentStatus.ACTIVE, AssignmentStatus.PAUSED)
     if any(a.client_id != client.pk or a.status not in current for a in assignments):
-        raise assigning.HomeworkError("A plan is made from this client's current homework only.")
+        raise assigning.HomeworkError(_("A plan is made from this client's current homework only."))
     versions: dict[int, list[ScheduleVersion]] = {a.pk: [] for a in assignments}
     for row in ScheduleVersion.objects.filter(assignment__in=assignments):
         versions[row.assignment_id].append(row)
@@ -123,11 +126,11 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
     questionnaire switched off, a carer item for a client without a carer) assigns none.
     """
     if not visible_plans(by).filter(pk=plan.pk).exists():
-        raise assigning.HomeworkError("That plan is not available to you.")
+        raise assigning.HomeworkError(_("That plan is not available to you."))
     if plan.practice_id != client.practice_id:
-        raise assigning.HomeworkError("That plan belongs to another practice.")
+        raise assigning.HomeworkError(_("That plan belongs to another practice."))
     if not plan.items:
-        raise assigning.HomeworkError("This plan has nothing in it.")
+        raise assigning.HomeworkError(_("This plan has nothing in it."))
     from stepwise.assessments import catalog
 
     exercise_ids = [i["exercise_id"] for i in plan.items if i.get("exercise_id")]
@@ -143,13 +146,14 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
     result = PlanAssigned()
     with transaction.atomic():
         for item in plan.items:
-            title = str(item.get("title") or "This item")
+            title = str(item.get("title") or _("This item"))
             kind = item["kind"]
             if kind == ItemKind.EXERCISE:
                 exercise = exercises.get(item.get("exercise_id") or 0)
                 if exercise is None:
                     raise assigning.HomeworkError(
-                        f"“{title}” is no longer in your library, so nothing was assigned."
+                        _("“%(title)s” is no longer in your library, so nothing was assigned.")
+                        % {"title": title}
                     )
                 if exercise.pk in has_exercises:
                     result.skipped.append(title)
@@ -164,7 +168,8 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
                 key = str(item.get("instrument_key") or "")
                 if key not in enabled:
                     raise assigning.HomeworkError(
-                        f"“{title}” is switched off in your practice, so nothing was assigned."
+                        _("“%(title)s” is switched off in your practice, so nothing was assigned.")
+                        % {"title": title}
                     )
                 if key in has_instruments:
                     result.skipped.append(title)
@@ -178,7 +183,9 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
             try:
                 schedule = item_schedule(item, today)
             except (KeyError, ValueError, TypeError, OverflowError) as exc:
-                raise assigning.HomeworkError(f"“{title}” has a broken schedule.") from exc
+                raise assigning.HomeworkError(
+                    _("“%(title)s” has a broken schedule.") % {"title": title}
+                ) from exc
             try:
                 assignment = assigning.assign(
                     client=client,
@@ -198,5 +205,5 @@ def assign_plan(plan: HomeworkPlan, *, client: Client, by: User) -> PlanAssigned
 def delete_plan(plan: HomeworkPlan, *, by: User) -> None:
     """Only the therapist who made a plan removes it; what was assigned from it stays."""
     if plan.owner_id != by.pk:
-        raise assigning.HomeworkError("Only the therapist who made a plan can remove it.")
+        raise assigning.HomeworkError(_("Only the therapist who made a plan can remove it."))
     plan.delete()

@@ -9,9 +9,15 @@ checked access and written their access record.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from stepwise.accounts.models import User
 from stepwise.accounts.signed_in import signed_in_user
@@ -67,3 +73,27 @@ def recent_practice(context: dict[str, Any], client: Client, limit: int = 5) -> 
         .order_by("-submitted_at", "-id")[:limit]
     )
     return {"client": client, "submissions": submissions, "request": context.get("request")}
+
+
+# A client's day, labelled as theirs, in the reader's language. These two stand in, in the pages
+# of homework and progress, for the builtins of `stepwise.lib.timetags` (same names, same
+# output in English) until that shared label is in the project's catalogue.
+
+
+@register.filter
+def client_day(day: date | None, fmt: str = "D j M") -> SafeString:
+    """ "Sun 6 Dec, client's time": a client's local day on a therapist's page."""
+    if day is None:
+        return SafeString("")
+    # The translated label is trusted as a template's own words are; only the day is escaped.
+    label = gettext("%(when)s, client's time").replace("{", "{{").replace("}", "}}")
+    return format_html(label.replace("%(when)s", "{when}"), when=format_date(day, fmt))
+
+
+@register.filter
+def client_day_if_other(when: datetime | None, day: date | None) -> SafeString:
+    """After an instant in the reader's zone, the client's day it counted on, when that is
+    another day ("Sun 6 Dec, 23:15 (Mon 7 Dec, client's time)"); nothing when they agree."""
+    if when is None or day is None or timezone.localtime(when).date() == day:
+        return SafeString("")
+    return format_html(" ({})", client_day(day))

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from stepwise.accounts.models import User
@@ -29,22 +30,25 @@ def _item_choices(user: User, client: Client) -> list[tuple[str, list[tuple[str,
     )
     groups: dict[str, list[tuple[str, str]]] = {}
     for exercise in exercises:
-        label = f"Exercises: {CATEGORY_LABELS.get(exercise.category, exercise.category)}"
+        label = _("Exercises: %(category)s") % {
+            "category": CATEGORY_LABELS.get(exercise.category, exercise.category)
+        }
         groups.setdefault(label, []).append(
             (
                 f"exercise:{exercise.pk}",
-                f"{exercise.title} (about {exercise.estimated_minutes} min)",
+                _("%(title)s (about %(minutes)d min)")
+                % {"title": exercise.title, "minutes": exercise.estimated_minutes},
             )
         )
     questionnaires = [
         (f"assessment:{a.version.pk}", a.version.label)
         for a in catalog.assignable_instruments(client.practice_id)
     ]
-    return [*groups.items(), ("Questionnaires", questionnaires)]
+    return [*groups.items(), (_("Questionnaires"), questionnaires)]
 
 
 def _resolve(value: str, user: User, client: Client) -> assigning.ItemChoice | None:
-    kind, _, raw_id = value.partition(":")
+    kind, _sep, raw_id = value.partition(":")
     if not raw_id.isdigit():
         return None
     if kind == ItemKind.EXERCISE:
@@ -94,7 +98,7 @@ def assign(request: HttpRequest, client_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         item = _resolve(form.cleaned_data["item"], user, client)
         if item is None:
-            form.add_error("item", "Choose an exercise or questionnaire from the list.")
+            form.add_error("item", _("Choose an exercise or questionnaire from the list."))
         else:
             try:
                 assigning.assign(
@@ -110,7 +114,11 @@ def assign(request: HttpRequest, client_id: int) -> HttpResponse:
             except (assigning.HomeworkError, ScheduleError) as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Assigned to {client.display_name}: {item.title}.")
+                messages.success(
+                    request,
+                    _("Assigned to %(name)s: %(title)s.")
+                    % {"name": client.display_name, "title": item.title},
+                )
                 return redirect(
                     reverse("clinic:client_detail", kwargs={"client_id": client.pk})
                     + "#homework-heading"

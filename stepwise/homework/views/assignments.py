@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.signed_in import signed_in_user
@@ -31,9 +32,11 @@ def _change_status(request: HttpRequest, assignment: Assignment, status: str, do
     try:
         assigning.set_status(assignment, status, by=signed_in_user(request))
     except assigning.HomeworkError as exc:
-        messages.error(request, f"{assignment.title}: {exc}")
+        messages.error(
+            request, _("%(title)s: %(problem)s") % {"title": assignment.title, "problem": exc}
+        )
     else:
-        messages.success(request, f"{assignment.title}: {done}")
+        messages.success(request, done % {"title": assignment.title})
 
 
 @require_POST
@@ -42,9 +45,8 @@ def assignment_pause(request: HttpRequest, client_id: int, assignment_id: int) -
     assignment = get_assignment_for_therapist(
         request, client_id, assignment_id, "homework.assignment_pause"
     )
-    _change_status(
-        request, assignment, AssignmentStatus.PAUSED, "paused. Nothing new falls due meanwhile."
-    )
+    done = _("%(title)s: paused. Nothing new falls due meanwhile.")
+    _change_status(request, assignment, AssignmentStatus.PAUSED, done)
     return _back_to_client(assignment)
 
 
@@ -54,7 +56,9 @@ def assignment_resume(request: HttpRequest, client_id: int, assignment_id: int) 
     assignment = get_assignment_for_therapist(
         request, client_id, assignment_id, "homework.assignment_resume"
     )
-    _change_status(request, assignment, AssignmentStatus.ACTIVE, "resumed from today.")
+    _change_status(
+        request, assignment, AssignmentStatus.ACTIVE, _("%(title)s: resumed from today.")
+    )
     return _back_to_client(assignment)
 
 
@@ -66,9 +70,8 @@ def assignment_end(request: HttpRequest, client_id: int, assignment_id: int) -> 
         request, client_id, assignment_id, "homework.assignment_end"
     )
     if request.method == "POST":
-        _change_status(
-            request, assignment, AssignmentStatus.ENDED, "ended. What was done stays in the record."
-        )
+        done = _("%(title)s: ended. What was done stays in the record.")
+        _change_status(request, assignment, AssignmentStatus.ENDED, done)
         return _back_to_client(assignment)
     return render(
         request,
@@ -133,7 +136,10 @@ def assignment_schedule(request: HttpRequest, client_id: int, assignment_id: int
         except (ScheduleError, assigning.HomeworkError) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{assignment.title}: the new schedule applies from today.")
+            messages.success(
+                request,
+                _("%(title)s: the new schedule applies from today.") % {"title": assignment.title},
+            )
             return _back_to_client(assignment)
     return _edit_page(request, assignment, schedule_form=form, status=400)
 
@@ -151,6 +157,6 @@ def assignment_details(request: HttpRequest, client_id: int, assignment_id: int)
         except assigning.HomeworkError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{assignment.title}: details saved.")
+            messages.success(request, _("%(title)s: details saved.") % {"title": assignment.title})
             return _back_to_client(assignment)
     return _edit_page(request, assignment, details_form=form, status=400)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.models import User
@@ -88,7 +89,7 @@ def _occurrence_for(request: HttpRequest, occurrence_id: int) -> Occurrence:
 def do_occurrence(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for(request, occurrence_id)
     if hasattr(occurrence, "completion"):
-        messages.info(request, "You already did this one. Well done!")
+        messages.info(request, _("You already did this one. Well done!"))
         return redirect("homework:client_home")
     try:
         assigning.check_open_now(occurrence, today_for(occurrence.assignment.client))
@@ -110,7 +111,7 @@ def _do(
 ) -> HttpResponse:
     if not assignment.is_active:
         messages.info(
-            request, "This practice is paused or has ended. Your therapist can tell you more."
+            request, _("This practice is paused or has ended. Your therapist can tell you more.")
         )
         return redirect("homework:client_home")
     if assignment.kind == ItemKind.ASSESSMENT:
@@ -135,7 +136,7 @@ def _do_exercise(
                 assignment=assignment, occurrence=occurrence, data=data, by=_viewer(request)
             )
         except assigning.AlreadyCompleted:
-            messages.info(request, "This was already saved. Nothing more to do.")
+            messages.info(request, _("This was already saved. Nothing more to do."))
             return redirect("homework:client_home")
         except assigning.HomeworkError as exc:
             messages.error(request, str(exc))
@@ -183,7 +184,7 @@ def _do_assessment(
     form = AssessmentForm(definition, request.POST if posted else None)
     if posted and form.is_valid():
         try:
-            _, alert = assigning.complete_assessment(
+            _completion, alert = assigning.complete_assessment(
                 assignment=assignment,
                 occurrence=occurrence,
                 answers=form.answers(),
@@ -192,7 +193,7 @@ def _do_assessment(
                 by=_viewer(request),
             )
         except assigning.AlreadyCompleted:
-            messages.info(request, "This was already saved. Nothing more to do.")
+            messages.info(request, _("This was already saved. Nothing more to do."))
             return redirect("homework:client_home")
         except assigning.HomeworkError as exc:
             form.add_error(None, str(exc))
@@ -273,7 +274,7 @@ def save_draft(request: HttpRequest, assignment_id: int, slot: str) -> HttpRespo
     except ValueError:
         declared = 0  # as Django's own request handling reads a malformed header
     if declared > MAX_DRAFT_BYTES:
-        return HttpResponse("This draft is too large to keep.", status=413)
+        return HttpResponse(_("This draft is too large to keep."), status=413)
     data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
     drafts.keep_draft(user=user, assignment=assignment, slot=slot, data=data)
     return HttpResponse(status=204)

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stepwise.accounts.signed_in import signed_in_user
@@ -44,7 +46,7 @@ def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
         except HomeworkError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Plan “{plan.name}” saved.")
+            messages.success(request, _("Plan “%(name)s” saved.") % {"name": plan.name})
             return redirect("homework:plans")
     return render(
         request,
@@ -64,25 +66,31 @@ def plan_assign(request: HttpRequest, client_id: int) -> HttpResponse:
     back = reverse("clinic:client_detail", kwargs={"client_id": client.pk}) + "#homework-heading"
     if not form.is_valid():
         messages.error(
-            request, " ".join(str(e) for e in form.errors.get("plan", ["Choose a plan."]))
+            request, " ".join(str(e) for e in form.errors.get("plan", [_("Choose a plan.")]))
         )
         return redirect(back)
     plan = form.cleaned_data["plan"]
     try:
         result = plan_actions.assign_plan(plan, client=client, by=user)
     except HomeworkError as exc:
-        messages.error(request, f"“{plan.name}”: {exc}")
+        messages.error(request, _("“%(name)s”: %(problem)s") % {"name": plan.name, "problem": exc})
         return redirect(back)
     if result.assigned:
         count = len(result.assigned)
         messages.success(
             request,
-            f"“{plan.name}” assigned: {count} piece{'s' if count != 1 else ''} of homework "
-            "from today.",
+            ngettext(
+                "“%(name)s” assigned: %(count)d piece of homework from today.",
+                "“%(name)s” assigned: %(count)d pieces of homework from today.",
+                count,
+            )
+            % {"name": plan.name, "count": count},
         )
     if result.skipped:
         messages.info(
-            request, f"Already assigned, so left as they are: {', '.join(result.skipped)}."
+            request,
+            _("Already assigned, so left as they are: %(titles)s.")
+            % {"titles": ", ".join(result.skipped)},
         )
     return redirect(back)
 
@@ -107,5 +115,8 @@ def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
     except HomeworkError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Plan “{plan.name}” removed. Homework assigned from it stays.")
+        messages.success(
+            request,
+            _("Plan “%(name)s” removed. Homework assigned from it stays.") % {"name": plan.name},
+        )
     return redirect("homework:plans")

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stepwise.accounts.signed_in import signed_in_user
@@ -73,12 +74,14 @@ def practise_together(request: HttpRequest, client_id: int, version_id: int) -> 
 
     def on_submit(data: dict[str, Any]) -> HttpResponse:
         submission = _store(request, client, version, Mode.IN_SESSION, data)
-        messages.success(request, f"Saved to {client.display_name}'s record.")
+        messages.success(request, _("Saved to %(name)s's record.") % {"name": client.display_name})
         if raised_alert(submission):
             messages.warning(
                 request,
-                "An answer met one of this exercise's alert rules: it waits in the "
-                "“Needs attention” list on the client's page until you acknowledge it.",
+                _(
+                    "An answer met one of this exercise's alert rules: it waits in the "
+                    "“Needs attention” list on the client's page until you acknowledge it."
+                ),
             )
         return redirect("homework:submission", client_id=client.pk, submission_id=submission.pk)
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from stepwise.accounts.signed_in import signed_in_user
@@ -147,9 +148,11 @@ def completion_detail(request: HttpRequest, completion_id: int) -> HttpResponse:
 def completion_reviewed(request: HttpRequest, completion_id: int) -> HttpResponse:
     completion = get_completion_for_therapist(request, completion_id, "homework.mark_reviewed")
     if assigning.mark_reviewed([completion], by=signed_in_user(request)):
-        messages.success(request, f"Marked as reviewed: {completion.assignment.title}.")
+        messages.success(
+            request, _("Marked as reviewed: %(title)s.") % {"title": completion.assignment.title}
+        )
     else:
-        messages.info(request, "This was already reviewed.")
+        messages.info(request, _("This was already reviewed."))
     return redirect("homework:inbox")
 
 
@@ -168,7 +171,8 @@ def completion_feedback(request: HttpRequest, completion_id: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                f"Feedback saved. {completion.client.display_name} sees it with this homework.",
+                _("Feedback saved. %(name)s sees it with this homework.")
+                % {"name": completion.client.display_name},
             )
             return redirect("homework:completion", completion_id=completion.pk)
     return _detail(request, completion, form, status=400)

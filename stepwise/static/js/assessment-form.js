@@ -3,6 +3,12 @@
 // (shared with exercises), which restores the answers before the stepper looks at them.
 (function () {
   "use strict";
+  // The words come from the JavaScript catalogue (/jsi18n/, loaded first); English without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  };
 
   var NARROW = "(max-width: 40rem)";
 
@@ -84,7 +90,7 @@
     this.next.hidden = last;
     this.submit.hidden = !last;
     this.progress.hidden = false;
-    this.progress.textContent = "Question " + (current + 1) + " of " + count;
+    this.progress.textContent = interpolate(gettext("Question %(number)s of %(total)s"), { number: current + 1, total: count }, true);
     if (moveFocus) {
       this.focusStep(this.steps[current]);
     }

@@ -3,6 +3,12 @@
 // shown. Without script, the "Add a row" button posts the form and the server adds the row.
 (function () {
   "use strict";
+  // The words come from the JavaScript catalogue (/jsi18n/, loaded first); English without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  };
 
   var ATTRIBUTES = ["name", "id", "for", "aria-describedby"];
 
@@ -26,10 +32,10 @@
       });
       var legend = row.querySelector("[data-row-legend]");
       if (legend) {
-        legend.textContent = "Row " + (index + 1);
+        legend.textContent = interpolate(gettext("Row %(number)s"), { number: index + 1 }, true);
       }
       row.querySelectorAll("[data-row-name]").forEach(function (span) {
-        span.textContent = " row " + (index + 1);
+        span.textContent = " " + interpolate(gettext("row %(number)s"), { number: index + 1 }, true);
       });
     });
   }
@@ -70,7 +76,14 @@
       addButton.addEventListener("click", function (event) {
         event.preventDefault();
         if (rowsOf(list).length >= maxRows) {
-          announce(list, "You can add at most " + maxRows + " rows.");
+          announce(
+            list,
+            interpolate(
+              ngettext("You can add at most %(count)s row.", "You can add at most %(count)s rows.", maxRows),
+              { count: maxRows },
+              true
+            )
+          );
           return;
         }
         var row = template.content.firstElementChild.cloneNode(true);
@@ -81,7 +94,7 @@
         if (field) {
           field.focus();
         }
-        announce(list, "Row " + rowsOf(list).length + " added.");
+        announce(list, interpolate(gettext("Row %(number)s added."), { number: rowsOf(list).length }, true));
       });
     }
 
@@ -102,12 +115,12 @@
         if (target) {
           target.focus();
         }
-        announce(list, "Row " + (position + 1) + " removed.");
+        announce(list, interpolate(gettext("Row %(number)s removed."), { number: position + 1 }, true));
       } else if (button.hasAttribute("data-row-up") || button.hasAttribute("data-row-down")) {
         var up = button.hasAttribute("data-row-up");
         var sibling = up ? row.previousElementSibling : row.nextElementSibling;
         if (!sibling) {
-          announce(list, up ? "This row is already first." : "This row is already last.");
+          announce(list, up ? gettext("This row is already first.") : gettext("This row is already last."));
           return;
         }
         if (up) {
@@ -117,7 +130,10 @@
         }
         renumber(list);
         button.focus();
-        announce(list, "Row moved to position " + (rowsOf(list).indexOf(row) + 1) + ".");
+        announce(
+          list,
+          interpolate(gettext("Row moved to position %(number)s."), { number: rowsOf(list).indexOf(row) + 1 }, true)
+        );
       }
     });
   }

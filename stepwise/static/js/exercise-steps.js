@@ -3,6 +3,12 @@
 // Every step works without this file; it only adds convenience.
 (function () {
   "use strict";
+  // The words come from the JavaScript catalogue (/jsi18n/, loaded first); English without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  };
 
   function once(element, key) {
     if (element.dataset[key]) {
@@ -25,7 +31,7 @@
       box.classList.toggle("is-unset", unset);
       // An unanswered slider sits at its lowest end: say "not answered", not that number.
       if (unset) {
-        range.setAttribute("aria-valuetext", "Not answered yet");
+        range.setAttribute("aria-valuetext", gettext("Not answered yet"));
       } else {
         range.removeAttribute("aria-valuetext");
       }
@@ -89,7 +95,7 @@
     }
     box.hidden = false;
     function reset() {
-      button.textContent = "Read aloud";
+      button.textContent = gettext("Read aloud");
       button.setAttribute("aria-pressed", "false");
     }
     button.addEventListener("click", function () {
@@ -104,7 +110,7 @@
       utterance.rate = 0.9; // a calm pace for guided scripts
       utterance.onend = reset;
       utterance.onerror = reset;
-      button.textContent = "Stop reading";
+      button.textContent = gettext("Stop reading");
       button.setAttribute("aria-pressed", "true");
       window.speechSynthesis.speak(utterance);
     });

@@ -3,6 +3,12 @@
 // the words carry the rhythm. A polite live region says each phase for screen-reader users.
 (function () {
   "use strict";
+  // The words come from the JavaScript catalogue (/jsi18n/, loaded first); English without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  };
 
   function clock(seconds) {
     seconds = Math.max(0, Math.round(seconds));
@@ -59,34 +65,34 @@
       }
       window.clearInterval(ticker);
       ticker = null;
-      start.firstChild.textContent = seconds() > 0 && seconds() < limit ? "Carry on" : "Start";
+      start.firstChild.textContent = seconds() > 0 && seconds() < limit ? gettext("Carry on") : gettext("Start");
       show();
       say(status, message);
     }
     start.addEventListener("click", function () {
       if (startedAt !== null) {
-        stop("Timer paused at " + clock(seconds()) + ".");
+        stop(interpolate(gettext("Timer paused at %(time)s."), { time: clock(seconds()) }, true));
         return;
       }
       if (seconds() >= limit) {
         elapsed = 0;
       }
       startedAt = Date.now();
-      start.firstChild.textContent = "Pause";
-      say(status, "Timer started.");
+      start.firstChild.textContent = gettext("Pause");
+      say(status, gettext("Timer started."));
       ticker = window.setInterval(function () {
         show();
         if (seconds() >= limit) {
-          stop(countdown ? "Time is up. Well done." : "The stopwatch has reached its limit.");
+          stop(countdown ? gettext("Time is up. Well done.") : gettext("The stopwatch has reached its limit."));
         }
       }, 250);
       show();
     });
     reset.addEventListener("click", function () {
-      stop("Timer reset.");
+      stop(gettext("Timer reset."));
       elapsed = 0;
       input.value = "";
-      start.firstChild.textContent = "Start";  // nothing to carry on after a reset
+      start.firstChild.textContent = gettext("Start"); // nothing to carry on after a reset
       show();
     });
     show();
@@ -106,10 +112,10 @@
     var input = box.querySelector("[data-pacer-breaths]");
     var cycles = parseInt(box.getAttribute("data-cycles"), 10) || 1;
     var phases = [
-      ["Breathe in", parseInt(box.getAttribute("data-inhale"), 10) || 0, "in"],
-      ["Hold", parseInt(box.getAttribute("data-hold-in"), 10) || 0, "hold"],
-      ["Breathe out", parseInt(box.getAttribute("data-exhale"), 10) || 0, "out"],
-      ["Hold", parseInt(box.getAttribute("data-hold-out"), 10) || 0, "hold"],
+      [gettext("Breathe in"), parseInt(box.getAttribute("data-inhale"), 10) || 0, "in"],
+      [gettext("Hold"), parseInt(box.getAttribute("data-hold-in"), 10) || 0, "hold"],
+      [gettext("Breathe out"), parseInt(box.getAttribute("data-exhale"), 10) || 0, "out"],
+      [gettext("Hold"), parseInt(box.getAttribute("data-hold-out"), 10) || 0, "hold"],
     ].filter(function (phase) {
       return phase[1] > 0;
     });
@@ -142,14 +148,24 @@
         done = cycle + 1;
         input.value = String(done);
         if (done >= cycles) {
-          finish("Well done. You finished " + done + " breath" + (done === 1 ? "" : "s") + ".");
+          finish(
+            interpolate(
+              ngettext("Well done. You finished %(count)s breath.", "Well done. You finished %(count)s breaths.", done),
+              { count: done },
+              true
+            )
+          );
         } else {
           runPhase(cycle + 1, 0);
         }
         return;
       }
       var phase = phases[index];
-      cue.textContent = phase[0] + " (breath " + (cycle + 1) + " of " + cycles + ")";
+      cue.textContent = interpolate(
+        gettext("%(phase)s (breath %(number)s of %(total)s)"),
+        { phase: phase[0], number: cycle + 1, total: cycles },
+        true
+      );
       if (!still && phase[2] !== "hold") {
         circle.style.transitionDuration = phase[1] + "s";
         circle.classList.toggle("is-full", phase[2] === "in");
@@ -175,7 +191,13 @@
       runPhase(0, 0);
     });
     stopButton.addEventListener("click", function () {
-      finish("Stopped after " + done + " breath" + (done === 1 ? "" : "s") + ".");
+      finish(
+        interpolate(
+          ngettext("Stopped after %(count)s breath.", "Stopped after %(count)s breaths.", done),
+          { count: done },
+          true
+        )
+      );
     });
   }
 

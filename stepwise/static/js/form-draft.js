@@ -12,17 +12,25 @@
 // questionnaire's stepper (assessment-form.js) looks at which questions are answered.
 (function () {
   "use strict";
+  // The words come from the JavaScript catalogue (/jsi18n/, loaded first); English without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  };
 
   var PREFIX = "stepwise-draft:";
   var MAX_AGE_MS = 24 * 60 * 60 * 1000;
   var REACH_TIMEOUT_MS = 15 * 1000;
   var TEXT = {
-    restored: "We brought back the answers you gave earlier on this device.",
-    offline:
-      "You are offline. Your answers are kept on this device: press the button again when you are back online.",
-    unreachable:
-      "Stepwise cannot be reached right now. Your answers are kept on this device: press the button again in a moment.",
-    back: "You are back online. You can send your answers now.",
+    restored: gettext("We brought back the answers you gave earlier on this device."),
+    offline: gettext(
+      "You are offline. Your answers are kept on this device: press the button again when you are back online."
+    ),
+    unreachable: gettext(
+      "Stepwise cannot be reached right now. Your answers are kept on this device: press the button again in a moment."
+    ),
+    back: gettext("You are back online. You can send your answers now."),
   };
 
   function storage() {

@@ -21,6 +21,12 @@
   }
 
   "use strict";
+  // The words come from the JavaScript catalogue (/jsi18n/, loaded first); English without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  };
 
   function fillTimeZones(root) {
     var zone;
@@ -47,7 +53,7 @@
         }
         navigator.clipboard.writeText(target.textContent.trim()).then(function () {
           if (status) {
-            status.textContent = "Link copied.";
+            status.textContent = gettext("Link copied.");
           }
         });
       });
@@ -62,7 +68,10 @@
     var summary = main.querySelector("[data-error-summary]");
     var problem = summary || main.querySelector(".errorlist");
     if (!problem) return;
-    if (document.title.indexOf("Error: ") !== 0) document.title = "Error: " + document.title;
+    var marked = interpolate(gettext("Error: %(title)s"), { title: "" }, true);
+    if (document.title.indexOf(marked) !== 0) {
+      document.title = interpolate(gettext("Error: %(title)s"), { title: document.title }, true);
+    }
     if (summary) return;
     var field = main.querySelector("[aria-invalid='true']");
     var target = field || problem;
