@@ -37,6 +37,7 @@ from stepwise.homework.schedule import Adherence
 from stepwise.lib.tz import client_day, local_day_bounds, local_today
 from stepwise.library import schema
 from stepwise.library.answers import answer_views
+from stepwise.library.titles import reader_text
 from stepwise.progress import queries
 from stepwise.progress.client_progress import metric_series
 from stepwise.progress.figures import (
@@ -226,7 +227,7 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
         assignment = assignments[assignment_id]
         summary.assignments.append(
             AssignmentLine(
-                title=assignment.title,
+                title=reader_text(assignment.title),
                 status=assignment.get_status_display(),
                 active=assignment.status == AssignmentStatus.ACTIVE,
                 figures=period_adherence(groups.get(assignment_id, []), since, today),
@@ -258,7 +259,7 @@ def _done_item(completion: Completion) -> DoneItem:
         status = _("Late")
     return DoneItem(
         day=completion.local_date,
-        title=completion.assignment.title,
+        title=reader_text(completion.assignment.title),
         status=status,
         reviewed=completion.reviewed_at is not None,
         url=reverse("homework:completion", args=[completion.pk]),
@@ -380,7 +381,7 @@ def _notes(client: Client, start: datetime) -> tuple[int, list[Note], int]:
                     Note(
                         when=submission.submitted_at,
                         day=client_day(submission.submitted_at, client.time_zone),
-                        exercise=version.definition.title,
+                        exercise=reader_text(version.definition.title),
                         prompt=prompt,
                         text=shown,
                         in_session=submission.mode == Mode.IN_SESSION,

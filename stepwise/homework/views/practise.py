@@ -40,7 +40,9 @@ def practise_pick(request: HttpRequest, client_id: int) -> HttpResponse:
     exercises = definitions_for(request).published()
     if query:
         exercises = exercises.filter(Q(title__icontains=query) | Q(summary__icontains=query))
-    exercises = exercises.order_by("category", "title", "id")
+    # The version's translations come with each row: titles in the reader's language, no query
+    # per row.
+    exercises = exercises.select_related("current_version").order_by("category", "title", "id")
     context = {
         "client": client,
         "query": query,
