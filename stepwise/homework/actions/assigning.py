@@ -365,8 +365,10 @@ def complete_exercise(
     occurrence: Occurrence | None,
     data: Mapping[str, Any],
     by: User,
+    language: str | None = None,
 ) -> Completion:
     """Store an exercise done at home and link it to its occurrence, all or nothing.
+    `language`: the one it was answered in (None: the active language, the page's).
 
     Raises `ResponseErrors` for answers that do not fit, `AlreadyCompleted` for a second submit
     of the same occurrence (the duplicate submission is rolled back with it).
@@ -384,6 +386,7 @@ def complete_exercise(
             data=data,
             mode=Mode.HOME,
             submitted_by=by,
+            language=language,
         )
         return record_completion(
             assignment=assignment, occurrence=occurrence, by=by, submission=submission

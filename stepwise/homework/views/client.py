@@ -289,7 +289,7 @@ def _draft_id(assignment: Assignment, occurrence: Occurrence | None) -> str:
 def crisis_plan(request: HttpRequest) -> HttpResponse:
     """The client's own latest crisis coping plan, one tap from their home page."""
     from stepwise.homework.models import Submission
-    from stepwise.library.answers import answer_views
+    from stepwise.library.answers import answered_views
 
     user = _viewer(request)
     own = next((c for c in today.people_for(user) if c.user_id == user.pk), None)
@@ -306,7 +306,9 @@ def crisis_plan(request: HttpRequest) -> HttpResponse:
         {
             "submission": submission,
             "document": document,
-            "answers": answer_views(document, submission.answers),
+            "answers": answered_views(
+                submission.exercise_version, submission.answers, submission.language
+            ),
             "crisis": crisis_message_for(own),
         },
     )

@@ -26,7 +26,7 @@ from stepwise.homework.forms import DEFAULT_REMINDER
 from stepwise.homework.models import Mode, Submission
 from stepwise.lib.htmx import is_htmx
 from stepwise.library.access import definitions_for, get_version
-from stepwise.library.answers import answer_views, metric_rows
+from stepwise.library.answers import answered_views, metric_rows
 from stepwise.library.models import CATEGORY_LABELS, ExerciseVersion
 from stepwise.library.runner import run_exercise
 
@@ -64,6 +64,8 @@ def _store(
         data=data,
         mode=mode,
         submitted_by=signed_in_user(request),
+        # Done together in session: recorded in the client's language.
+        language=client.language if mode == Mode.IN_SESSION else None,
     )
 
 
@@ -127,7 +129,7 @@ def submission_detail(request: HttpRequest, client_id: int, submission_id: int) 
             "version": version,
             "document": document,
             "is_latest": version.definition.current_version_id == version.pk,
-            "answers": answer_views(document, submission.answers),
+            "answers": answered_views(version, submission.answers, submission.language),
             "metrics": metric_rows(document, values),
             "default_reminder": DEFAULT_REMINDER,
         },
