@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import Membership
@@ -23,6 +23,7 @@ from stepwise.library.models import (
     MediaFile,
     Visibility,
 )
+from stepwise.library.problems import draft_problems
 from stepwise.library.shipped import SyncReport, catalogue_fields, content_hash, sync_shipped
 from stepwise.library.translations import (
     TRANSLATION_LANGUAGES,
@@ -81,7 +82,8 @@ def blank_document(title: str, category: str, slug: str) -> dict[str, Any]:
         "audience": ["adult"],
         "summary": "",
         "why_this_helps": "",
-        "therapist_notes": "## Evidence\n\n",
+        # The heading the schema looks for, in the author's language ("## Evidencia" passes too).
+        "therapist_notes": "## " + pgettext("therapist notes heading", "Evidence") + "\n\n",
         "references": [],
         "estimated_minutes": 10,
         "steps": [{"type": "text", "id": "answer", "prompt": "", "size": "long"}],
@@ -165,7 +167,8 @@ def check_document(
     document = {**document, "slug": definition.slug}
     parsed, problems = validate_import(json.dumps(document))
     if parsed is None:
-        return None, problems
+        # The builder's author never sees the JSON: the problems in the form's words.
+        return None, draft_problems(document) or problems
     problems = media_problems(parsed, definition.practice_id)
     return (None, problems) if problems else (parsed, [])
 
