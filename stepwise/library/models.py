@@ -168,7 +168,7 @@ class ExerciseDefinition(models.Model):
     def _listed(self, key: str) -> Shown:
         # The current version's translation when it is loaded with the row (select_related),
         # else the shipped files': never a query per row of a list.
-        cached = ExerciseDefinition.current_version.is_cached(self)  # type: ignore[attr-defined]
+        cached = ExerciseDefinition.current_version.is_cached(self)
         version = self.current_version if cached else None
         language = "en"
         if version is not None:
