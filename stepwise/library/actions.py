@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext, pgettext
 
@@ -91,6 +91,11 @@ def blank_document(title: str, category: str, slug: str) -> dict[str, Any]:
     }
 
 
+def _in_language_of(person: User, make: Any, *args: Any) -> Any:
+    with translation.override(getattr(person, "language", None) or translation.get_language()):
+        return make(*args)
+
+
 def create_exercise(owner: User, *, title: str, category: str) -> ExerciseDefinition:
     """A new private exercise with a starting draft, for the builder."""
     practice_id = _practice_id(owner)
@@ -108,7 +113,8 @@ def create_exercise(owner: User, *, title: str, category: str) -> ExerciseDefini
             title=title,
             category=category,
             audiences=",adult,",
-            draft=blank_document(title, category, slug),
+            # The starting texts (the notes' "## Evidence" heading) in the author's language.
+            draft=_in_language_of(owner, blank_document, title, category, slug),
             draft_updated_at=now,
             created_at=now,
             updated_at=now,

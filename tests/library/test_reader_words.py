@@ -59,14 +59,13 @@ def test_a_copied_title_reads_in_spanish_and_a_practices_own_stays_marked() -> N
 def test_the_builder_says_what_to_fix_in_the_authors_words_and_language(
     world: World, alice_client: HttpClient
 ) -> None:
-    with translation.override("es"):
+    browser = in_spanish(alice_client, world.alice)
+    # Made on an English page, the starting texts are still in the author's language.
+    with translation.override("en"):
         draft = actions.create_exercise(world.alice, title="Mío", category="cognitive")
+    assert draft.draft is not None
     assert "## Evidencia" in draft.draft["therapist_notes"]
-    html = (
-        in_spanish(alice_client, world.alice)
-        .get(reverse("library:builder", args=[draft.pk]))
-        .content.decode()
-    )
+    html = browser.get(reverse("library:builder", args=[draft.pk])).content.decode()
     assert "Resumen: está vacío: escriba algo aquí." in html
     assert "Referencias: añada al menos 1 línea." in html
     assert "Nivel de malestar (0-100)" in html

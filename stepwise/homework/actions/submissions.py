@@ -34,7 +34,7 @@ def submit_exercise(
 
     Raises `ResponseErrors` when the answers do not fit the version; nothing is stored then.
     The submission, its metric rows and any alert are written in one transaction.
-    `language`: the one the exercise was answered in (None: the active language, the page's).
+    `language`: the one the exercise was answered in (the page's); None: the client's.
     """
     definition = version.parsed
     validated = validate_response(definition, data)
@@ -48,7 +48,7 @@ def submit_exercise(
             mode=Mode(mode),
             submitted_by=submitted_by,
             submitted_at=when,
-            language=reader_language(language),
+            language=reader_language(language or client.language),
         )
         MetricValue.objects.bulk_create(
             MetricValue(

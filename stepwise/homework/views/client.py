@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -133,7 +134,12 @@ def _do_exercise(
     def on_submit(data: dict[str, Any]) -> HttpResponse:
         try:
             completion = assigning.complete_exercise(
-                assignment=assignment, occurrence=occurrence, data=data, by=_viewer(request)
+                assignment=assignment,
+                occurrence=occurrence,
+                data=data,
+                by=_viewer(request),
+                # The language of the page the exercise was read and answered on.
+                language=get_language(),
             )
         except assigning.AlreadyCompleted:
             messages.info(request, _("This was already saved. Nothing more to do."))

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -65,7 +66,7 @@ def _store(
         mode=mode,
         submitted_by=signed_in_user(request),
         # Done together in session: recorded in the client's language.
-        language=client.language if mode == Mode.IN_SESSION else None,
+        language=client.language if mode == Mode.IN_SESSION else get_language(),
     )
 
 
