@@ -37,7 +37,7 @@ from stepwise.homework.schedule import Adherence
 from stepwise.lib.tz import client_day, local_day_bounds, local_today
 from stepwise.library import schema
 from stepwise.library.answers import answer_views
-from stepwise.library.titles import reader_text
+from stepwise.library.titles import reader_language, reader_text
 from stepwise.progress import queries
 from stepwise.progress.client_progress import metric_series
 from stepwise.progress.figures import (
@@ -112,6 +112,8 @@ class Note:
     prompt: str
     text: str
     in_session: bool
+    # The language the person wrote `text` in, when it is not the reader's (for `lang`).
+    lang: str = ""
 
 
 @dataclass
@@ -368,12 +370,14 @@ def _notes(client: Client, start: datetime) -> tuple[int, list[Note], int]:
     parsed: dict[int, schema.ExerciseDefinition] = {}
     notes: list[Note] = []
     in_session = 0
+    reader = reader_language()
     for submission in submissions:
         version = submission.exercise_version
         in_session += submission.mode == Mode.IN_SESSION
         definition = parsed.get(version.pk)
         if definition is None:
             definition = parsed[version.pk] = version.parsed
+        written_in = reader_language(submission.language)
         for view in answer_views(definition, submission.answers or {}):
             for prompt, text in view.written:
                 shown = text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1] + "…"
@@ -385,6 +389,7 @@ def _notes(client: Client, start: datetime) -> tuple[int, list[Note], int]:
                         prompt=prompt,
                         text=shown,
                         in_session=submission.mode == Mode.IN_SESSION,
+                        lang=written_in if written_in != reader else "",
                     )
                 )
     return in_session, notes[:MAX_NOTES], len(notes)
