@@ -89,3 +89,13 @@ def reader_text(
     if translated:
         return Shown(translated)
     return Shown(text, reader_language(written_in))
+
+
+def english_of_matching(query: str, language: str | None = None) -> list[str]:
+    """The English titles and summaries of shipped exercises whose text in the reader's language
+    contains `query` (case-insensitive): a search typed in the reader's language."""
+    code = reader_language(language)
+    wanted = query.strip().casefold()
+    if code == "en" or not wanted:
+        return []
+    return [english for english, text in shipped_wording(code).items() if wanted in text.casefold()]

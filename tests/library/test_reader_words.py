@@ -81,3 +81,15 @@ def test_a_rating_is_described_in_the_readers_language(world: World) -> None:
     with translation.override("es"):
         views = answer_views(version.parsed, {"mood": 5})
     assert views[0].text.startswith("5 en una escala de 0 a 10")
+
+
+def test_a_search_in_spanish_finds_an_exercise_by_its_spanish_title(
+    world: World, alice_client: HttpClient
+) -> None:
+    spanish = _spanish("balloon-breathing")["title"]
+    word = max(spanish.split(), key=len)
+    browser = in_spanish(alice_client, world.alice)
+    html = browser.get(reverse("library:index"), {"q": word}).content.decode()
+    assert spanish in html
+    url = reverse("homework:practise_pick", args=[world.carl_client.pk])
+    assert spanish in browser.get(url, {"q": word}).content.decode()

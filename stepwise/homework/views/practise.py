@@ -30,6 +30,7 @@ from stepwise.library.access import definitions_for, get_version
 from stepwise.library.answers import answered_views, metric_rows
 from stepwise.library.models import CATEGORY_LABELS, ExerciseVersion
 from stepwise.library.runner import run_exercise
+from stepwise.library.titles import english_of_matching
 
 
 @require_safe
@@ -40,7 +41,14 @@ def practise_pick(request: HttpRequest, client_id: int) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:80]
     exercises = definitions_for(request).published()
     if query:
-        exercises = exercises.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+        # In English, and in the reader's words (the shipped exercises' translated titles and
+        # summaries, read from the files once; no query per exercise).
+        exercises = exercises.filter(
+            Q(title__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(title__in=english_of_matching(query))
+            | Q(summary__in=english_of_matching(query))
+        )
     # The version's translations come with each row: titles in the reader's language, no query
     # per row.
     exercises = exercises.select_related("current_version").order_by("category", "title", "id")
