@@ -95,3 +95,18 @@ def test_homework_handed_in_on_an_english_page_shows_one_prompt(
     text = alice_client.get(reverse("homework:completion", args=[completion.pk])).content.decode()
     assert f"<dt>{ENGLISH_PROMPT}</dt>" in text
     assert SPANISH_PROMPT not in text
+
+
+def test_practising_together_shows_the_exercise_in_the_clients_language(
+    world: World, alice_client: HttpClient
+) -> None:
+    world.carl_client.language = "es"
+    world.carl_client.save(update_fields=["language"])
+    version = assign_exercise(world.carl_client, world.alice).exercise.current_version  # type: ignore[union-attr]
+    assert version is not None
+    url = reverse("homework:practise_together", args=[world.carl_client.pk, version.pk])
+    html = alice_client.get(url).content.decode()
+    region = html[html.index('<div lang="es">') :]
+    assert SPANISH_PROMPT in region
+    assert ENGLISH_PROMPT not in html
+    assert "<title>Daily mood check-in" in html  # the page around it in the therapist's

@@ -30,7 +30,7 @@ from stepwise.library.access import definitions_for, get_version
 from stepwise.library.answers import answered_views, metric_rows
 from stepwise.library.models import CATEGORY_LABELS, ExerciseVersion
 from stepwise.library.runner import run_exercise
-from stepwise.library.titles import english_of_matching
+from stepwise.library.titles import english_of_matching, reader_language
 
 
 @require_safe
@@ -98,14 +98,19 @@ def practise_together(request: HttpRequest, client_id: int, version_id: int) -> 
             )
         return redirect("homework:submission", client_id=client.pk, submission_id=submission.pk)
 
+    # The exercise in the client's language (the answers are recorded in it); the page around
+    # it in the therapist's.
+    document = version.parsed_in(client.language)
+    shown_in = document.reader_language
     return run_exercise(
         request,
-        version.parsed,
+        document,
         template="library/practise.html",
         context={
             "client": client,
             "version": version,
-            "document": version.parsed,
+            "document": document,
+            "exercise_language": shown_in if shown_in != reader_language() else "",
             "together": True,
             "cancel_url": reverse("clinic:client_detail", kwargs={"client_id": client.pk}),
         },
