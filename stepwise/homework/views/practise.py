@@ -55,7 +55,8 @@ def practise_pick(request: HttpRequest, client_id: int) -> HttpResponse:
     context = {
         "client": client,
         "query": query,
-        "exercises": exercises,
+        # In the order of the titles the reader sees (their language's).
+        "exercises": sorted(exercises, key=lambda d: (d.category, d.reader_title.casefold(), d.pk)),
         "category_labels": CATEGORY_LABELS,
     }
     template = (
