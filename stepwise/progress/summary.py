@@ -336,7 +336,7 @@ def _score_changes(client: Client, start: datetime) -> list[ScoreChange]:
                     result = None
                 if result is not None:
                     verdict = (
-                        VERDICT_LABELS.get(result.verdict, result.verdict)
+                        str(VERDICT_LABELS.get(result.verdict, result.verdict))
                         if result.verdict
                         else _("No published reliable-change value")
                     )
