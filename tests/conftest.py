@@ -184,6 +184,17 @@ def alice_client(world: World, login_as: Callable[[User | None], HttpClient]) ->
 
 
 @pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language: a page read in Spanish by the test client
+    leaves Spanish active on the thread (LocaleMiddleware does not undo it)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """Argon2 is deliberately slow; tests that check hashing switch it back on."""
     settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from stepwise.homework.schedule_fields import (
     ScheduleFieldsForm,
     frequency_choices,
 )
+from stepwise.library.titles import reader_text
 
 RECOMMENDED = "recommended"
 DEFAULT_REMINDER = time(18, 0)  # until the client chooses their own time
@@ -229,7 +230,8 @@ class DetailsForm(forms.Form):
 
 class AssignmentChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.title)
+        # The exercise's title in the reader's language where it has one.
+        return str(reader_text(str(obj.title)))
 
 
 class PlanForm(forms.Form):

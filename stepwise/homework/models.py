@@ -61,6 +61,9 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(default=timezone.now)
+    # The language the exercise was read and answered in (`settings.LANGUAGES`): the review shows
+    # each prompt in it, with the reader's wording beside it when theirs differs.
+    language = models.CharField(max_length=8, default="en")
 
     objects = SubmissionQuerySet.as_manager()
 

@@ -8,9 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from stepwise.accounts.models import User
 from stepwise.clinic.models import Membership
@@ -23,6 +23,7 @@ from stepwise.library.models import (
     MediaFile,
     Visibility,
 )
+from stepwise.library.problems import draft_problems
 from stepwise.library.shipped import SyncReport, catalogue_fields, content_hash, sync_shipped
 from stepwise.library.translations import (
     TRANSLATION_LANGUAGES,
@@ -81,12 +82,18 @@ def blank_document(title: str, category: str, slug: str) -> dict[str, Any]:
         "audience": ["adult"],
         "summary": "",
         "why_this_helps": "",
-        "therapist_notes": "## Evidence\n\n",
+        # The heading the schema looks for, in the author's language ("## Evidencia" passes too).
+        "therapist_notes": "## " + pgettext("therapist notes heading", "Evidence") + "\n\n",
         "references": [],
         "estimated_minutes": 10,
         "steps": [{"type": "text", "id": "answer", "prompt": "", "size": "long"}],
         "metrics": [],
     }
+
+
+def _in_language_of(person: User, make: Any, *args: Any) -> Any:
+    with translation.override(getattr(person, "language", None) or translation.get_language()):
+        return make(*args)
 
 
 def create_exercise(owner: User, *, title: str, category: str) -> ExerciseDefinition:
@@ -106,7 +113,8 @@ def create_exercise(owner: User, *, title: str, category: str) -> ExerciseDefini
             title=title,
             category=category,
             audiences=",adult,",
-            draft=blank_document(title, category, slug),
+            # The starting texts (the notes' "## Evidence" heading) in the author's language.
+            draft=_in_language_of(owner, blank_document, title, category, slug),
             draft_updated_at=now,
             created_at=now,
             updated_at=now,
@@ -165,7 +173,8 @@ def check_document(
     document = {**document, "slug": definition.slug}
     parsed, problems = validate_import(json.dumps(document))
     if parsed is None:
-        return None, problems
+        # The builder's author never sees the JSON: the problems in the form's words.
+        return None, draft_problems(document) or problems
     problems = media_problems(parsed, definition.practice_id)
     return (None, problems) if problems else (parsed, [])
 

@@ -7,12 +7,16 @@ the exercise changes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stepwise.library import schema, steps
 from stepwise.library.steps.views import AnswerView, format_seconds, number_shown
+from stepwise.library.titles import reader_language
 
-__all__ = ["AnswerView", "answer_views", "format_seconds", "metric_rows"]
+if TYPE_CHECKING:
+    from stepwise.library.models import ExerciseVersion
+
+__all__ = ["AnswerView", "answer_views", "answered_views", "format_seconds", "metric_rows"]
 
 
 def answer_views(
@@ -31,6 +35,26 @@ def answer_views(
             view.text or view.items or view.rows or any(text for _, text in view.pairs)
         )
         views.append(view)
+    return views
+
+
+def answered_views(
+    version: ExerciseVersion, answers: Mapping[str, Any], language: str
+) -> list[AnswerView]:
+    """`answer_views` for the reader, telling what the person read where they answered in
+    another language (`language`): each step's prompt as they read it (`answered_label`, in
+    `answered_lang`) to show beside the reader's, and the language of their own words
+    (`written_lang`), which are shown exactly as written, never translated."""
+    views = answer_views(version.parsed, answers)
+    answered_in = reader_language(language)
+    if answered_in == reader_language():
+        return views
+    theirs = answer_views(version.parsed_in(answered_in), answers)
+    for view, their_view in zip(views, theirs, strict=True):
+        view.written_lang = answered_in
+        if their_view.label != view.label:
+            view.answered_label = their_view.label
+            view.answered_lang = their_view.lang or answered_in
     return views
 
 

@@ -160,6 +160,8 @@ def meta_values(document: Mapping[str, Any]) -> dict[str, Any]:
         "references": lines([str(r) for r in document.get("references", [])]),
         "estimated_minutes": num(document.get("estimated_minutes", "")),
         "metrics": lines([_metric_line(m) for m in document.get("metrics", [])]),
+        # The language the author writes the exercise in: its texts' `lang` in the form.
+        "language": str(document.get("language") or "en"),
     }
 
 

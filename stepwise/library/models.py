@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from stepwise.clinic.models import Practice
 from stepwise.library import schema
+from stepwise.library.titles import Shown, reader_text
 from stepwise.library.translations import (
     apply_texts,
     documents_texts,
@@ -163,6 +164,25 @@ class ExerciseDefinition(models.Model):
     @property
     def has_unpublished_draft(self) -> bool:
         return self.draft is not None
+
+    def _listed(self, key: str) -> Shown:
+        # The current version's translation when it is loaded with the row (select_related),
+        # else the shipped files': never a query per row of a list.
+        cached = ExerciseDefinition.current_version.is_cached(self)
+        version = self.current_version if cached else None
+        language = "en"
+        if version is not None:
+            language = str(version.document.get("language") or "en")
+        return reader_text(getattr(self, key), version=version, key=key, written_in=language)
+
+    @property
+    def reader_title(self) -> Shown:
+        """The title in the reader's language (`.lang` says when it stays in another)."""
+        return self._listed("title")
+
+    @property
+    def reader_summary(self) -> Shown:
+        return self._listed("summary")
 
 
 class ExerciseVersionQuerySet(models.QuerySet["ExerciseVersion"]):

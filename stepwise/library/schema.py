@@ -268,7 +268,9 @@ def rule_fires(rule: AlertRule, number: float | None) -> bool:
 
 # --- the definition ----------------------------------------------------------------------------
 
-_EVIDENCE_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*evidence\b", re.IGNORECASE | re.MULTILINE)
+_EVIDENCE_HEADING = re.compile(
+    r"^\s{0,3}#{1,6}\s*(evidence|evidencia)\b", re.IGNORECASE | re.MULTILINE
+)
 
 
 class ExerciseDefinition(Strict):

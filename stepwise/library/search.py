@@ -101,6 +101,15 @@ def searchable_text(*parts: object) -> str:
     return f"{text} {text.replace('-', ' ')}"
 
 
+def _reader_why(version: object) -> str:
+    from stepwise.library.titles import reader_language
+
+    code = reader_language()
+    texts = (getattr(version, "translations", None) or {}).get(code) if code != "en" else None
+    found = texts.get("why_this_helps", "") if isinstance(texts, dict) else ""
+    return found if isinstance(found, str) else ""
+
+
 def matching_ids(definitions: Iterable[object], query: str) -> list[int]:
     """The ids of the definitions (with their current version) that match the query."""
     from stepwise.library.models import CATEGORY_LABELS
@@ -120,6 +129,10 @@ def matching_ids(definitions: Iterable[object], query: str) -> list[int]:
             CATEGORY_LABELS.get(category, category),
             document.get("why_this_helps", ""),
             document.get("tags", []),
+            # and in the reader's language, where it has a translation
+            str(getattr(definition, "reader_title", "")),
+            str(getattr(definition, "reader_summary", "")),
+            _reader_why(version),
         )
         if matches(query_terms, text):
             ids.append(int(getattr(definition, "pk", 0)))

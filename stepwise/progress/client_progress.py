@@ -122,7 +122,7 @@ def metric_series(
             for n, v in names.items()
             if n not in known
         ]
-        found[definition.pk] = (definition.title, series)
+        found[definition.pk] = (definition.reader_title, series)
     return found
 
 

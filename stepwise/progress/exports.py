@@ -30,6 +30,7 @@ from stepwise.homework.schedule import Adherence
 from stepwise.lib import charts
 from stepwise.lib.spreadsheet import csv_text
 from stepwise.lib.tz import local_day_bounds, local_today
+from stepwise.library.titles import reader_text
 from stepwise.progress import queries
 from stepwise.progress.client_progress import minutes_chart, score_results
 from stepwise.progress.figures import format_amount, period_adherence, rate_label
@@ -202,7 +203,7 @@ def build_report(client: Client, time_zone: str) -> Report:
         for assignment in assignments:
             report.homework.append(
                 HomeworkLine(
-                    title=assignment.title,
+                    title=reader_text(assignment.title),
                     status=assignment.get_status_display(),
                     started=assignment.started or today,
                     figures=period_adherence(groups.get(assignment.pk, []), since, today),

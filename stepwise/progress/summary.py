@@ -37,6 +37,7 @@ from stepwise.homework.schedule import Adherence
 from stepwise.lib.tz import client_day, local_day_bounds, local_today
 from stepwise.library import schema
 from stepwise.library.answers import answer_views
+from stepwise.library.titles import reader_language, reader_text
 from stepwise.progress import queries
 from stepwise.progress.client_progress import metric_series
 from stepwise.progress.figures import (
@@ -111,6 +112,8 @@ class Note:
     prompt: str
     text: str
     in_session: bool
+    # The language the person wrote `text` in, when it is not the reader's (for `lang`).
+    lang: str = ""
 
 
 @dataclass
@@ -226,7 +229,7 @@ def build_summary(client: Client, user: User, since_value: str = "") -> Summary:
         assignment = assignments[assignment_id]
         summary.assignments.append(
             AssignmentLine(
-                title=assignment.title,
+                title=reader_text(assignment.title),
                 status=assignment.get_status_display(),
                 active=assignment.status == AssignmentStatus.ACTIVE,
                 figures=period_adherence(groups.get(assignment_id, []), since, today),
@@ -258,7 +261,7 @@ def _done_item(completion: Completion) -> DoneItem:
         status = _("Late")
     return DoneItem(
         day=completion.local_date,
-        title=completion.assignment.title,
+        title=reader_text(completion.assignment.title),
         status=status,
         reviewed=completion.reviewed_at is not None,
         url=reverse("homework:completion", args=[completion.pk]),
@@ -333,7 +336,7 @@ def _score_changes(client: Client, start: datetime) -> list[ScoreChange]:
                     result = None
                 if result is not None:
                     verdict = (
-                        VERDICT_LABELS.get(result.verdict, result.verdict)
+                        str(VERDICT_LABELS.get(result.verdict, result.verdict))
                         if result.verdict
                         else _("No published reliable-change value")
                     )
@@ -367,12 +370,14 @@ def _notes(client: Client, start: datetime) -> tuple[int, list[Note], int]:
     parsed: dict[int, schema.ExerciseDefinition] = {}
     notes: list[Note] = []
     in_session = 0
+    reader = reader_language()
     for submission in submissions:
         version = submission.exercise_version
         in_session += submission.mode == Mode.IN_SESSION
         definition = parsed.get(version.pk)
         if definition is None:
             definition = parsed[version.pk] = version.parsed
+        written_in = reader_language(submission.language)
         for view in answer_views(definition, submission.answers or {}):
             for prompt, text in view.written:
                 shown = text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1] + "…"
@@ -380,10 +385,11 @@ def _notes(client: Client, start: datetime) -> tuple[int, list[Note], int]:
                     Note(
                         when=submission.submitted_at,
                         day=client_day(submission.submitted_at, client.time_zone),
-                        exercise=version.definition.title,
+                        exercise=reader_text(version.definition.title),
                         prompt=prompt,
                         text=shown,
                         in_session=submission.mode == Mode.IN_SESSION,
+                        lang=written_in if written_in != reader else "",
                     )
                 )
     return in_session, notes[:MAX_NOTES], len(notes)

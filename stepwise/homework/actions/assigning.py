@@ -365,8 +365,11 @@ def complete_exercise(
     occurrence: Occurrence | None,
     data: Mapping[str, Any],
     by: User,
+    language: str | None = None,
 ) -> Completion:
     """Store an exercise done at home and link it to its occurrence, all or nothing.
+    `language`: the one it was answered in (the page's); None: the language of the person
+    handing it in (their account's, else the client's).
 
     Raises `ResponseErrors` for answers that do not fit, `AlreadyCompleted` for a second submit
     of the same occurrence (the duplicate submission is rolled back with it).
@@ -384,6 +387,8 @@ def complete_exercise(
             data=data,
             mode=Mode.HOME,
             submitted_by=by,
+            language=language
+            or str(getattr(by, "language", "") or assignment.client.language or "en"),
         )
         return record_completion(
             assignment=assignment, occurrence=occurrence, by=by, submission=submission

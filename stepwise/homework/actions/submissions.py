@@ -15,7 +15,7 @@ from stepwise.assessments.models import Alert
 from stepwise.clinic.models import Client
 from stepwise.homework.models import MetricValue, Mode, Submission
 from stepwise.homework.signals import submission_made
-from stepwise.library.models import ExerciseVersion
+from stepwise.library.models import ExerciseVersion, reader_language
 from stepwise.library.responses import extract_metrics, fired_alert_rules, validate_response
 
 
@@ -27,12 +27,14 @@ def submit_exercise(
     mode: Mode | str,
     submitted_by: User | None,
     submitted_at: datetime | None = None,
+    language: str | None = None,
 ) -> Submission:
     """Validate `data` (an answer dict, e.g. from `parse_form`) and store it with its metrics;
     raise an alert when the answers meet one of the exercise's alert rules.
 
     Raises `ResponseErrors` when the answers do not fit the version; nothing is stored then.
     The submission, its metric rows and any alert are written in one transaction.
+    `language`: the one the exercise was answered in (the page's); None: the client's.
     """
     definition = version.parsed
     validated = validate_response(definition, data)
@@ -46,6 +48,7 @@ def submit_exercise(
             mode=Mode(mode),
             submitted_by=submitted_by,
             submitted_at=when,
+            language=reader_language(language or client.language),
         )
         MetricValue.objects.bulk_create(
             MetricValue(

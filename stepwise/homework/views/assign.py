@@ -20,12 +20,14 @@ from stepwise.homework.forms import AssignForm
 from stepwise.homework.models import ItemKind, today_for
 from stepwise.homework.schedule import ScheduleError
 from stepwise.library.models import CATEGORY_LABELS, ExerciseDefinition
+from stepwise.library.titles import reader_text
 
 
 def _item_choices(user: User, client: Client) -> list[tuple[str, list[tuple[str, str]]]]:
     exercises = (
         ExerciseDefinition.objects.visible_to(user.pk, client.practice_id)
         .published()
+        .select_related("current_version")
         .order_by("category", "title")
     )
     groups: dict[str, list[tuple[str, str]]] = {}
@@ -37,7 +39,7 @@ def _item_choices(user: User, client: Client) -> list[tuple[str, list[tuple[str,
             (
                 f"exercise:{exercise.pk}",
                 _("%(title)s (about %(minutes)d min)")
-                % {"title": exercise.title, "minutes": exercise.estimated_minutes},
+                % {"title": exercise.reader_title, "minutes": exercise.estimated_minutes},
             )
         )
     questionnaires = [
@@ -117,7 +119,7 @@ def assign(request: HttpRequest, client_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Assigned to %(name)s: %(title)s.")
-                    % {"name": client.display_name, "title": item.title},
+                    % {"name": client.display_name, "title": reader_text(item.title)},
                 )
                 return redirect(
                     reverse("clinic:client_detail", kwargs={"client_id": client.pk})

@@ -21,6 +21,7 @@ from stepwise.homework.forms import DetailsForm, ScheduleForm
 from stepwise.homework.models import Assignment, AssignmentStatus, today_for
 from stepwise.homework.overview import schedule_initial
 from stepwise.homework.schedule import ScheduleError
+from stepwise.library.titles import reader_text
 
 
 def _back_to_client(assignment: Assignment) -> HttpResponse:
@@ -33,10 +34,11 @@ def _change_status(request: HttpRequest, assignment: Assignment, status: str, do
         assigning.set_status(assignment, status, by=signed_in_user(request))
     except assigning.HomeworkError as exc:
         messages.error(
-            request, _("%(title)s: %(problem)s") % {"title": assignment.title, "problem": exc}
+            request,
+            _("%(title)s: %(problem)s") % {"title": reader_text(assignment.title), "problem": exc},
         )
     else:
-        messages.success(request, done % {"title": assignment.title})
+        messages.success(request, done % {"title": reader_text(assignment.title)})
 
 
 @require_POST
@@ -138,7 +140,8 @@ def assignment_schedule(request: HttpRequest, client_id: int, assignment_id: int
         else:
             messages.success(
                 request,
-                _("%(title)s: the new schedule applies from today.") % {"title": assignment.title},
+                _("%(title)s: the new schedule applies from today.")
+                % {"title": reader_text(assignment.title)},
             )
             return _back_to_client(assignment)
     return _edit_page(request, assignment, schedule_form=form, status=400)
@@ -157,6 +160,8 @@ def assignment_details(request: HttpRequest, client_id: int, assignment_id: int)
         except assigning.HomeworkError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("%(title)s: details saved.") % {"title": assignment.title})
+            messages.success(
+                request, _("%(title)s: details saved.") % {"title": reader_text(assignment.title)}
+            )
             return _back_to_client(assignment)
     return _edit_page(request, assignment, details_form=form, status=400)

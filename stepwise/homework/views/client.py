@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -133,7 +134,12 @@ def _do_exercise(
     def on_submit(data: dict[str, Any]) -> HttpResponse:
         try:
             completion = assigning.complete_exercise(
-                assignment=assignment, occurrence=occurrence, data=data, by=_viewer(request)
+                assignment=assignment,
+                occurrence=occurrence,
+                data=data,
+                by=_viewer(request),
+                # The language of the page the exercise was read and answered on.
+                language=get_language(),
             )
         except assigning.AlreadyCompleted:
             messages.info(request, _("This was already saved. Nothing more to do."))
@@ -289,7 +295,7 @@ def _draft_id(assignment: Assignment, occurrence: Occurrence | None) -> str:
 def crisis_plan(request: HttpRequest) -> HttpResponse:
     """The client's own latest crisis coping plan, one tap from their home page."""
     from stepwise.homework.models import Submission
-    from stepwise.library.answers import answer_views
+    from stepwise.library.answers import answered_views
 
     user = _viewer(request)
     own = next((c for c in today.people_for(user) if c.user_id == user.pk), None)
@@ -306,7 +312,9 @@ def crisis_plan(request: HttpRequest) -> HttpResponse:
         {
             "submission": submission,
             "document": document,
-            "answers": answer_views(document, submission.answers),
+            "answers": answered_views(
+                submission.exercise_version, submission.answers, submission.language
+            ),
             "crisis": crisis_message_for(own),
         },
     )

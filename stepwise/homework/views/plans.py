@@ -19,6 +19,7 @@ from stepwise.homework.actions import plans as plan_actions
 from stepwise.homework.actions.assigning import HomeworkError
 from stepwise.homework.forms import PlanAssignForm, PlanForm
 from stepwise.homework.models import Assignment, AssignmentStatus
+from stepwise.library.titles import reader_text
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -100,7 +101,13 @@ def plan_assign(request: HttpRequest, client_id: int) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     rows = [
-        (plan, [(str(item.get("title", "")), plans.describe_item(item)) for item in plan.items])
+        (
+            plan,
+            [
+                (reader_text(str(item.get("title", ""))), plans.describe_item(item))
+                for item in plan.items
+            ],
+        )
         for plan in plans.visible_plans(user).select_related("owner").order_by("name", "id")
     ]
     return render(request, "homework/staff_plans.html", {"rows": rows})

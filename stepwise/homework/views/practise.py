@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -26,9 +27,10 @@ from stepwise.homework.forms import DEFAULT_REMINDER
 from stepwise.homework.models import Mode, Submission
 from stepwise.lib.htmx import is_htmx
 from stepwise.library.access import definitions_for, get_version
-from stepwise.library.answers import answer_views, metric_rows
+from stepwise.library.answers import answered_views, metric_rows
 from stepwise.library.models import CATEGORY_LABELS, ExerciseVersion
 from stepwise.library.runner import run_exercise
+from stepwise.library.titles import english_of_matching, reader_language
 
 
 @require_safe
@@ -39,12 +41,22 @@ def practise_pick(request: HttpRequest, client_id: int) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:80]
     exercises = definitions_for(request).published()
     if query:
-        exercises = exercises.filter(Q(title__icontains=query) | Q(summary__icontains=query))
-    exercises = exercises.order_by("category", "title", "id")
+        # In English, and in the reader's words (the shipped exercises' translated titles and
+        # summaries, read from the files once; no query per exercise).
+        exercises = exercises.filter(
+            Q(title__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(title__in=english_of_matching(query))
+            | Q(summary__in=english_of_matching(query))
+        )
+    # The version's translations come with each row: titles in the reader's language, no query
+    # per row.
+    exercises = exercises.select_related("current_version").order_by("category", "title", "id")
     context = {
         "client": client,
         "query": query,
-        "exercises": exercises,
+        # In the order of the titles the reader sees (their language's).
+        "exercises": sorted(exercises, key=lambda d: (d.category, d.reader_title.casefold(), d.pk)),
         "category_labels": CATEGORY_LABELS,
     }
     template = (
@@ -62,6 +74,8 @@ def _store(
         data=data,
         mode=mode,
         submitted_by=signed_in_user(request),
+        # Done together in session: recorded in the client's language.
+        language=client.language if mode == Mode.IN_SESSION else get_language(),
     )
 
 
@@ -85,14 +99,19 @@ def practise_together(request: HttpRequest, client_id: int, version_id: int) -> 
             )
         return redirect("homework:submission", client_id=client.pk, submission_id=submission.pk)
 
+    # The exercise in the client's language (the answers are recorded in it); the page around
+    # it in the therapist's.
+    document = version.parsed_in(client.language)
+    shown_in = document.reader_language
     return run_exercise(
         request,
-        version.parsed,
+        document,
         template="library/practise.html",
         context={
             "client": client,
             "version": version,
-            "document": version.parsed,
+            "document": document,
+            "exercise_language": shown_in if shown_in != reader_language() else "",
             "together": True,
             "cancel_url": reverse("clinic:client_detail", kwargs={"client_id": client.pk}),
         },
@@ -125,7 +144,7 @@ def submission_detail(request: HttpRequest, client_id: int, submission_id: int) 
             "version": version,
             "document": document,
             "is_latest": version.definition.current_version_id == version.pk,
-            "answers": answer_views(document, submission.answers),
+            "answers": answered_views(version, submission.answers, submission.language),
             "metrics": metric_rows(document, values),
             "default_reminder": DEFAULT_REMINDER,
         },

@@ -94,7 +94,7 @@ def _assessment_context(completion: Completion) -> dict[str, Any]:
 
 
 def _exercise_context(completion: Completion) -> dict[str, Any]:
-    from stepwise.library.answers import answer_views, metric_rows
+    from stepwise.library.answers import answered_views, metric_rows
 
     submission = completion.submission
     assert submission is not None
@@ -106,7 +106,9 @@ def _exercise_context(completion: Completion) -> dict[str, Any]:
         "version": version,
         "document": document,
         "is_latest": version.definition.current_version_id == version.pk,
-        "answers": answer_views(document, submission.answers),
+        # In the reader's words, with the prompts as the person read them where they answered
+        # in another language.
+        "answers": answered_views(version, submission.answers, submission.language),
         "metrics": metric_rows(document, values),
     }
 

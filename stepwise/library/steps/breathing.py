@@ -78,7 +78,11 @@ class Breathing(StepType[BreathingStep]):
         self.render_value(view, raw)
 
     def describe(self, step: BreathingStep, answer: Any, view: AnswerView) -> None:
-        view.text = f"{answer} of {step.cycles} breaths" if answer is not None else ""
+        view.text = (
+            gettext("%(done)s of %(cycles)s breaths") % {"done": answer, "cycles": step.cycles}
+            if answer is not None
+            else ""
+        )
 
     def read_builder(
         self,

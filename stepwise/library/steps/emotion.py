@@ -212,7 +212,12 @@ class Emotion(StepType[EmotionStep]):
     def describe(self, step: EmotionStep, answer: Any, view: AnswerView) -> None:
         shown = labels(step.emotions)
         view.items = [
-            f"{shown.get(e['emotion'], e['emotion'])}: {e['intensity']} (of {step.intensity_max})"
+            gettext("%(emotion)s: %(intensity)s (of %(most)s)")
+            % {
+                "emotion": shown.get(e["emotion"], e["emotion"]),
+                "intensity": e["intensity"],
+                "most": step.intensity_max,
+            }
             for e in answer or []
         ]
 

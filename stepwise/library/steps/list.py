@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from pydantic import Field, model_validator
 
 from stepwise.library.steps import building
@@ -342,7 +342,7 @@ def _read_fields(text: str, old: list[Any], problems: list[str], where: str) -> 
 class List(StepType[ListStep]):
     name = "list"
     model = ListStep
-    label = "List of rows (e.g. a ladder)"
+    label = gettext_noop("List of rows (e.g. a ladder)")
     grows = True
     metric_fields = True
     metric_options = True

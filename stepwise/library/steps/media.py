@@ -145,7 +145,7 @@ class Media(StepType[MediaStep]):
                 else gettext("No audio was attached.")
             )
         elif answer is not None:
-            view.text = f"{round(float(answer) * 100)}% played"
+            view.text = gettext("%(percent)s%% played") % {"percent": round(float(answer) * 100)}
 
     def builder_values(self, step: Mapping[str, Any]) -> dict[str, str]:
         values = super().builder_values(step)

@@ -59,7 +59,11 @@ def describe_rating(step: ScaleStep | SudsStep, answer: Any, view: AnswerView) -
         view.text = ""
         return
     anchor = next((a.label for a in step.anchors if a.value == answer), "")
-    text = f"{answer} on a scale from {step.min} to {step.max}"
+    text = gettext("%(answer)s on a scale from %(min)s to %(max)s") % {
+        "answer": answer,
+        "min": step.min,
+        "max": step.max,
+    }
     view.text = f"{text} ({anchor})" if anchor else text
 
 

@@ -50,7 +50,7 @@ class SudsStep(QuestionStep):
 class Suds(StepType[SudsStep]):
     name = "suds"
     model = SudsStep
-    label = "Distress rating (0-100)"
+    label = gettext_noop("Distress rating (0-100)")
 
     def validate(self, step: SudsStep, value: Any, errors: Errors) -> int | None:
         return validate_rating(step, value, errors)

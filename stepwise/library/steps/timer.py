@@ -106,7 +106,11 @@ class Timer(StepType[TimerStep]):
         self.render_value(view, raw)
 
     def describe(self, step: TimerStep, answer: Any, view: AnswerView) -> None:
-        view.text = f"{format_seconds(answer)} practised" if answer is not None else ""
+        view.text = (
+            gettext("%(time)s practised") % {"time": format_seconds(answer)}
+            if answer is not None
+            else ""
+        )
 
     def builder_values(self, step: Mapping[str, Any]) -> dict[str, str]:
         values = super().builder_values(step)

@@ -136,6 +136,19 @@ class AnswerView:
     written: list[tuple[str, str]] = field(default_factory=list)
     empty: bool = False
     lang: str = ""  # "en" when the step's words have no translation for this reader
+    # Set when the answers were given in another language than the reader's
+    # (`answers.answered_views`): the prompt as the person read it, and its language; the
+    # language the free text (`written`) was written in.
+    answered_label: str = ""
+    answered_lang: str = ""
+    written_lang: str = ""
+
+    @property
+    def reader_lang(self) -> str:
+        """The language of `label`: the reader's, or English where it has no translation."""
+        from stepwise.library.titles import reader_language
+
+        return self.lang or reader_language()
 
 
 def format_seconds(seconds: int | float | None) -> str:

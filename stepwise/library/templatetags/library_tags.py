@@ -58,3 +58,32 @@ def text_lang(definition: Any, path: str) -> str:
         return ""
     lang = lang_of(str(path))
     return format_html(' lang="{}"', lang) if lang else ""
+
+
+@register.filter
+def reader_text(text: Any) -> str:
+    """An exercise title or summary copied in English (an assignment's, a plan item's) in the
+    reader's language where the exercise has a translation: `{{ assignment.title|reader_text }}`.
+    Plain text, for a page title or an attribute; `reader_html` marks the English it leaves."""
+    from stepwise.library.titles import reader_text as shown
+
+    return shown(str(text or ""))
+
+
+@register.filter
+def reader_html(text: Any) -> str:
+    """As `reader_text`, in a `<span lang="en">` when it stays in English for this reader."""
+    from stepwise.library.titles import Shown
+    from stepwise.library.titles import reader_text as shown
+
+    found = text if isinstance(text, Shown) else shown(str(text or ""))
+    if found.lang:
+        return format_html('<span lang="{}">{}</span>', found.lang, str(found))
+    return format_html("{}", str(found))
+
+
+@register.filter
+def lang_attr(text: Any) -> str:
+    """` lang="en"` for a text shown in another language than the reader's (`Shown.lang`)."""
+    lang = getattr(text, "lang", "")
+    return format_html(' lang="{}"', lang) if lang else ""

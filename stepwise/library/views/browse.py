@@ -81,7 +81,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "audience": audience,
         "length": length,
         "query": query,
-        "results": results,
+        # In the order of the titles the reader sees (their language's).
+        "results": sorted(results, key=lambda d: (d.category, d.reader_title.casefold(), d.pk)),
         "drafts": drafts,
         "filtered": bool(category or audience or length or query),
     }
