@@ -33,7 +33,9 @@ COLUMNS = {
         "weekdays interval_weeks created_at"
     ),
     "homework.Occurrence": "id assignment client key opens due ordinal",
-    "homework.Submission": "id client exercise_version answers mode submitted_by submitted_at",
+    "homework.Submission": (
+        "id client exercise_version answers mode submitted_by submitted_at language"
+    ),
     "homework.MetricValue": "id submission client definition name value recorded_at",
     "assessments.AssessmentResponse": (
         "id client instrument answers supplementary sex total band subscales subscale_bands "
@@ -237,6 +239,7 @@ class ClientRows:
                 "home",
                 self.client.user_id,
                 when,
+                "en",
             ),
         )
         first = self._id("metric", len(metrics))
