@@ -69,6 +69,8 @@ SAME_IN_BOTH = {
 }
 # Instrument short names (PHQ-9, GAD-7, PCL-5, K10, WHO-5, SCARED ...) and similar codes.
 CODE = re.compile(r"^[A-Z][A-Z0-9\-\u2013]*\d*[a-z]?$")
+# What people typed in the test world (answers are shown as written, never translated).
+TYPED = {"An answer"}
 # IANA time zones ("Europe/London") and dates whose month is spelt the same in Spanish ("12 Oct").
 TIME_ZONE = re.compile(r"^[A-Z][A-Za-z_]+(/[A-Za-z_\-]+)+$")
 SAME_DATE = re.compile(r"^\d{1,2} (Feb|Mar|May|Jun|Jul|Sep|Oct|Nov)\.?( \d{2,4})?$")
@@ -146,6 +148,7 @@ def names_in(world: World) -> set[str]:
     for instrument in InstrumentVersion.objects.all():
         same |= {instrument.name, instrument.abbreviation}
     same |= {str(name) for _, name in settings.LANGUAGES}  # each language named in itself
+    same |= TYPED
     return {name for name in same if name}
 
 
