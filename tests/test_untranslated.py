@@ -62,6 +62,7 @@ SAME_IN_BOTH = {
     "web",
     "app",
     "hola",
+    "px",
     "trauma",
     # Crisis services' own names.
     "lifeline",
@@ -71,6 +72,9 @@ SAME_IN_BOTH = {
 CODE = re.compile(r"^[A-Z][A-Z0-9\-\u2013]*\d*[a-z]?$")
 # What people typed in the test world (answers are shown as written, never translated).
 TYPED = {"An answer"}
+# The people in the style page's samples.
+SAMPLE_NAMES = {"Jordan", "Robin", "Sam Rivera"}
+EMAIL = re.compile(r"^\S+@\S+\.\w+$")
 # IANA time zones ("Europe/London") and dates whose month is spelt the same in Spanish ("12 Oct").
 TIME_ZONE = re.compile(r"^[A-Z][A-Za-z_]+(/[A-Za-z_\-]+)+$")
 SAME_DATE = re.compile(r"^\d{1,2} (Feb|Mar|May|Jun|Jul|Sep|Oct|Nov)\.?( \d{2,4})?$")
@@ -148,7 +152,7 @@ def names_in(world: World) -> set[str]:
     for instrument in InstrumentVersion.objects.all():
         same |= {instrument.name, instrument.abbreviation}
     same |= {str(name) for _, name in settings.LANGUAGES}  # each language named in itself
-    same |= TYPED
+    same |= TYPED | SAMPLE_NAMES
     return {name for name in same if name}
 
 
@@ -171,7 +175,7 @@ def english_left(
 ) -> list[str]:
     left = []
     for text in sorted(spanish & english):
-        if text in same or TIME_ZONE.match(text) or SAME_DATE.match(text):
+        if text in same or TIME_ZONE.match(text) or SAME_DATE.match(text) or EMAIL.match(text):
             continue
         rest = text
         for name in sorted(names, key=len, reverse=True):
@@ -188,9 +192,14 @@ def english_left(
 
 def speaking(user: User | None, language: str) -> HttpClient:
     http = HttpClient(headers={"accept-language": language})
+    # And the switcher's choice: a page for a message's recipient (an invitation) speaks the
+    # recipient's language unless the visitor chose another.
+    http.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    # Everyone reads this language: a page reached from a message's link without signing in
+    # (an unsubscribe page) speaks the language of the person the message was for.
+    User.objects.update(language=language)
+    Client.objects.update(language=language)
     if user is not None:
-        if hasattr(user, "language"):
-            User.objects.filter(pk=user.pk).update(language=language)
         http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return http
 
