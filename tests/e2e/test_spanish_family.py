@@ -16,7 +16,8 @@ from datetime import time, timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+import time_machine
+from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
@@ -109,7 +110,10 @@ def test_a_spanish_speaking_parent_an_english_child_and_their_therapist(
     parent.locator('input[name="step-compared"][value="1"]').check()
     parent.get_by_role("button", name=es("Save my answers")).click()
     parent.wait_for_url("**/me/well-done/")
-    assert Submission.objects.get(client=mia, version__definition__slug="labelled-praise-tracker")
+    handed_in = Submission.objects.get(
+        client=mia, exercise_version__definition__slug="labelled-praise-tracker"
+    )
+    assert handed_in.language == "es"
 
     # The PSC-17 has no official Spanish: she is told so in Spanish, and reads it in English.
     parent.goto("/me/")
@@ -132,15 +136,20 @@ def test_a_spanish_speaking_parent_an_english_child_and_their_therapist(
 
     # Tomorrow's reminder for her reaches her in Spanish.
     reminders = Reminder.objects.filter(
-        occurrence__assignment=praise, state="pending", kind="due", channel="email"
+        occurrence__assignment=praise,
+        recipient__email="pilar@example.net",
+        occurrence__completion__isnull=True,  # today's is done: tomorrow's
+        state="pending",
+        kind="due",
+        channel="email",
     )
     first = reminders.order_by("send_at").first()
     assert first is not None
-    Reminder.objects.filter(pk=first.pk).update(send_at=timezone.now() - timedelta(minutes=1))
     smtp_sink.messages.clear()
-    run_worker()
+    with time_machine.travel(first.send_at + timedelta(minutes=1), tick=False):
+        tally = run_worker()
     to_parent = [m for m in smtp_sink.messages if m["To"] == "pilar@example.net"]
-    assert to_parent, [m["To"] for m in smtp_sink.messages]
+    assert to_parent, tally
     assert to_parent[0]["Content-Language"] == "es"
     assert to_parent[0]["Subject"] == es("A reminder from Stepwise")
 
