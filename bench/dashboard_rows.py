@@ -71,7 +71,8 @@ def build() -> tuple[Any, Any]:
         )
         for n in range(10)
     ]
-    source = (ROOT / "stepwise" / "progress" / "templates" / "progress" / "dashboard.html").read_text()
+    templates = ROOT / "stepwise" / "progress" / "templates"
+    source = (templates / "progress" / "dashboard.html").read_text()
 
     def loop(start: str) -> str:
         first = source.index(start)

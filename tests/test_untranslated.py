@@ -159,7 +159,7 @@ def names_in(world: World) -> set[str]:
 def translated_as_itself() -> set[str]:
     """Texts a catalogue translates to the same words ("Australia", "Total"): a translator's
     decision, not a miss."""
-    import polib
+    import polib  # type: ignore[import-untyped]
 
     root = Path(stepwise.__file__).parent
     same = set()
