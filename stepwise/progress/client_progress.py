@@ -64,6 +64,8 @@ class MetricSeries:
     label: str
     unit: str | None
     values: list[tuple[datetime, float]]
+    # From the English definition's unit: a translated unit ("-2 a 2") never changes a chart.
+    scale: tuple[float, float] | None = None
 
 
 @dataclass
@@ -108,11 +110,15 @@ def metric_series(
     found: dict[int, tuple[str, list[MetricSeries]]] = {}
     for definition in definitions:
         declared = []
+        english_units: dict[str, str | None] = {}
         if definition.current_version is not None:
             declared = list(definition.current_version.parsed.metrics)
+            english_units = {m.name: m.unit for m in definition.current_version.source.metrics}
         names = by_definition[definition.pk]
         series = [
-            MetricSeries(m.name, m.label, m.unit, names[m.name])
+            MetricSeries(
+                m.name, m.label, m.unit, names[m.name], scale_of_unit(english_units.get(m.name))
+            )
             for m in declared
             if m.name in names
         ]
@@ -150,7 +156,7 @@ def metric_charts(
                     chart_id=f"{id_prefix}-{definition_id}-{index}-{part}",
                     title=chart_title,
                     series=drawn,
-                    scale=scale_of_unit(unit),
+                    scale=chunk[0].scale,
                     unit=unit,
                     summary=line_summary(chart_title, drawn, unit),
                 )

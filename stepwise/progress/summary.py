@@ -46,7 +46,6 @@ from stepwise.progress.figures import (
     format_amount,
     period_adherence,
     rate_label,
-    scale_of_unit,
     score_trend,
 )
 
@@ -274,7 +273,7 @@ def metric_lines(client: Client, start: datetime) -> list[MetricLine]:
     for _id, (title, series) in sorted(found.items(), key=lambda item: item[1][0]):
         for one in series:
             values = [v for _, v in one.values]
-            scale = scale_of_unit(one.unit)
+            scale = one.scale
             lines.append(
                 MetricLine(
                     exercise=title,

@@ -164,3 +164,25 @@ def test_the_printable_report_in_spanish_with_spanish_dates(
     english = text_of(in_english(alice_client).get(url).content.decode())
     assert "Record of Carl" in english
     assert "Printed 26 Nov 2026" in english
+
+
+def test_a_translated_unit_keeps_the_charts_scale(world: World) -> None:
+    """Labelled praise is rated -2 to 2 ("-2 a 2" in Spanish): the scale comes from the English
+    definition, so a Spanish reader's chart has the same fixed axis."""
+    from django.utils import translation
+
+    from stepwise.progress.client_progress import metric_series
+    from tests.factories import assign_exercise, hand_in
+
+    assert world.mia_client.caregiver_links.exists()
+    praise = assign_exercise(
+        world.mia_client, world.alice, slug="labelled-praise-tracker", assignee="caregiver"
+    )
+    hand_in(praise, world.gina)
+    scales = {}
+    for language in ("en", "es"):
+        with translation.override(language):
+            ((_title, series),) = metric_series(world.mia_client, None).values()
+            scales[language] = {(one.name, one.unit): one.scale for one in series}
+    assert scales["en"][("compared", "-2 to 2")] == (-2, 2)
+    assert scales["es"][("compared", "-2 a 2")] == (-2, 2)
