@@ -27,6 +27,7 @@ from django.utils import translation
 
 from stepwise.assessments import catalog
 from stepwise.assessments.definitions import INSTRUMENTS_DIR, InstrumentDefinition, Item, Option
+from stepwise.lib.language import base_language as lib_base_language
 
 if TYPE_CHECKING:
     from stepwise.assessments.models import AssessmentResponse, InstrumentVersion
@@ -55,8 +56,8 @@ def language_of(person: object | None = None, *, default: str | None = None) -> 
 
 
 def base_language(code: str) -> str:
-    """ "es-MX" -> "es": translations are kept per language, not per region."""
-    return (code or SOURCE_LANGUAGE).split("-")[0].split("_")[0].lower()
+    """ "es-MX" -> "es"; an empty code is the instruments' source language (not the active one)."""
+    return lib_base_language(code or SOURCE_LANGUAGE)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -17,3 +18,10 @@ def reader_language(code: str | None) -> str:
         return str(code)
     base = (code or "").split("-")[0].lower()
     return base if base in known else settings.LANGUAGE_CODE
+
+
+def base_language(code: str | None = None) -> str:
+    """The two-letter language of `code`, else of the active one: "es-MX" -> "es". Content is
+    kept per language, not per region."""
+    chosen = code or translation.get_language() or settings.LANGUAGE_CODE
+    return chosen.split("-")[0].split("_")[0].lower() or settings.LANGUAGE_CODE

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from stepwise.lib.language import base_language
 from stepwise.library import schema, steps
 from stepwise.library.steps.views import AnswerView, format_seconds, number_shown
-from stepwise.library.titles import reader_language
 
 if TYPE_CHECKING:
     from stepwise.library.models import ExerciseVersion
@@ -46,8 +46,8 @@ def answered_views(
     `answered_lang`) to show beside the reader's, and the language of their own words
     (`written_lang`), which are shown exactly as written, never translated."""
     views = answer_views(version.parsed, answers)
-    answered_in = reader_language(language)
-    if answered_in == reader_language():
+    answered_in = base_language(language)
+    if answered_in == base_language():
         return views
     theirs = answer_views(version.parsed_in(answered_in), answers)
     for view, their_view in zip(views, theirs, strict=True):

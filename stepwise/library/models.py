@@ -21,6 +21,7 @@ from django_stubs_ext import StrOrPromise
 from pydantic import ValidationError
 
 from stepwise.clinic.models import Practice
+from stepwise.lib.language import base_language
 from stepwise.library import schema
 from stepwise.library.titles import Shown, reader_text
 from stepwise.library.translations import (
@@ -64,12 +65,6 @@ SCHEMA_DEFAULT_TEXTS: frozenset[str] = frozenset(
     {gettext_noop("Add a row"), gettext_noop("How strong?")}
     | {label for _id, label in schema.DEFAULT_EMOTIONS}
 )
-
-
-def reader_language(language: str | None = None) -> str:
-    """The two-letter language of `language`, else of the active one: "es-mx" -> "es"."""
-    code = (language or translation.get_language() or "en").split("-")[0].lower()
-    return code or "en"
 
 
 class ExerciseDefinitionQuerySet(models.QuerySet["ExerciseDefinition"]):
@@ -255,13 +250,13 @@ class ExerciseVersion(models.Model):
     def reader_title(self, language: str | None = None) -> str:
         """The title in `language` (None: the active one), without reading the whole document;
         the English title where there is no translation (`reader_title_lang` then says "en")."""
-        code = reader_language(language)
+        code = base_language(language)
         translated = self.texts(code).get("title", "").strip() if code != "en" else ""
         return translated or str(self.document.get("title", ""))
 
     def reader_title_lang(self, language: str | None = None) -> str:
         """ "en" when `reader_title` is the English title shown to a reader of another language."""
-        code = reader_language(language)
+        code = base_language(language)
         return "en" if code != "en" and not self.texts(code).get("title", "").strip() else ""
 
     def texts(self, language: str) -> dict[str, str]:
@@ -269,7 +264,7 @@ class ExerciseVersion(models.Model):
 
     def parsed_in(self, language: str | None) -> schema.ExerciseDefinition:
         """The document in `language` (None: the active one); English where it has no text."""
-        code = reader_language(language)
+        code = base_language(language)
         cache: dict[str, schema.ExerciseDefinition] = self.__dict__.setdefault("_parsed", {})
         if code in cache:
             return cache[code]

@@ -102,9 +102,9 @@ def searchable_text(*parts: object) -> str:
 
 
 def _reader_why(version: object) -> str:
-    from stepwise.library.titles import reader_language
+    from stepwise.lib.language import base_language
 
-    code = reader_language()
+    code = base_language()
     texts = (getattr(version, "translations", None) or {}).get(code) if code != "en" else None
     found = texts.get("why_this_helps", "") if isinstance(texts, dict) else ""
     return found if isinstance(found, str) else ""

@@ -14,16 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.utils import translation
+from stepwise.lib.language import base_language
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LISTED_KEYS = ("title", "summary")
-
-
-def reader_language(language: str | None = None) -> str:
-    """The two-letter language of `language`, else of the active one: "es-mx" -> "es"."""
-    code = (language or translation.get_language() or "en").split("-")[0].lower()
-    return code or "en"
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -76,9 +70,9 @@ def reader_text(
     `version`: the exercise version, if loaded, whose own translation is used first (a practice's
     exercise translated in the builder). `written_in`: the language the text was written in.
     """
-    code = reader_language(language)
+    code = base_language(language)
     text = english or ""
-    if code == reader_language(written_in):
+    if code == base_language(written_in):
         return Shown(text)
     if version is not None:
         texts = (getattr(version, "translations", None) or {}).get(code) or {}
@@ -88,13 +82,13 @@ def reader_text(
     translated = shipped_wording(code).get(text)
     if translated:
         return Shown(translated)
-    return Shown(text, reader_language(written_in))
+    return Shown(text, base_language(written_in))
 
 
 def english_of_matching(query: str, language: str | None = None) -> list[str]:
     """The English titles and summaries of shipped exercises whose text in the reader's language
     contains `query` (case-insensitive): a search typed in the reader's language."""
-    code = reader_language(language)
+    code = base_language(language)
     wanted = query.strip().casefold()
     if code == "en" or not wanted:
         return []

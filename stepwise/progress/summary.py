@@ -34,10 +34,11 @@ from stepwise.assessments.scoring import ScoringError, classify_change
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Assignment, AssignmentStatus, Completion, Mode, Submission
 from stepwise.homework.schedule import Adherence
+from stepwise.lib.language import base_language
 from stepwise.lib.tz import client_day, local_day_bounds, local_today
 from stepwise.library import schema
 from stepwise.library.answers import answer_views
-from stepwise.library.titles import reader_language, reader_text
+from stepwise.library.titles import reader_text
 from stepwise.progress import queries
 from stepwise.progress.client_progress import metric_series
 from stepwise.progress.figures import (
@@ -369,14 +370,14 @@ def _notes(client: Client, start: datetime) -> tuple[int, list[Note], int]:
     parsed: dict[int, schema.ExerciseDefinition] = {}
     notes: list[Note] = []
     in_session = 0
-    reader = reader_language()
+    reader = base_language()
     for submission in submissions:
         version = submission.exercise_version
         in_session += submission.mode == Mode.IN_SESSION
         definition = parsed.get(version.pk)
         if definition is None:
             definition = parsed[version.pk] = version.parsed
-        written_in = reader_language(submission.language)
+        written_in = base_language(submission.language)
         for view in answer_views(definition, submission.answers or {}):
             for prompt, text in view.written:
                 shown = text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1] + "…"

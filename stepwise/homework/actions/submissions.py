@@ -15,7 +15,8 @@ from stepwise.assessments.models import Alert
 from stepwise.clinic.models import Client
 from stepwise.homework.models import MetricValue, Mode, Submission
 from stepwise.homework.signals import submission_made
-from stepwise.library.models import ExerciseVersion, reader_language
+from stepwise.lib.language import base_language
+from stepwise.library.models import ExerciseVersion
 from stepwise.library.responses import extract_metrics, fired_alert_rules, validate_response
 
 
@@ -48,7 +49,7 @@ def submit_exercise(
             mode=Mode(mode),
             submitted_by=submitted_by,
             submitted_at=when,
-            language=reader_language(language or client.language),
+            language=base_language(language or client.language),
         )
         MetricValue.objects.bulk_create(
             MetricValue(

@@ -26,11 +26,12 @@ from stepwise.homework.actions.submissions import raised_alert, submit_exercise
 from stepwise.homework.forms import DEFAULT_REMINDER
 from stepwise.homework.models import Mode, Submission
 from stepwise.lib.htmx import is_htmx
+from stepwise.lib.language import base_language
 from stepwise.library.access import definitions_for, get_version
 from stepwise.library.answers import answered_views, metric_rows
 from stepwise.library.models import CATEGORY_LABELS, ExerciseVersion
 from stepwise.library.runner import run_exercise
-from stepwise.library.titles import english_of_matching, reader_language
+from stepwise.library.titles import english_of_matching
 
 
 @require_safe
@@ -111,7 +112,7 @@ def practise_together(request: HttpRequest, client_id: int, version_id: int) -> 
             "client": client,
             "version": version,
             "document": document,
-            "exercise_language": shown_in if shown_in != reader_language() else "",
+            "exercise_language": shown_in if shown_in != base_language() else "",
             "together": True,
             "cancel_url": reverse("clinic:client_detail", kwargs={"client_id": client.pk}),
         },

@@ -146,9 +146,9 @@ class AnswerView:
     @property
     def reader_lang(self) -> str:
         """The language of `label`: the reader's, or English where it has no translation."""
-        from stepwise.library.titles import reader_language
+        from stepwise.lib.language import base_language
 
-        return self.lang or reader_language()
+        return self.lang or base_language()
 
 
 def format_seconds(seconds: int | float | None) -> str:
