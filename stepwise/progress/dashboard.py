@@ -6,22 +6,29 @@ filtered by; one query reads them for the whole caseload with the live review an
 (`_state_query`), only figures that are out of date are computed again, together, and only the
 rows shown decode their figures. The rows and attention items are the `caseload-row` and
 `attention-item` partials of `progress/dashboard.html`.
+
+A row is a pure function of its entry, the reader's time zone and language (an attention item
+likewise of its own fields), so its HTML is kept per process (`RENDERED`) under a key holding all
+of them: a page's rows are rendered again only when what they show changed. The attention queue
+is counted in full, but its items are written only for the ones shown.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zoneinfo
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast, Coalesce
+from django.template.loader import get_template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -41,6 +48,8 @@ from stepwise.clinic.access import caseload_for
 from stepwise.clinic.models import Client
 from stepwise.homework.models import Completion
 from stepwise.homework.schedule import Adherence
+from stepwise.lib.db import PreparedRows
+from stepwise.lib.memo import BoundedMemo
 from stepwise.lib.tz import local_today
 from stepwise.progress import stored
 from stepwise.progress.figures import Trend, rate_label, score_trend
@@ -48,6 +57,12 @@ from stepwise.progress.figures import Trend, rate_label, score_trend
 INACTIVE_DAYS = stored.INACTIVE_DAYS
 PAGE_SIZE = 25  # caseload rows per page
 ATTENTION_SHOWN = 10  # attention items shown before "Show all"
+# Rendered caseload rows and attention items kept per process (about 1.5 KB each with its key):
+# 80 pages of 25 rows, and their items.
+RENDERED: dict[str, BoundedMemo[SafeString]] = {
+    "caseload-row": BoundedMemo(2_000),
+    "attention-item": BoundedMemo(1_000),
+}
 
 
 @dataclass(frozen=True)
@@ -297,6 +312,22 @@ class Entry:
     def needs_attention(self) -> bool:
         return bool(self.alerts or self.unreviewed or self.inactive or self.deteriorated)
 
+    def shown_key(self) -> tuple[Any, ...]:
+        """Everything of the entry its caseload row shows (the figures as a digest)."""
+        digest = hashlib.blake2b(self.figures_text.encode(), digest_size=16).digest()
+        return (
+            self.client_id,
+            self.name,
+            self.is_minor,
+            self.next_session_on,
+            self.next_session_note,
+            self.inactive_days,
+            self.overdue,
+            self.unreviewed,
+            self.alerts,
+            digest,
+        )
+
     def figures(self) -> stored.Figures:
         if self._figures is None:
             self._figures = stored.from_json(json.loads(self.figures_text))
@@ -316,12 +347,57 @@ class Entry:
 
 @dataclass
 class Dashboard:
-    rows: list[CaseloadRow]  # the page's rows, built in full
-    attention: list[AttentionItem]
+    attention: list[AttentionItem]  # the items asked for (the first ten, or all)
+    attention_total: int  # items in the whole queue
     total: int  # clients on the active caseload, before filtering
     page: Page  # the page of `Entry`s the rows are built from
     matching: int  # clients left by the filter
     unreviewed_total: int  # waiting for review on the whole caseload (the menu's count)
+    zone: zoneinfo.ZoneInfo  # the reader's
+
+    @cached_property
+    def rows(self) -> list[CaseloadRow]:
+        """The page's rows, built in full."""
+        return [_row(entry, self.zone) for entry in self.page.object_list]
+
+    def rows_html(self) -> list[SafeString]:
+        """The page's rows as the `caseload-row` partial renders them (kept: `rendered`)."""
+        return rendered(
+            "caseload-row",
+            "row",
+            [
+                ((self.zone.key, *entry.shown_key()), partial(_row, entry, self.zone))
+                for entry in self.page.object_list
+            ],
+        )
+
+    def attention_html(self) -> list[SafeString]:
+        """The attention items as the `attention-item` partial renders them (kept)."""
+        items = self.attention
+        return rendered("attention-item", "item", [(i, partial(_same, i)) for i in items])
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def rendered(
+    name: str, variable: str, keyed: Sequence[tuple[Hashable, Callable[[], Any]]]
+) -> list[SafeString]:
+    """Each object the `name` partial of `progress/dashboard.html` renders (as `variable`),
+    taken from `RENDERED[name]` where its key (with the reader's language and time zone) was
+    rendered before; `make()` builds the object only where it was not. Not kept while
+    templates are being edited (DEBUG)."""
+    template = get_template(f"progress/dashboard.html#{name}")
+
+    def render(make: Callable[[], Any]) -> SafeString:
+        return SafeString(template.render({variable: make()}))
+
+    if settings.DEBUG:
+        return [render(make) for _, make in keyed]
+    kept = RENDERED[name]
+    reader = (get_language(), get_script_prefix(), timezone.get_current_timezone_name())
+    return [kept.get((*reader, key), partial(render, make)) for key, make in keyed]
 
 
 SORTS: dict[str, tuple[str | Promise, Callable[[Entry], Any]]] = {
@@ -410,6 +486,7 @@ def build_dashboard(
     show: str = "all",
     query: str = "",
     page: str | int | None = 1,
+    attention: int | None = ATTENTION_SHOWN,
 ) -> Dashboard:
     """The dashboard in a fixed number of queries, whatever the caseload and its history.
 
@@ -417,29 +494,24 @@ def build_dashboard(
     their figures as JSON text, and the live count of results waiting for review and whether
     an alert is open (recomputing first, together, figures that a write or a new day has put out
     of date). Sorting, filtering and paging happen on those values; only the page's rows and the
-    attention items decode their figures. Open alerts are read in full only when there are any.
+    attention items decode their figures. Of the attention queue, `attention` items are written
+    (None: all), and open alerts are read only for those.
     """
     moment = now or timezone.now()
     zone = zoneinfo.ZoneInfo(user.time_zone)
     entries, unreviewed_total = _caseload_state(user, practice_id, moment)
-    alerts: list[Any] = []
-    alerting = [e for e in entries if e.alerts]
-    if alerting:
-        alerts = list(open_alerts().filter(client_id__in=[e.client_id for e in alerting]))
-        counts = Counter(alert.client_id for alert in alerts)
-        for entry in alerting:
-            entry.alerts = counts[entry.client_id]
     key, descending = parse_sort(sort)
     chosen = sort_entries(filter_entries(entries, show, query), key, descending)
     shown = Paginator(chosen, PAGE_SIZE).get_page(page)
-    rows = [_row(entry, zone) for entry in shown.object_list]
+    items, items_total = _attention(entries, user, attention)
     return Dashboard(
-        rows=rows,
-        attention=_attention(entries, alerts, user),
+        attention=items,
+        attention_total=items_total,
         total=len(entries),
         page=shown,
         matching=len(chosen),
         unreviewed_total=unreviewed_total,
+        zone=zone,
     )
 
 
@@ -486,16 +558,22 @@ STATE_FIELDS = (
 
 def _state_query(user: User) -> QuerySet[Any, Any]:
     """The caseload's active clients, and discharged ones with results still to review (they
-    count in the menu's number), each with `STATE_FIELDS` (one query)."""
+    count in the menu's number), each with `STATE_FIELDS` (one query; run as `STATE`)."""
     waiting = Completion.objects.filter(client=OuterRef("pk"), reviewed_at__isnull=True)
     counted = waiting.order_by().values("client").annotate(n=Count("*")).values("n")
-    open_alert = Alert.objects.filter(client=OuterRef("pk"), acknowledged_at__isnull=True)
+    open_alerts_of = (
+        Alert.objects.filter(client=OuterRef("pk"), acknowledged_at__isnull=True)
+        .order_by()
+        .values("client")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         caseload_for(user)
         .filter(Q(discharged_at__isnull=True) | Exists(waiting))
         .annotate(
             waiting=Coalesce(Subquery(counted), 0),
-            alerting=Exists(open_alert),
+            alerting=Coalesce(Subquery(open_alerts_of), 0),
             figures_text=Cast("figures__data", TextField()),
         )
         .order_by("display_name", "id")
@@ -503,13 +581,16 @@ def _state_query(user: User) -> QuerySet[Any, Any]:
     )
 
 
+# The state query compiled once per connection: building it costs more than running it.
+STATE = PreparedRows(lambda user_id: _state_query(User(pk=user_id)))
+
+
 def _caseload_state(
     user: User, practice_id: int | None, moment: datetime
 ) -> tuple[list[Entry], int]:
     """Every active client's entry, with out-of-date figures computed first, and the number of
     results waiting for review on the whole caseload."""
-    read = _state_query(user)
-    state = list(read)
+    state = STATE.rows(user.pk)
     todays: dict[str, date] = {}
     stale: dict[int, int | None] = {}
     for row in state:
@@ -526,7 +607,7 @@ def _caseload_state(
         clients = list(Client.objects.filter(pk__in=stale).only("id", "time_zone"))
         today_of = {c.pk: todays[c.time_zone] for c in clients}
         stored.refresh(clients, stale, today_of, practice_id, moment)
-        state = list(read.all())
+        state = STATE.rows(user.pk)
     entries = [
         Entry(
             client_id=row.id,
@@ -543,7 +624,7 @@ def _caseload_state(
             deteriorated=row.figures__deteriorated,
             figures_text=row.figures_text,
             unreviewed=row.waiting,
-            alerts=int(row.alerting),  # 1 where one is open; counted once they are read
+            alerts=row.alerting,
         )
         for row in state
         if row.discharged_at is None
@@ -551,45 +632,61 @@ def _caseload_state(
     return entries, sum(row.waiting for row in state)
 
 
-def _attention(entries: list[Entry], alerts: list[Any], user: User) -> list[AttentionItem]:
-    """Critical answers first (newest first), then deterioration, inactivity, then reviews."""
+def _attention(
+    entries: list[Entry], user: User, limit: int | None
+) -> tuple[list[AttentionItem], int]:
+    """The first `limit` items of the attention queue (None: all) and the length of the whole
+    queue: critical answers first (newest first), then deterioration, inactivity, then reviews.
+    Everything is counted from the entries; only the items returned are written, and open alerts
+    are read only for those."""
     zone = zoneinfo.ZoneInfo(user.time_zone)
-    items: list[AttentionItem] = []
-    for described in describe_alerts(alerts, user.time_zone):
-        client = described.alert.client
-        items.append(
-            AttentionItem(
-                "alert",
-                client.pk,
-                client.display_name,
-                "; ".join(described.reasons),
-                described.when,
-            )
-        )
-    for entry in entries:
-        if not entry.deteriorated:
-            continue
-        for score in _latest_scores(entry.figures().scores, zone):
-            if score.deteriorated:
-                items.append(
-                    AttentionItem(
-                        "deterioration",
-                        entry.client_id,
-                        entry.name,
-                        _("%(name)s %(total)s (%(band)s): reliably worse than at baseline")
-                        % {
-                            "name": score.abbreviation,
-                            "total": score.total_label,
-                            "band": score.band or _("no band"),
-                        },
-                        score.when,
-                    )
-                )
+    alerting = [e.client_id for e in entries if e.alerts]
+    worse = [
+        (entry, score)
+        for entry in entries
+        if entry.deteriorated
+        for score in entry.figures().scores
+        if score.verdict == RELIABLE_DETERIORATION
+    ]
     inactive = sorted(
         (e for e in entries if e.inactive),
         key=lambda e: -(e.inactive_days if e.inactive_days is not None else 10**6),
     )
-    for entry in inactive:
+    unreviewed = sorted((e for e in entries if e.unreviewed), key=lambda e: -e.unreviewed)
+    total = sum(e.alerts for e in entries) + len(worse) + len(inactive) + len(unreviewed)
+    room = total if limit is None else min(limit, total)
+
+    items: list[AttentionItem] = []
+    if alerting and room:
+        alerts = open_alerts().filter(client_id__in=alerting)[:room]
+        for described in describe_alerts(alerts, user.time_zone):
+            client = described.alert.client
+            items.append(
+                AttentionItem(
+                    "alert",
+                    client.pk,
+                    client.display_name,
+                    "; ".join(described.reasons),
+                    described.when,
+                )
+            )
+    for entry, found in worse[: room - len(items)]:
+        (score,) = _latest_scores([found], zone)
+        items.append(
+            AttentionItem(
+                "deterioration",
+                entry.client_id,
+                entry.name,
+                _("%(name)s %(total)s (%(band)s): reliably worse than at baseline")
+                % {
+                    "name": score.abbreviation,
+                    "total": score.total_label,
+                    "band": score.band or _("no band"),
+                },
+                score.when,
+            )
+        )
+    for entry in inactive[: room - len(items)]:
         count = {"days": entry.inactive_days, "n": entry.overdue}
         if entry.inactive_days is None:
             text = ngettext(
@@ -613,7 +710,7 @@ def _attention(entries: list[Entry], alerts: list[Any], user: User) -> list[Atte
                 timezone.localtime(last, zone) if last else None,
             )
         )
-    for entry in sorted((e for e in entries if e.unreviewed), key=lambda e: -e.unreviewed):
+    for entry in unreviewed[: room - len(items)]:
         items.append(
             AttentionItem(
                 "unreviewed",
@@ -625,4 +722,4 @@ def _attention(entries: list[Entry], alerts: list[Any], user: User) -> list[Atte
                 % {"n": entry.unreviewed},
             )
         )
-    return items
+    return items, total

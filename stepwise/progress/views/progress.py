@@ -40,6 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         show = "all"
     query = request.GET.get("q", "").strip()[:80]
     sort = ("-" if descending else "") + sort_key
+    all_attention = request.GET.get("attention") == "all"
     data = build_dashboard(
         user,
         roles_for(request).practice_id,
@@ -47,9 +48,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         show=show,
         query=query,
         page=request.GET.get("page"),
+        attention=None if all_attention else ATTENTION_SHOWN,
     )
     record_access(request, "progress.dashboard", None)
-    all_attention = request.GET.get("attention") == "all"
     columns = [
         {
             "key": key,
@@ -66,9 +67,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "progress/dashboard.html",
         {
             "dashboard": data,
-            "attention": data.attention if all_attention else data.attention[:ATTENTION_SHOWN],
+            "attention": data.attention_html(),
             "page": data.page,
-            "rows": data.rows,
+            "rows": data.rows_html(),
             "matching": data.matching,
             # The menu's count of results waiting for review, already read for the queue.
             "unreviewed_waiting": data.unreviewed_total,
