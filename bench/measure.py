@@ -54,7 +54,8 @@ class Timing:
     # This process's CPU time per request (median): less disturbed than the wall clock when
     # other work shares the machine; on PostgreSQL it leaves out the server's own time.
     cpu_median_ms: float = 0.0
-    load_average: float = 0.0  # of the machine over the last minute, when the page was done
+    load_average: float = 0.0  # of the machine over the last minute (the highest of the rounds)
+    rounds: int = 1  # measured this many times, in turn with the other pages (medians)
 
 
 @dataclass
@@ -71,7 +72,8 @@ class Throughput:
     ratio_to_bare: float | None = None  # of the bare ceiling (bench.bare)
     # CPU time (user + system) of the gunicorn workers per request, over the measured seconds.
     cpu_ms_per_request: float | None = None
-    load_average: float = 0.0  # of the machine over the last minute, when the page was done
+    load_average: float = 0.0  # of the machine over the last minute (the highest of the rounds)
+    rounds: int = 1  # measured this many times, in turn with the other pages (medians)
 
 
 @dataclass
@@ -541,6 +543,7 @@ def _wrk(
     concurrency: int,
     threads: int,
     master: int | None = None,
+    warm: bool = True,
 ) -> Throughput:
     from urllib.parse import urlencode
 
@@ -588,7 +591,7 @@ def _wrk(
     url = f"http://127.0.0.1:{port}/"
     cpu = None
     try:
-        if page.method == "GET":  # warm every worker (imports, connections, caches)
+        if warm and page.method == "GET":  # warm every worker (imports, connections, caches)
             subprocess.run([*base, "-d", "3s", url], capture_output=True, check=True)  # noqa: S603
             if master is not None:
                 wait_until_booted(master)  # a worker's first requests import the rest of the app
@@ -622,52 +625,99 @@ def _wrk(
 
 
 def over_http(
-    seconds: float, concurrency: int, threads: int, workers: int, only: set[str] | None
+    seconds: float,
+    concurrency: int,
+    threads: int,
+    workers: int,
+    only: set[str] | None,
+    rounds: int = 3,
 ) -> dict[str, Any]:
+    """Every page over HTTP in `rounds` rounds (bare ceiling, ceiling page, then the others, in
+    turn), `seconds` each per round. A page's figures are the median of its rounds, and its
+    shares are the median of each round's share of that round's ceilings: the machine's speed
+    drifts over minutes on a shared host, and pages measured side by side drift together."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install -y wrk).")
     subject = find_subject()
-    results: list[Throughput] = []
-
-    def served(app: str, chosen: list[Page]) -> None:
-        port = _free_port()
-        server = start_gunicorn(port, workers, app)
-        try:
-            wait_until_booted(server.pid, workers)
-            for page in chosen:
-                result = _wrk(page, subject, port, seconds, concurrency, threads, server.pid)
-                results.append(result)
+    bare = Page(BARE_CEILING, "nobody", f"/bench/ceiling/{subject.practice_id}/")
+    chosen = [p for p in pages(subject) if not only or p.name in only or p.name == "ceiling"]
+    servers: dict[str, subprocess.Popen[bytes]] = {}
+    ports: dict[str, int] = {}
+    measured: dict[str, list[Throughput]] = {page.name: [] for page in [bare, *chosen]}
+    try:
+        for app in ("bench.bare.wsgi:application", "bench.wsgi:application"):
+            ports[app] = _free_port()
+            servers[app] = start_gunicorn(ports[app], workers, app)
+            wait_until_booted(servers[app].pid, workers)
+        for round_number in range(rounds):
+            for page in [bare, *chosen]:
+                app = "bench.bare.wsgi:application" if page is bare else "bench.wsgi:application"
+                result = _wrk(
+                    page,
+                    subject,
+                    ports[app],
+                    seconds,
+                    concurrency,
+                    threads,
+                    servers[app].pid,
+                    warm=round_number == 0,
+                )
+                measured[page.name].append(result)
                 print(
-                    f"    {result.page:16} {result.rps:8.1f} req/s  p95 {result.p95_ms:8.2f} ms"
+                    f"    {round_number + 1}/{rounds} {result.page:16} {result.rps:8.1f} req/s"
+                    f"  p95 {result.p95_ms:8.2f} ms"
                     f"  {result.cpu_ms_per_request or 0:6.2f} CPU ms/request"
                     f"  ({result.requests} requests, {result.errors} errors)",
                     file=sys.stderr,
                     flush=True,
                 )
-        finally:
+    finally:
+        for server in servers.values():
             server.terminate()
             server.wait(timeout=30)
-
-    bare = Page(BARE_CEILING, "nobody", f"/bench/ceiling/{subject.practice_id}/")
-    served("bench.bare.wsgi:application", [bare])
-    served(
-        "bench.wsgi:application",
-        [p for p in pages(subject) if not only or p.name in only or p.name == "ceiling"],
-    )
-    ceiling = next((r.rps for r in results if r.page == "ceiling"), None)
-    bare_rps = next((r.rps for r in results if r.page == BARE_CEILING), None)
-    for result in results:
-        if ceiling:
-            result.ratio_to_ceiling = round(result.rps / ceiling, 3)
-        if bare_rps:
-            result.ratio_to_bare = round(result.rps / bare_rps, 3)
+    results = [
+        _median_of_rounds(runs, measured[BARE_CEILING], measured["ceiling"])
+        for runs in measured.values()
+    ]
     return {
         "concurrency": concurrency,
         "wrk_threads": threads,
         "gunicorn_workers": workers,
         "sessions_per_page": SESSIONS,
+        "rounds": rounds,
         "pages": [asdict(r) for r in results],
     }
+
+
+def _median_of_rounds(
+    runs: list[Throughput], bare: list[Throughput], ceiling: list[Throughput]
+) -> Throughput:
+    """One page's rounds as one result: medians, requests and errors summed, and the shares as
+    the median of each round's own."""
+
+    def median(values: list[float]) -> float:
+        return round(statistics.median(values), 2)
+
+    cpu = [r.cpu_ms_per_request for r in runs if r.cpu_ms_per_request is not None]
+    return Throughput(
+        page=runs[0].page,
+        path=runs[0].path,
+        seconds=round(sum(r.seconds for r in runs), 2),
+        requests=sum(r.requests for r in runs),
+        rps=round(statistics.median(r.rps for r in runs), 1),
+        p50_ms=median([r.p50_ms for r in runs]),
+        p95_ms=median([r.p95_ms for r in runs]),
+        errors=sum(r.errors for r in runs),
+        ratio_to_ceiling=round(
+            statistics.median(r.rps / c.rps for r, c in zip(runs, ceiling, strict=True)), 3
+        ),
+        ratio_to_bare=round(
+            statistics.median(r.rps / b.rps for r, b in zip(runs, bare, strict=True)), 3
+        ),
+        cpu_ms_per_request=median(cpu) if cpu else None,
+        load_average=max(r.load_average for r in runs),
+        rounds=len(runs),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -677,7 +727,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=30.0, help="seconds at most per page")
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--http", action="store_true", help="measure over HTTP instead")
-    parser.add_argument("--seconds", type=float, default=10.0, help="HTTP: per page")
+    parser.add_argument("--seconds", type=float, default=10.0, help="HTTP: per page and round")
+    parser.add_argument("--rounds", type=int, default=3, help="HTTP: pages measured in turn")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
@@ -690,7 +741,9 @@ def main(argv: list[str] | None = None) -> int:
         profile(args.profile, args.requests)
         return 0
     if args.http:
-        result = over_http(args.seconds, args.concurrency, args.threads, args.workers, only)
+        result = over_http(
+            args.seconds, args.concurrency, args.threads, args.workers, only, args.rounds
+        )
     else:
         result = in_process(args.requests, args.warmup, args.budget, only)
     text = json.dumps(result, indent=1)
