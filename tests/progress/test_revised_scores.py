@@ -3,12 +3,10 @@ page, the dashboard's histories, the CSV export and the FHIR export agree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 
 from stepwise.assessments.models import AssessmentResponse, ScoreRevision
 from stepwise.assessments.results import current_score, responses_for
@@ -17,12 +15,6 @@ from tests.conftest import World
 from tests.progress import history as h
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def frozen() -> Iterator[Any]:
-    with time_machine.travel(NOW, tick=False) as clock:
-        yield clock
 
 
 @pytest.fixture
