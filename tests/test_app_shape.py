@@ -23,7 +23,6 @@ DOMAIN_APPS = [
     "progress",
     "reminders",
 ]
-WRITING_APPS = [app for app in DOMAIN_APPS if app != "progress"]  # progress owns no source data
 WITH_FORMS = [app for app in DOMAIN_APPS if app != "progress"]
 # Apps whose pages find records by id and answer 404 (audited) outside the reader's scope.
 WITH_ACCESS_RULES = ["clinic", "library", "assessments", "homework", "reminders"]
@@ -48,7 +47,8 @@ def test_each_app_keeps_its_views_in_a_views_package_and_one_urls_module(app: st
     assert strays == []
 
 
-@pytest.mark.parametrize("app", WRITING_APPS)
+# Every app writes, through its actions; progress only its derived, rebuildable figures.
+@pytest.mark.parametrize("app", DOMAIN_APPS)
 def test_each_app_that_writes_has_actions(app: str) -> None:
     assert _has_module(app, "actions")
 
@@ -111,21 +111,65 @@ WRITE_METHODS = {
     "bulk_create",
     "bulk_update",
 }
+# `.update(...)` is a write when its receiver reads as a queryset or a manager.
+QUERYSET_MARKS = ("objects", "QuerySet", ".filter(", ".exclude(", ".all(", ".select_for_update(")
+
+
+def _model_writes(path: Path) -> list[str]:
+    """The model writes in one module, as "line .method()": see the rule in
+    `test_models_are_written_only_in_actions`."""
+    source = path.read_text()
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name = node.func.attr
+        receiver = ast.get_source_segment(source, node.func.value) or ""
+        if (
+            name in WRITE_METHODS
+            or (name in INSTANCE_WRITES and not node.args)
+            or (name == "update" and any(mark in receiver for mark in QUERYSET_MARKS))
+        ):
+            found.append((node.lineno, f"{node.lineno} .{name}()"))
+    return [write for _, write in sorted(found)]
+
+
+def _is_actions(relative: Path) -> bool:
+    return relative.parts[0] in ("actions", "actions.py")
 
 
 def test_views_write_only_through_actions() -> None:
     """A view parses, checks access, calls one action and renders: no model write of its own."""
+    writes = [
+        f"{app}/views/{path.name}:{write}"
+        for app in DOMAIN_APPS
+        for path in sorted((APPS_DIR / app / "views").glob("*.py"))
+        for write in _model_writes(path)
+    ]
+    assert writes == []
+
+
+def test_models_are_written_only_in_actions() -> None:
+    """Every write of a domain app is in its `actions.py` or `actions/` package (issue 17: no
+    hidden writes), so a reader finds each write, and what follows from it, in one place.
+
+    The rule, read from the syntax of every module of the app except `migrations/`, `models.py`
+    (managers and model methods) and the actions: a call of `create`, `get_or_create`,
+    `update_or_create`, `bulk_create` or `bulk_update`; `save()` or `delete()` with no
+    positional argument (a model instance's or a queryset's; `lock.save(request, state)` writes
+    a session); and `.update(...)` whose receiver reads as a queryset or a manager: its source
+    names `objects` or `QuerySet`, or calls `.filter(`, `.exclude(`, `.all(` or
+    `.select_for_update(`. That receiver rule keeps `dict.update` and a step's `item.update`
+    out; it also misses an update on a queryset held in a plain variable (`rows.update(...)`),
+    so keep such a variable inside the actions too.
+    """
     writes = []
     for app in DOMAIN_APPS:
-        for path in sorted((APPS_DIR / app / "views").glob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text())):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Attribute)
-                    and (
-                        node.func.attr in WRITE_METHODS
-                        or (node.func.attr in INSTANCE_WRITES and not node.args)
-                    )
-                ):
-                    writes.append(f"{app}/views/{path.name}:{node.lineno} .{node.func.attr}()")
+        for path in sorted((APPS_DIR / app).rglob("*.py")):
+            relative = path.relative_to(APPS_DIR / app)
+            if "migrations" in relative.parts or relative.name == "models.py":
+                continue
+            if _is_actions(relative):
+                continue
+            writes += [f"{app}/{relative}:{write}" for write in _model_writes(path)]
     assert writes == []

@@ -111,7 +111,7 @@ def _carl_alert(w: World) -> dict[str, Any]:
 
 def _carl_escalated_alert(w: World) -> dict[str, Any]:
     """An alert on Carl's record that nobody acknowledged in time: the admins were told."""
-    from stepwise.assessments.escalation import claim_escalation
+    from stepwise.assessments.actions.escalation import claim_escalation
     from stepwise.assessments.models import Alert
 
     alert = Alert.objects.get(pk=_carl_alert(w)["alert_id"])

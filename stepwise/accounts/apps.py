@@ -11,3 +11,4 @@ class AccountsConfig(AppConfig):
             mfa,
             session_timeout,
         )
+        from stepwise.accounts.actions import devices  # noqa: F401 - forget_on_sign_out

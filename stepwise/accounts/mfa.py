@@ -13,13 +13,12 @@ putting a new one first and re-saving).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_removed
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.contrib import messages
 from django.dispatch import receiver
@@ -29,22 +28,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from stepwise.accounts.actions import roles_changed
+from stepwise.accounts.field_keys import ENCRYPTED_PREFIX, field_cipher
 from stepwise.accounts.models import User
 from stepwise.accounts.rules import generations, is_staff_request
 from stepwise.lib.htmx import is_htmx
 
-ENCRYPTED_PREFIX = "fernet:"
 # Pages a staff member without a second factor may still open: their account, signing out.
 OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon", "/jsi18n/")
-
-
-@cache
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key.encode()) for key in keys])
-
-
-def field_cipher() -> MultiFernet:
-    return _fernet(tuple(settings.STEPWISE_FIELD_KEYS))
 
 
 class MFAAdapter(DefaultMFAAdapter):

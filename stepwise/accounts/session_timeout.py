@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from stepwise.accounts import device
+from stepwise.accounts.actions import devices
 from stepwise.accounts.clocks import SEEN, STARTED
 from stepwise.accounts.rules import is_staff_request
 from stepwise.lib.htmx import is_htmx
@@ -42,7 +43,7 @@ def start_the_clocks(sender: Any, request: HttpRequest | None, **kwargs: Any) ->
         request.session[SEEN] = now
         # A new sign-in starts with the ordinary limits; "keep me signed in" is chosen again.
         if device.is_remembered(request.session):
-            device.forget(request)
+            devices.forget(request)
 
 
 # The last activity is written to the session at most this often: a page that changes nothing
@@ -123,7 +124,7 @@ class SessionTimeoutMiddleware:
             now = time.time()
             session = request.session
             if device.is_remembered(session) and _is_staff(request):
-                device.forget(request)  # became staff: the staff limits apply from now on
+                devices.forget(request)  # became staff: the staff limits apply from now on
             reason = expired(session, now)
             if reason is not None:
                 return self._signed_out(request, reason)

@@ -19,7 +19,7 @@ def _load_shipped_instruments(
         model = apps.get_model("assessments", "InstrumentVersion")
     except LookupError:  # migrated backwards past the model
         return
-    from stepwise.assessments.catalog import sync_shipped_instruments
+    from stepwise.assessments.actions.shipped import sync_shipped_instruments
 
     sync_shipped_instruments(model, using=using)
 

@@ -1,9 +1,9 @@
 """Which instruments exist, in which version, and which a practice has switched on.
 
 The shipped files are copied into the database as `InstrumentVersion` rows by
-`sync_shipped_instruments`, which a data migration, `post_migrate` and `manage.py
-load_instruments` all call: it adds a version only when a file's content changed, so running it
-again does nothing.
+`actions.shipped.sync_shipped_instruments`, which a data migration, `post_migrate` and
+`manage.py load_instruments` all call: it adds a version only when a file's content changed, so
+running it again does nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
 from django.db.models import Q
 
 from stepwise.assessments.definitions import (
@@ -33,7 +32,6 @@ from stepwise.assessments.models import (
     PracticeAssessmentSettings,
     PracticeInstrument,
 )
-from stepwise.assessments.signals import instruments_changed
 
 
 def content_hash(data: Mapping[str, Any]) -> str:
@@ -62,40 +60,6 @@ def shipped_files() -> list[tuple[str, dict[str, Any]]]:
         load_instrument(data)  # refuses a broken file before it reaches the database
         found.append((text, data))
     return found
-
-
-def sync_shipped_instruments(
-    model: type[models.Model] | None = None, using: str = "default"
-) -> list[str]:
-    """Add a version for each shipped file that is new or changed; return "key vN" for each.
-
-    `model` lets a migration pass its historical model; the application passes nothing.
-    """
-    versions: Any = model or InstrumentVersion
-    added: list[str] = []
-    for text, data in shipped_files():
-        digest = content_hash(data)
-        latest = (
-            versions.objects.using(using)
-            .filter(key=data["id"], practice__isnull=True)
-            .order_by("-version")
-            .first()
-        )
-        if latest is not None and latest.content_hash == digest:
-            continue
-        number = 1 if latest is None else latest.version + 1
-        versions.objects.using(using).create(
-            key=data["id"],
-            version=number,
-            definition_text=text,
-            content_hash=digest,
-            source=InstrumentSource.SHIPPED,
-            **listing_fields(data),
-        )
-        added.append(f"{data['id']} v{number}")
-    if added:
-        instruments_changed.send(InstrumentVersion, practice_id=None)
-    return added
 
 
 _PARSED: dict[str, InstrumentDefinition] = {}

@@ -22,7 +22,7 @@ score_revised = Signal()
 episode_started = Signal()
 
 # Sent by `actions.import_instrument()` after a practice imported an instrument (or a new version
-# of one), and by `catalog.sync_shipped_instruments()` after adding new shipped versions: the
-# definitions behind clients' verdicts may differ. Keyword argument: `practice_id` (int, or None
-# for the shipped instruments, which every practice sees).
+# of one), and by `actions.shipped.sync_shipped_instruments()` after adding new shipped
+# versions: the definitions behind clients' verdicts may differ. Keyword argument:
+# `practice_id` (int, or None for the shipped instruments, which every practice sees).
 instruments_changed = Signal()

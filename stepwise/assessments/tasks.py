@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
-from stepwise.assessments import escalation
+from stepwise.assessments.actions import escalation
 
 
 @task()

@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from stepwise.accounts.actions import name_new_account
 from stepwise.accounts.models import User
 from stepwise.clinic.actions import create_solo_practice
 from stepwise.lib.forms import TimeZoneField
@@ -45,7 +46,7 @@ class TherapistSignupForm(SignupForm):
         return user, response
 
     def signup(self, request: HttpRequest, user: User) -> None:
-        user.name = self.cleaned_data["name"]
-        user.time_zone = self.cleaned_data["time_zone"] or "UTC"
-        user.save(update_fields=["name", "time_zone"])
+        name_new_account(
+            user, name=self.cleaned_data["name"], time_zone=self.cleaned_data["time_zone"] or "UTC"
+        )
         create_solo_practice(user, self.cleaned_data["practice_name"])

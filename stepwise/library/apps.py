@@ -9,8 +9,8 @@ from django.db.models.signals import post_migrate
 
 def _sync_after_migrate(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     """Pick up changed shipped files on every `migrate` (and after a test flush)."""
+    from stepwise.library.actions.shipped import sync_shipped
     from stepwise.library.models import ExerciseDefinition, ExerciseVersion
-    from stepwise.library.shipped import sync_shipped
 
     tables = connections[using].introspection.table_names()
     if ExerciseVersion._meta.db_table not in tables:

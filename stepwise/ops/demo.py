@@ -582,6 +582,7 @@ def _today(people: list[_Client], practice: Practice, alex: User, sam: User) -> 
     from stepwise.assessments.models import AssessmentResponse
     from stepwise.homework.actions import assigning
     from stepwise.homework.models import Completion, Occurrence
+    from stepwise.progress import actions as progress_actions
     from stepwise.progress import stored
 
     by_name = {each.person.name: each for each in people}
@@ -642,5 +643,5 @@ def _today(people: list[_Client], practice: Practice, alex: User, sam: User) -> 
     for name, therapist in (("Jordan", alex), ("Oliver", sam), ("Taylor", sam)):
         assessment_actions.set_results_shared(by_name[name].client, therapist, shared=True)
     # The dashboard's stored figures, as the reminder worker computes them every minute.
-    stored.mark_changed(each.client.pk for each in people)
+    progress_actions.mark_changed(each.client.pk for each in people)
     stored.refresh_out_of_date()

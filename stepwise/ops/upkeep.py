@@ -23,11 +23,11 @@ from datetime import datetime, timedelta
 from django.db.models import F
 from django.utils import timezone
 
-from stepwise.assessments.escalation import escalate_due_alerts
+from stepwise.assessments.actions.escalation import escalate_due_alerts
 from stepwise.homework.actions.upkeep import extend_rolling_windows
 from stepwise.lib.db import refresh_planner_statistics
 from stepwise.progress.stored import refresh_out_of_date
-from stepwise.reminders.digest import schedule_digests
+from stepwise.reminders.actions.digests import schedule_digests
 from stepwise.reminders.models import UpkeepTurn
 
 Action = Callable[[datetime], object]

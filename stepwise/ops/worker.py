@@ -16,8 +16,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from stepwise.ops.upkeep import run_upkeep
+from stepwise.reminders.actions.delivery import beat
 from stepwise.reminders.models import WorkerHeartbeat
-from stepwise.reminders.worker import Sender, Tally, beat
+from stepwise.reminders.worker import Sender, Tally
 
 log = logging.getLogger(__name__)
 

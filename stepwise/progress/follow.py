@@ -2,10 +2,10 @@
 
 Those apps come before progress in the dependency direction and must not import it, so their
 actions send named domain signals (`homework.signals`, `assessments.signals`, `clinic.signals`),
-each sent inside the action's transaction, and each is connected here to `stored.mark_changed`
-for the clients whose figures it changes. There are no model-signal receivers: a write that
-bypasses the actions sends nothing, so a bulk write (`bulk_create`, a queryset `.update()`)
-calls `stored.mark_changed` itself.
+each sent inside the action's transaction, and each is connected here to
+`progress.actions.mark_changed` for the clients whose figures it changes. There are no
+model-signal receivers: a write that bypasses the actions sends nothing, so a bulk write
+(`bulk_create`, a queryset `.update()`) calls `progress.actions.mark_changed` itself.
 """
 
 from __future__ import annotations
@@ -32,39 +32,39 @@ from stepwise.homework.signals import (
     occurrences_created,
     submission_made,
 )
-from stepwise.progress import stored
+from stepwise.progress import actions
 from stepwise.progress.models import ClientFigures
 
 
 def _submission_made(sender: Any, *, submission: Submission, **kwargs: Any) -> None:
-    stored.mark_changed([submission.client_id])
+    actions.mark_changed([submission.client_id])
 
 
 def _completion_recorded(sender: Any, *, completion: Completion, **kwargs: Any) -> None:
-    stored.mark_changed([completion.client_id])
+    actions.mark_changed([completion.client_id])
 
 
 def _assignment_written(sender: Any, *, assignment: Assignment, **kwargs: Any) -> None:
     """A new assignment, a new schedule, a pause, a resumption or an end."""
-    stored.mark_changed([assignment.client_id])
+    actions.mark_changed([assignment.client_id])
 
 
 def _occurrences_created(
     sender: Any, *, assignment_ids: list[int], opens_from: date, until: date, **kwargs: Any
 ) -> None:
-    stored.mark_assignments_changed(assignment_ids)
+    actions.mark_assignments_changed(assignment_ids)
 
 
 def _response_submitted(sender: Any, *, response: AssessmentResponse, **kwargs: Any) -> None:
-    stored.mark_changed([response.client_id])
+    actions.mark_changed([response.client_id])
 
 
 def _score_revised(sender: Any, *, revision: ScoreRevision, **kwargs: Any) -> None:
-    stored.mark_responses_changed([revision.response_id])
+    actions.mark_responses_changed([revision.response_id])
 
 
 def _episode_started(sender: Any, *, episode: EpisodeStart, **kwargs: Any) -> None:
-    stored.mark_changed([episode.client_id])
+    actions.mark_changed([episode.client_id])
 
 
 def _instruments_changed(sender: Any, *, practice_id: int | None, **kwargs: Any) -> None:
@@ -75,17 +75,17 @@ def _instruments_changed(sender: Any, *, practice_id: int | None, **kwargs: Any)
         and ClientFigures._meta.db_table not in connection.introspection.table_names()
     ):
         return
-    stored.mark_practice_changed(practice_id)
+    actions.mark_practice_changed(practice_id)
 
 
 def _client_added(sender: Any, *, client: Client, **kwargs: Any) -> None:
-    stored.add_row(client.pk)
+    actions.add_row(client.pk)
 
 
 def _client_schedule_changed(sender: Any, *, client: Client, **kwargs: Any) -> None:
     """A new time zone moves the client's local days; discharge or return changes nothing
     stored but costs one UPDATE, so it is marked too, as any client change was before."""
-    stored.mark_changed([client.pk])
+    actions.mark_changed([client.pk])
 
 
 def connect() -> None:

@@ -5,37 +5,36 @@ or a new local day has put out of date are computed again together, in a fixed n
 whatever their number, and stored; the others are read as they are. So the dashboard costs the
 same whatever the history, and only what changed since it was last opened is recomputed.
 
-Writing: every write that changes a client's figures calls `mark_changed` (or one of its kin
-below) in its own transaction: the actions of the apps below progress send named domain signals
+Writing: every write that changes a client's figures calls `mark_changed` (or one of its kin)
+in its own transaction: the actions of the apps below progress send named domain signals
 (a submission, a completion, a questionnaire or a revised score, a new episode, a new or changed
 assignment or schedule, new occurrences, an imported instrument, a client's new time zone), which
-`progress.follow` connects to these functions. No model save or delete receivers: a bulk write
-that bypasses the actions calls them itself. A client without a row gets one on first read.
+`progress.follow` connects to those functions. They, and the storing of what is computed here,
+are `progress/actions.py`. No model save or delete receivers: a bulk write that bypasses the
+actions calls them itself. A client without a row gets one on first read.
 Review state and alerts are not stored here: the dashboard reads them live, since a therapist
 acting on them expects to see it at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 
 from stepwise.assessments import catalog
 from stepwise.assessments.definitions import InstrumentDefinition
-from stepwise.assessments.models import AssessmentResponse
 from stepwise.assessments.scoring import RELIABLE_DETERIORATION, ScoringError, classify_change
 from stepwise.clinic.models import Client
-from stepwise.homework.models import Assignment
 from stepwise.homework.schedule import Adherence
 from stepwise.lib.tz import local_today
-from stepwise.progress import queries
+from stepwise.progress import actions, queries
 from stepwise.progress.figures import DueGroup, period_adherence
 from stepwise.progress.models import ClientFigures
 
@@ -126,19 +125,9 @@ def refresh(
     """
     missing = [pk for pk, version in versions.items() if version is None]
     if missing:  # clients made in bulk, outside `clinic.actions.add_client`; normally none
-        ClientFigures.objects.bulk_create(
-            [ClientFigures(client_id=pk) for pk in missing], ignore_conflicts=True
-        )
-        versions = {
-            **versions,
-            **dict(
-                ClientFigures.objects.filter(client_id__in=missing).values_list(
-                    "client_id", "version"
-                )
-            ),
-        }
+        versions = {**versions, **actions.add_missing_rows(missing)}
     computed = compute(clients, {c.pk: today_of[c.pk] for c in clients}, practice_id, now)
-    ClientFigures.objects.bulk_update(
+    actions.store_figures(
         [
             ClientFigures(
                 client_id=client.pk,
@@ -391,44 +380,3 @@ def from_json(data: FiguresData) -> Figures:
             for s in data["scores"]
         ),
     )
-
-
-# --- writing ------------------------------------------------------------------------------------
-
-
-def add_row(client_id: int) -> None:
-    """A new client's row, out of date until first read (clients made otherwise, in bulk, get
-    theirs on their first read)."""
-    ClientFigures.objects.bulk_create([ClientFigures(client_id=client_id)], ignore_conflicts=True)
-
-
-def mark_changed(client_ids: Iterable[int]) -> None:
-    """Put these clients' figures out of date (one UPDATE; call inside the writer's transaction)."""
-    ids = sorted(set(client_ids))
-    if ids:
-        _bump(ClientFigures.objects.filter(client_id__in=ids))
-
-
-def mark_assignments_changed(assignment_ids: Iterable[int]) -> None:
-    """Put the figures of these assignments' clients out of date (one UPDATE)."""
-    assignments = Assignment.objects.filter(pk__in=list(assignment_ids))
-    _bump(ClientFigures.objects.filter(client_id__in=assignments.values("client_id")))
-
-
-def mark_responses_changed(response_ids: Iterable[int]) -> None:
-    """Put the figures of these questionnaire responses' clients out of date (one UPDATE)."""
-    responses = AssessmentResponse.objects.filter(pk__in=list(response_ids))
-    _bump(ClientFigures.objects.filter(client_id__in=responses.values("client_id")))
-
-
-def mark_practice_changed(practice_id: int | None) -> None:
-    """Put every client's figures of a practice out of date (of every practice: None), as when
-    the instrument definitions behind their verdicts may have changed (one UPDATE)."""
-    rows = ClientFigures.objects.all()
-    if practice_id is not None:
-        rows = rows.filter(client__practice_id=practice_id)
-    _bump(rows)
-
-
-def _bump(rows: QuerySet[ClientFigures]) -> None:
-    rows.update(version=F("version") + 1)

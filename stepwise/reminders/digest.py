@@ -3,14 +3,12 @@
 One `Reminder` row per therapist and local day (kind `digest`, key `digest:<user id>:<day>`), made
 ahead by the worker's upkeep for today and tomorrow wherever the chosen time is still to come, and
 sent by the worker like any reminder. The counts are taken when it is sent, so they are current;
-a day with nothing waiting is skipped (`nothing_waiting`) rather than sent.
+a day with nothing waiting is skipped (`nothing_waiting`) rather than sent. The rows are written
+by `stepwise/reminders/actions/digests.py`.
 """
 
 from __future__ import annotations
 
-import logging
-import zoneinfo
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,9 +19,7 @@ from stepwise.clinic.models import Membership
 from stepwise.homework.overview import unreviewed_count
 from stepwise.lib.tz import local_instant, local_today
 from stepwise.reminders import policy
-from stepwise.reminders.models import Channel, DigestSettings, Kind, Reminder, State
-
-log = logging.getLogger(__name__)
+from stepwise.reminders.models import Channel, DigestSettings, Kind, Reminder
 
 
 def digest_key(user_id: int, day: date) -> str:
@@ -53,7 +49,8 @@ def counts_for(user: User) -> DigestCounts:
     )
 
 
-def _rows(settings: DigestSettings, now: datetime) -> list[Reminder]:
+def rows_for(settings: DigestSettings, now: datetime) -> list[Reminder]:
+    """The digest rows (unsaved) of today and tomorrow whose send time is still to come."""
     zone = settings.user.time_zone
     today = local_today(zone, now)
     rows = []
@@ -72,31 +69,6 @@ def _rows(settings: DigestSettings, now: datetime) -> list[Reminder]:
             )
         )
     return rows
-
-
-def schedule_digests(now: datetime, user_ids: Iterable[int] | None = None) -> int:
-    """Rows for today's and tomorrow's digest of every therapist who turned it on. Idempotent."""
-    chosen = DigestSettings.objects.filter(
-        enabled=True, user__is_active=True, user__membership__isnull=False
-    ).select_related("user")
-    if user_ids is not None:
-        chosen = chosen.filter(user_id__in=list(user_ids))
-    rows: list[Reminder] = []
-    for settings in chosen:
-        try:
-            rows += _rows(settings, now)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # one bad zone must not stop all
-            log.warning("Digest of user %s not scheduled: unknown time zone", settings.user_id)
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
-
-
-def reschedule(user: User, now: datetime) -> None:
-    """After a change of time, time zone, or on/off: unsent, untried days are made again."""
-    Reminder.objects.filter(
-        kind=Kind.DIGEST, recipient=user, state=State.PENDING, attempts=0
-    ).delete()
-    schedule_digests(now, user_ids=[user.pk])
 
 
 def _settings(user: User) -> DigestSettings | None:

@@ -20,7 +20,8 @@ from stepwise.clinic.models import CaregiverLink, Client
 from stepwise.clinic.signals import caregiver_linked, client_schedule_changed
 from stepwise.homework.models import Assignment, Feedback
 from stepwise.homework.signals import assignment_changed, feedback_left, occurrences_created
-from stepwise.reminders import actions, digest
+from stepwise.reminders import actions
+from stepwise.reminders.actions import digests
 from stepwise.reminders.models import DigestSettings
 
 
@@ -49,7 +50,7 @@ def _caregiver_linked(sender: Any, *, link: CaregiverLink, **kwargs: Any) -> Non
 def _time_zone_changed(sender: Any, *, user: User, **kwargs: Any) -> None:
     """A therapist who moved time zone gets the digest at the new local time."""
     if DigestSettings.objects.filter(user=user, enabled=True).exists():
-        digest.reschedule(user, timezone.now())
+        digests.reschedule_digests(user, timezone.now())
 
 
 def connect() -> None:

@@ -1,5 +1,7 @@
 """Sending reminders: small idempotent steps, safe with several workers and after a crash.
 
+The writes of each step are `stepwise/reminders/actions/delivery.py`; this module decides.
+
 1. `requeue_expired_leases`: rows left in `sending` by a worker that died go back to pending.
 2. `claim`: take a small batch of due rows (PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` in a
    transaction; SQLite: the project's IMMEDIATE transactions serialise claims), mark them
@@ -21,19 +23,17 @@ import logging
 import os
 import socket
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from stepwise.clinic.models import CaregiverLink
 from stepwise.homework.models import AssignmentStatus
 from stepwise.reminders import actions, conf, digest, outgoing, policy
+from stepwise.reminders.actions import delivery
 from stepwise.reminders.channels import (
     DeliveryError,
     Outgoing,
@@ -45,20 +45,14 @@ from stepwise.reminders.models import (
     CaregiverPreferences,
     Channel,
     Kind,
-    PushSubscription,
     Reminder,
     ReminderPreferences,
-    State,
-    WorkerHeartbeat,
-    WorkerKind,
 )
 
 log = logging.getLogger(__name__)
 
 # A row planned this far in the future is put back rather than sent early.
 EARLY_GRACE = timedelta(seconds=60)
-# Stop sending a claimed batch this long before its lease runs out (at most a fifth of it).
-LEASE_MARGIN = timedelta(seconds=15)
 
 
 @dataclass
@@ -78,56 +72,6 @@ class Tally:
 
     def __str__(self) -> str:
         return ", ".join(f"{f.name} {getattr(self, f.name)}" for f in fields(self))
-
-
-# --- step 1 and 2: leases and claims --------------------------------------------------------
-
-
-def requeue_expired_leases(now: datetime) -> int:
-    """A worker that died mid-batch leaves rows in `sending`; after the lease they go back."""
-    return Reminder.objects.filter(state=State.SENDING, lease_until__lt=now).update(
-        state=State.PENDING, lease_until=None, lease_token=""
-    )
-
-
-@dataclass(frozen=True)
-class Claim:
-    token: str
-    lease_until: datetime
-    reminders: list[Reminder]
-    margin: timedelta = LEASE_MARGIN
-
-
-def claim(worker_id: str, size: int, lease: timedelta, now: datetime) -> Claim:
-    token = f"{worker_id}:{uuid.uuid4().hex[:12]}"[-40:]
-    lease_until = now + lease
-    with transaction.atomic():
-        ids = list(
-            Reminder.objects.filter(state=State.PENDING, send_at__lte=now)
-            .order_by("send_at")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:size]
-        )
-        if ids:
-            Reminder.objects.filter(pk__in=ids, state=State.PENDING).update(
-                state=State.SENDING,
-                lease_until=lease_until,
-                lease_token=token,
-                attempts=F("attempts") + 1,
-            )
-    reminders = list(
-        Reminder.objects.filter(pk__in=ids, state=State.SENDING, lease_token=token)
-        .select_related(
-            "client__user",
-            "client__reminder_preferences",
-            "recipient__caregiver_reminders",
-            "recipient__digest_settings",
-            "occurrence__assignment",
-            "occurrence__completion",
-        )
-        .order_by("send_at", "pk")
-    )
-    return Claim(token, lease_until, reminders, min(LEASE_MARGIN, lease / 5))
 
 
 # --- step 3: deciding and recording ---------------------------------------------------------
@@ -196,36 +140,27 @@ def skip_reason(reminder: Reminder, prefs: ReminderPreferences | None, now: date
 
 
 class Recorder:
-    """Outcome writes, each a compare-and-set on the claim token (0 rows: the lease was lost)."""
+    """Records outcomes (`actions.delivery`, each a compare-and-set on the claim token) and
+    counts them; an outcome whose lease was lost is logged, not written."""
 
     def __init__(self, token: str) -> None:
         self.token = token
         self.tally = Tally()
 
-    def _update(self, reminder: Reminder, **values: object) -> None:
-        changed = Reminder.objects.filter(
-            pk=reminder.pk, state=State.SENDING, lease_token=self.token
-        ).update(**values)
-        if not changed:
+    def _held(self, reminder: Reminder, recorded: bool) -> None:
+        if not recorded:
             log.warning("Reminder %s: lease lost before its outcome was recorded", reminder.pk)
 
     def sent(self, reminder: Reminder, provider_id: str) -> None:
-        self._update(
-            reminder,
-            state=State.SENT,
-            sent_at=timezone.now(),
-            provider_id=provider_id[:200],
-            last_error="",
-            lease_until=None,
-        )
+        self._held(reminder, delivery.record_sent(reminder, self.token, provider_id))
         self.tally.sent += 1
 
     def skipped(self, reminder: Reminder, reason: str) -> None:
-        self._update(reminder, state=State.SKIPPED, skip_reason=reason, lease_until=None)
+        self._held(reminder, delivery.record_skipped(reminder, self.token, reason))
         self.tally.skipped += 1
 
     def failed(self, reminder: Reminder, error: Exception) -> None:
-        self._update(reminder, state=State.FAILED, last_error=_error_class(error), lease_until=None)
+        self._held(reminder, delivery.record_failed(reminder, self.token, _error_class(error)))
         self.tally.failed += 1
         log.warning("Reminder %s failed for good: %s", reminder.pk, _error_class(error))
 
@@ -234,31 +169,19 @@ class Recorder:
         if attempts >= conf.max_attempts():
             self.failed(reminder, error)
             return
-        self._update(
-            reminder,
-            state=State.PENDING,
-            send_at=timezone.now() + policy.backoff(attempts, conf.backoff_base()),
-            last_error=_error_class(error),
-            lease_until=None,
-            lease_token="",
-        )
+        send_at = timezone.now() + policy.backoff(attempts, conf.backoff_base())
+        recorded = delivery.record_retry(reminder, self.token, send_at, _error_class(error))
+        self._held(reminder, recorded)
         self.tally.retried += 1
         log.info("Reminder %s: attempt %d failed (%s)", reminder.pk, attempts, _error_class(error))
 
     def put_back(self, reminder: Reminder, send_at: datetime | None = None) -> None:
         """Unsent and not counted as an attempt: deferred (quiet hours) or released (stop)."""
-        values: dict[str, object] = {
-            "state": State.PENDING,
-            "attempts": F("attempts") - 1,
-            "lease_until": None,
-            "lease_token": "",
-        }
         if send_at is not None:
-            values["send_at"] = send_at
             self.tally.deferred += 1
         else:
             self.tally.released += 1
-        self._update(reminder, **values)
+        self._held(reminder, delivery.put_back(reminder, self.token, send_at))
 
 
 def _error_class(error: Exception) -> str:
@@ -304,7 +227,7 @@ def _send_one(
         except PermanentFailure as exc:
             permanent = exc
             if reminder.channel == Channel.PUSH:  # that device unsubscribed or went away
-                PushSubscription.objects.filter(endpoint=_endpoint(to)).delete()
+                delivery.forget_push_subscription(_endpoint(to))
         except TemporaryFailure as exc:
             temporary = exc
         except Exception as exc:  # a bug or an unexpected library error: retry, and say so
@@ -343,7 +266,9 @@ def _still_wanted(
 
 
 def deliver(
-    batch: Claim, keep_going: Callable[[], bool], clock: Callable[[], datetime] = timezone.now
+    batch: delivery.Claim,
+    keep_going: Callable[[], bool],
+    clock: Callable[[], datetime] = timezone.now,
 ) -> Tally:
     recorder = Recorder(batch.token)
     by_channel: dict[str, list[Reminder]] = defaultdict(list)
@@ -371,13 +296,6 @@ def deliver(
 
 
 # --- the loop --------------------------------------------------------------------------------
-
-
-def beat(worker_id: str, started_at: datetime, kind: str = WorkerKind.REMINDERS) -> None:
-    now = timezone.now()
-    WorkerHeartbeat.objects.update_or_create(
-        worker_id=worker_id, defaults={"beat_at": now, "started_at": started_at, "kind": kind}
-    )
 
 
 def default_worker_id() -> str:
@@ -408,13 +326,13 @@ class Sender:
     def sweep(self) -> Tally:
         """Send everything due now, batch after batch, until nothing is due or asked to stop."""
         total = Tally()
-        total.requeued = requeue_expired_leases(timezone.now())
+        total.requeued = delivery.requeue_expired_leases(timezone.now())
         last_beat = time.monotonic()
         while self.running:
             if time.monotonic() - last_beat > 30:  # a long sweep still shows the worker alive
-                beat(self.worker_id, self.started_at)
+                delivery.beat(self.worker_id, self.started_at)
                 last_beat = time.monotonic()
-            batch = claim(self.worker_id, self.batch_size, self.lease, timezone.now())
+            batch = delivery.claim(self.worker_id, self.batch_size, self.lease, timezone.now())
             if not batch.reminders:
                 break
             total.claimed += len(batch.reminders)

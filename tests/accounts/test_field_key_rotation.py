@@ -10,7 +10,8 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
-from stepwise.accounts.mfa import ENCRYPTED_PREFIX, MFAAdapter, _fernet
+from stepwise.accounts.field_keys import ENCRYPTED_PREFIX, _fernet
+from stepwise.accounts.mfa import MFAAdapter
 from tests.conftest import World
 
 

@@ -17,6 +17,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from stepwise.accounts import device
+from stepwise.accounts.actions import devices
 from stepwise.accounts.models import RememberedDevice
 from tests.conftest import PASSWORD, World, password_login, run_tasks
 
@@ -298,7 +299,7 @@ def test_parallel_wrong_pins_are_evaluated_at_most_five_times(
     cookie = browser.cookies["sessionid"].value
     evaluated: list[str] = []
     lock = threading.Lock()
-    real_check = device.check_password
+    real_check = devices.check_password
 
     def slow_check(pin: str, encoded: str) -> bool:
         with lock:
@@ -306,7 +307,7 @@ def test_parallel_wrong_pins_are_evaluated_at_most_five_times(
         time.sleep(0.05)  # as long as a real hash takes: the guesses overlap
         return real_check(pin, encoded)
 
-    monkeypatch.setattr(device, "check_password", slow_check)
+    monkeypatch.setattr(devices, "check_password", slow_check)
     barrier = threading.Barrier(12)
     answers: list[int] = []
 

@@ -11,7 +11,8 @@ from cryptography.fernet import Fernet
 from django.core import mail
 from django.test import Client as HttpClient
 
-from stepwise.accounts.mfa import ENCRYPTED_PREFIX, MFAAdapter, _fernet
+from stepwise.accounts.field_keys import ENCRYPTED_PREFIX, _fernet
+from stepwise.accounts.mfa import MFAAdapter
 from stepwise.clinic.models import Membership, Role
 from tests.conftest import PASSWORD, World, make_user, password_login, run_tasks, totp_code
 

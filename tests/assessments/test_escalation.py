@@ -15,7 +15,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from stepwise.assessments import actions
-from stepwise.assessments.escalation import claim_escalation, escalate_due_alerts
+from stepwise.assessments.actions.escalation import claim_escalation, escalate_due_alerts
 from stepwise.assessments.models import Alert
 from stepwise.audit.models import AccessLog
 from stepwise.ops.worker import Worker

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from stepwise.assessments import actions, catalog
+from stepwise.assessments.actions.shipped import sync_shipped_instruments
 from stepwise.assessments.definitions import INSTRUMENTS_DIR
 from stepwise.assessments.models import (
     AssessmentResponse,
@@ -90,7 +91,7 @@ def test_a_broken_shipped_file_is_refused(
     (tmp_path / "phq9.json").write_text(json.dumps(data))
     monkeypatch.setattr(catalog, "INSTRUMENTS_DIR", tmp_path)
     with pytest.raises(ValueError, match="gap"):
-        catalog.sync_shipped_instruments()
+        sync_shipped_instruments()
     assert InstrumentVersion.objects.filter(key="phq9").count() == 1
 
 

@@ -183,7 +183,7 @@ def test_every_assessment_page_passes_the_checks(
     )
     from django.utils import timezone
 
-    from stepwise.assessments.escalation import claim_escalation
+    from stepwise.assessments.actions.escalation import claim_escalation
     from stepwise.assessments.models import Alert
     from stepwise.clinic.models import Practice
 

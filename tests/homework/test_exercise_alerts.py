@@ -11,7 +11,7 @@ import time_machine
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
-from stepwise.assessments.escalation import escalate_due_alerts
+from stepwise.assessments.actions.escalation import escalate_due_alerts
 from stepwise.assessments.models import Alert
 from stepwise.homework.actions import assigning
 from stepwise.homework.models import ItemKind, Occurrence, Submission

@@ -70,11 +70,11 @@ def test_the_fleet_jobs_are_each_apps_upkeep_actions() -> None:
     assert owners == {
         "rolling-windows": [
             "stepwise.homework.actions.upkeep.extend_rolling_windows",
-            "stepwise.reminders.digest.schedule_digests",
+            "stepwise.reminders.actions.digests.schedule_digests",
         ],
         "dashboard-figures": ["stepwise.progress.stored.refresh_out_of_date"],
         "planner-statistics": ["stepwise.ops.upkeep._planner_statistics"],
-        "alert-escalation": ["stepwise.assessments.escalation.escalate_due_alerts"],
+        "alert-escalation": ["stepwise.assessments.actions.escalation.escalate_due_alerts"],
     }
     assert UPKEEP_EVERY["dashboard-figures"] == timedelta(minutes=1)
 

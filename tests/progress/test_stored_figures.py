@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from stepwise.accounts import actions as account_actions
 from stepwise.assessments import actions as assessment_actions
 from stepwise.assessments import catalog
+from stepwise.assessments.actions.shipped import sync_shipped_instruments
 from stepwise.assessments.models import InstrumentSource, InstrumentVersion
 from stepwise.clinic import actions as clinic_actions
 from stepwise.clinic.models import Client
@@ -340,7 +341,7 @@ def test_new_shipped_instrument_versions_put_every_practices_figures_out_of_date
 ) -> None:
     for client in (world.carl_client, world.oscar_client):
         read_then_check(world, client)
-    assert catalog.sync_shipped_instruments() == [], "nothing new: nothing out of date"
+    assert sync_shipped_instruments() == [], "nothing new: nothing out of date"
     assert is_current(world.carl_client)
     files = catalog.shipped_files()
     changed = []
@@ -350,6 +351,6 @@ def test_new_shipped_instrument_versions_put_every_practices_figures_out_of_date
             text = json.dumps(data)
         changed.append((text, data))
     monkeypatch.setattr(catalog, "shipped_files", lambda: changed)
-    assert catalog.sync_shipped_instruments() == ["phq9 v2"]
+    assert sync_shipped_instruments() == ["phq9 v2"]
     assert not is_current(world.carl_client)
     assert not is_current(world.oscar_client)

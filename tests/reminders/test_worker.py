@@ -16,6 +16,7 @@ from django.utils import timezone
 from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, AssignmentStatus, Occurrence
 from stepwise.reminders import actions, summaries, worker
+from stepwise.reminders.actions import delivery
 from stepwise.reminders.models import (
     Kind,
     PushSubscription,
@@ -347,7 +348,7 @@ def test_a_row_whose_lease_expired_is_sent_by_the_next_worker(
         assign_daily(world)
         travel.move_to(SIX_PM)
         # A worker claims the row and dies before sending it.
-        crashed = worker.claim("crashed-worker", 10, timedelta(minutes=5), timezone.now())
+        crashed = delivery.claim("crashed-worker", 10, timedelta(minutes=5), timezone.now())
         assert len(crashed.reminders) == 1
         assert run_worker().sent == 0  # still leased: nobody else touches it
         assert todays().state == State.SENDING
@@ -427,7 +428,7 @@ def test_a_worker_killed_after_the_server_accepted_resends_with_the_same_message
     with time_machine.travel(NOW, tick=False) as travel:
         assign_daily(world)
         travel.move_to(SIX_PM)
-        crashed = worker.claim("crashed-worker", 10, timedelta(minutes=5), timezone.now())
+        crashed = delivery.claim("crashed-worker", 10, timedelta(minutes=5), timezone.now())
 
         def killed_before_recording(self: worker.Recorder, *args: Any) -> None:
             raise _Killed

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from stepwise.accounts import device
+from stepwise.accounts.actions import devices
 from stepwise.accounts.forms import PinSetupForm, PinUnlockForm
 
 
@@ -44,7 +45,7 @@ def keep_signed_in(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = PinSetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device.remember(request, form.cleaned_data["pin"])
+        devices.remember(request, form.cleaned_data["pin"])
         messages.success(
             request,
             _(
@@ -68,7 +69,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = PinUnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = device.unlock(request, form.cleaned_data["pin"])
+        result = devices.unlock(request, form.cleaned_data["pin"])
         if result.ok:
             return redirect(_next_url(request))
         if result.signed_out:

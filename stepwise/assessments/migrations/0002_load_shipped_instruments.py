@@ -8,7 +8,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from stepwise.assessments.catalog import sync_shipped_instruments
+    from stepwise.assessments.actions.shipped import sync_shipped_instruments
 
     model = apps.get_model("assessments", "InstrumentVersion")
     sync_shipped_instruments(model, using=schema_editor.connection.alias)

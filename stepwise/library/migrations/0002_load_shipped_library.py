@@ -7,7 +7,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from stepwise.library.shipped import sync_shipped
+    from stepwise.library.actions.shipped import sync_shipped
 
     sync_shipped(
         apps.get_model("library", "ExerciseDefinition"),

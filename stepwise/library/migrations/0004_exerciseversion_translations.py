@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def load(apps, schema_editor):
-    from stepwise.library.shipped import sync_shipped
+    from stepwise.library.actions.shipped import sync_shipped
 
     sync_shipped(
         apps.get_model("library", "ExerciseDefinition"),

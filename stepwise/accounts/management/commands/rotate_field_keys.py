@@ -9,36 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.mfa.models import Authenticator
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from stepwise.accounts.mfa import ENCRYPTED_PREFIX, field_cipher
-
-# Which field of an authenticator's data holds a secret, by its type.
-SECRET_FIELDS = {Authenticator.Type.TOTP: "secret", Authenticator.Type.RECOVERY_CODES: "seed"}
-
-
-def rotate_all() -> int:
-    """Re-encrypt each stored secret with the first key; return how many were rewritten."""
-    cipher = field_cipher()
-    rewritten = 0
-    with transaction.atomic():
-        for authenticator in Authenticator.objects.select_for_update().filter(
-            type__in=list(SECRET_FIELDS)
-        ):
-            name = SECRET_FIELDS[authenticator.type]
-            stored = authenticator.data.get(name)
-            if not isinstance(stored, str) or not stored:
-                continue
-            if stored.startswith(ENCRYPTED_PREFIX):
-                token = cipher.rotate(stored[len(ENCRYPTED_PREFIX) :].encode())
-            else:  # written before encryption was switched on
-                token = cipher.encrypt(stored.encode())
-            data = {**authenticator.data, name: ENCRYPTED_PREFIX + token.decode()}
-            Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
-            rewritten += 1
-    return rewritten
+from stepwise.accounts.actions.rotation import reencrypt_secrets
 
 
 class Command(BaseCommand):
@@ -51,7 +24,7 @@ class Command(BaseCommand):
         from cryptography.fernet import InvalidToken
 
         try:
-            count = rotate_all()
+            count = reencrypt_secrets()
         except InvalidToken:
             raise CommandError(
                 "A stored secret cannot be decrypted with any key in STEPWISE_FIELD_KEYS: put "

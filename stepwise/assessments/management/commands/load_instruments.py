@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from stepwise.assessments.catalog import sync_shipped_instruments
+from stepwise.assessments.actions.shipped import sync_shipped_instruments
 
 
 class Command(BaseCommand):

@@ -14,8 +14,9 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from stepwise.reminders.actions.delivery import beat
 from stepwise.reminders.models import WorkerKind
-from stepwise.reminders.worker import beat, default_worker_id
+from stepwise.reminders.worker import default_worker_id
 
 BEAT_SECONDS = 15.0
 log = logging.getLogger(__name__)

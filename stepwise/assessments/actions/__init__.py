@@ -18,8 +18,9 @@ from django.utils.translation import gettext
 
 from stepwise.accounts.models import User
 from stepwise.assessments import catalog
+from stepwise.assessments.actions.escalation import reschedule_open_alerts
 from stepwise.assessments.definitions import InstrumentDefinition, Option, validate_instrument
-from stepwise.assessments.escalation import escalation_delay, reschedule_open_alerts
+from stepwise.assessments.escalation import escalation_delay
 from stepwise.assessments.models import (
     CATEGORIES,
     DEFAULT_ESCALATION_HOURS,

@@ -1,4 +1,8 @@
-"""Writes to accounts: invited users, magic links, signing out everywhere."""
+"""Writes to accounts: invited users, magic links, signing out everywhere, settings.
+
+Further writes live beside this module: `devices` (keep me signed in on this device, the PIN)
+and `rotation` (re-encrypting second-factor secrets with a new key).
+"""
 
 from __future__ import annotations
 
@@ -114,6 +118,14 @@ def update_account_settings(
             time_zone_changed.send(User, user=user)
         if language_moved:
             language_changed.send(User, user=user)
+
+
+def name_new_account(user: User, *, name: str, time_zone: str) -> None:
+    """The name and time zone given on the sign-up form, stored on the account just made
+    (nothing yet depends on its zone, so nothing is told of the change)."""
+    user.name = name
+    user.time_zone = time_zone
+    user.save(update_fields=["name", "time_zone"])
 
 
 def set_language(user: User, language: str) -> None:

@@ -10,6 +10,9 @@ named domain signals they send (`reminders.follow`). One rule: the pending rows 
 those a fresh assignment with today's settings would make (still ahead), minus any already sent.
 The worker checks channels, pauses and times again just before sending, so a change that lands
 between the two (a queryset `.update()`) is never missed.
+
+Beside this module: `delivery` (the worker's leases, claims and outcomes, its heartbeat) and
+`digests` (the therapist's daily digest rows).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from stepwise.homework.models import Assignee, Assignment, AssignmentStatus, Fee
 from stepwise.lib import outbound
 from stepwise.lib.tz import local_today
 from stepwise.reminders import conf, digest, ics, policy
+from stepwise.reminders.actions.digests import reschedule_digests
 from stepwise.reminders.models import (
     CalendarFeed,
     CaregiverPreferences,
@@ -695,7 +699,7 @@ def save_digest_settings(user: User, *, enabled: bool, send_time: time) -> Diges
         settings, _ = DigestSettings.objects.update_or_create(
             user=user, defaults={"enabled": enabled, "send_time": send_time, "updated_at": now}
         )
-        digest.reschedule(user, now)
+        reschedule_digests(user, now)
     return settings
 
 

@@ -1,4 +1,7 @@
-"""Every write to the library: loading shipped files, drafts, publishing, import, copies, media."""
+"""Every write to the library: loading shipped files, drafts, publishing, import, copies, media.
+
+The loader of the shipped files is `shipped` beside this module.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from django.utils.translation import gettext, pgettext
 from stepwise.accounts.models import User
 from stepwise.clinic.models import Membership
 from stepwise.library import schema, steps
+from stepwise.library.actions.shipped import sync_shipped
 from stepwise.library.loader import validate_import
 from stepwise.library.media import SNIFF_BYTES, kind_of, sniff
 from stepwise.library.models import (
@@ -24,7 +28,7 @@ from stepwise.library.models import (
     Visibility,
 )
 from stepwise.library.problems import draft_problems
-from stepwise.library.shipped import SyncReport, catalogue_fields, content_hash, sync_shipped
+from stepwise.library.shipped import SyncReport, catalogue_fields, content_hash
 from stepwise.library.translations import (
     TRANSLATION_LANGUAGES,
     apply_texts,
