@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, cached_property, partial
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -391,7 +391,8 @@ def rendered(
     template = get_template(f"progress/dashboard.html#{name}")
 
     def render(make: Callable[[], Any]) -> SafeString:
-        return SafeString(template.render({variable: make()}))
+        # A template's output is a SafeString already (the stubs say str).
+        return cast(SafeString, template.render({variable: make()}))
 
     if settings.DEBUG:
         return [render(make) for _, make in keyed]
