@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from stepwise.lib.emails import render_templated_email
 from tests.conftest import World
-from tests.languages import back_to_english, speak_spanish
+from tests.languages import back_to_english, read_in
 
 __all__ = ["back_to_english"]  # the autouse fixture, for every test here
 
@@ -98,7 +98,7 @@ def test_every_page_loads_the_catalogue_of_its_language_before_the_scripts(
 
 
 def test_a_spanish_speaking_client_gets_spanish_navigation(world: World, login_as: object) -> None:
-    browser = speak_spanish(login_as(world.carl), world.carl)  # type: ignore[operator]
+    browser = read_in("es", login_as(world.carl), world.carl)  # type: ignore[operator]
     html = browser.get("/me/").content.decode()
     assert '<html lang="es">' in html
     for words in ("Hoy", "Progreso", "Configuración", "Cerrar sesión", "¿Sigue ahí?"):
@@ -166,7 +166,7 @@ def test_the_style_page_in_spanish_keeps_the_questionnaire_sample_in_english_and
 ) -> None:
     """Questionnaire wording is shown only in an official translation: the sample PHQ-9 item
     stays English, marked `lang="en"` (screen readers and the untranslated-text check)."""
-    browser = speak_spanish(login_as(world.alice), world.alice)
+    browser = read_in("es", login_as(world.alice), world.alice)
     main = _main(browser.get("/style/").content.decode())
     assert "Página de estilo" in main
     assert "Cada componente del sistema de diseño de Stepwise" in main

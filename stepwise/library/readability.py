@@ -1,6 +1,8 @@
-"""Reading level of client text: the Flesch-Kincaid grade, with a syllable-counting heuristic.
+"""Reading level of client text: the Flesch-Kincaid grade in English, Szigriszt-Pazos and
+Fernández-Huerta in Spanish, from one count of words, sentences and (heuristic) syllables.
 
-Pure functions, no dictionary: vowel groups, less a silent final "e" and a silent "-ed"/"-es".
+Pure functions, no dictionary. English syllables are vowel groups, less a silent final "e" and a
+silent "-ed"/"-es"; Spanish ones are vowel nuclei (see `spanish_syllables`).
 Good to about one syllable in ten on everyday words, which is what a grade estimate needs.
 Markdown is read as a person sees it: each list item, heading and line is a sentence of its own.
 """
@@ -8,7 +10,7 @@ Markdown is read as a person sees it: each list item, heading and line is a sent
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
@@ -33,11 +35,42 @@ def syllables(word: str) -> int:
     return max(1, count)
 
 
+def plain(markdown: str) -> str:
+    """Markdown as read: list marks and emphasis gone, each item on its own line."""
+    return _MARKUP.sub(" ", _LIST_MARK.sub("", markdown))
+
+
 @dataclass(frozen=True)
-class Reading:
+class Counts:
+    """What every reading score is made of."""
+
     words: int
     sentences: int
     syllables: int
+
+
+def _count(
+    texts: Iterable[str], word: re.Pattern[str], count_syllables: Callable[[str], int]
+) -> Counts:
+    """One counting pass for any language: its word pattern and syllable counter.
+
+    Each piece of text ends a sentence; a sentence without a word is not one.
+    """
+    words = sentences = syllable_count = 0
+    for text in texts:
+        for sentence in _SENTENCE_END.split(plain(text)):
+            found = word.findall(sentence)
+            if not found:
+                continue
+            sentences += 1
+            words += len(found)
+            syllable_count += sum(count_syllables(w) for w in found)
+    return Counts(words, sentences, syllable_count)
+
+
+@dataclass(frozen=True)
+class Reading(Counts):
+    """English counts, scored by Flesch-Kincaid."""
 
     @property
     def grade(self) -> float:
@@ -49,23 +82,10 @@ class Reading:
         )
 
 
-def plain(markdown: str) -> str:
-    """Markdown as read: list marks and emphasis gone, each item on its own line."""
-    return _MARKUP.sub(" ", _LIST_MARK.sub("", markdown))
-
-
 def reading(texts: Iterable[str]) -> Reading:
     """Words, sentences and syllables over several pieces of text; each piece ends a sentence."""
-    words = sentences = syllable_count = 0
-    for text in texts:
-        for sentence in _SENTENCE_END.split(plain(text)):
-            found = _WORD.findall(sentence)
-            if not found:
-                continue
-            sentences += 1
-            words += len(found)
-            syllable_count += sum(syllables(w) for w in found)
-    return Reading(words, sentences, syllable_count)
+    counts = _count(texts, _WORD, syllables)
+    return Reading(counts.words, counts.sentences, counts.syllables)
 
 
 def grade(texts: Iterable[str]) -> float:
@@ -168,10 +188,8 @@ def spanish_syllables(word: str) -> int:
 
 
 @dataclass(frozen=True)
-class SpanishReading:
-    words: int
-    sentences: int
-    syllables: int
+class SpanishReading(Counts):
+    """Spanish counts, scored by Szigriszt-Pazos (on the INFLESZ scale) and Fernández-Huerta."""
 
     @property
     def szigriszt_pazos(self) -> float:
@@ -197,13 +215,5 @@ class SpanishReading:
 
 def spanish_reading(texts: Iterable[str]) -> SpanishReading:
     """Words, sentences and syllables of Spanish text; each piece ends a sentence."""
-    words = sentences = syllable_count = 0
-    for text in texts:
-        for sentence in _SENTENCE_END.split(plain(text)):
-            found = _SPANISH_WORD.findall(sentence)
-            if not found:
-                continue
-            sentences += 1
-            words += len(found)
-            syllable_count += sum(spanish_syllables(w) for w in found)
-    return SpanishReading(words, sentences, syllable_count)
+    counts = _count(texts, _SPANISH_WORD, spanish_syllables)
+    return SpanishReading(counts.words, counts.sentences, counts.syllables)

@@ -253,6 +253,23 @@ def test_the_therapist_sets_a_parents_language_on_the_childs_page(
     assert (world.gina.language, world.mia_client.language) == ("es", "en")  # not the child's
 
 
+def test_a_language_the_site_does_not_offer_is_refused_with_a_message_and_nothing_changes(
+    world: World, alice_client: HttpClient
+) -> None:
+    link = world.gina.caregiver_links.get(client=world.mia_client)
+    response = alice_client.post(
+        f"/clients/{world.mia_client.pk}/caregivers/{link.pk}/language/",
+        {"language": "xx"},  # tampered with: not one of the choices
+        follow=True,
+    )
+    assert response.redirect_chain == [(f"/clients/{world.mia_client.pk}/", 302)]
+    html = response.content.decode()
+    assert "Gina Parent&#x27;s language is not saved" in html
+    assert "saved: their pages" not in html
+    world.gina.refresh_from_db()
+    assert world.gina.language == "en"
+
+
 def test_a_therapist_off_the_care_team_cannot_set_a_parents_language(
     world: World, login_as: Login
 ) -> None:

@@ -17,16 +17,12 @@ from stepwise.clinic.models import Client, Invitation
 from stepwise.lib.emails import send_templated_email
 from tests.assessments.support import PHQ9_CRITICAL, immediate_tasks, submit
 from tests.conftest import World, password_login, run_tasks
+from tests.languages import read_in
 
 __all__ = ["immediate_tasks"]
 
 # Friday 20 March 2026: an invitation made now works until Friday 27 March.
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
-
-
-def speaks(user: User, language: str) -> None:
-    User.objects.filter(pk=user.pk).update(language=language)
-    user.refresh_from_db()
 
 
 def invite_parent(therapist: HttpClient, world: World, language: str) -> None:
@@ -130,7 +126,7 @@ def test_a_colleague_is_invited_in_the_language_the_admin_chose(world: World) ->
 def test_the_sign_in_link_is_in_the_account_holders_language(
     world: World, client: HttpClient, language: str
 ) -> None:
-    speaks(world.carl, language)
+    read_in(language, None, world.carl)
     other = "es" if language == "en" else "en"
     client.post("/accounts/link/", {"email": "carl@example.net"}, HTTP_ACCEPT_LANGUAGE=other)
     run_tasks()
@@ -141,7 +137,7 @@ def test_the_sign_in_link_is_in_the_account_holders_language(
 def test_the_password_reset_is_in_the_account_holders_language(
     world: World, client: HttpClient, language: str
 ) -> None:
-    speaks(world.carl, language)
+    read_in(language, None, world.carl)
     other = "es" if language == "en" else "en"
     client.post(
         "/accounts/password/reset/", {"email": "carl@example.net"}, HTTP_ACCEPT_LANGUAGE=other
@@ -167,7 +163,7 @@ def test_an_address_without_an_account_is_answered_in_the_language_of_the_form(
 
 @pytest.mark.usefixtures("immediate_tasks")
 def test_the_attention_email_is_in_each_staff_members_language(world: World) -> None:
-    speaks(world.alice, "es")
+    read_in("es", None, world.alice)
     submit(world.carl_client, "phq9", PHQ9_CRITICAL)
     told = {m.to[0]: m.extra_headers["Content-Language"] for m in mail.outbox}
     assert told == {"alice@example.com": "es"}

@@ -3,9 +3,6 @@ client answers PHQ-9 in Pfizer's Spanish wording; a questionnaire with no offici
 shown in English (marked lang="en") after a notice in Spanish; the response records the language
 and the exact wording; the therapist reads the Spanish with the English beside it; scoring never
 changes; the crisis message is in the reader's language.
-
-The language comes from the request (the `django_language` cookie) until each person's own
-language setting is connected to `wording.language_of`.
 """
 
 from __future__ import annotations
@@ -21,10 +18,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.test import Client as HttpClient
 from django.utils import translation
 
-from stepwise.accounts.models import User
 from stepwise.assessments import wording
 from stepwise.assessments.client_wording import client_band
 from stepwise.assessments.crisis import crisis_message_for
@@ -36,6 +31,7 @@ from stepwise.homework.models import Assignment, Completion, ItemKind, Occurrenc
 from stepwise.homework.schedule import Frequency, Schedule
 from tests.assessments.support import PHQ9_MODERATE, form_data, results_url, submit
 from tests.conftest import World
+from tests.languages import read_in
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 26)
@@ -56,20 +52,6 @@ SHIPPED_SHA256 = {
 PHQ9_ES = json.loads((SHIPPED / "phq9.json").read_text(encoding="utf-8"))
 PHQ9_EN = json.loads((INSTRUMENTS_DIR / "phq9.json").read_text(encoding="utf-8"))
 GAD7_EN = json.loads((INSTRUMENTS_DIR / "gad7.json").read_text(encoding="utf-8"))
-
-
-def spanish(browser: HttpClient, *people: User) -> HttpClient:
-    """The browser asks for Spanish, and so do `people`'s own settings (a client's account and
-    record move together, as the settings page does)."""
-    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
-    for person in people:
-        set_language(person, "es")
-    return browser
-
-
-def set_language(person: User, language: str) -> None:
-    User.objects.filter(pk=person.pk).update(language=language)
-    Client.objects.filter(user=person).update(language=language)
 
 
 def give(world: World, key: str) -> Occurrence:
@@ -174,7 +156,7 @@ def test_a_spanish_speaking_client_answers_phq9_in_the_official_spanish_and_it_s
     world: World, login_as: Any
 ) -> None:
     occurrence = give(world, "phq9")
-    browser = spanish(login_as(world.carl), world.carl)
+    browser = read_in("es", login_as(world.carl), world.carl)
     page = browser.get(f"/me/do/{occurrence.pk}/").content.decode()
     assert html_text(PHQ9_ES["instructions"]) in page
     for item in PHQ9_ES["items"]:
@@ -203,7 +185,9 @@ def test_a_spanish_speaking_client_sent_gad7_is_told_in_spanish_and_reads_the_en
 ) -> None:
     occurrence = give(world, "gad7")
     page = (
-        spanish(login_as(world.carl), world.carl).get(f"/me/do/{occurrence.pk}/").content.decode()
+        read_in("es", login_as(world.carl), world.carl)
+        .get(f"/me/do/{occurrence.pk}/")
+        .content.decode()
     )
     assert "Este cuestionario solo está disponible en inglés" in page
     assert "pregúntele a su terapeuta" in page
@@ -219,7 +203,7 @@ def test_a_spanish_speaking_client_sent_gad7_is_told_in_spanish_and_reads_the_en
 
     answers = {f"item_{n}": "1" for n in range(1, 8)}
     assert (
-        spanish(login_as(world.carl), world.carl)
+        read_in("es", login_as(world.carl), world.carl)
         .post(f"/me/do/{occurrence.pk}/", answers)
         .status_code
     )
@@ -263,7 +247,7 @@ def test_the_therapist_sees_the_spanish_items_with_the_english_beside(
 
 def test_the_homework_review_shows_the_spanish_and_the_english(world: World, login_as: Any) -> None:
     occurrence = give(world, "phq9")
-    spanish(login_as(world.carl), world.carl).post(
+    read_in("es", login_as(world.carl), world.carl).post(
         f"/me/do/{occurrence.pk}/", form_data(PHQ9_MODERATE)
     )
     completion = Completion.objects.get(occurrence=occurrence)
@@ -275,7 +259,7 @@ def test_the_homework_review_shows_the_spanish_and_the_english(world: World, log
 def test_in_session_the_questionnaire_is_in_the_language_of_the_page(
     world: World, login_as: Any
 ) -> None:
-    browser = spanish(login_as(world.alice), world.alice, world.carl)
+    browser = read_in("es", login_as(world.alice), world.alice, world.carl)
     browser.post(f"/clients/{world.carl_client.pk}/in-session/", {"instrument": "phq2"})
     page = browser.get("/in-session/").content.decode()
     assert '<html lang="es">' in page
@@ -358,11 +342,11 @@ def test_answers_sent_after_the_language_changed_are_not_recorded_under_the_wron
     world: World, login_as: Any
 ) -> None:
     occurrence = give(world, "phq9")
-    browser = spanish(login_as(world.carl), world.carl)
+    browser = read_in("es", login_as(world.carl), world.carl)
     page = browser.get(f"/me/do/{occurrence.pk}/").content.decode()
     shown = "phq9.es." + SHIPPED_SHA256["phq9"][:12]
     assert f'name="wording" value="{shown}"' in page
-    set_language(world.carl, "en")
+    read_in("en", None, world.carl)
     answers = {**form_data(PHQ9_MODERATE), "wording": shown}
     response = browser.post(f"/me/do/{occurrence.pk}/", answers)
     assert response.status_code == 400
@@ -384,7 +368,7 @@ def test_shared_results_show_a_spanish_speaking_client_the_band_in_spanish(
 
     submit(world.carl_client, "phq9", PHQ9_MODERATE, language="es")
     set_results_shared(world.carl_client, world.alice, shared=True)
-    page = spanish(login_as(world.carl), world.carl).get("/me/progress/").content.decode()
+    page = read_in("es", login_as(world.carl), world.carl).get("/me/progress/").content.decode()
     assert "Moderado" in page
     assert "Puntaje total del PHQ-9" in page
 

@@ -10,7 +10,7 @@ from django.test import Client as HttpClient
 from stepwise.accounts.models import User
 from stepwise.clinic import actions
 from tests.conftest import World
-from tests.languages import back_to_english, speak_spanish
+from tests.languages import back_to_english, read_in
 
 __all__ = ["back_to_english"]  # the autouse fixture, for every test here
 
@@ -22,7 +22,7 @@ def _main(html: str) -> str:
 
 
 def test_the_caseload_in_spanish(world: World, login_as: LoginAs) -> None:
-    browser = speak_spanish(login_as(world.alice), world.alice)
+    browser = read_in("es", login_as(world.alice), world.alice)
     html = browser.get("/clients/").content.decode()
     assert '<html lang="es">' in html
     main = _main(html)
@@ -38,13 +38,13 @@ def test_the_caseload_in_spanish(world: World, login_as: LoginAs) -> None:
 
 
 def test_the_caseload_counts_one_client_in_the_singular(world: World, login_as: LoginAs) -> None:
-    browser = speak_spanish(login_as(world.alice), world.alice)
+    browser = read_in("es", login_as(world.alice), world.alice)
     main = _main(browser.get("/clients/?q=Carl").content.decode())
     assert "1 cliente<" in main
 
 
 def test_a_clients_page_in_spanish(world: World, login_as: LoginAs) -> None:
-    browser = speak_spanish(login_as(world.alice), world.alice)
+    browser = read_in("es", login_as(world.alice), world.alice)
     main = _main(browser.get(f"/clients/{world.mia_client.pk}/").content.decode())
     for words in (
         "Editar los datos",
@@ -61,7 +61,7 @@ def test_a_clients_page_in_spanish(world: World, login_as: LoginAs) -> None:
 
 def test_the_invitations_in_spanish(world: World, login_as: LoginAs) -> None:
     actions.invite_client(world.mia_client, world.alice)
-    browser = speak_spanish(login_as(world.alice), world.alice)
+    browser = read_in("es", login_as(world.alice), world.alice)
     main = _main(browser.get("/invitations/").content.decode())
     assert "Invitaciones abiertas" in main
     assert "Anular" in main
@@ -69,20 +69,20 @@ def test_the_invitations_in_spanish(world: World, login_as: LoginAs) -> None:
 
 
 def test_the_team_page_in_spanish(world: World, login_as: LoginAs) -> None:
-    browser = speak_spanish(login_as(world.ada), world.ada)
+    browser = read_in("es", login_as(world.ada), world.ada)
     main = _main(browser.get("/practice/").content.decode())
     for words in ("Miembros", "Invitar a un colega", "Registro de accesos", "Terapeuta"):
         assert words in main
 
 
 def test_a_message_after_an_action_is_in_spanish(world: World, login_as: LoginAs) -> None:
-    browser = speak_spanish(login_as(world.alice), world.alice)
+    browser = read_in("es", login_as(world.alice), world.alice)
     response = browser.post(f"/clients/{world.carl_client.pk}/discharge/", follow=True)
     assert "Carl recibió el alta. Su expediente se conserva." in response.content.decode()
 
 
 def test_form_errors_are_in_spanish(world: World, login_as: LoginAs) -> None:
-    browser = speak_spanish(login_as(world.alice), world.alice)
+    browser = read_in("es", login_as(world.alice), world.alice)
     html = browser.post(
         "/clients/new/",
         {"display_name": "Lu", "time_zone": "Mars/Olympus", "mobile": "12"},

@@ -1,7 +1,8 @@
 """Typing is activity: in a real browser with a faked page clock (and the server's clock moved
 with it), a client typing a long answer is never warned or signed out; the warning leaves the
 focus in a field being typed in, otherwise holds the focus with the page under it inert, and
-closes with Escape. Every page passes the harness's checks (axe, CSP, console)."""
+closes with Escape, not with a late answer to a keepalive from before it. Every page passes the
+harness's checks (axe, CSP, console)."""
 
 from __future__ import annotations
 
@@ -127,3 +128,44 @@ def test_the_warning_leaves_a_field_alone_and_otherwise_holds_the_focus_until_es
     page.reload()
     assert "/me/do/" in page.url
     expect(page.locator(FIELD)).to_have_value("Half a thought, and the rest.")
+
+
+def test_a_late_answer_to_a_keepalive_from_before_the_warning_leaves_it_and_its_focus(
+    live_world: World, new_context: Any, server_clock: Any
+) -> None:
+    """A busy server answers the keepalive for the last keystroke only after the warning came:
+    the warning was still due counting from that keystroke, so it stays, keeping the focus."""
+    page = _open_the_check_in(live_world, new_context)
+    page.keyboard.type("Half a thought")
+    page.locator("h1").click()  # the focus on no field
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    page.route("**/keepalive/", hold)
+    _pass(page, server_clock, 1)  # the keepalive for the typing goes out, and is held
+    for _ in range(200):  # the route handler runs as the driver's messages are read
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    _pass(page, server_clock, 28.2)
+    warning = page.locator("#idle-warning")
+    stay = page.get_by_role("button", name="Stay signed in")
+    expect(warning).to_be_visible()
+    expect(stay).to_be_focused()
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000)  # (seconds) no tick in between
+
+    with page.expect_response(lambda response: "/keepalive/" in response.url):
+        held[0].continue_()
+    page.unroute("**/keepalive/", hold)
+    # A request of our own, answered after that one: the page has read its answer by then.
+    assert page.evaluate("() => fetch('/healthz').then(response => response.status)") == 200
+    expect(warning).to_be_visible()
+    expect(stay).to_be_focused()
+    expect(page.locator("main")).to_have_attribute("inert", "")
+
+    page.keyboard.press("Escape")  # activity now: answered, the warning goes
+    expect(warning).to_be_hidden()
+    expect(page.locator("main")).not_to_have_attribute("inert", "")

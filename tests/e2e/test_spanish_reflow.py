@@ -6,14 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.urls import reverse
 
-from stepwise.accounts.models import User
-from stepwise.clinic.models import Client
 from tests.conftest import World
-from tests.e2e.test_reflow import NARROW, _pages_for, _session_cookie
-from tests.test_authorization_matrix import ROUTES
+from tests.e2e.test_reflow import walk_narrow
 
 pytestmark = pytest.mark.browser
 
@@ -22,41 +17,7 @@ pytestmark = pytest.mark.browser
 def test_every_page_fits_a_320_pixel_screen_in_spanish(
     live_world: World, browser: Any, live_server: Any, persona: str
 ) -> None:
-    # Everyone reads Spanish: a page reached from a message's link without signing in (an
-    # unsubscribe page) speaks the language of the person it was sent to.
-    User.objects.update(language="es")
-    Client.objects.update(language="es")
-    context = browser.new_context(base_url=live_server.url, locale="es-US", **NARROW)
-    context.set_default_navigation_timeout(45_000)
-    context.add_cookies(
-        [
-            *_session_cookie(live_world, persona, live_server.url),
-            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": live_server.url},
-        ]
-    )
-    page = context.new_page()
-    too_wide, not_spanish = [], []
-    checked = 0
-    for name in _pages_for(persona):
-        url = reverse(name, kwargs=ROUTES[name].kwargs(live_world))
-        probe = context.request.head(url, max_redirects=0)
-        kind = probe.headers.get("content-type", "")
-        if probe.status != 200 or not kind.startswith("text/html"):
-            continue
-        if "attachment" in probe.headers.get("content-disposition", ""):
-            continue
-        response = page.goto(url)
-        if response is None or response.status != 200:
-            continue
-        checked += 1
-        nav = page.evaluate("(document.querySelector('.site-nav') || {}).textContent || ''")
-        english = [w for w in ("Sign in", "Sign out", "Settings", "Caseload") if w in nav]
-        if page.evaluate("document.documentElement.lang") != "es" or english:
-            not_spanish.append(f"{name} {english}")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 320:
-            too_wide.append(f"{name} ({url}): {width}px")
-    context.close()
-    assert checked > 0
-    assert too_wide == [], "\n".join(too_wide)
-    assert not_spanish == [], "pages not in Spanish: " + ", ".join(not_spanish)
+    walk = walk_narrow(live_world, browser, live_server, persona, language="es")
+    assert walk.checked > 0
+    assert walk.too_wide == [], "\n".join(walk.too_wide)
+    assert walk.not_in_language == [], "pages not in Spanish: " + ", ".join(walk.not_in_language)

@@ -7,23 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
-from stepwise.accounts.models import User
 from tests.conftest import World
 from tests.e2e.test_page_sweep import PHONE, sign_in
+from tests.languages import read_in
 
 pytestmark = pytest.mark.browser
-
-
-def _in_spanish(context: Any, live_server: Any, user: User) -> None:
-    """The language cookie (and the person's own language, once accounts have one)."""
-    context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": live_server.url}]
-    )
-    if any(f.name == "language" for f in User._meta.get_fields()):
-        User.objects.filter(pk=user.pk).update(language="es")
 
 
 def test_the_timer_speaks_spanish_on_a_spanish_page(
@@ -36,7 +26,7 @@ def test_the_timer_speaks_spanish_on_a_spanish_page(
     context = new_context(**PHONE)
     page = context.new_page()
     sign_in(page, "alice@example.com")
-    _in_spanish(context, live_server, live_world.alice)
+    read_in("es", None, live_world.alice)  # signed in above: her own language decides
     page.clock.install()
     page.goto(f"/library/versions/{version.pk}/try/")
     expect(page.locator("html")).to_have_attribute("lang", "es")

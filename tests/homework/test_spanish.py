@@ -12,7 +12,6 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import translation
 
-from stepwise.accounts.models import User
 from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignment, ItemKind
 from stepwise.homework.schedule import Adherence, Frequency, Schedule
@@ -20,7 +19,7 @@ from stepwise.homework.summaries import adherence_words, describe
 from tests.conftest import World
 from tests.factories import assign_exercise, hand_in
 from tests.factories import exercise as shipped
-from tests.homework.spanish_helpers import in_spanish
+from tests.languages import read_in
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # Thursday 26 November, 09:00 in London
 TODAY = date(2026, 11, 26)
@@ -57,7 +56,7 @@ def test_the_client_home_page_speaks_spanish_with_spanish_dates(
     world: World, login_as: Any
 ) -> None:
     give(world, note="Hágalo después de cenar")
-    browser = in_spanish(login_as(world.carl), world.carl)
+    browser = read_in("es", login_as(world.carl), world.carl)
     html = browser.get("/me/").content.decode()
     text = words(html)
     assert '<html lang="es"' in html
@@ -84,7 +83,7 @@ def test_the_client_home_page_in_english_is_unchanged(world: World, login_as: An
 
 def test_one_minute_is_singular_and_many_are_plural_in_spanish(world: World, login_as: Any) -> None:
     give(world, minutes=1)
-    text = words(in_spanish(login_as(world.carl), world.carl).get("/me/").content.decode())
+    text = words(read_in("es", login_as(world.carl), world.carl).get("/me/").content.decode())
     assert "Aproximadamente 1 minuto en total." in text
 
 
@@ -92,7 +91,7 @@ def test_done_homework_and_the_therapists_feedback_in_spanish(world: World, logi
     assignment = give(world)
     completion = hand_in(assignment, world.carl)
     assigning.leave_feedback(completion, by=world.alice, text="¡Buen trabajo, Carl!")
-    text = words(in_spanish(login_as(world.carl), world.carl).get("/me/").content.decode())
+    text = words(read_in("es", login_as(world.carl), world.carl).get("/me/").content.decode())
     assert "De su terapeuta" in text
     assert "Sobre Daily mood check-in, 26 de noviembre" in text or "26 de noviembre" in text
     assert "¡Buen trabajo, Carl!" in text
@@ -148,7 +147,7 @@ def test_the_review_inbox_in_spanish_counts_feedback_notes_in_the_singular_and_p
     assigning.leave_feedback(one, by=world.alice, text="Bien hecho")
     assigning.leave_feedback(two, by=world.alice, text="Primera nota")
     assigning.leave_feedback(two, by=world.alice, text="Segunda nota")
-    response = in_spanish(alice_client, world.alice).get(reverse("homework:inbox"))
+    response = read_in("es", alice_client, world.alice).get(reverse("homework:inbox"))
     assert response.status_code == 200, response
     html = response.content.decode()
     text = words(html)
@@ -162,26 +161,18 @@ def test_the_review_inbox_in_spanish_counts_feedback_notes_in_the_singular_and_p
     assert "A tiempo" in text
     assert 'data-label="Cliente"' in html
     english = words(
-        alice_client_english(alice_client).get(reverse("homework:inbox")).content.decode()
+        read_in("en", alice_client, world.alice).get(reverse("homework:inbox")).content.decode()
     )
     assert "Review homework" in english
     assert "1 note" in english
     assert "2 notes" in english
 
 
-def alice_client_english(browser: HttpClient) -> HttpClient:
-    browser.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    browser.cookies.pop("django_language", None)
-    # A signed-in person's own setting beats the browser's: everyone reads English again.
-    User.objects.update(language="en")
-    return browser
-
-
 def test_the_review_page_and_its_messages_in_spanish_keep_the_clients_words(
     world: World, alice_client: HttpClient
 ) -> None:
     completion = hand_in(assign_exercise(world.carl_client, world.alice), world.carl)
-    browser = in_spanish(alice_client, world.alice)
+    browser = read_in("es", alice_client, world.alice)
     url = reverse("homework:completion", args=[completion.pk])
     text = words(browser.get(url).content.decode())
     assert "Entregada" in text
@@ -205,7 +196,7 @@ def test_the_review_page_and_its_messages_in_spanish_keep_the_clients_words(
 def test_the_assign_form_in_spanish_with_djangos_weekday_names(
     world: World, alice_client: HttpClient
 ) -> None:
-    browser = in_spanish(alice_client, world.alice)
+    browser = read_in("es", alice_client, world.alice)
     html = browser.get(reverse("homework:assign", args=[world.carl_client.pk])).content.decode()
     text = words(html)
     assert "Asignar tarea a Carl" in text
@@ -225,7 +216,7 @@ def test_the_assign_form_in_spanish_with_djangos_weekday_names(
 
 def test_pausing_says_so_in_spanish(world: World, alice_client: HttpClient) -> None:
     assignment = assign_exercise(world.carl_client, world.alice)
-    browser = in_spanish(alice_client, world.alice)
+    browser = read_in("es", alice_client, world.alice)
     url = reverse("homework:assignment_pause", args=[world.carl_client.pk, assignment.pk])
     text = words(browser.post(url, follow=True).content.decode())
     assert "en pausa. Mientras tanto no habrá nada nuevo pendiente." in text

@@ -11,7 +11,7 @@ from stepwise.homework.models import Assignee, Completion, Submission
 from stepwise.library.models import ExerciseDefinition
 from tests.conftest import World
 from tests.factories import answers_for, assign_exercise, first_occurrence, hand_in
-from tests.homework.spanish_helpers import in_spanish
+from tests.languages import read_in
 from tests.library.helpers import form_for
 
 SPANISH_PROMPT = "En general, ¿cómo ha estado su estado de ánimo hoy?"
@@ -28,7 +28,7 @@ def _parent_hands_in_in_spanish(world: World) -> Completion:
     answers["went_well"] = "Jugamos juntos en el parque"
     parent = HttpClient()
     parent.force_login(world.gina, backend="django.contrib.auth.backends.ModelBackend")
-    in_spanish(parent, world.gina)
+    read_in("es", parent, world.gina)
     url = reverse("homework:do", args=[occurrence.pk])
     with translation.override("en"):
         form = form_for(exercise.current_version.parsed, answers)
@@ -58,7 +58,7 @@ def test_a_therapist_reading_the_language_answered_in_sees_one_prompt(
     world: World, alice_client: HttpClient
 ) -> None:
     completion = _parent_hands_in_in_spanish(world)
-    html = in_spanish(alice_client, world.alice).get(
+    html = read_in("es", alice_client, world.alice).get(
         reverse("homework:completion", args=[completion.pk])
     )
     text = html.content.decode()

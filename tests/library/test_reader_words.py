@@ -15,7 +15,7 @@ from stepwise.library.answers import answer_views
 from stepwise.library.models import ExerciseVersion
 from stepwise.library.titles import reader_text
 from tests.conftest import World
-from tests.homework.spanish_helpers import in_spanish
+from tests.languages import read_in
 
 CONTENT = Path(__file__).resolve().parents[2] / "stepwise" / "library" / "content"
 
@@ -28,7 +28,7 @@ def test_the_library_lists_titles_and_summaries_in_spanish(
     world: World, alice_client: HttpClient
 ) -> None:
     spanish = _spanish("balloon-breathing")
-    html = in_spanish(alice_client, world.alice).get(reverse("library:index")).content.decode()
+    html = read_in("es", alice_client, world.alice).get(reverse("library:index")).content.decode()
     assert spanish["title"] in html
     assert spanish["summary"] in html
     assert "Balloon breathing" not in html
@@ -39,7 +39,7 @@ def test_practise_together_lists_exercises_in_spanish(
 ) -> None:
     spanish = _spanish("thought-record")
     url = reverse("homework:practise_pick", args=[world.carl_client.pk])
-    html = in_spanish(alice_client, world.alice).get(url).content.decode()
+    html = read_in("es", alice_client, world.alice).get(url).content.decode()
     assert spanish["title"] in html
     assert "Thought record" not in html
 
@@ -59,7 +59,7 @@ def test_a_copied_title_reads_in_spanish_and_a_practices_own_stays_marked() -> N
 def test_the_builder_says_what_to_fix_in_the_authors_words_and_language(
     world: World, alice_client: HttpClient
 ) -> None:
-    browser = in_spanish(alice_client, world.alice)
+    browser = read_in("es", alice_client, world.alice)
     # Made on an English page, the starting texts are still in the author's language.
     with translation.override("en"):
         draft = actions.create_exercise(world.alice, title="Mío", category="cognitive")
@@ -88,7 +88,7 @@ def test_a_search_in_spanish_finds_an_exercise_by_its_spanish_title(
 ) -> None:
     spanish = _spanish("balloon-breathing")["title"]
     word = max(spanish.split(), key=len)
-    browser = in_spanish(alice_client, world.alice)
+    browser = read_in("es", alice_client, world.alice)
     html = browser.get(reverse("library:index"), {"q": word}).content.decode()
     assert spanish in html
     url = reverse("homework:practise_pick", args=[world.carl_client.pk])

@@ -15,19 +15,11 @@ from django.test import Client as HttpClient
 
 from stepwise.accounts.models import User
 from tests.conftest import World
-from tests.homework.spanish_helpers import in_spanish
+from tests.languages import read_in
 from tests.progress import history as h
 from tests.progress.test_dashboard import _dashboard_queries, text_of
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # Thursday 26 November, 09:00 in London
-
-
-def in_english(browser: HttpClient) -> HttpClient:
-    browser.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    browser.cookies.pop("django_language", None)
-    # A signed-in person's own setting beats the browser's: everyone reads English again.
-    User.objects.update(language="en")
-    return browser
 
 
 @pytest.fixture
@@ -42,7 +34,9 @@ def carl_history(world: World, frozen: Any) -> World:
 def test_the_dashboard_in_spanish_with_plural_caseload_words(
     carl_history: World, alice_client: HttpClient
 ) -> None:
-    text = text_of(in_spanish(alice_client, carl_history.alice).get("/dashboard/").content.decode())
+    text = text_of(
+        read_in("es", alice_client, carl_history.alice).get("/dashboard/").content.decode()
+    )
     assert "Panel" in text
     assert "Clientes" in text
     assert "Necesita atención" in text
@@ -57,7 +51,9 @@ def test_the_dashboard_in_spanish_with_plural_caseload_words(
 def test_the_dashboard_in_english_is_unchanged(
     carl_history: World, alice_client: HttpClient
 ) -> None:
-    text = text_of(in_english(alice_client).get("/dashboard/").content.decode())
+    text = text_of(
+        read_in("en", alice_client, carl_history.alice).get("/dashboard/").content.decode()
+    )
     assert "3 of 3 active clients." in text
     assert "Caseload" in text
     assert "No activity yet" in text
@@ -68,7 +64,7 @@ def test_one_active_client_is_singular_in_spanish(world: World, alice_client: Ht
     for client in (world.dana_client, world.mia_client):
         client.discharged_at = NOW
         client.save(update_fields=["discharged_at"])
-    text = text_of(in_spanish(alice_client, world.alice).get("/dashboard/").content.decode())
+    text = text_of(read_in("es", alice_client, world.alice).get("/dashboard/").content.decode())
     assert "1 de 1 cliente activo." in text
 
 
@@ -76,9 +72,11 @@ def test_the_dashboard_in_spanish_takes_no_more_queries_than_in_english(
     carl_history: World, alice_client: HttpClient
 ) -> None:
     alice_client.get("/home/")  # the session's first page reads and keeps the roles
-    _dashboard_queries(in_english(alice_client))  # figures computed and stored
+    _dashboard_queries(
+        read_in("en", alice_client, carl_history.alice)
+    )  # figures computed and stored
     english, _ = _dashboard_queries(alice_client)
-    spanish, _ = _dashboard_queries(in_spanish(alice_client))
+    spanish, _ = _dashboard_queries(read_in("es", alice_client, carl_history.alice))
     assert spanish == english
 
 
@@ -86,7 +84,7 @@ def test_progress_charts_and_the_calendar_in_spanish(
     carl_history: World, alice_client: HttpClient
 ) -> None:
     url = f"/clients/{carl_history.carl_client.pk}/progress/"
-    html = in_spanish(alice_client, carl_history.alice).get(url).content.decode()
+    html = read_in("es", alice_client, carl_history.alice).get(url).content.decode()
     text = text_of(html)
     assert "Progreso de Carl" in text
     assert "Calendario de tareas (días del cliente)" in text
@@ -108,7 +106,7 @@ def test_the_clients_own_progress_page_in_spanish_says_one_day_and_many(
     today = world.carl_client_today()
     h.daily_history(world.carl_client, world.alice, today, 10, done=[0, 3, 4, 5, 6])
     text = text_of(
-        in_spanish(login_as(world.carl), world.carl).get("/me/progress/").content.decode()
+        read_in("es", login_as(world.carl), world.carl).get("/me/progress/").content.decode()
     )
     assert "Su progreso" in text
     assert "Usted practicó hoy o ayer. Cada día cuenta." in text
@@ -120,7 +118,7 @@ def test_the_summary_before_a_session_in_spanish(
     carl_history: World, alice_client: HttpClient
 ) -> None:
     url = f"/clients/{carl_history.carl_client.pk}/summary/"
-    text = text_of(in_spanish(alice_client, carl_history.alice).get(url).content.decode())
+    text = text_of(read_in("es", alice_client, carl_history.alice).get(url).content.decode())
     assert "Carl: antes de la sesión" in text
     assert "Del vie 13 Nov 2026 al jue 26 Nov 2026, hora del cliente (14 días;" in text
     assert "client's time" not in text
@@ -135,14 +133,14 @@ def test_the_csv_export_has_spanish_headers_and_words_and_english_ones_unchanged
     carl_history: World, alice_client: HttpClient
 ) -> None:
     url = f"/clients/{carl_history.carl_client.pk}/export.csv"
-    body = in_spanish(alice_client, carl_history.alice).get(url).content.decode()
+    body = read_in("es", alice_client, carl_history.alice).get(url).content.decode()
     rows = list(csv.DictReader(io.StringIO(body)))
     assert list(rows[0])[:5] == [
         "registro", "id", "enviado_utc", "fecha_local_cliente", "titulo",
     ]  # fmt: skip
     assert {r["registro"] for r in rows} == {"ejercicio", "cuestionario"}
     assert "a tiempo" in {r["tarea"] for r in rows}
-    english = in_english(alice_client).get(url).content.decode()
+    english = read_in("en", alice_client, carl_history.alice).get(url).content.decode()
     assert english.splitlines()[0] == (
         "record,id,submitted_at_utc,client_local_date,title,version,mode,homework,score,band,"
         "subscales,metrics,answers"
@@ -153,7 +151,7 @@ def test_the_printable_report_in_spanish_with_spanish_dates(
     carl_history: World, alice_client: HttpClient
 ) -> None:
     url = f"/clients/{carl_history.carl_client.pk}/report/"
-    html = in_spanish(alice_client, carl_history.alice).get(url).content.decode()
+    html = read_in("es", alice_client, carl_history.alice).get(url).content.decode()
     text = text_of(html)
     assert "Expediente de Carl" in text
     assert "Imprimir" in html
@@ -161,7 +159,7 @@ def test_the_printable_report_in_spanish_with_spanish_dates(
     assert "En total:" in text
     assert "Medidas de los ejercicios" in text
     assert "Cuestionarios" in text
-    english = text_of(in_english(alice_client).get(url).content.decode())
+    english = text_of(read_in("en", alice_client, carl_history.alice).get(url).content.decode())
     assert "Record of Carl" in english
     assert "Printed 26 Nov 2026" in english
 

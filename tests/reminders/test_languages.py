@@ -12,8 +12,6 @@ import time_machine
 from django.test import Client as HttpClient
 from icalendar import Calendar
 
-from stepwise.accounts.models import User
-from stepwise.clinic.models import Client
 from stepwise.homework.actions import assigning
 from stepwise.homework.models import Assignee, ItemKind
 from stepwise.homework.schedule import Frequency, Schedule
@@ -23,21 +21,17 @@ from tests.conftest import World
 from tests.factories import exercise, hand_in
 from tests.fakes.providers import PushSubscriber, fake_provider
 from tests.fakes.smtp import SmtpSink
+from tests.languages import read_in
 from tests.reminders.conftest import NOW, SECRET_TITLE, TODAY, assign_daily, run_worker
 
 SIX_PM = datetime(2026, 3, 20, 18, 0, tzinfo=UTC)  # 18:00 in London today
 TOMORROW_8 = datetime(2026, 3, 21, 8, 0, tzinfo=UTC)
 
 
-def speaks(person: User | Client, language: str) -> None:
-    type(person).objects.filter(pk=person.pk).update(language=language)
-    person.refresh_from_db()
-
-
 def carl_speaks(world: World, language: str) -> None:
     """Carl's language, as the actions keep it: his account and his record alike."""
-    speaks(world.carl, language)
-    speaks(world.carl_client, language)
+    read_in(language, None, world.carl)
+    world.carl_client.refresh_from_db()
 
 
 def choices(**overrides: Any) -> actions.Choices:
@@ -126,7 +120,7 @@ def test_an_english_sms_and_push_stay_english(
 def test_a_spanish_parent_is_emailed_in_spanish_about_an_english_childs_homework(
     world: World, smtp_sink: SmtpSink
 ) -> None:
-    speaks(world.gina, "es")  # the parent reads Spanish; Mia (and Alice) read English
+    read_in("es", None, world.gina)  # the parent reads Spanish; Mia (and Alice) read English
     assert world.mia_client.language == "en"
     with time_machine.travel(NOW, tick=False) as travel:
         assigning.assign(
@@ -153,7 +147,7 @@ def test_a_spanish_parent_is_emailed_in_spanish_about_an_english_childs_homework
 def test_the_digest_is_in_the_therapists_language(
     world: World, smtp_sink: SmtpSink, language: str, subject: str
 ) -> None:
-    speaks(world.alice, language)
+    read_in(language, None, world.alice)
     with time_machine.travel(NOW, tick=False) as travel:
         hand_in(assign_daily(world), world.carl)
         actions.save_digest_settings(world.alice, enabled=True, send_time=time(8, 0))

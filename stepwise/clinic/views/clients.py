@@ -190,12 +190,19 @@ def caregiver_language(request: HttpRequest, client_id: int, link_id: int) -> Ht
         record_access(request, "caregiver.language", client.pk, allowed=False)
         raise Http404("No such caregiver link.")
     form = LanguageForm(request.POST)
-    if form.is_valid():
-        language = form.cleaned_data["language"]
-        account_actions.set_language(found.caregiver, language)
-        name = get_language_info(language)["name_local"]
-        messages.success(
+    if not form.is_valid():
+        # Only a tampered or stale form gets here (the page offers a list): say so, change nothing.
+        messages.error(
             request,
-            LANGUAGE_SAVED % {"name": found.caregiver.display_name, "language": name},
+            _("%(name)s's language is not saved: choose one of the languages in the list.")
+            % {"name": found.caregiver.display_name},
         )
+        return redirect("clinic:client_detail", client_id=client.pk)
+    language = form.cleaned_data["language"]
+    account_actions.set_language(found.caregiver, language)
+    name = get_language_info(language)["name_local"]
+    messages.success(
+        request,
+        LANGUAGE_SAVED % {"name": found.caregiver.display_name, "language": name},
+    )
     return redirect("clinic:client_detail", client_id=client.pk)

@@ -109,18 +109,25 @@
     stay.focus();
   }
 
+  function idleFor() {
+    return (Date.now() - lastActivity) / 1000;
+  }
+
+  // Whether the warning is due: two minutes (at most a third of the limit) before the end.
+  function warningDue() {
+    return idleFor() >= idleSeconds - Math.min(120, Math.floor(idleSeconds / 3));
+  }
+
   function tick() {
     if (!warning()) {
       return;
     }
-    var idleFor = (Date.now() - lastActivity) / 1000;
-    if (idleFor >= idleSeconds) {
+    if (idleFor() >= idleSeconds) {
       var next = encodeURIComponent(window.location.pathname + window.location.search);
       window.location.assign(body.getAttribute("data-login-url") + "?next=" + next);
       return;
     }
-    var warnBefore = Math.min(120, Math.floor(idleSeconds / 3));
-    if (idleFor >= idleSeconds - warnBefore && dialog.hidden) {
+    if (warningDue() && dialog.hidden) {
       showWarning();
     }
   }
@@ -140,7 +147,14 @@
           // 204 only: a signed-out session answers with the sign-in page (a redirect, then 200).
           if (response.status === 204) {
             lastActivity = Math.max(lastActivity, sentAt);
-            hideWarning();
+            // An answer can come late (a busy server or device), after the warning came, for
+            // a keepalive sent so long ago that the warning is still due from it. Closing it
+            // then moved the focus back under the person, and the next tick took it again (or
+            // left a field typed in without the warning): it stays until an answer to activity
+            // that makes it no longer due.
+            if (!warningDue()) {
+              hideWarning();
+            }
           } else {
             tick(); // signed out meanwhile: the sign-in page says so
           }
