@@ -124,11 +124,10 @@ def _model_writes(path: Path) -> list[str]:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         name = node.func.attr
-        receiver = ast.get_source_segment(source, node.func.value) or ""
         if (
             name in WRITE_METHODS
             or (name in INSTANCE_WRITES and not node.args)
-            or (name == "update" and any(mark in receiver for mark in QUERYSET_MARKS))
+            or (name == "update" and any(m in ast.unparse(node.func.value) for m in QUERYSET_MARKS))
         ):
             found.append((node.lineno, f"{node.lineno} .{name}()"))
     return [write for _, write in sorted(found)]
