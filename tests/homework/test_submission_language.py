@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from stepwise.homework.models import Assignee, Completion, Submission
-from stepwise.library.models import ExerciseDefinition
+from stepwise.library.models import ExerciseDefinition, ExerciseVersion
 from tests.conftest import World
 from tests.factories import answers_for, assign_exercise, first_occurrence, hand_in
 from tests.languages import read_in
@@ -66,13 +66,19 @@ def test_a_therapist_reading_the_language_answered_in_sees_one_prompt(
     assert ENGLISH_PROMPT not in text
 
 
-def test_an_in_session_practice_is_recorded_in_the_clients_language(
-    world: World, alice_client: HttpClient
-) -> None:
+def _assigned_to_a_spanish_speaking_client(world: World) -> ExerciseVersion:
+    """Carl reads Spanish and has the exercise assigned: its current version."""
     world.carl_client.language = "es"
     world.carl_client.save(update_fields=["language"])
     version = assign_exercise(world.carl_client, world.alice).exercise.current_version  # type: ignore[union-attr]
     assert version is not None
+    return version
+
+
+def test_an_in_session_practice_is_recorded_in_the_clients_language(
+    world: World, alice_client: HttpClient
+) -> None:
+    version = _assigned_to_a_spanish_speaking_client(world)
     with translation.override("en"):
         form = form_for(version.parsed, answers_for(version.definition))
     url = reverse("homework:practise_together", args=[world.carl_client.pk, version.pk])
@@ -100,10 +106,7 @@ def test_homework_handed_in_on_an_english_page_shows_one_prompt(
 def test_practising_together_shows_the_exercise_in_the_clients_language(
     world: World, alice_client: HttpClient
 ) -> None:
-    world.carl_client.language = "es"
-    world.carl_client.save(update_fields=["language"])
-    version = assign_exercise(world.carl_client, world.alice).exercise.current_version  # type: ignore[union-attr]
-    assert version is not None
+    version = _assigned_to_a_spanish_speaking_client(world)
     url = reverse("homework:practise_together", args=[world.carl_client.pk, version.pk])
     html = alice_client.get(url).content.decode()
     region = html[html.index('<div lang="es">') :]
